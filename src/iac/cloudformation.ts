@@ -1,0 +1,175 @@
+/**
+ * @fileoverview SAM and CloudFormation templates (YAML or JSON): `AWS::Serverless::Function` (with
+ * `Globals.Function` defaults) and `AWS::Lambda::Function` resources.
+ */
+import * as path from 'node:path';
+import { resolveEntryFile, resolveHandler } from './handler-path.js';
+import type { IacFunction, IacLmiConfig, ReaderContext } from './types.js';
+import { asNumber, asObject, asString, isObject, referenceList, referenceToString, type PlainObject } from './values.js';
+import { parseJson, parseYaml, type ParsedDocument } from './yaml.js';
+
+const SAM_FUNCTION = 'AWS::Serverless::Function';
+const CFN_FUNCTION = 'AWS::Lambda::Function';
+
+/** Parses a template file by extension (`.json` strictly as JSON, anything else as YAML). */
+export function parseTemplateFile(file: string, text: string): ParsedDocument {
+  return /\.json$/i.test(file) ? parseJson(file, text) : parseYaml(text);
+}
+
+/** A parsed CloudFormation/SAM template, for readers of other resource types to build on. */
+export interface Template {
+  file: string;
+  dir: string;
+  body: PlainObject;
+  resources: PlainObject;
+  document: ParsedDocument;
+}
+
+/**
+ * Parses a template and reports its problems. Returns `undefined` for an unparsable file or a
+ * document that is not a CloudFormation template (no `Resources` map: ignored silently).
+ */
+export function loadTemplate(file: string, ctx: ReaderContext): Template | undefined {
+  const document = parseTemplateFile(file, ctx.readFile(file));
+  if (document.errors.length > 0) {
+    for (const error of document.errors) ctx.errors.push({ file, ...error });
+    return undefined;
+  }
+  const body = asObject(document.value);
+  const resources = asObject(body?.Resources);
+  if (!body || !resources) return undefined;
+  for (const problem of document.unknownTags) ctx.errors.push({ file, ...problem });
+  return { file, dir: path.dirname(file), body, resources, document };
+}
+
+export function readCloudFormation(file: string, ctx: ReaderContext): IacFunction[] {
+  const template = loadTemplate(file, ctx);
+  if (!template) return [];
+  const functions: IacFunction[] = [];
+  for (const [logicalId, resource] of Object.entries(template.resources)) {
+    if (!isObject(resource)) continue;
+    const line = template.document.lineOf(['Resources', logicalId]) ?? 1;
+    if (resource.Type === SAM_FUNCTION) functions.push(samFunction(template, logicalId, resource, line, ctx));
+    else if (resource.Type === CFN_FUNCTION) functions.push(cfnFunction(template, logicalId, resource, line, ctx));
+  }
+  return functions;
+}
+
+/** `{ Ref: Parameter }` with a literal `Default` is replaced by that default; other values are returned as they are. */
+function parameterDefault(template: Template, value: unknown): unknown {
+  if (isObject(value) && typeof value.Ref === 'string' && Object.keys(value).length === 1) {
+    const parameter = asObject(asObject(template.body.Parameters)?.[value.Ref]);
+    const fallback = parameter?.Default;
+    if (typeof fallback === 'string' || typeof fallback === 'number') return fallback;
+  }
+  return value;
+}
+
+function samFunction(template: Template, logicalId: string, resource: PlainObject, line: number, ctx: ReaderContext): IacFunction {
+  const props = asObject(resource.Properties) ?? {};
+  const globals = asObject(asObject(asObject(template.body.Globals)?.Function)) ?? {};
+  const setting = (name: string): unknown => parameterDefault(template, props[name] !== undefined ? props[name] : globals[name]);
+
+  const fn: IacFunction = { logicalId, kind: 'sam', source: { file: template.file, line } };
+  const runtime = asString(setting('Runtime'));
+  const handler = asString(setting('Handler'));
+  if (runtime !== undefined) fn.runtime = runtime;
+  if (handler !== undefined) fn.handler = handler;
+  assignNumbers(fn, asNumber(setting('MemorySize')), asNumber(setting('Timeout')));
+
+  // SAM prepends global list entries to the function's own.
+  const layers = [...(referenceList(globals.Layers) ?? []), ...(referenceList(props.Layers) ?? [])];
+  if (globals.Layers !== undefined || props.Layers !== undefined) fn.layers = layers;
+
+  const capacity = mergeMaps(globals.CapacityProviderConfig, props.CapacityProviderConfig);
+  if (capacity) {
+    fn.lmi = lmiConfig(
+      referenceToString(capacity.Arn),
+      asNumber(parameterDefault(template, capacity.PerExecutionEnvironmentMaxConcurrency)),
+      asNumber(parameterDefault(template, capacity.ExecutionEnvironmentMemoryGiBPerVCpu)),
+    );
+  }
+
+  const isImage = setting('PackageType') === 'Image' || props.ImageUri !== undefined;
+  const hasInlineCode = props.InlineCode !== undefined;
+  if (!isImage && !hasInlineCode) {
+    const codeRoot = localCodeRoot(template.dir, setting('CodeUri'));
+    const metadata = asObject(resource.Metadata);
+    const entryPoints = asObject(metadata?.BuildProperties)?.EntryPoints;
+    const entry = Array.isArray(entryPoints) ? asString(entryPoints[0]) : undefined;
+    if (codeRoot !== undefined && metadata?.BuildMethod === 'esbuild' && entry !== undefined) {
+      const resolved = resolveHandler({ handler, codeRoot: undefined, runtime, fileExists: ctx.fileExists });
+      if (resolved.exportName !== undefined) fn.exportName = resolved.exportName;
+      const codeFile = resolveEntryFile(path.resolve(codeRoot, entry), ctx.fileExists);
+      if (codeFile !== undefined) fn.codeFile = codeFile;
+    } else {
+      applyHandler(fn, resolveHandler({ handler, codeRoot, runtime, fileExists: ctx.fileExists }));
+    }
+  } else {
+    applyHandler(fn, resolveHandler({ handler, codeRoot: undefined, runtime, fileExists: ctx.fileExists }));
+  }
+  return fn;
+}
+
+function cfnFunction(template: Template, logicalId: string, resource: PlainObject, line: number, ctx: ReaderContext): IacFunction {
+  const props = asObject(resource.Properties) ?? {};
+  const setting = (name: string): unknown => parameterDefault(template, props[name]);
+  const fn: IacFunction = { logicalId, kind: 'cloudformation', source: { file: template.file, line } };
+  const runtime = asString(setting('Runtime'));
+  const handler = asString(setting('Handler'));
+  if (runtime !== undefined) fn.runtime = runtime;
+  if (handler !== undefined) fn.handler = handler;
+  assignNumbers(fn, asNumber(setting('MemorySize')), asNumber(setting('Timeout')));
+  const layers = referenceList(props.Layers);
+  if (layers) fn.layers = layers;
+
+  const capacity = asObject(props.CapacityProviderConfig);
+  if (capacity) {
+    const managed = asObject(capacity.LambdaManagedInstancesCapacityProviderConfig) ?? {};
+    fn.lmi = lmiConfig(
+      referenceToString(managed.CapacityProviderArn),
+      asNumber(parameterDefault(template, managed.PerExecutionEnvironmentMaxConcurrency)),
+      asNumber(parameterDefault(template, managed.ExecutionEnvironmentMemoryGiBPerVCpu)),
+    );
+  }
+
+  // `Code` is a local path only in templates meant for `aws cloudformation package`; S3 and ZipFile code is not on disk.
+  const code = props.Code;
+  const codeRoot = code === undefined ? template.dir : localCodeRoot(template.dir, code);
+  const isImage = props.PackageType === 'Image';
+  applyHandler(fn, resolveHandler({ handler, codeRoot: isImage ? undefined : codeRoot, runtime, fileExists: ctx.fileExists }));
+  return fn;
+}
+
+/** The directory a local `CodeUri`/`Code` string names (default: the template's directory); `undefined` for S3 or intrinsic values. */
+function localCodeRoot(templateDir: string, codeUri: unknown): string | undefined {
+  if (codeUri === undefined || codeUri === null) return templateDir;
+  if (typeof codeUri !== 'string') return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(codeUri) || codeUri.includes('${')) return undefined;
+  return path.resolve(templateDir, codeUri);
+}
+
+function mergeMaps(base: unknown, override: unknown): PlainObject | undefined {
+  const a = asObject(base);
+  const b = asObject(override);
+  if (!a && !b) return undefined;
+  return { ...a, ...b };
+}
+
+export function lmiConfig(capacityProvider: string | undefined, maxConcurrency: number | undefined, memoryGiBPerVCpu: number | undefined): IacLmiConfig {
+  const lmi: IacLmiConfig = {};
+  if (capacityProvider !== undefined) lmi.capacityProvider = capacityProvider;
+  if (maxConcurrency !== undefined) lmi.perExecutionEnvironmentMaxConcurrency = maxConcurrency;
+  if (memoryGiBPerVCpu !== undefined) lmi.memoryGiBPerVCpu = memoryGiBPerVCpu;
+  return lmi;
+}
+
+export function assignNumbers(fn: IacFunction, memorySize: number | undefined, timeout: number | undefined): void {
+  if (memorySize !== undefined) fn.memorySize = memorySize;
+  if (timeout !== undefined) fn.timeout = timeout;
+}
+
+export function applyHandler(fn: IacFunction, resolved: { codeFile?: string; exportName?: string }): void {
+  if (resolved.codeFile !== undefined) fn.codeFile = resolved.codeFile;
+  if (resolved.exportName !== undefined) fn.exportName = resolved.exportName;
+}

@@ -1,0 +1,83 @@
+/**
+ * @fileoverview Reads infrastructure code into one function model, so the scanner knows which
+ * code file and export is each Lambda's handler (the name in infrastructure wins over
+ * conventions), plus each function's basic settings. Nothing read here is executed: templates are
+ * parsed as data and CDK apps are read from their syntax tree.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ScanError } from '../types.js';
+import { readCdk, mentionsCdk } from './cdk.js';
+import { readCloudFormation } from './cloudformation.js';
+import { isServerlessFile, readServerless } from './serverless.js';
+import type { IacFunction, IacResult, ReadInfrastructureInput, ReaderContext } from './types.js';
+
+export type { IacFunction, IacKind, IacLmiConfig, IacResult, ReadInfrastructureInput } from './types.js';
+export { resolveHandler } from './handler-path.js';
+
+const CDK_SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
+
+/** Build output that repeats the real definitions (synthesized CDK templates, packaged SAM templates). */
+function isGenerated(file: string): boolean {
+  return /(^|[\\/])(cdk\.out|\.aws-sam|\.serverless)([\\/]|$)/.test(file);
+}
+
+export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
+  const errors: ScanError[] = [];
+  const sources = new Set(input.sourceFiles.map((file) => path.resolve(file)));
+  const existence = new Map<string, boolean>();
+  const ctx: ReaderContext = {
+    readFile: input.readFile,
+    errors,
+    fileExists(absPath) {
+      const file = path.resolve(absPath);
+      if (sources.has(file)) return true;
+      let exists = existence.get(file);
+      if (exists === undefined) {
+        try {
+          exists = fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+        } catch {
+          exists = false;
+        }
+        existence.set(file, exists);
+      }
+      return exists;
+    },
+  };
+
+  const functions: IacFunction[] = [];
+  const guarded = (file: string, read: () => IacFunction[]): void => {
+    try {
+      functions.push(...read());
+    } catch (error) {
+      errors.push({ file, message: `could not read infrastructure: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  };
+
+  for (const file of unique(input.infraFiles)) {
+    if (isGenerated(file)) continue;
+    guarded(file, () => (isServerlessFile(file) ? readServerless(file, ctx) : readCloudFormation(file, ctx)));
+  }
+  for (const file of unique(input.sourceFiles)) {
+    if (isGenerated(file) || !CDK_SOURCE.test(file) || /\.d\.[cm]?ts$/i.test(file)) continue;
+    guarded(file, () => {
+      const text = input.readFile(file);
+      return mentionsCdk(text) ? readCdk(file, ctx, text) : [];
+    });
+  }
+
+  functions.sort(
+    (a, b) =>
+      compare(a.source.file, b.source.file) || a.source.line - b.source.line || compare(a.logicalId, b.logicalId),
+  );
+  errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compare(a.message, b.message));
+  return { functions, errors };
+}
+
+function unique(files: string[]): string[] {
+  return [...new Set(files.map((file) => path.resolve(file)))];
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

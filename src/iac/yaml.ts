@@ -1,0 +1,239 @@
+/**
+ * @fileoverview Parsing of infrastructure documents (YAML with the CloudFormation short-form tags,
+ * and JSON) into plain values plus a way to find the 1-based line of a key path. Nothing in a
+ * document is evaluated: intrinsic functions become their long-form objects
+ * (`!Ref X` -> `{ Ref: 'X' }`, `!GetAtt A.B` -> `{ 'Fn::GetAtt': ['A', 'B'] }`).
+ */
+import { ts } from 'ts-morph';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Pair,
+  parseDocument,
+  Scalar,
+  YAMLMap,
+  type CollectionTag,
+  type Node as YamlNode,
+  type ScalarTag,
+} from 'yaml';
+
+/** A parse problem, with a 1-based line/column when known. */
+export interface DocumentProblem {
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** The result of parsing one infrastructure document. */
+export interface ParsedDocument {
+  /** The document as plain JS data; `undefined` when it could not be parsed at all. */
+  value: unknown;
+  /** Syntax errors: the value is not trustworthy when there are any. */
+  errors: DocumentProblem[];
+  /** Tags the CloudFormation schema does not know (`!Foo`): the value is still usable. */
+  unknownTags: DocumentProblem[];
+  /** The 1-based line of the key at the end of `keyPath` (map keys, or sequence indexes). */
+  lineOf(keyPath: readonly (string | number)[]): number | undefined;
+}
+
+/** Short-form tag -> long-form key. */
+const CFN_TAGS: Record<string, string> = {
+  '!Ref': 'Ref',
+  '!Condition': 'Condition',
+  '!GetAtt': 'Fn::GetAtt',
+  '!Sub': 'Fn::Sub',
+  '!Join': 'Fn::Join',
+  '!If': 'Fn::If',
+  '!Select': 'Fn::Select',
+  '!Split': 'Fn::Split',
+  '!FindInMap': 'Fn::FindInMap',
+  '!ImportValue': 'Fn::ImportValue',
+  '!GetAZs': 'Fn::GetAZs',
+  '!Base64': 'Fn::Base64',
+  '!Cidr': 'Fn::Cidr',
+  '!Equals': 'Fn::Equals',
+  '!Not': 'Fn::Not',
+  '!And': 'Fn::And',
+  '!Or': 'Fn::Or',
+  '!Transform': 'Fn::Transform',
+  '!Length': 'Fn::Length',
+  '!ToJsonString': 'Fn::ToJsonString',
+  '!ForEach': 'Fn::ForEach',
+};
+
+function wrapCollection(key: string) {
+  return (collection: YamlNode): YAMLMap => {
+    const map = new YAMLMap();
+    map.items.push(new Pair(new Scalar(key), collection));
+    return map;
+  };
+}
+
+/** The `yaml` custom tags for every CloudFormation short form, in scalar, sequence and map shape. */
+export const cloudFormationTags: (ScalarTag | CollectionTag)[] = Object.entries(CFN_TAGS).flatMap(
+  ([tag, key]): (ScalarTag | CollectionTag)[] => [
+    {
+      tag,
+      resolve(value: string): unknown {
+        // `!GetAtt Resource.Attribute` is the only short form whose scalar shape differs.
+        if (key === 'Fn::GetAtt') {
+          const dot = value.indexOf('.');
+          return { [key]: dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
+        }
+        return { [key]: value };
+      },
+    },
+    { tag, collection: 'seq', resolve: wrapCollection(key) },
+    { tag, collection: 'map', resolve: wrapCollection(key) },
+  ],
+);
+
+const MAX_PROBLEMS = 10;
+
+/** Parses YAML with the CloudFormation tags. Never throws. */
+export function parseYaml(text: string): ParsedDocument {
+  const lineCounter = new LineCounter();
+  const problems: DocumentProblem[] = [];
+  const unknownTags: DocumentProblem[] = [];
+  const position = (offset: number | undefined): { line?: number; column?: number } => {
+    if (offset === undefined) return {};
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  let doc;
+  try {
+    doc = parseDocument(text, {
+      customTags: cloudFormationTags,
+      lineCounter,
+      prettyErrors: false,
+      // serverless.yml files often share settings through anchors and `<<` merge keys.
+      merge: true,
+    });
+  } catch (error) {
+    return {
+      value: undefined,
+      errors: [{ message: `invalid YAML: ${messageOf(error)}` }],
+      unknownTags,
+      lineOf: () => undefined,
+    };
+  }
+  for (const error of doc.errors.slice(0, MAX_PROBLEMS)) {
+    problems.push({ message: `invalid YAML: ${firstLine(error.message)}`, ...position(error.pos[0]) });
+  }
+  for (const warning of doc.warnings) {
+    if (warning.code !== 'TAG_RESOLVE_FAILED' || unknownTags.length >= MAX_PROBLEMS) continue;
+    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
+    unknownTags.push({
+      message: tag ? `unknown YAML tag ${tag}` : firstLine(warning.message),
+      ...position(warning.pos[0]),
+    });
+  }
+  let value: unknown;
+  if (problems.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      problems.push({ message: `invalid YAML: ${messageOf(error)}` });
+    }
+  }
+  const contents = doc.contents;
+  return {
+    value,
+    errors: problems,
+    unknownTags,
+    lineOf(keyPath) {
+      let node: unknown = contents;
+      let keyOffset: number | undefined;
+      for (const key of keyPath) {
+        if (isMap(node)) {
+          const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
+          if (!pair) return undefined;
+          keyOffset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+          node = pair.value;
+        } else if (isSeq(node) && typeof key === 'number') {
+          const item = node.items[key];
+          if (!item) return undefined;
+          keyOffset = (item as YamlNode).range?.[0];
+          node = item;
+        } else {
+          return undefined;
+        }
+      }
+      return keyOffset === undefined ? undefined : lineCounter.linePos(keyOffset).line;
+    },
+  };
+}
+
+/** Parses JSON (strictly, like CloudFormation does); lines come from the TypeScript JSON parser. Never throws. */
+export function parseJson(fileName: string, text: string): ParsedDocument {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    return {
+      value: undefined,
+      errors: [{ message: `invalid JSON: ${messageOf(error)}`, ...jsonErrorPosition(body, messageOf(error)) }],
+      unknownTags: [],
+      lineOf: () => undefined,
+    };
+  }
+  let source: ts.JsonSourceFile | undefined;
+  return {
+    value,
+    errors: [],
+    unknownTags: [],
+    lineOf(keyPath) {
+      source ??= ts.parseJsonText(fileName, body);
+      const first = source.statements[0];
+      let node: ts.Node | undefined = first && ts.isExpressionStatement(first) ? first.expression : undefined;
+      let keyPos: number | undefined;
+      for (const key of keyPath) {
+        if (node && ts.isObjectLiteralExpression(node)) {
+          const property = node.properties.find(
+            (p): p is ts.PropertyAssignment =>
+              ts.isPropertyAssignment(p) && (ts.isStringLiteral(p.name) || ts.isIdentifier(p.name)) && p.name.text === String(key),
+          );
+          if (!property) return undefined;
+          keyPos = property.name.getStart(source);
+          node = property.initializer;
+        } else if (node && ts.isArrayLiteralExpression(node) && typeof key === 'number') {
+          const element: ts.Expression | undefined = node.elements[key];
+          if (!element) return undefined;
+          keyPos = element.getStart(source);
+          node = element;
+        } else {
+          return undefined;
+        }
+      }
+      return keyPos === undefined ? undefined : source.getLineAndCharacterOfPosition(keyPos).line + 1;
+    },
+  };
+}
+
+function jsonErrorPosition(text: string, message: string): { line?: number; column?: number } {
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) return { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
+  const position = /position (\d+)/.exec(message);
+  if (position) {
+    const offset = Math.min(Number(position[1]), text.length);
+    const before = text.slice(0, offset).split('\n');
+    return { line: before.length, column: before[before.length - 1].length + 1 };
+  }
+  if (/end of JSON input/.test(message)) {
+    const lines = text.split('\n');
+    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+  }
+  return {};
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].trim();
+}

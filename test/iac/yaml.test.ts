@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { parseJson, parseYaml } from '../../src/iac/yaml.js';
+
+describe('parseYaml (CloudFormation tags)', () => {
+  it('maps every short form to its long form, in scalar, sequence and mapping shape', () => {
+    const { value, errors, unknownTags } = parseYaml(
+      [
+        'a: !Ref Thing',
+        'b: !GetAtt Thing.Arn',
+        'c: !GetAtt [Thing, Arn]',
+        'd: !Sub "${AWS::Region}"',
+        'e: !Sub ["${X}", { X: !Ref Y }]',
+        'f: !Join [",", [a, b]]',
+        'g: !If [Cond, !Ref A, !Ref "AWS::NoValue"]',
+        'h: !Select [0, !GetAZs ""]',
+        'i: !Split [",", !ImportValue exported]',
+        'j: !FindInMap [Map, Key, Value]',
+        'k: !Base64 text',
+        'l: !Cidr [10.0.0.0/16, 4, 8]',
+        'm: !Equals [a, b]',
+        'n: !Not [!Condition C]',
+        'o: !And [!Condition A, !Condition B]',
+        'p: !Or [!Condition A, !Condition B]',
+        'q: !Transform { Name: AWS::Include, Parameters: { Location: s3://b/k } }',
+        'r: !GetAtt Thing.Endpoint.Address',
+      ].join('\n'),
+    );
+    expect(errors).toEqual([]);
+    expect(unknownTags).toEqual([]);
+    expect(value).toEqual({
+      a: { Ref: 'Thing' },
+      b: { 'Fn::GetAtt': ['Thing', 'Arn'] },
+      c: { 'Fn::GetAtt': ['Thing', 'Arn'] },
+      d: { 'Fn::Sub': '${AWS::Region}' },
+      e: { 'Fn::Sub': ['${X}', { X: { Ref: 'Y' } }] },
+      f: { 'Fn::Join': [',', ['a', 'b']] },
+      g: { 'Fn::If': ['Cond', { Ref: 'A' }, { Ref: 'AWS::NoValue' }] },
+      h: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
+      i: { 'Fn::Split': [',', { 'Fn::ImportValue': 'exported' }] },
+      j: { 'Fn::FindInMap': ['Map', 'Key', 'Value'] },
+      k: { 'Fn::Base64': 'text' },
+      l: { 'Fn::Cidr': ['10.0.0.0/16', 4, 8] },
+      m: { 'Fn::Equals': ['a', 'b'] },
+      n: { 'Fn::Not': [{ Condition: 'C' }] },
+      o: { 'Fn::And': [{ Condition: 'A' }, { Condition: 'B' }] },
+      p: { 'Fn::Or': [{ Condition: 'A' }, { Condition: 'B' }] },
+      q: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k' } } },
+      r: { 'Fn::GetAtt': ['Thing', 'Endpoint.Address'] },
+    });
+  });
+
+  it('reports unknown tags with their position and keeps the rest of the document', () => {
+    const parsed = parseYaml('a: !Nope x\nb: !Ref B\n');
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.unknownTags).toEqual([{ message: 'unknown YAML tag !Nope', line: 1, column: 4 }]);
+    expect(parsed.value).toEqual({ a: 'x', b: { Ref: 'B' } });
+  });
+
+  it('reports syntax errors with a line and gives no value', () => {
+    const parsed = parseYaml('a: [1, 2\nb: c\n');
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.errors.length).toBeGreaterThan(0);
+    expect(parsed.errors[0].message).toMatch(/^invalid YAML: /);
+    expect(parsed.errors[0].line).toBeGreaterThan(0);
+  });
+
+  it('refuses alias bombs instead of expanding them', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const parsed = parseYaml(bomb.join('\n'));
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.errors[0].message).toMatch(/^invalid YAML: /);
+  });
+
+  it('finds the line of a key path through maps and sequences', () => {
+    const parsed = parseYaml('top:\n  list:\n    - name: a\n    - name: b\n      deep:\n        key: 1\n');
+    expect(parsed.lineOf(['top'])).toBe(1);
+    expect(parsed.lineOf(['top', 'list', 1])).toBe(4);
+    expect(parsed.lineOf(['top', 'list', 1, 'deep', 'key'])).toBe(6);
+    expect(parsed.lineOf(['top', 'missing'])).toBeUndefined();
+  });
+});
+
+describe('parseJson', () => {
+  it('parses strictly and finds key lines', () => {
+    const parsed = parseJson('/t/template.json', '{\n  "Resources": {\n    "Fn": {\n      "Type": "x"\n    }\n  }\n}\n');
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.lineOf(['Resources', 'Fn'])).toBe(3);
+    expect(parsed.lineOf(['Resources', 'Fn', 'Type'])).toBe(4);
+  });
+
+  it('reports a syntax error with its line', () => {
+    const parsed = parseJson('/t/template.json', '{\n  "a": 1,\n}\n');
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.errors).toEqual([{ message: expect.stringMatching(/^invalid JSON: /), line: 3, column: 1 }]);
+  });
+
+  it('accepts a byte order mark', () => {
+    expect(parseJson('/t/x.json', '\ufeff{"a": 1}').value).toEqual({ a: 1 });
+  });
+});
