@@ -1,0 +1,91 @@
+/**
+ * @fileoverview Evaluates a symbolic {@link PathValue} once the project graph is known:
+ * constants imported from other files are substituted, and handler parameters become "event
+ * data" (shared between requests that carry the same value).
+ */
+import * as path from 'node:path';
+import type { ProjectGraph } from '../project/graph.js';
+import type { PathValue } from './summary.js';
+
+export type PathKind =
+  /** The same string for every invocation. */
+  | 'static'
+  /** Built from event data: the same for two requests with the same value. */
+  | 'event'
+  /** Under a directory made once by `mkdtemp` at module scope. */
+  | 'initTemp'
+  /** Unique per request (request id, random UUID, mkdtemp during the invocation). */
+  | 'unique'
+  | 'unknown';
+
+export interface EvaluatedPath {
+  kind: PathKind;
+  /** The path as far as it is known; dynamic parts shown as `${...}`. */
+  text: string;
+}
+
+export interface PathEnv {
+  graph: ProjectGraph;
+  isEventParam(file: number, fn: number, index: number): boolean;
+}
+
+const TMP = '/tmp';
+const RANK: Record<PathKind, number> = { static: 0, initTemp: 1, event: 2, unknown: 3, unique: 4 };
+
+function combine(kinds: PathKind[]): PathKind {
+  let worst: PathKind = 'static';
+  for (const k of kinds) if (RANK[k] > RANK[worst]) worst = k;
+  return worst;
+}
+
+export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth = 0): EvaluatedPath {
+  if (depth > 12) return { kind: 'unknown', text: '${...}' };
+  switch (value.t) {
+    case 'str':
+      return { kind: 'static', text: value.v };
+    case 'tmpdir':
+      return { kind: 'static', text: TMP };
+    case 'unique':
+      return { kind: 'unique', text: `\${${value.why}}` };
+    case 'unknown':
+      return { kind: 'unknown', text: `\${${value.text}}` };
+    case 'param':
+      return env.isEventParam(file, value.fn, value.index)
+        ? { kind: 'event', text: `\${${value.text}}` }
+        : { kind: 'unknown', text: `\${${value.text}}` };
+    case 'initTemp': {
+      const prefix = evaluatePath(env, file, value.prefix, depth + 1);
+      return { kind: prefix.kind === 'static' ? 'initTemp' : prefix.kind, text: `${prefix.text}XXXXXX` };
+    }
+    case 'cat': {
+      const parts = value.parts.map((p) => evaluatePath(env, file, p, depth + 1));
+      return { kind: combine(parts.map((p) => p.kind)), text: parts.map((p) => p.text).join('') };
+    }
+    case 'join': {
+      const parts = value.parts.map((p) => evaluatePath(env, file, p, depth + 1));
+      const texts = parts.map((p) => p.text);
+      let kind = combine(parts.map((p) => p.kind));
+      if (value.resolve && texts.length && !texts.some((t) => t.startsWith('/'))) kind = combine([kind, 'unknown']);
+      const text = texts.length ? (value.resolve ? path.posix.resolve('/', ...texts) : path.posix.join(...texts)) : '.';
+      return { kind, text };
+    }
+    case 'ref': {
+      for (const target of env.graph.resolveRef(file, value.ref)) {
+        const binding = env.graph.binding({ ...target, path: [] });
+        if (!binding) continue;
+        const [head] = target.path;
+        const member = head !== undefined && binding.members && Object.hasOwn(binding.members, head) ? binding.members[head] : undefined;
+        const pv = head === undefined ? binding.path : (member as { path?: PathValue } | undefined)?.path;
+        if (pv && (binding.kind === 'const' || binding.kind === 'export' || head !== undefined)) {
+          return evaluatePath(env, target.file, pv, depth + 1);
+        }
+      }
+      return { kind: 'unknown', text: `\${${value.ref.name}${value.ref.path.map((p) => `.${p}`).join('')}}` };
+    }
+  }
+}
+
+/** Is the (evaluated) path inside the shared /tmp? */
+export function isUnderTmp(text: string): boolean {
+  return text === TMP || text.startsWith(`${TMP}/`);
+}

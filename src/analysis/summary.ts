@@ -1,0 +1,117 @@
+/**
+ * @fileoverview The facts one walk over one file produces. Everything here is plain data
+ * (structured-clone safe), so files can be summarised on worker threads and the project graph
+ * built from summaries alone: no syntax tree outlives the walk of its file.
+ */
+
+/** A 1-based source range. */
+export interface Loc {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/**
+ * A reference from code to a module-level binding or import of the same file, with the chain
+ * of property names read off it (`ns.helpers.run` -> name `ns`, path `['helpers', 'run']`).
+ * `this` refs (name `this`) point at the enclosing class or object literal.
+ */
+export interface Ref {
+  name: string;
+  path: string[];
+}
+
+/** What a module-level value is made of: the functions written inside it and the bindings it names. */
+export interface ValueSummary {
+  fns: number[];
+  refs: Ref[];
+  /** The value wires a logger to the Lambda context (`injectLambdaContext(...)`). */
+  logContext?: boolean;
+}
+
+export type InitKind =
+  | 'map'
+  | 'set'
+  | 'weak'
+  | 'array'
+  | 'object'
+  | 'new'
+  | 'call'
+  | 'function'
+  | 'class'
+  | 'literal'
+  | 'none'
+  | 'other';
+
+export interface ModuleBinding {
+  kind: 'const' | 'let' | 'var' | 'function' | 'class' | 'export';
+  line: number;
+  init: InitKind;
+  value: ValueSummary;
+  /** Object literal properties and class members, by name. */
+  members?: Record<string, ValueSummary>;
+  /** For `new X(...)`: the constructor. */
+  ctor?: Ref;
+  /** For a constant that evaluates to a (possibly partial) path or string. */
+  path?: PathValue;
+}
+
+export interface ImportBinding {
+  specifier: string;
+  /** `'default'`, `'*'` (namespace / whole CommonJS module) or an export name. */
+  imported: string;
+}
+
+export interface FunctionSummary {
+  name: string;
+  line: number;
+  /** Enclosing function index, -1 for module level. */
+  parent: number;
+  /** Positions of `await`, `yield` and `for await` directly in this function (not nested ones). */
+  awaits: number[];
+  refs: Ref[];
+  /** Module-level class or object literal this function is a member of (for `this`). */
+  owner?: string;
+  /** Uses a logger bound to the request context (`logger.addContext(context)`, `child({ requestId })`, decorator). */
+  logContext?: boolean;
+}
+
+/**
+ * A path or string value, kept symbolic so that constants imported from other files and
+ * handler parameters can be resolved once the project graph is known.
+ */
+export type PathValue =
+  | { t: 'str'; v: string }
+  | { t: 'tmpdir' }
+  | { t: 'cat'; parts: PathValue[] }
+  | { t: 'join'; parts: PathValue[]; resolve: boolean }
+  | { t: 'ref'; ref: Ref }
+  | { t: 'unique'; why: string }
+  /** Data derived from parameter `index` of function `fn` (the event, when that function is a handler). */
+  | { t: 'param'; fn: number; index: number; text: string }
+  /** A directory made by `mkdtemp` at module scope: one directory for every invocation. */
+  | { t: 'initTemp'; prefix: PathValue }
+  | { t: 'unknown'; text: string };
+
+/** One fact a rule recorded during the walk; `fn` is the function it sits in (-1: module scope). */
+export interface Fact {
+  fn: number;
+  loc: Loc;
+  [key: string]: unknown;
+}
+
+export interface FileSummary {
+  file: string;
+  parseError?: { message: string; line: number; column: number };
+  imports: Record<string, ImportBinding>;
+  /** Exported name -> local binding name (a key of `bindings` or `imports`). */
+  exports: Record<string, string>;
+  reexports: Array<{ specifier: string; imported: string; exported: string }>;
+  starExports: string[];
+  /** CommonJS module (`module.exports`/`exports.x`): its default import is the whole module. */
+  commonjs: boolean;
+  bindings: Record<string, ModuleBinding>;
+  functions: FunctionSummary[];
+  facts: Record<string, Fact[]>;
+}

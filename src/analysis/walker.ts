@@ -1,0 +1,1299 @@
+/**
+ * @fileoverview One walk over one file's raw TypeScript syntax tree (ts-morph's bundled compiler
+ * API, no wrapper objects: see PERFORMANCE.md for why) that produces a {@link FileSummary}:
+ * imports, exports, module-level bindings, functions with the module-level names they refer to,
+ * and the facts each rule's visitors record. Scopes are tracked so a local that shadows a
+ * module-level name is never mistaken for shared state, and values derived from function
+ * parameters (the event, the context, a helper's arguments) are tracked as per-request data.
+ */
+import { ts } from 'ts-morph';
+import type {
+  Fact,
+  FileSummary,
+  FunctionSummary,
+  ImportBinding,
+  InitKind,
+  Loc,
+  ModuleBinding,
+  PathValue,
+  Ref,
+  ValueSummary,
+} from './summary.js';
+
+const S = ts.SyntaxKind;
+
+export interface LocalBinding {
+  name: string;
+  /** Declared at module level: shared by every invocation of every handler that reaches it. */
+  module: boolean;
+  kind: 'param' | 'let' | 'const' | 'var' | 'function' | 'class' | 'import' | 'catch';
+  /** Holds per-request data (a parameter, or a value derived from one or from an `await`). */
+  tainted: boolean;
+  /** The initializer, for constant folding of paths. */
+  init?: ts.Expression;
+  /** The binding came out of a destructuring pattern (`init` is the whole destructured value). */
+  destructured?: boolean;
+  param?: { fn: number; index: number };
+  /** A local that stands for a module-level binding or an import (`const s = state`, `const m = require('./m')`). */
+  alias?: Ref;
+}
+
+class Scope {
+  readonly names = new Map<string, LocalBinding>();
+  constructor(
+    readonly parent: Scope | undefined,
+    /** Function that owns this scope (-1: module). */
+    readonly fn: number,
+    readonly functionScope: boolean,
+  ) {}
+  lookup(name: string): LocalBinding | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const b = s.names.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+}
+
+export interface ImportUse {
+  specifier: string;
+  imported: string;
+  /** Property names read off the import (`fs.promises.writeFile` -> `['promises', 'writeFile']`). */
+  path: string[];
+}
+
+export interface StateTarget {
+  ref: Ref;
+  /** Source text of the root expression, for messages. */
+  text: string;
+}
+
+/** What rule visitors can ask about the node they are looking at. */
+export interface WalkContext {
+  readonly sourceFile: ts.SourceFile;
+  /** The function the node sits in, -1 at module scope (init code). */
+  readonly fn: number;
+  lookup(name: string): LocalBinding | undefined;
+  /** True when `name` is not declared anywhere in scope (so `console`, `process` are the globals). */
+  isGlobal(name: string): boolean;
+  /** The import an expression reads (`fs.writeFileSync`, an aliased named import, a `require`). */
+  importOf(expr: ts.Expression): ImportUse | undefined;
+  /** The module-level binding an expression's root names (through local aliases), if any. */
+  stateTarget(expr: ts.Expression): StateTarget | undefined;
+  /** Does the expression carry per-request data? */
+  isTainted(node: ts.Node): boolean;
+  pathValue(expr: ts.Expression): PathValue;
+  loc(node: ts.Node): Loc;
+  record(ruleId: string, node: ts.Node, data: Record<string, unknown>): void;
+  /** Mark the current function (or module-level value) as wiring a logger to the request context. */
+  markLogContext(): void;
+  /** Start position of an enclosing `if` (in the same function) that tests `targetText` for absence. */
+  lazyGuard(node: ts.Node, targetText: string): number | undefined;
+}
+
+export type Visitor = (node: ts.Node, ctx: WalkContext) => void;
+/** Visitors by syntax kind name (`CallExpression`, `BinaryExpression`, ...). */
+export type VisitorMap = Partial<Record<keyof typeof ts.SyntaxKind, Visitor>>;
+
+/** Compiles rule visitor maps into a kind-indexed table (one array lookup per node). */
+export function compileVisitors(maps: VisitorMap[]): Visitor[][] {
+  const table: Visitor[][] = [];
+  for (const map of maps) {
+    for (const [kindName, visitor] of Object.entries(map)) {
+      const kind = (ts.SyntaxKind as unknown as Record<string, number>)[kindName];
+      if (kind === undefined) throw new Error(`unknown syntax kind in rule visitor: ${kindName}`);
+      (table[kind] ??= []).push(visitor as Visitor);
+    }
+  }
+  return table;
+}
+
+const FUNCTION_KINDS = new Set<ts.SyntaxKind>([
+  S.FunctionDeclaration,
+  S.FunctionExpression,
+  S.ArrowFunction,
+  S.MethodDeclaration,
+  S.GetAccessor,
+  S.SetAccessor,
+  S.Constructor,
+]);
+
+function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return FUNCTION_KINDS.has(node.kind);
+}
+
+/** Nodes that only exist in the type system: never walked. */
+function isTypeOnly(node: ts.Node): boolean {
+  return (
+    (node.kind >= S.FirstTypeNode && node.kind <= S.LastTypeNode) ||
+    node.kind === S.InterfaceDeclaration ||
+    node.kind === S.TypeAliasDeclaration ||
+    node.kind === S.TypeParameter ||
+    node.kind === S.HeritageClause
+  );
+}
+
+export function unwrap(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  for (;;) {
+    switch (e.kind) {
+      case S.ParenthesizedExpression:
+      case S.AsExpression:
+      case S.NonNullExpression:
+      case S.SatisfiesExpression:
+      case S.TypeAssertionExpression:
+        e = (e as ts.ParenthesizedExpression).expression;
+        continue;
+      default:
+        return e;
+    }
+  }
+}
+
+function isRequireCall(expr: ts.Expression | undefined): expr is ts.CallExpression {
+  if (!expr) return false;
+  const e = unwrap(expr);
+  return (
+    (ts.isCallExpression(e) &&
+      ts.isIdentifier(e.expression) &&
+      e.expression.text === 'require' &&
+      e.arguments.length === 1 &&
+      ts.isStringLiteralLike(e.arguments[0]!)) ||
+    // `await import('./x')`
+    (ts.isAwaitExpression(e) &&
+      ts.isCallExpression(e.expression) &&
+      e.expression.expression.kind === S.ImportKeyword &&
+      e.expression.arguments.length >= 1 &&
+      ts.isStringLiteralLike(e.expression.arguments[0]!))
+  );
+}
+
+function requireSpecifier(expr: ts.Expression): string {
+  const e = unwrap(expr);
+  const call = (ts.isAwaitExpression(e) ? e.expression : e) as ts.CallExpression;
+  return (call.arguments[0] as ts.StringLiteral).text;
+}
+
+function propertyNameText(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name)) return name.text;
+  if (ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+function initKindOf(init: ts.Expression | undefined): InitKind {
+  if (!init) return 'none';
+  const e = unwrap(init);
+  switch (e.kind) {
+    case S.ObjectLiteralExpression:
+      return 'object';
+    case S.ArrayLiteralExpression:
+      return 'array';
+    case S.ArrowFunction:
+    case S.FunctionExpression:
+      return 'function';
+    case S.ClassExpression:
+      return 'class';
+    case S.StringLiteral:
+    case S.NoSubstitutionTemplateLiteral:
+    case S.NumericLiteral:
+    case S.TrueKeyword:
+    case S.FalseKeyword:
+    case S.NullKeyword:
+    case S.TemplateExpression:
+    case S.BigIntLiteral:
+      return 'literal';
+    case S.NewExpression: {
+      const callee = (e as ts.NewExpression).expression;
+      const name = ts.isIdentifier(callee) ? callee.text : undefined;
+      if (name === 'Map') return 'map';
+      if (name === 'Set') return 'set';
+      if (name === 'WeakMap' || name === 'WeakSet' || name === 'WeakRef') return 'weak';
+      if (name === 'Array') return 'array';
+      return 'new';
+    }
+    case S.CallExpression:
+    case S.AwaitExpression:
+      return 'call';
+    case S.Identifier:
+      return (e as ts.Identifier).text === 'undefined' ? 'none' : 'other';
+    default:
+      return 'other';
+  }
+}
+
+const PATH_MODULES = new Set(['path', 'node:path', 'path/posix', 'node:path/posix']);
+const OS_MODULES = new Set(['os', 'node:os']);
+const CRYPTO_MODULES = new Set(['crypto', 'node:crypto']);
+export const FS_MODULES = new Set([
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'fs-extra',
+  'fs-extra/esm',
+  'graceful-fs',
+]);
+const UNIQUE_PACKAGES: Record<string, Set<string>> = {
+  uuid: new Set(['v1', 'v4', 'v6', 'v7', 'default']),
+  nanoid: new Set(['nanoid', 'default']),
+  ulid: new Set(['ulid', 'monotonicFactory', 'default']),
+  '@paralleldrive/cuid2': new Set(['createId', 'default']),
+  cuid: new Set(['default']),
+};
+/** Property names that carry a per-request id (`context.awsRequestId`, API Gateway's `requestContext.requestId`). */
+const REQUEST_ID_PROPS = new Set(['awsRequestId', 'aws_request_id', 'requestId']);
+
+/** Parse a file and summarise it. Never throws on bad input: a parse failure is a `parseError`. */
+export function summarizeFile(file: string, text: string, visitors: Visitor[][]): FileSummary {
+  const scriptKind = scriptKindOf(file);
+  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind);
+  // Null-prototype records: `constructor` or `toString` are legal binding and export names.
+  const summary: FileSummary = {
+    file,
+    imports: Object.create(null),
+    exports: Object.create(null),
+    reexports: [],
+    starExports: [],
+    commonjs: false,
+    bindings: Object.create(null),
+    functions: [],
+    facts: Object.create(null),
+  };
+  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
+  if (diagnostics && diagnostics.length > 0) {
+    const d = diagnostics[0]!;
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(d.start);
+    summary.parseError = {
+      message: `Parsing error: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+      line: line + 1,
+      column: character + 1,
+    };
+    return summary;
+  }
+  new Walker(sourceFile, summary, visitors).run();
+  return summary;
+}
+
+function scriptKindOf(file: string): ts.ScriptKind {
+  if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (file.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.[mc]?ts$/.test(file)) return ts.ScriptKind.TS;
+  // JSX is legal in plain .js files of React projects; TSX-free JS parses the same either way.
+  return ts.ScriptKind.JS;
+}
+
+class Walker implements WalkContext {
+  fn = -1;
+  private scope: Scope;
+  /** Where refs and function expressions written in module-level values go. */
+  private collector: ValueSummary | undefined;
+  private readonly refKeys: Array<Set<string>> = [];
+  private readonly collectorKeys = new WeakMap<ValueSummary, Set<string>>();
+  private thisOwner: string | undefined;
+  private requireCount = 0;
+
+  constructor(
+    readonly sourceFile: ts.SourceFile,
+    private readonly summary: FileSummary,
+    private readonly visitors: Visitor[][],
+  ) {
+    this.scope = new Scope(undefined, -1, true);
+  }
+
+  run(): void {
+    this.hoist(this.sourceFile.statements, this.scope, true);
+    for (const statement of this.sourceFile.statements) this.visit(statement);
+  }
+
+  // ---------------------------------------------------------------- WalkContext
+
+  lookup(name: string): LocalBinding | undefined {
+    return this.scope.lookup(name);
+  }
+
+  isGlobal(name: string): boolean {
+    return this.scope.lookup(name) === undefined;
+  }
+
+  importOf(expr: ts.Expression): ImportUse | undefined {
+    const path: string[] = [];
+    let e = unwrap(expr);
+    while (ts.isPropertyAccessExpression(e)) {
+      path.unshift(e.name.text);
+      e = unwrap(e.expression);
+    }
+    // `require('fs').writeFileSync(...)`
+    if (isRequireCall(e) && this.isGlobal('require')) return { specifier: requireSpecifier(e), imported: '*', path };
+    if (!ts.isIdentifier(e)) return undefined;
+    const b = this.scope.lookup(e.text);
+    if (!b) return undefined;
+    const key = b.kind === 'import' ? e.text : b.alias && b.alias.path.length === 0 ? b.alias.name : undefined;
+    if (key === undefined) return undefined;
+    const imp = this.summary.imports[key];
+    if (!imp) return undefined;
+    return { specifier: imp.specifier, imported: imp.imported, path };
+  }
+
+  stateTarget(expr: ts.Expression): StateTarget | undefined {
+    const path: string[] = [];
+    let e = unwrap(expr);
+    for (;;) {
+      if (ts.isPropertyAccessExpression(e)) {
+        path.unshift(e.name.text);
+        e = unwrap(e.expression);
+      } else if (ts.isElementAccessExpression(e)) {
+        const arg = e.argumentExpression;
+        path.unshift(ts.isStringLiteralLike(arg) ? arg.text : '[]');
+        e = unwrap(e.expression);
+      } else break;
+    }
+    if (e.kind === S.ThisKeyword) {
+      if (!this.thisOwner) return undefined;
+      return { ref: { name: 'this', path }, text: 'this' };
+    }
+    if (!ts.isIdentifier(e)) return undefined;
+    const b = this.scope.lookup(e.text);
+    if (!b) return undefined;
+    if (b.module) return { ref: { name: e.text, path }, text: e.text };
+    if (b.alias) return { ref: { name: b.alias.name, path: [...b.alias.path, ...path] }, text: e.text };
+    return undefined;
+  }
+
+  isTainted(node: ts.Node): boolean {
+    switch (node.kind) {
+      case S.Identifier: {
+        const b = this.scope.lookup((node as ts.Identifier).text);
+        return !!b && !b.module && b.tainted;
+      }
+      case S.AwaitExpression:
+      case S.YieldExpression:
+        return true;
+      case S.PropertyAccessExpression:
+        return this.isTainted((node as ts.PropertyAccessExpression).expression);
+      default:
+        if (isFunctionLike(node) || isTypeOnly(node)) return false;
+        return ts.forEachChild(node, (child) => (this.isTainted(child) ? true : undefined)) === true;
+    }
+  }
+
+  pathValue(expr: ts.Expression, depth = 0): PathValue {
+    const e = unwrap(expr);
+    const text = () => e.getText(this.sourceFile);
+    if (depth > 8) return { t: 'unknown', text: text() };
+    if (ts.isStringLiteralLike(e)) return { t: 'str', v: e.text };
+    if (ts.isTemplateExpression(e)) {
+      const parts: PathValue[] = [{ t: 'str', v: e.head.text }];
+      for (const span of e.templateSpans) {
+        parts.push(this.pathValue(span.expression, depth + 1));
+        parts.push({ t: 'str', v: span.literal.text });
+      }
+      return { t: 'cat', parts };
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === S.PlusToken) {
+      return { t: 'cat', parts: [this.pathValue(e.left, depth + 1), this.pathValue(e.right, depth + 1)] };
+    }
+    if (ts.isAwaitExpression(e)) return this.pathValue(e.expression, depth + 1);
+    if (ts.isCallExpression(e)) return this.callPathValue(e, depth);
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      if (ts.isPropertyAccessExpression(e) && REQUEST_ID_PROPS.has(e.name.text)) {
+        return { t: 'unique', why: e.getText(this.sourceFile) };
+      }
+      const target = this.stateTarget(e);
+      if (target && target.ref.name !== 'this') return { t: 'ref', ref: target.ref };
+      let root: ts.Expression = e;
+      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
+      if (ts.isIdentifier(root)) {
+        const b = this.scope.lookup(root.text);
+        const origin = b ? this.paramOrigin(b, depth) : undefined;
+        if (origin) return { t: 'param', fn: origin.fn, index: origin.index, text: text() };
+      }
+      return { t: 'unknown', text: text() };
+    }
+    if (ts.isIdentifier(e)) {
+      const b = this.scope.lookup(e.text);
+      if (!b) return { t: 'unknown', text: e.text };
+      if (b.module) return { t: 'ref', ref: { name: e.text, path: [] } };
+      if (b.alias) return { t: 'ref', ref: b.alias };
+      if (b.param && !b.destructured) return { t: 'param', fn: b.param.fn, index: b.param.index, text: e.text };
+      if (b.init && !b.destructured && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) {
+        return this.pathValue(b.init, depth + 1);
+      }
+      const origin = this.paramOrigin(b, depth);
+      if (origin) return { t: 'param', fn: origin.fn, index: origin.index, text: e.text };
+      return { t: 'unknown', text: e.text };
+    }
+    return { t: 'unknown', text: text() };
+  }
+
+  /** The parameter a local was destructured or derived from, if any. */
+  private paramOrigin(b: LocalBinding, depth: number): { fn: number; index: number } | undefined {
+    if (b.param) return b.param;
+    if (b.destructured && b.init && depth < 8) {
+      let root: ts.Expression = unwrap(b.init);
+      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
+      if (ts.isIdentifier(root)) {
+        const rb = this.scope.lookup(root.text);
+        if (rb && rb !== b) return this.paramOrigin(rb, depth + 1);
+      }
+    }
+    return undefined;
+  }
+
+  private callPathValue(call: ts.CallExpression, depth: number): PathValue {
+    const callee = unwrap(call.expression);
+    const imp = this.importOf(callee);
+    const method = imp ? (imp.path.length ? imp.path[imp.path.length - 1]! : imp.imported) : undefined;
+    if (imp && PATH_MODULES.has(imp.specifier) && (method === 'join' || method === 'resolve')) {
+      return { t: 'join', resolve: method === 'resolve', parts: call.arguments.map((a) => this.pathValue(a, depth + 1)) };
+    }
+    if (imp && OS_MODULES.has(imp.specifier) && method === 'tmpdir') return { t: 'tmpdir' };
+    if (imp && CRYPTO_MODULES.has(imp.specifier) && (method === 'randomUUID' || method === 'randomBytes')) {
+      return { t: 'unique', why: `${method}()` };
+    }
+    if (imp && UNIQUE_PACKAGES[imp.specifier]?.has(method!)) return { t: 'unique', why: `${imp.specifier}` };
+    if (imp && FS_MODULES.has(imp.specifier) && (method === 'mkdtemp' || method === 'mkdtempSync')) {
+      const prefix = call.arguments[0] ? this.pathValue(call.arguments[0], depth + 1) : { t: 'unknown' as const, text: '' };
+      return this.fn === -1 ? { t: 'initTemp', prefix } : { t: 'unique', why: 'mkdtemp' };
+    }
+    if (ts.isPropertyAccessExpression(callee)) {
+      const name = callee.name.text;
+      // Web Crypto global: crypto.randomUUID() / globalThis.crypto.randomUUID()
+      if (name === 'randomUUID') return { t: 'unique', why: 'randomUUID()' };
+      // `.toString('hex')`, `.slice()`, `.replace()` keep a unique value unique (and a static one static).
+      if (['toString', 'slice', 'substring', 'replace', 'replaceAll', 'toLowerCase', 'toUpperCase', 'trim'].includes(name)) {
+        const inner = this.pathValue(callee.expression, depth + 1);
+        if (inner.t === 'unique') return inner;
+      }
+    }
+    if (ts.isIdentifier(callee) && callee.text === 'randomUUID' && this.isGlobal('randomUUID')) {
+      return { t: 'unique', why: 'randomUUID()' };
+    }
+    return { t: 'unknown', text: call.getText(this.sourceFile) };
+  }
+
+  loc(node: ts.Node): Loc {
+    const start = this.sourceFile.getLineAndCharacterOfPosition(node.getStart(this.sourceFile));
+    const end = this.sourceFile.getLineAndCharacterOfPosition(node.getEnd());
+    return { line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+  }
+
+  record(ruleId: string, node: ts.Node, data: Record<string, unknown>): void {
+    const fact: Fact = { ...data, fn: this.fn, loc: this.loc(node) };
+    (this.summary.facts[ruleId] ??= []).push(fact);
+  }
+
+  markLogContext(): void {
+    if (this.fn >= 0) this.summary.functions[this.fn]!.logContext = true;
+    else if (this.collector) this.collector.logContext = true;
+  }
+
+  lazyGuard(node: ts.Node, targetText: string): number | undefined {
+    let child: ts.Node = node;
+    for (let p = node.parent; p && !isFunctionLike(p) && p.kind !== S.SourceFile; child = p, p = p.parent) {
+      if (ts.isIfStatement(p) && child !== p.expression && testsAbsence(p.expression, targetText, child === p.thenStatement)) {
+        return p.expression.getStart(this.sourceFile);
+      }
+      if (ts.isBlock(p) || ts.isSourceFile(p)) {
+        // `if (client) return client;` earlier in the same block guards what follows.
+        for (const stmt of p.statements) {
+          if (stmt === child) break;
+          if (ts.isIfStatement(stmt) && !stmt.elseStatement && exits(stmt.thenStatement) && testsPresence(stmt.expression, targetText)) {
+            return stmt.expression.getStart(this.sourceFile);
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- walk
+
+  private visit = (node: ts.Node): void => {
+    if (isTypeOnly(node)) return;
+    const vs = this.visitors[node.kind];
+    if (vs) for (const v of vs) v(node, this);
+
+    switch (node.kind) {
+      case S.Identifier:
+        this.onIdentifier(node as ts.Identifier);
+        return;
+      case S.ThisKeyword:
+        this.onThis(node);
+        return;
+      case S.ImportDeclaration:
+      case S.ImportEqualsDeclaration:
+        // Declared while hoisting.
+        return;
+      case S.ExportDeclaration:
+        this.onExportDeclaration(node as ts.ExportDeclaration);
+        return;
+      case S.ExportAssignment:
+        this.onExportAssignment(node as ts.ExportAssignment);
+        return;
+      case S.VariableDeclaration:
+        this.onVariableDeclaration(node as ts.VariableDeclaration);
+        return;
+      case S.Block:
+      case S.CaseBlock:
+        if (!isFunctionLike(node.parent)) {
+          this.withScope(false, () => {
+            this.hoist(ts.isBlock(node) ? node.statements : (node as ts.CaseBlock).clauses.flatMap((c) => [...c.statements]), this.scope, false);
+            ts.forEachChild(node, this.visit);
+          });
+          return;
+        }
+        break;
+      case S.ForStatement:
+      case S.ForInStatement:
+      case S.ForOfStatement:
+        if (node.kind === S.ForOfStatement && (node as ts.ForOfStatement).awaitModifier) this.onAwait(node);
+        this.withScope(false, () => {
+          const init = (node as ts.ForStatement).initializer;
+          if (init && ts.isVariableDeclarationList(init)) {
+            this.declareList(init, this.scope);
+            if (node.kind !== S.ForStatement) this.bindLoopVariables(init, (node as ts.ForOfStatement).expression);
+          }
+          ts.forEachChild(node, this.visit);
+        });
+        return;
+      case S.CatchClause: {
+        const clause = node as ts.CatchClause;
+        this.withScope(false, () => {
+          if (clause.variableDeclaration) this.declareName(clause.variableDeclaration.name, 'catch', this.scope, { tainted: true });
+          this.visit(clause.block);
+        });
+        return;
+      }
+      case S.ClassDeclaration:
+      case S.ClassExpression:
+        this.onClass(node as ts.ClassLikeDeclaration);
+        return;
+      case S.AwaitExpression:
+      case S.YieldExpression:
+        this.onAwait(node);
+        break;
+      case S.BinaryExpression:
+        if (this.onBinary(node as ts.BinaryExpression)) return;
+        break;
+      case S.PropertyAssignment:
+        // Property names are not references; only the value is walked.
+        this.visit((node as ts.PropertyAssignment).initializer);
+        return;
+      case S.PropertyAccessExpression:
+        // `.name` is not a reference.
+        this.visit((node as ts.PropertyAccessExpression).expression);
+        return;
+      case S.Decorator:
+        if (/\binjectLambdaContext\b/.test(node.getText(this.sourceFile))) this.markLogContext();
+        break;
+      default:
+        if (isFunctionLike(node)) {
+          this.onFunction(node);
+          return;
+        }
+    }
+    ts.forEachChild(node, this.visit);
+  };
+
+  private withScope(functionScope: boolean, body: () => void, fn = this.fn): void {
+    const saved = this.scope;
+    this.scope = new Scope(saved, fn, functionScope);
+    try {
+      body();
+    } finally {
+      this.scope = saved;
+    }
+  }
+
+  /** Declare the names a statement list introduces before walking it (hoisting, TDZ aside). */
+  private hoist(statements: readonly ts.Statement[], scope: Scope, functionScope: boolean): void {
+    for (const st of statements) {
+      if (ts.isVariableStatement(st)) {
+        this.declareList(st.declarationList, scope);
+        if (functionScope) continue;
+      } else if (ts.isFunctionDeclaration(st) && st.name) {
+        this.declareName(st.name, 'function', scope, {});
+      } else if (ts.isClassDeclaration(st) && st.name) {
+        this.declareName(st.name, 'class', scope, {});
+      } else if (ts.isEnumDeclaration(st)) {
+        this.declareName(st.name, 'const', scope, {});
+      } else if (ts.isImportDeclaration(st)) {
+        this.declareImports(st, scope);
+      } else if (ts.isImportEqualsDeclaration(st)) {
+        if (ts.isExternalModuleReference(st.moduleReference) && ts.isStringLiteralLike(st.moduleReference.expression)) {
+          this.summary.imports[st.name.text] = { specifier: st.moduleReference.expression.text, imported: '*' };
+          scope.names.set(st.name.text, { name: st.name.text, module: scope.fn === -1, kind: 'import', tainted: false });
+        }
+      }
+      if (functionScope) this.hoistVars(st, scope);
+    }
+  }
+
+  /** `var` declarations in nested blocks belong to the function scope. */
+  private hoistVars(node: ts.Node, scope: Scope): void {
+    ts.forEachChild(node, (child) => {
+      if (isFunctionLike(child) || ts.isClassLike(child) || !isStatementContainer(child)) return;
+      if (ts.isVariableStatement(child) && (child.declarationList.flags & ts.NodeFlags.BlockScoped) === 0) {
+        this.declareList(child.declarationList, scope);
+      } else if (ts.isVariableDeclarationList(child) && (child.flags & ts.NodeFlags.BlockScoped) === 0) {
+        this.declareList(child, scope);
+      }
+      this.hoistVars(child, scope);
+    });
+  }
+
+  private declareList(list: ts.VariableDeclarationList, scope: Scope): void {
+    const kind = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';
+    let target = scope;
+    if (kind === 'var') while (!target.functionScope && target.parent) target = target.parent;
+    for (const decl of list.declarations) this.declareName(decl.name, kind, target, {});
+  }
+
+  private declareName(
+    name: ts.BindingName,
+    kind: LocalBinding['kind'],
+    scope: Scope,
+    extra: Partial<LocalBinding>,
+  ): void {
+    if (ts.isIdentifier(name)) {
+      if (scope.names.has(name.text) && kind !== 'param') return;
+      const module = scope.fn === -1 && kind !== 'param' && kind !== 'catch';
+      scope.names.set(name.text, { name: name.text, module, kind, tainted: false, ...extra });
+      if (module && kind !== 'import' && !this.summary.bindings[name.text]) {
+        this.summary.bindings[name.text] = {
+          kind: kind as ModuleBinding['kind'],
+          line: this.loc(name).line,
+          init: kind === 'function' ? 'function' : kind === 'class' ? 'class' : 'none',
+          value: { fns: [], refs: [] },
+        };
+      }
+      return;
+    }
+    for (const el of name.elements) {
+      if (ts.isBindingElement(el)) this.declareName(el.name, kind, scope, { ...extra, destructured: true });
+    }
+  }
+
+  private declareImports(node: ts.ImportDeclaration, scope: Scope): void {
+    if (!ts.isStringLiteralLike(node.moduleSpecifier)) return;
+    const specifier = node.moduleSpecifier.text;
+    const clause = node.importClause;
+    if (!clause || clause.isTypeOnly) return;
+    const add = (local: string, imported: string) => {
+      this.summary.imports[local] = { specifier, imported };
+      scope.names.set(local, { name: local, module: true, kind: 'import', tainted: false });
+    };
+    if (clause.name) add(clause.name.text, 'default');
+    const nb = clause.namedBindings;
+    if (nb && ts.isNamespaceImport(nb)) add(nb.name.text, '*');
+    if (nb && ts.isNamedImports(nb)) {
+      for (const el of nb.elements) {
+        if (el.isTypeOnly) continue;
+        add(el.name.text, (el.propertyName ?? el.name).text);
+      }
+    }
+  }
+
+  private addRef(name: string, path: string[]): void {
+    const key = path.length ? `${name}.${path.join('.')}` : name;
+    if (this.fn >= 0) {
+      const keys = (this.refKeys[this.fn] ??= new Set());
+      if (keys.has(key)) return;
+      keys.add(key);
+      this.summary.functions[this.fn]!.refs.push({ name, path });
+    } else if (this.collector) {
+      let keys = this.collectorKeys.get(this.collector);
+      if (!keys) this.collectorKeys.set(this.collector, (keys = new Set()));
+      if (keys.has(key)) return;
+      keys.add(key);
+      this.collector.refs.push({ name, path });
+    }
+  }
+
+  private onIdentifier(id: ts.Identifier): void {
+    if (!isReference(id)) return;
+    const b = this.scope.lookup(id.text);
+    if (!b) return;
+    let name: string;
+    let base: string[];
+    if (b.module) {
+      name = id.text;
+      base = [];
+    } else if (b.alias) {
+      name = b.alias.name;
+      base = b.alias.path;
+    } else return;
+    this.addRef(name, [...base, ...propertyChain(id)]);
+  }
+
+  private onThis(node: ts.Node): void {
+    if (this.fn < 0 || !this.thisOwner) return;
+    this.addRef('this', propertyChain(node));
+  }
+
+  private onAwait(node: ts.Node): void {
+    if (this.fn >= 0) this.summary.functions[this.fn]!.awaits.push(node.getStart(this.sourceFile));
+  }
+
+  private onExportDeclaration(node: ts.ExportDeclaration): void {
+    if (node.isTypeOnly) return;
+    const spec = node.moduleSpecifier && ts.isStringLiteralLike(node.moduleSpecifier) ? node.moduleSpecifier.text : undefined;
+    const clause = node.exportClause;
+    if (!clause) {
+      if (spec) this.summary.starExports.push(spec);
+      return;
+    }
+    if (ts.isNamespaceExport(clause)) {
+      if (!spec) return;
+      const local = `*${clause.name.text}`;
+      this.summary.imports[local] = { specifier: spec, imported: '*' };
+      this.summary.exports[clause.name.text] = local;
+      return;
+    }
+    for (const el of clause.elements) {
+      if (el.isTypeOnly) continue;
+      const exported = el.name.text;
+      const local = (el.propertyName ?? el.name).text;
+      if (spec) this.summary.reexports.push({ specifier: spec, imported: local, exported });
+      else this.summary.exports[exported] = local;
+    }
+  }
+
+  private onExportAssignment(node: ts.ExportAssignment): void {
+    const name = node.isExportEquals ? 'module.exports' : 'default';
+    const expr = unwrap(node.expression);
+    if (ts.isIdentifier(expr) && this.scope.lookup(expr.text)?.module) {
+      this.summary.exports.default = expr.text;
+    } else {
+      this.defineModuleValue(name, node.expression);
+      this.summary.exports.default = name;
+    }
+    if (node.isExportEquals) this.summary.commonjs = true;
+  }
+
+  /** A module-level pseudo binding (`exports.handler`, `default`) whose value is `expr`. */
+  private defineModuleValue(name: string, expr: ts.Expression): void {
+    const binding: ModuleBinding = {
+      kind: 'export',
+      line: this.loc(expr).line,
+      init: initKindOf(expr),
+      value: { fns: [], refs: [] },
+    };
+    this.summary.bindings[name] = binding;
+    this.collectInto(binding, expr);
+  }
+
+  private collectInto(binding: ModuleBinding, init: ts.Expression): void {
+    const e = unwrap(init);
+    if (ts.isObjectLiteralExpression(e)) {
+      binding.members = Object.create(null) as Record<string, ValueSummary>;
+      for (const prop of e.properties) {
+        const key = propertyNameText(prop.name);
+        if (key === undefined) {
+          this.withCollector(binding.value, () => this.visit(prop));
+          continue;
+        }
+        const member: ValueSummary = { fns: [], refs: [] };
+        binding.members[key] = member;
+        this.withCollector(member, () => {
+          if (ts.isShorthandPropertyAssignment(prop)) this.visit(prop.name);
+          else if (ts.isPropertyAssignment(prop)) {
+            this.visit(prop.initializer);
+            const pv = this.pathValue(prop.initializer);
+            if (pv.t !== 'unknown') (member as ValueSummary & { path?: PathValue }).path = pv;
+          } else this.visit(prop);
+        });
+      }
+      return;
+    }
+    if (ts.isNewExpression(e)) {
+      const ctor = this.stateTarget(e.expression);
+      if (ctor) binding.ctor = ctor.ref;
+    }
+    this.withCollector(binding.value, () => this.visit(init));
+    if (binding.init !== 'function' && binding.init !== 'class' && binding.init !== 'object') {
+      const pv = this.pathValue(init);
+      if (pv.t !== 'unknown') binding.path = pv;
+    }
+  }
+
+  private withCollector(target: ValueSummary, body: () => void): void {
+    const saved = this.collector;
+    this.collector = target;
+    try {
+      body();
+    } finally {
+      this.collector = saved;
+    }
+  }
+
+  private onVariableDeclaration(decl: ts.VariableDeclaration): void {
+    const init = decl.initializer;
+    const isModule = this.fn === -1 && this.scope.fn === -1 && isModuleLevelDeclaration(decl);
+    if (isRequireCall(init)) {
+      this.bindRequire(decl.name, requireSpecifier(init), isModule);
+      return;
+    }
+    if (ts.isIdentifier(decl.name)) {
+      const b = this.scope.lookup(decl.name.text);
+      if (b && init) {
+        b.init = init;
+        if (!b.module) {
+          b.tainted = this.isTainted(init);
+          // `const s = state` / `const m = ns.helpers`: the local stands for module state.
+          const u = unwrap(init);
+          if ((ts.isIdentifier(u) || ts.isPropertyAccessExpression(u)) && b.kind === 'const') {
+            const target = this.stateTarget(u);
+            if (target && target.ref.name !== 'this') b.alias = target.ref;
+          }
+        }
+      }
+      if (isModule && b?.module) {
+        const binding = this.summary.bindings[decl.name.text]!;
+        binding.init = initKindOf(init);
+        if (isExported(decl)) this.summary.exports[decl.name.text] = decl.name.text;
+        if (init) this.collectInto(binding, init);
+        return;
+      }
+    } else if (init) {
+      const tainted = this.isTainted(init);
+      forEachBindingIdentifier(decl.name, (id) => {
+        const b = this.scope.lookup(id.text);
+        if (b && !b.module) {
+          b.init = init;
+          b.tainted = tainted;
+        } else if (b?.module && isModule) {
+          const binding = this.summary.bindings[id.text]!;
+          binding.init = 'other';
+          if (isExported(decl)) this.summary.exports[id.text] = id.text;
+        }
+      });
+    }
+    if (init) this.visit(init);
+  }
+
+  /** `for (const item of event.items)`: the loop variable is derived from the iterated value. */
+  private bindLoopVariables(list: ts.VariableDeclarationList, iterated: ts.Expression): void {
+    const tainted = this.isTainted(iterated);
+    for (const decl of list.declarations) {
+      forEachBindingIdentifier(decl.name, (id) => {
+        const b = this.scope.lookup(id.text);
+        if (!b || b.module) return;
+        b.init = iterated;
+        b.destructured = true;
+        b.tainted = tainted;
+      });
+    }
+  }
+
+  /** `const x = require('m')`, `const { a, b: c } = require('m')`, `await import('m')`. */
+  private bindRequire(name: ts.BindingName, specifier: string, isModule: boolean): void {
+    if (ts.isIdentifier(name)) {
+      this.bindImport(name.text, specifier, '*', isModule);
+      return;
+    }
+    if (ts.isObjectBindingPattern(name)) {
+      for (const el of name.elements) {
+        if (!ts.isIdentifier(el.name)) continue;
+        const imported = propertyNameText(el.propertyName) ?? el.name.text;
+        this.bindImport(el.name.text, specifier, imported, isModule);
+      }
+    }
+  }
+
+  private bindImport(local: string, specifier: string, imported: string, isModule: boolean): void {
+    const b = this.scope.lookup(local);
+    if (isModule) {
+      this.summary.imports[local] = { specifier, imported };
+      delete this.summary.bindings[local];
+      if (b) {
+        b.kind = 'import';
+        b.module = true;
+      }
+      return;
+    }
+    // A require inside a function: the local is an alias of a synthetic import.
+    const key = `require#${this.requireCount++}:${local}`;
+    this.summary.imports[key] = { specifier, imported };
+    if (b) b.alias = { name: key, path: [] };
+  }
+
+  /** Returns true when it walked the node's children itself. */
+  private onBinary(node: ts.BinaryExpression): boolean {
+    const op = node.operatorToken.kind;
+    if (op < S.FirstAssignment || op > S.LastAssignment) return false;
+    const left = unwrap(node.left);
+    if (ts.isIdentifier(left)) {
+      const b = this.scope.lookup(left.text);
+      if (b && !b.module && this.isTainted(node.right)) b.tainted = true;
+      return false;
+    }
+    if (this.fn !== -1 || op !== S.EqualsToken) return false;
+    // CommonJS exports at module scope.
+    const exportName = commonJsExportName(left, this);
+    if (exportName === undefined) return false;
+    this.summary.commonjs = true;
+    if (exportName === '') {
+      // module.exports = <expr>
+      const right = unwrap(node.right);
+      if (ts.isObjectLiteralExpression(right)) {
+        for (const prop of right.properties) {
+          const key = propertyNameText(prop.name);
+          if (key === undefined) continue;
+          const value = ts.isShorthandPropertyAssignment(prop)
+            ? prop.name
+            : ts.isPropertyAssignment(prop)
+              ? prop.initializer
+              : undefined;
+          if (value && ts.isIdentifier(value) && this.scope.lookup(value.text)?.module) {
+            this.summary.exports[key] = value.text;
+          } else if (value) {
+            this.defineModuleValue(`exports.${key}`, value);
+            this.summary.exports[key] = `exports.${key}`;
+          } else if (ts.isMethodDeclaration(prop)) {
+            const binding: ModuleBinding = { kind: 'export', line: this.loc(prop).line, init: 'function', value: { fns: [], refs: [] } };
+            this.summary.bindings[`exports.${key}`] = binding;
+            this.withCollector(binding.value, () => this.visit(prop));
+            this.summary.exports[key] = `exports.${key}`;
+          }
+        }
+      } else if (ts.isIdentifier(right) && this.scope.lookup(right.text)?.module) {
+        this.summary.exports.default = right.text;
+      } else {
+        this.defineModuleValue('module.exports', node.right);
+        this.summary.exports.default = 'module.exports';
+      }
+      return true;
+    }
+    const right = unwrap(node.right);
+    if (ts.isIdentifier(right) && this.scope.lookup(right.text)?.module) {
+      this.summary.exports[exportName] = right.text;
+      return false;
+    }
+    this.defineModuleValue(`exports.${exportName}`, node.right);
+    this.summary.exports[exportName] = `exports.${exportName}`;
+    return true;
+  }
+
+  private onClass(node: ts.ClassLikeDeclaration): void {
+    const name = node.name?.text ?? classNameFromParent(node);
+    const binding = name !== undefined && this.scope.lookup(name)?.module ? this.summary.bindings[name] : undefined;
+    if (binding && ts.isClassDeclaration(node)) {
+      if (isExported(node)) this.summary.exports[hasDefaultModifier(node) ? 'default' : name!] = name!;
+    }
+    if (binding) binding.members ??= Object.create(null) as Record<string, ValueSummary>;
+    const savedOwner = this.thisOwner;
+    const savedCollector = this.collector;
+    this.thisOwner = binding ? name : undefined;
+    try {
+      for (const member of node.members) {
+        const memberName = propertyNameText(member.name);
+        if (binding && memberName !== undefined) {
+          const summary: ValueSummary = (binding.members![memberName] ??= { fns: [], refs: [] });
+          this.collector = summary;
+        } else {
+          this.collector = savedCollector;
+        }
+        this.visit(member);
+      }
+      if (node.heritageClauses) for (const h of node.heritageClauses) for (const t of h.types) this.visit(t.expression);
+    } finally {
+      this.thisOwner = savedOwner;
+      this.collector = savedCollector;
+    }
+  }
+
+  private onFunction(node: ts.FunctionLikeDeclaration): void {
+    const index = this.summary.functions.length;
+    const parentFn = this.fn;
+    const fn: FunctionSummary = {
+      name: functionName(node),
+      line: this.loc(node).line,
+      parent: parentFn,
+      awaits: [],
+      refs: [],
+    };
+    this.summary.functions.push(fn);
+    if (parentFn === -1 && this.collector) this.collector.fns.push(index);
+    // Module-level function declarations are values of their binding.
+    if (ts.isFunctionDeclaration(node) && node.name && parentFn === -1) {
+      const binding = this.summary.bindings[node.name.text];
+      if (binding && this.scope.lookup(node.name.text)?.module) {
+        binding.value.fns.push(index);
+        if (isExported(node)) this.summary.exports[hasDefaultModifier(node) ? 'default' : node.name.text] = node.name.text;
+      }
+    } else if (ts.isFunctionDeclaration(node) && !node.name && parentFn === -1 && isExported(node)) {
+      this.summary.bindings.default = { kind: 'export', line: fn.line, init: 'function', value: { fns: [index], refs: [] } };
+      this.summary.exports.default = 'default';
+    }
+
+    const savedOwner = this.thisOwner;
+    const owner = node.kind === S.ArrowFunction ? this.thisOwner : this.ownerOf(node);
+    if (owner) fn.owner = owner;
+    if (node.modifiers) for (const m of node.modifiers) if (m.kind === S.Decorator) this.visit(m);
+
+    const savedFn = this.fn;
+    const savedCollector = this.collector;
+    this.fn = index;
+    this.thisOwner = owner;
+    this.collector = undefined;
+    this.withScope(
+      true,
+      () => {
+        if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) {
+          this.declareName(node.name, 'function', this.scope, {});
+        }
+        node.parameters.forEach((p, i) => {
+          this.declareName(p.name, 'param', this.scope, {
+            tainted: true,
+            param: { fn: index, index: i },
+          });
+          if (p.initializer) this.visit(p.initializer);
+        });
+        const body = node.body;
+        if (!body) return;
+        if (ts.isBlock(body)) {
+          this.hoist(body.statements, this.scope, true);
+          for (const st of body.statements) this.visit(st);
+        } else {
+          this.visit(body);
+        }
+      },
+      index,
+    );
+    this.fn = savedFn;
+    this.thisOwner = savedOwner;
+    this.collector = savedCollector;
+  }
+
+  /** The module-level class or object literal whose member `node` is (the target of `this`). */
+  private ownerOf(node: ts.FunctionLikeDeclaration): string | undefined {
+    let container: ts.Node = node.parent;
+    if (ts.isPropertyAssignment(container) || ts.isPropertyDeclaration(container)) container = container.parent;
+    if (ts.isClassLike(container)) {
+      const name = container.name?.text ?? classNameFromParent(container);
+      return name !== undefined && this.scope.lookup(name)?.module ? name : undefined;
+    }
+    if (ts.isObjectLiteralExpression(container)) {
+      const decl = unwrapParents(container);
+      if (decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && this.scope.lookup(decl.name.text)?.module) {
+        return decl.name.text;
+      }
+    }
+    return undefined;
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+function isStatementContainer(node: ts.Node): boolean {
+  switch (node.kind) {
+    case S.Block:
+    case S.IfStatement:
+    case S.ForStatement:
+    case S.ForInStatement:
+    case S.ForOfStatement:
+    case S.WhileStatement:
+    case S.DoStatement:
+    case S.TryStatement:
+    case S.CatchClause:
+    case S.SwitchStatement:
+    case S.CaseBlock:
+    case S.CaseClause:
+    case S.DefaultClause:
+    case S.LabeledStatement:
+    case S.VariableStatement:
+    case S.VariableDeclarationList:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isModuleLevelDeclaration(decl: ts.VariableDeclaration): boolean {
+  const statement = decl.parent?.parent;
+  return !!statement && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent);
+}
+
+function isExported(node: ts.Node): boolean {
+  let n: ts.Node = node;
+  if (ts.isVariableDeclaration(n)) n = n.parent.parent;
+  const mods = ts.canHaveModifiers(n) ? ts.getModifiers(n) : undefined;
+  return !!mods?.some((m) => m.kind === S.ExportKeyword);
+}
+
+function hasDefaultModifier(node: ts.Node): boolean {
+  const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+  return !!mods?.some((m) => m.kind === S.DefaultKeyword);
+}
+
+function forEachBindingIdentifier(name: ts.BindingName, cb: (id: ts.Identifier) => void): void {
+  if (ts.isIdentifier(name)) {
+    cb(name);
+    return;
+  }
+  for (const el of name.elements) if (ts.isBindingElement(el)) forEachBindingIdentifier(el.name, cb);
+}
+
+function classNameFromParent(node: ts.Node): string | undefined {
+  const p = node.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  return undefined;
+}
+
+function unwrapParents(node: ts.Node): ts.Node | undefined {
+  let p = node.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p))) p = p.parent;
+  return p;
+}
+
+function functionName(node: ts.FunctionLikeDeclaration): string {
+  if (node.name) {
+    const n = propertyNameText(node.name) ?? '<computed>';
+    const cls = ts.isClassLike(node.parent) ? (node.parent.name?.text ?? classNameFromParent(node.parent)) : undefined;
+    return cls ? `${cls}.${n}` : n;
+  }
+  if (node.kind === S.Constructor) return 'constructor';
+  const p = unwrapParents(node);
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  if (p && (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p))) return propertyNameText(p.name) ?? '<anonymous>';
+  if (p && ts.isBinaryExpression(p) && ts.isPropertyAccessExpression(p.left)) return p.left.name.text;
+  return '<anonymous>';
+}
+
+/** Property names read off an expression that starts at `node` (`a.b.c` from `a` -> `['b', 'c']`). */
+function propertyChain(node: ts.Node): string[] {
+  const path: string[] = [];
+  let cur = node;
+  for (;;) {
+    const p = cur.parent;
+    if (p && ts.isPropertyAccessExpression(p) && p.expression === cur) {
+      path.push(p.name.text);
+      cur = p;
+    } else if (p && ts.isElementAccessExpression(p) && p.expression === cur && ts.isStringLiteralLike(p.argumentExpression)) {
+      path.push(p.argumentExpression.text);
+      cur = p;
+    } else if (p && (ts.isNonNullExpression(p) || ts.isParenthesizedExpression(p))) {
+      cur = p;
+    } else {
+      return path;
+    }
+  }
+}
+
+/** Is this identifier a read/write of a variable (rather than a declaration or a property name)? */
+function isReference(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  switch (p.kind) {
+    case S.PropertyAccessExpression:
+      return (p as ts.PropertyAccessExpression).expression === id;
+    case S.VariableDeclaration:
+    case S.Parameter:
+    case S.FunctionDeclaration:
+    case S.FunctionExpression:
+    case S.ClassDeclaration:
+    case S.ClassExpression:
+    case S.MethodDeclaration:
+    case S.PropertyDeclaration:
+    case S.GetAccessor:
+    case S.SetAccessor:
+    case S.EnumDeclaration:
+    case S.EnumMember:
+    case S.PropertySignature:
+    case S.MethodSignature:
+      return (p as ts.NamedDeclaration).name !== id;
+    case S.PropertyAssignment:
+      return (p as ts.PropertyAssignment).initializer === id;
+    case S.BindingElement:
+      return (p as ts.BindingElement).initializer === id;
+    case S.ImportSpecifier:
+    case S.ExportSpecifier:
+    case S.ImportClause:
+    case S.NamespaceImport:
+    case S.NamespaceExport:
+    case S.LabeledStatement:
+    case S.BreakStatement:
+    case S.ContinueStatement:
+    case S.ImportEqualsDeclaration:
+    case S.MetaProperty:
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** `exports.x` / `module.exports.x` -> `x`; `module.exports` -> `''`; anything else undefined. */
+function commonJsExportName(left: ts.Expression, ctx: WalkContext): string | undefined {
+  if (!ts.isPropertyAccessExpression(left)) return undefined;
+  const obj = unwrap(left.expression);
+  if (ts.isIdentifier(obj) && obj.text === 'module' && left.name.text === 'exports' && ctx.isGlobal('module')) return '';
+  if (ts.isIdentifier(obj) && obj.text === 'exports' && ctx.isGlobal('exports')) return left.name.text;
+  if (
+    ts.isPropertyAccessExpression(obj) &&
+    ts.isIdentifier(obj.expression) &&
+    obj.expression.text === 'module' &&
+    obj.name.text === 'exports' &&
+    ctx.isGlobal('module')
+  ) {
+    return left.name.text;
+  }
+  return undefined;
+}
+
+function textOf(expr: ts.Expression): string | undefined {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) {
+    const base = textOf(e.expression);
+    return base === undefined ? undefined : `${base}.${e.name.text}`;
+  }
+  if (e.kind === S.ThisKeyword) return 'this';
+  return undefined;
+}
+
+/** Does `cond` test `target` for absence (`!x`, `x == null`, `x === undefined`, `typeof x === 'undefined'`)? */
+function testsAbsence(cond: ts.Expression, target: string, inThen: boolean): boolean {
+  const e = unwrap(cond);
+  if (!inThen) return testsPresence(e, target, true);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === S.ExclamationToken) return textOf(e.operand) === target;
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === S.BarBarToken) return testsAbsence(e.left, target, true) || testsAbsence(e.right, target, true);
+    if (op === S.EqualsEqualsToken || op === S.EqualsEqualsEqualsToken) {
+      const [a, b] = [unwrap(e.left), unwrap(e.right)];
+      const isNullish = (x: ts.Expression) =>
+        x.kind === S.NullKeyword ||
+        (ts.isIdentifier(x) && x.text === 'undefined') ||
+        (ts.isStringLiteralLike(x) && x.text === 'undefined');
+      const subject = (x: ts.Expression) => (ts.isTypeOfExpression(x) ? textOf(x.expression) : textOf(x));
+      return (isNullish(b) && subject(a) === target) || (isNullish(a) && subject(b) === target);
+    }
+  }
+  return false;
+}
+
+/** Does `cond` test `target` for presence (`x`, `x != null`)? (`if (x) return x;` guards what follows.) */
+function testsPresence(cond: ts.Expression, target: string, _elseBranch = false): boolean {
+  const e = unwrap(cond);
+  if (textOf(e) === target) return true;
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === S.ExclamationEqualsToken || op === S.ExclamationEqualsEqualsToken) {
+      return textOf(e.left) === target || textOf(e.right) === target;
+    }
+  }
+  return false;
+}
+
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements[statement.statements.length - 1];
+    return !!last && exits(last);
+  }
+  return false;
+}
+
+export type { ImportBinding };

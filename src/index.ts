@@ -1,0 +1,9 @@
+/**
+ * @fileoverview The public API of lmi-audit. The CLI is a thin layer over it; tests call it directly.
+ */
+export { scan } from './scan.js';
+export { rules, getRule } from './rules/index.js';
+export { toolVersion } from './version.js';
+export { UsageError, ConfigurationError } from './errors.js';
+export * from './types.js';
+export type { RuleDocs, RuleMeta } from './rules/types.js';

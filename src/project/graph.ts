@@ -1,0 +1,232 @@
+/**
+ * @fileoverview The project graph, built from file summaries alone. It resolves what a name in
+ * one file refers to (through imports, re-exports, barrels, namespaces, CommonJS modules,
+ * object literals and class instances) and computes, for a handler, every function its
+ * invocation can reach and every module-level binding that code touches. Resolution is lazy
+ * (only what handlers reach is resolved) and memoised.
+ */
+import type { FileSummary, ModuleBinding, Ref, ValueSummary } from '../analysis/summary.js';
+import type { ModuleResolver } from './resolve.js';
+
+/** Own-property lookup: summaries are plain records, and `constructor`/`toString` are valid names. */
+function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+  return record && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** A module-level binding (`name`) of a file, or the whole module (`name` undefined), with a property path. */
+export interface Target {
+  file: number;
+  name?: string;
+  path: string[];
+}
+
+/** `file:fn` */
+export type FnKey = number;
+
+interface Resolved {
+  fns: Array<[number, number]>;
+  bindings: string[];
+  logContext: boolean;
+}
+
+export interface Reach {
+  /** Functions the invocation can run, as `[file, fn]`. */
+  functions: Map<number, Set<number>>;
+  /** Module-level bindings the invocation code refers to, as `file#name`. */
+  bindings: Set<string>;
+  /** Some reached code, or the handler's wrapper, binds a logger to the request context. */
+  logContext: boolean;
+}
+
+const MAX_DEPTH = 24;
+
+export class ProjectGraph {
+  readonly index = new Map<string, number>();
+  private readonly children: number[][][] = [];
+  private readonly specifierCache: Array<Map<string, number | null>> = [];
+  private readonly refCache: Array<Map<string, Resolved>> = [];
+
+  constructor(
+    readonly files: readonly FileSummary[],
+    private readonly resolver: ModuleResolver,
+  ) {
+    files.forEach((f, i) => {
+      this.index.set(f.file, i);
+      const kids: number[][] = f.functions.map(() => []);
+      f.functions.forEach((fn, j) => {
+        if (fn.parent >= 0) kids[fn.parent]!.push(j);
+      });
+      this.children.push(kids);
+      this.specifierCache.push(new Map());
+      this.refCache.push(new Map());
+    });
+  }
+
+  resolveSpecifier(file: number, specifier: string): number | undefined {
+    const cache = this.specifierCache[file]!;
+    const hit = cache.get(specifier);
+    if (hit !== undefined) return hit ?? undefined;
+    const resolved = this.resolver.resolve(this.files[file]!.file, specifier);
+    const idx = resolved === undefined ? undefined : this.index.get(resolved);
+    cache.set(specifier, idx ?? null);
+    return idx;
+  }
+
+  binding(target: Target): ModuleBinding | undefined {
+    return target.name === undefined ? undefined : own(this.files[target.file]!.bindings, target.name);
+  }
+
+  /** What `ref`, written in `file` (inside a member of `owner`, for `this`), refers to. */
+  resolveRef(file: number, ref: Ref, owner?: string, depth = 0): Target[] {
+    if (depth > MAX_DEPTH) return [];
+    const summary = this.files[file]!;
+    if (ref.name === 'this') return owner ? [{ file, name: owner, path: ref.path }] : [];
+    if (own(summary.bindings, ref.name)) return [{ file, name: ref.name, path: ref.path }];
+    const imp = own(summary.imports, ref.name);
+    if (!imp) return [];
+    return this.resolveImport(file, imp.specifier, imp.imported, ref.path, depth + 1);
+  }
+
+  private resolveImport(file: number, specifier: string, imported: string, path: string[], depth: number): Target[] {
+    const target = this.resolveSpecifier(file, specifier);
+    if (target === undefined) return [];
+    if (imported === '*') {
+      return path.length ? this.resolveExport(target, path[0]!, path.slice(1), depth + 1) : [{ file: target, path: [] }];
+    }
+    return this.resolveExport(target, imported, path, depth + 1);
+  }
+
+  /** What export `name` of `file` is. */
+  resolveExport(file: number, name: string, path: string[], depth = 0): Target[] {
+    if (depth > MAX_DEPTH) return [];
+    const summary = this.files[file]!;
+    const local = own(summary.exports, name);
+    if (local !== undefined) return this.resolveRef(file, { name: local, path }, undefined, depth + 1);
+    for (const re of summary.reexports) {
+      if (re.exported === name) return this.resolveImport(file, re.specifier, re.imported, path, depth + 1);
+    }
+    if (name === 'default' && summary.commonjs) {
+      return path.length ? this.resolveExport(file, path[0]!, path.slice(1), depth + 1) : [{ file, path: [] }];
+    }
+    for (const spec of summary.starExports) {
+      if (name === 'default') break;
+      const found = this.resolveImport(file, spec, name, path, depth + 1);
+      if (found.length) return found;
+    }
+    return [];
+  }
+
+  /** The functions a target can run when called or used, and the bindings it stands for. */
+  private expand(target: Target, out: Resolved, seen: Set<string>, depth: number): void {
+    if (depth > MAX_DEPTH) return;
+    const summary = this.files[target.file]!;
+    if (target.name === undefined) {
+      // A whole module used as a value: any of its exports may run.
+      if (target.path.length) {
+        for (const t of this.resolveExport(target.file, target.path[0]!, target.path.slice(1), depth + 1)) {
+          this.expand(t, out, seen, depth + 1);
+        }
+        return;
+      }
+      const key = `${target.file}#*`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      for (const exported of Object.keys(summary.exports)) {
+        for (const t of this.resolveExport(target.file, exported, [], depth + 1)) this.expand(t, out, seen, depth + 1);
+      }
+      return;
+    }
+    const key = `${target.file}#${target.name}.${target.path.join('.')}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.bindings.push(`${target.file}#${target.name}`);
+    const binding = own(summary.bindings, target.name);
+    if (!binding) return;
+    const [head, ...rest] = target.path;
+    if (head !== undefined) {
+      const member = own(binding.members, head);
+      if (member) {
+        this.expandValue(target.file, member, rest, out, seen, depth);
+        return;
+      }
+      if (binding.ctor) {
+        // An instance: `svc.handle` is a method of the class.
+        for (const cls of this.resolveRef(target.file, binding.ctor, undefined, depth + 1)) {
+          this.expand({ file: cls.file, name: cls.name, path: [...cls.path, head, ...rest] }, out, seen, depth + 1);
+        }
+      }
+      if (binding.init === 'class' || binding.init === 'object') return;
+      // An unknown object (`const api = createApi()`): whatever its value is made of may run.
+      this.expandValue(target.file, binding.value, [], out, seen, depth);
+      return;
+    }
+    this.expandValue(target.file, binding.value, [], out, seen, depth);
+    if (binding.init === 'class') {
+      const ctor = own(binding.members, 'constructor');
+      if (ctor) this.expandValue(target.file, ctor, [], out, seen, depth);
+    } else if (binding.members) {
+      for (const member of Object.values(binding.members)) this.expandValue(target.file, member, [], out, seen, depth);
+    }
+  }
+
+  private expandValue(file: number, value: ValueSummary, path: string[], out: Resolved, seen: Set<string>, depth: number): void {
+    if (value.logContext) out.logContext = true;
+    for (const fn of value.fns) out.fns.push([file, fn]);
+    for (const ref of value.refs) {
+      for (const t of this.resolveRef(file, { name: ref.name, path: [...ref.path, ...path] }, undefined, depth + 1)) {
+        this.expand(t, out, seen, depth + 1);
+      }
+    }
+  }
+
+  /** Functions and bindings a reference stands for (memoised per file). */
+  resolveUse(file: number, ref: Ref, owner?: string): Resolved {
+    const key = `${owner ?? ''}|${ref.name}|${ref.path.join('.')}`;
+    const cache = this.refCache[file]!;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = { fns: [], bindings: [], logContext: false };
+      for (const t of this.resolveRef(file, ref, owner)) this.expand(t, hit, new Set(), 0);
+      cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The functions an export stands for (the entry points of a handler). */
+  resolveEntry(file: number, exportName: string): Resolved {
+    const out: Resolved = { fns: [], bindings: [], logContext: false };
+    const seen = new Set<string>();
+    for (const t of this.resolveExport(file, exportName, [])) this.expand(t, out, seen, 0);
+    return out;
+  }
+
+  /** Everything an invocation entering at `entries` can run and touch. */
+  reach(entries: ReadonlyArray<[number, number]>, initialLogContext = false): Reach {
+    const functions = new Map<number, Set<number>>();
+    const bindings = new Set<string>();
+    let logContext = initialLogContext;
+    const queue: Array<[number, number]> = [];
+    const push = (file: number, fn: number) => {
+      let set = functions.get(file);
+      if (!set) functions.set(file, (set = new Set()));
+      if (set.has(fn)) return;
+      set.add(fn);
+      queue.push([file, fn]);
+    };
+    for (const [file, fn] of entries) push(file, fn);
+    while (queue.length) {
+      const [file, fnIndex] = queue.pop()!;
+      const fn = this.files[file]!.functions[fnIndex]!;
+      if (fn.logContext) logContext = true;
+      // Callbacks written inside invocation code run during the invocation too.
+      for (const child of this.children[file]![fnIndex]!) push(file, child);
+      for (const ref of fn.refs) {
+        const use = this.resolveUse(file, ref, fn.owner);
+        if (use.logContext) logContext = true;
+        for (const b of use.bindings) bindings.add(b);
+        for (const [f, i] of use.fns) push(f, i);
+      }
+    }
+    return { functions, bindings, logContext };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * @fileoverview `defineRule` and the context a rule's `check` phase gets: the project graph,
+ * the handlers with what each one reaches, and `report`.
+ */
+import type { Fact, FileSummary, Loc } from '../analysis/summary.js';
+import type { IacFunction } from '../iac/index.js';
+import type { VisitorMap } from '../analysis/walker.js';
+import type { ProjectGraph, Reach } from '../project/graph.js';
+import type { Severity } from '../types.js';
+import type { RuleMeta } from './types.js';
+
+export interface HandlerInfo {
+  /** Position in the report's function list. */
+  index: number;
+  id: string;
+  file: number;
+  reach: Reach;
+  /** The infrastructure definition naming this handler, when there is one. */
+  iac?: IacFunction;
+}
+
+/** What a rule may need to know about a function to decide whether it applies to it. */
+export interface FunctionFacts {
+  language: 'javascript' | 'python';
+  runtime?: string;
+  iac?: IacFunction;
+}
+
+export interface RuleReport<MessageId extends string> {
+  /** A summarised source file (its index), or the absolute path of another file (a template). */
+  file: number | string;
+  loc: Loc;
+  messageId: MessageId;
+  data?: Record<string, string>;
+  /** The handlers whose invocations run the flagged code. */
+  handlers: readonly HandlerInfo[];
+  /** Defaults to the rule's severity. */
+  severity?: Severity;
+}
+
+export interface CheckContext<MessageId extends string = string> {
+  readonly graph: ProjectGraph;
+  readonly files: readonly FileSummary[];
+  readonly handlers: readonly HandlerInfo[];
+  /** Every function the infrastructure code defines (SAM/CloudFormation, serverless.yml, CDK). */
+  readonly infra: readonly IacFunction[];
+  /** This rule's facts from every analysed file. */
+  facts(): Iterable<{ file: number; fact: Fact }>;
+  /** Facts another rule recorded (rules that share evidence, e.g. check-then-act writes). */
+  factsOf(ruleId: string): Iterable<{ file: number; fact: Fact }>;
+  /** Handlers whose invocations can run function `fn` of `file` (none for module scope). */
+  handlersReaching(file: number, fn: number): HandlerInfo[];
+  /** Does parameter `index` of that function receive the invocation's event or context? */
+  isEventParam(file: number, fn: number, index: number): boolean;
+  /** Is there an `await` in function `fn` at a position in [from, to)? */
+  awaitBetween(file: number, fn: number, from: number, to: number): boolean;
+  report(report: RuleReport<MessageId>): void;
+}
+
+export interface Rule<MessageId extends string = string> extends RuleMeta<MessageId> {
+  /** Per-file visitors, run inside the single walk of each file. */
+  visitors: VisitorMap;
+  /**
+   * Does the rule judge this function? Functions it does not apply to show its checklist item as
+   * `unknown` (or `not-applicable`), never `pass`. Default: JavaScript/TypeScript functions.
+   */
+  appliesTo?: (fn: FunctionFacts) => boolean;
+  check(ctx: CheckContext<MessageId>): void;
+}
+
+export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rule<MessageId> {
+  return rule;
+}

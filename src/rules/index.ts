@@ -1,0 +1,23 @@
+/**
+ * @fileoverview The rule registry. A meta-test keeps it whole: every rule file is listed here,
+ * ids equal file names, and every rule has docs and fixtures.
+ */
+import type { Rule } from './define.js';
+import globalMutableState from './global-mutable-state.js';
+import sharedDbConnection from './shared-db-connection.js';
+import sharedTmpPath from './shared-tmp-path.js';
+import unsafeSharedCollection from './unsafe-shared-collection.js';
+import unstructuredLogging from './unstructured-logging.js';
+
+/** In checklist order. */
+export const rules: ReadonlyArray<Rule> = [
+  globalMutableState,
+  sharedTmpPath,
+  sharedDbConnection,
+  unstructuredLogging,
+  unsafeSharedCollection,
+] as ReadonlyArray<Rule>;
+
+export function getRule(id: string): Rule | undefined {
+  return rules.find((r) => r.id === id);
+}

@@ -1,0 +1,200 @@
+/**
+ * @fileoverview shared-db-connection: one database connection shared by concurrent invocations.
+ */
+import { ts } from 'ts-morph';
+import type { Fact } from '../analysis/summary.js';
+import { unwrap, type WalkContext } from '../analysis/walker.js';
+import { defineRule } from './define.js';
+
+type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation';
+
+/** Single-connection constructors and factories, by package. Pools are deliberately absent. */
+const DRIVERS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; label: string }> = [
+  { modules: ['pg', 'pg-native'], name: 'Client', kind: 'new', label: 'pg Client' },
+  { modules: ['mysql', 'mysql2', 'mysql2/promise'], name: 'createConnection', kind: 'call', label: 'MySQL connection' },
+  { modules: ['mariadb', 'mariadb/callback'], name: 'createConnection', kind: 'call', label: 'MariaDB connection' },
+  { modules: ['oracledb'], name: 'getConnection', kind: 'call', label: 'Oracle connection' },
+  { modules: ['tedious'], name: 'Connection', kind: 'new', label: 'SQL Server connection' },
+];
+
+interface DbFact {
+  driver: string;
+  /** Module-level binding the connection is kept in. */
+  binding?: string;
+  /** Created inside a function but kept in a module-level binding. */
+  lazy?: boolean;
+  /** Kept in a local of the invocation; `closed` when the same function ends it. */
+  local?: string;
+  closed?: boolean;
+}
+
+function driverOf(ctx: WalkContext, callee: ts.Expression, kind: 'new' | 'call'): string | undefined {
+  const imp = ctx.importOf(unwrap(callee));
+  if (!imp) return undefined;
+  const name = imp.path.length ? imp.path[imp.path.length - 1]! : imp.imported;
+  const depthOk = imp.path.length <= 1 && (imp.path.length === 0 ? true : imp.imported === '*' || imp.imported === 'default');
+  if (!depthOk) return undefined;
+  return DRIVERS.find((d) => d.kind === kind && d.name === name && d.modules.includes(imp.specifier))?.label;
+}
+
+/** The variable a created value lands in: `const c = new Client()`, `c = await mysql.createConnection()`. */
+function assignedName(node: ts.Node): { name: string; viaExport?: boolean } | undefined {
+  let cur: ts.Node = node;
+  let p = cur.parent;
+  while (p && (ts.isAwaitExpression(p) || ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p))) {
+    cur = p;
+    p = p.parent;
+  }
+  if (!p) return undefined;
+  if (ts.isVariableDeclaration(p) && p.initializer === cur && ts.isIdentifier(p.name)) return { name: p.name.text };
+  if (ts.isBinaryExpression(p) && p.right === cur && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    const left = unwrap(p.left);
+    if (ts.isIdentifier(left)) return { name: left.text };
+    if (ts.isPropertyAccessExpression(left)) {
+      const obj = unwrap(left.expression);
+      if (ts.isIdentifier(obj) && obj.text === 'exports') return { name: `exports.${left.name.text}`, viaExport: true };
+      if (ts.isPropertyAccessExpression(obj) && ts.isIdentifier(obj.expression) && obj.expression.text === 'module') {
+        return { name: `exports.${left.name.text}`, viaExport: true };
+      }
+    }
+  }
+  if (ts.isExportAssignment(p)) return { name: 'default', viaExport: true };
+  return undefined;
+}
+
+function onCreate(ctx: WalkContext, node: ts.Node, driver: string): void {
+  const target = assignedName(node);
+  let fact: DbFact;
+  if (target?.viaExport) {
+    if (ctx.fn >= 0) return;
+    fact = { driver, binding: target.name };
+  } else if (target) {
+    const b = ctx.lookup(target.name);
+    if (b?.module) fact = { driver, binding: target.name, lazy: ctx.fn >= 0 };
+    else if (ctx.fn >= 0) fact = { driver, local: target.name, closed: closesInFunction(node, target.name, ctx.sourceFile) };
+    else return;
+  } else if (ctx.fn >= 0) {
+    fact = { driver, local: '(unnamed)', closed: false };
+  } else {
+    // Created at module scope inside some other value (`const db = { conn: mysql.createConnection() }`).
+    const decl = enclosingModuleDeclaration(node);
+    if (!decl) return;
+    fact = { driver, binding: decl };
+  }
+  ctx.record('shared-db-connection', node, fact as unknown as Record<string, unknown>);
+}
+
+function enclosingModuleDeclaration(node: ts.Node): string | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && ts.isVariableStatement(p.parent.parent) && ts.isSourceFile(p.parent.parent.parent)) {
+      return p.name.text;
+    }
+    if (ts.isFunctionLike(p)) return undefined;
+  }
+  return undefined;
+}
+
+function closesInFunction(node: ts.Node, name: string, sf: ts.SourceFile): boolean {
+  let fn: ts.Node | undefined = node.parent;
+  while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+  if (!fn) return false;
+  const text = fn.getText(sf);
+  return new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\s*\\.\\s*(end|close|destroy|release)\\s*\\(`).test(text);
+}
+
+export default defineRule<MessageId>({
+  id: 'shared-db-connection',
+  checklist: 'shared-db-connection',
+  severity: 'error',
+  fix: null,
+  docs: {
+    summary: 'One database connection kept at module level and used by concurrent invocations.',
+    why:
+      'A single connection runs one query at a time and holds one transaction state. On LMI many invocations use the ' +
+      "module-level connection at once: their queries queue behind each other, and one request's `BEGIN`...`COMMIT` " +
+      "takes in another request's statements (or fails with errors about the connection's state). It was the usual " +
+      'pattern on on-demand Lambda; on LMI it is a concurrency bug.',
+    bad: [
+      "import pg from 'pg';",
+      'const client = new pg.Client(connectionString); // reported',
+      'await client.connect();',
+      'export const handler = async (event) => {',
+      "  const { rows } = await client.query('SELECT * FROM users WHERE id = $1', [event.userId]);",
+      '  return rows[0];',
+      '};',
+    ].join('\n'),
+    good: [
+      "import pg from 'pg';",
+      'const pool = new pg.Pool({ connectionString, max: 10 });',
+      'export const handler = async (event) => {',
+      '  const client = await pool.connect();',
+      '  try {',
+      "    const { rows } = await client.query('SELECT * FROM users WHERE id = $1', [event.userId]);",
+      '    return rows[0];',
+      '  } finally {',
+      '    client.release();',
+      '  }',
+      '};',
+      '',
+      '// Not reported: pg Pool, mysql2 createPool, knex, Prisma, Sequelize, MongoClient and AWS SDK clients',
+      '// (they pool or multiplex internally).',
+    ].join('\n'),
+    howToFix:
+      'Use a pool sized to at least the concurrency one worker sees (`max`), run single queries through `pool.query()`, and ' +
+      'check out one client for multi-statement work (transactions, `LISTEN`, cursors), releasing it in `finally`.',
+    whenNotToUse: 'Functions whose per-environment maximum concurrency is 1.',
+  },
+  messages: {
+    moduleConnection:
+      '`{{name}}` is a single {{driver}} created at module scope and used by invocations: on LMI concurrent invocations ' +
+      "share it, so their queries queue and one request's transaction takes in another's statements. Use a pool " +
+      '(`new Pool({ max })` / `createPool`) and check out a connection per invocation.',
+    lazyConnection:
+      '`{{name}}` caches a single {{driver}} in a module-level variable: after the first invocation every concurrent ' +
+      "invocation shares it, so their queries queue and transactions interleave. Cache a pool instead and check out a " +
+      'connection per invocation.',
+    perInvocation:
+      'A {{driver}} is opened inside the invocation{{closedNote}}: safe under concurrency, but every invocation pays for ' +
+      'a new connection. A module-level pool reuses connections.',
+  },
+  visitors: {
+    NewExpression(node, ctx) {
+      const driver = driverOf(ctx, (node as ts.NewExpression).expression, 'new');
+      if (driver) onCreate(ctx, node, driver);
+    },
+    CallExpression(node, ctx) {
+      const driver = driverOf(ctx, (node as ts.CallExpression).expression, 'call');
+      if (driver) onCreate(ctx, node, driver);
+    },
+  },
+  check(ctx) {
+    for (const { file, fact } of ctx.facts()) {
+      const f = fact as Fact & DbFact;
+      if (f.local !== undefined) {
+        const handlers = ctx.handlersReaching(file, f.fn);
+        if (handlers.length === 0) continue;
+        ctx.report({
+          file,
+          loc: f.loc,
+          messageId: 'perInvocation',
+          severity: 'info',
+          data: { driver: f.driver, closedNote: f.closed ? ' and closed' : ' (make sure it is closed in a `finally`)' },
+          handlers,
+        });
+        continue;
+      }
+      const key = `${file}#${f.binding}`;
+      const users = ctx.handlers.filter((h) => h.reach.bindings.has(key));
+      const creators = f.lazy ? ctx.handlersReaching(file, f.fn) : [];
+      const handlers = [...new Set([...users, ...creators])].sort((a, b) => a.index - b.index);
+      if (handlers.length === 0) continue;
+      ctx.report({
+        file,
+        loc: f.loc,
+        messageId: f.lazy ? 'lazyConnection' : 'moduleConnection',
+        data: { name: f.binding!.replace(/^exports\./, ''), driver: f.driver },
+        handlers,
+      });
+    }
+  },
+});

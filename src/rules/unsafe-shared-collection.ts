@@ -1,0 +1,170 @@
+/**
+ * @fileoverview unsafe-shared-collection: a module-level cache or registry filled in a
+ * check-then-act pattern across an `await`.
+ */
+import { ts } from 'ts-morph';
+import type { Fact, Ref } from '../analysis/summary.js';
+import { unwrap, type WalkContext } from '../analysis/walker.js';
+import { defineRule, type CheckContext } from './define.js';
+
+const S = ts.SyntaxKind;
+const RULE_ID = 'unsafe-shared-collection';
+const CHECK_METHODS = new Set(['has', 'get', 'includes', 'indexOf', 'find', 'some']);
+const WRITE_METHODS = new Set(['set', 'add', 'push', 'unshift']);
+
+type MessageId = 'checkThenAct';
+
+interface CollectionFact {
+  k: 'check' | 'write';
+  ref: Ref;
+  text: string;
+  pos: number;
+  end: number;
+}
+
+function refKey(ref: Ref): string {
+  return `${ref.name}.${ref.path.join('.')}`;
+}
+
+/** Record every read of module-level collections inside a condition. */
+function recordChecks(ctx: WalkContext, cond: ts.Expression): void {
+  if (ctx.fn < 0) return;
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    let object: ts.Expression | undefined;
+    if (ts.isCallExpression(node)) {
+      const callee = unwrap(node.expression);
+      if (ts.isPropertyAccessExpression(callee) && CHECK_METHODS.has(callee.name.text)) object = callee.expression;
+    } else if (ts.isElementAccessExpression(node)) {
+      object = node.expression;
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === S.InKeyword) {
+      object = node.right;
+    } else if (ts.isPropertyAccessExpression(node)) {
+      object = node.expression;
+    }
+    const target = object ? ctx.stateTarget(object) : undefined;
+    if (target && target.ref.name !== 'this') {
+      const fact: CollectionFact = { k: 'check', ref: target.ref, text: target.text, pos: cond.getStart(ctx.sourceFile), end: cond.getEnd() };
+      ctx.record(RULE_ID, node, fact as unknown as Record<string, unknown>);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(cond);
+}
+
+function recordWrite(ctx: WalkContext, node: ts.Node, object: ts.Expression): void {
+  if (ctx.fn < 0) return;
+  const target = ctx.stateTarget(object);
+  if (!target || target.ref.name === 'this') return;
+  const fact: CollectionFact = { k: 'write', ref: target.ref, text: node.getText(ctx.sourceFile), pos: node.getStart(ctx.sourceFile), end: node.getEnd() };
+  ctx.record(RULE_ID, node, fact as unknown as Record<string, unknown>);
+}
+
+interface Pairing {
+  file: number;
+  fact: Fact & CollectionFact;
+}
+
+/** Writes that follow a check of the same collection, in the same function, with an `await` in between. */
+function pairChecksAndWrites(ctx: CheckContext<string>): Pairing[] {
+  const checks = new Map<string, Array<Fact & CollectionFact>>();
+  const writes: Pairing[] = [];
+  for (const { file, fact } of ctx.factsOf(RULE_ID)) {
+    const f = fact as Fact & CollectionFact;
+    if (f.k === 'check') {
+      const key = `${file}:${f.fn}:${refKey(f.ref)}`;
+      let list = checks.get(key);
+      if (!list) checks.set(key, (list = []));
+      list.push(f);
+    } else writes.push({ file, fact: f });
+  }
+  return writes.filter(({ file, fact }) => {
+    const candidates = checks.get(`${file}:${fact.fn}:${refKey(fact.ref)}`) ?? [];
+    return candidates.some((c) => c.pos < fact.pos && ctx.awaitBetween(file, fact.fn, c.end, fact.end));
+  });
+}
+
+/** `file:fn:line:column` of writes this rule owns, so global-mutable-state does not report them twice. */
+export function checkThenActWrites(ctx: CheckContext<string>): Set<string> {
+  return new Set(pairChecksAndWrites(ctx).map(({ file, fact }) => `${file}:${fact.fn}:${fact.loc.line}:${fact.loc.column}`));
+}
+
+export default defineRule<MessageId>({
+  id: RULE_ID,
+  checklist: 'unsafe-shared-collection',
+  severity: 'warning',
+  fix: null,
+  docs: {
+    summary: 'A module-level cache filled with check-then-act across an `await`: concurrent invocations race between the check and the write.',
+    why:
+      'Invocations on one LMI worker share module-level collections and interleave at every `await`. With ' +
+      '`if (!cache.has(k)) cache.set(k, await load(k))`, every invocation that arrives while the first load is pending also ' +
+      'misses the cache and loads again, and the last writer wins: duplicated work against a downstream that now sees a ' +
+      'burst, and values that can flip under a reader.',
+    bad: [
+      'const cache = new Map();',
+      'export const handler = async (event) => {',
+      '  if (!cache.has(event.key)) {',
+      '    cache.set(event.key, await expensiveLookup(event.key)); // reported',
+      '  }',
+      '  return cache.get(event.key);',
+      '};',
+    ].join('\n'),
+    good: [
+      'const cache = new Map();',
+      'export const handler = async (event) => {',
+      '  // Store the pending promise synchronously: concurrent lookups of a key share one load.',
+      '  if (!cache.has(event.key)) cache.set(event.key, expensiveLookup(event.key));',
+      '  return cache.get(event.key);',
+      '};',
+      '',
+      '// Also not reported: collections filled at init and only read during invocations.',
+    ].join('\n'),
+    howToFix:
+      'Store the promise, not the value, synchronously after the check (and delete it on rejection so a failure is not ' +
+      'cached), or fill the collection during init. No automatic transform: the right eviction policy is yours to choose.',
+    whenNotToUse: 'When duplicate loads are harmless and idempotent and the extra downstream calls are acceptable.',
+  },
+  messages: {
+    checkThenAct:
+      '`{{name}}` is a module-level collection checked and then written with an `await` in between: concurrent invocations ' +
+      'all miss, all load, and overwrite each other. Store the pending promise synchronously (`cache.set(key, load(key))`) ' +
+      'so concurrent lookups share one load.',
+  },
+  visitors: {
+    VariableDeclaration(node, ctx) {
+      // `let session = sessions.get(id); if (!session) { ... }`: the lookup is the check.
+      const init = (node as ts.VariableDeclaration).initializer;
+      if (init) recordChecks(ctx, init);
+    },
+    IfStatement(node, ctx) {
+      recordChecks(ctx, (node as ts.IfStatement).expression);
+    },
+    ConditionalExpression(node, ctx) {
+      recordChecks(ctx, (node as ts.ConditionalExpression).condition);
+    },
+    CallExpression(node, ctx) {
+      const callee = unwrap((node as ts.CallExpression).expression);
+      if (ts.isPropertyAccessExpression(callee) && WRITE_METHODS.has(callee.name.text)) recordWrite(ctx, node, callee.expression);
+    },
+    BinaryExpression(node, ctx) {
+      const n = node as ts.BinaryExpression;
+      if (n.operatorToken.kind < S.FirstAssignment || n.operatorToken.kind > S.LastAssignment) return;
+      const left = unwrap(n.left);
+      if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) recordWrite(ctx, n, left.expression);
+    },
+  },
+  check(ctx) {
+    for (const { file, fact } of pairChecksAndWrites(ctx)) {
+      const handlers = ctx.handlersReaching(file, fact.fn);
+      if (handlers.length === 0) continue;
+      const shared = ctx.graph.resolveRef(file, { name: fact.ref.name, path: [] }).some((t) => {
+        const b = ctx.graph.binding(t);
+        return t.name === undefined || (!!b && b.init !== 'function' && b.init !== 'class');
+      });
+      if (!shared) continue;
+      const name = [fact.ref.name.replace(/^require#\d+:/, ''), ...fact.ref.path].join('.');
+      ctx.report({ file, loc: fact.loc, messageId: 'checkThenAct', data: { name }, handlers });
+    }
+  },
+});

@@ -1,0 +1,352 @@
+/**
+ * @fileoverview The scan pipeline: discover files, summarise each file once, read the
+ * infrastructure code, find the handlers, build the project graph, run the rules' checks, score
+ * each function and gate the run. Scanned code is parsed, never loaded or run.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Fact, FileSummary, Loc } from './analysis/summary.js';
+import { summarizeAll } from './analysis/parallel.js';
+import { readInfrastructure, type IacFunction } from './iac/index.js';
+import { discoverFiles, DEFAULT_MAX_FILE_SIZE } from './project/files.js';
+import { ProjectGraph } from './project/graph.js';
+import { ModuleResolver } from './project/resolve.js';
+import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
+import { rules } from './rules/index.js';
+import { evaluateGate, scoreFunction } from './scoring/index.js';
+import {
+  type ChecklistItem,
+  type Finding,
+  type Report,
+  type ReportFunction,
+  type ScanError,
+  type ScanOptions,
+  type Severity,
+} from './types.js';
+import { toolVersion } from './version.js';
+
+const DEFAULT_EXPORT = 'handler';
+
+interface HandlerSpec {
+  file: number;
+  exportName: string;
+  iac?: IacFunction;
+}
+
+export async function scan(options: ScanOptions): Promise<Report> {
+  const started = Date.now();
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const paths = options.paths.length ? options.paths : ['.'];
+  const discovery = await discoverFiles(paths, { cwd, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
+  const errors: ScanError[] = [...discovery.errors];
+  options.onProgress?.({ phase: 'discover', files: discovery.sources.length });
+
+  // 1. One parse and one walk per file (on worker threads for big projects).
+  const summaries: FileSummary[] = [];
+  const total = discovery.sources.length;
+  const results = await summarizeAll(
+    discovery.sources.map((s) => s.path),
+    { jobs: options.jobs, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
+  );
+  for (const result of results) {
+    if ('error' in result) {
+      errors.push(result.error);
+      continue;
+    }
+    if (result.summary.parseError) errors.push({ file: result.summary.file, ...result.summary.parseError });
+    summaries.push(result.summary);
+  }
+
+  // 2. Infrastructure code names handlers (and wins over the `handler` convention).
+  const infra = readInfrastructure({
+    infraFiles: discovery.infra.map((f) => f.path),
+    sourceFiles: discovery.sources.map((f) => f.path),
+    readFile: (file) => fs.readFileSync(file, 'utf8'),
+  });
+  errors.push(...infra.errors);
+
+  // 3. The graph, and the handlers with everything each one reaches.
+  const resolver = new ModuleResolver(new Set(summaries.map((s) => s.file)));
+  const graph = new ProjectGraph(summaries, resolver);
+  const specs = findHandlers(summaries, graph, infra.functions, errors, cwd);
+  const handlers: HandlerInfo[] = [];
+  const entrySet = new Set<string>();
+  const fnHandlers: Array<Map<number, HandlerInfo[]>> = summaries.map(() => new Map());
+  const unresolved: HandlerSpec[] = [];
+  for (const spec of specs) {
+    const entry = graph.resolveEntry(spec.file, spec.exportName);
+    if (entry.fns.length === 0) unresolved.push(spec);
+    for (const [f, fn] of entry.fns) entrySet.add(`${f}:${fn}`);
+    const reach = graph.reach(entry.fns, entry.logContext);
+    const info: HandlerInfo = {
+      index: handlers.length,
+      id: `${rel(cwd, summaries[spec.file]!.file)}#${spec.exportName}`,
+      file: spec.file,
+      reach,
+      ...(spec.iac ? { iac: spec.iac } : {}),
+    };
+    handlers.push(info);
+    for (const [f, fns] of reach.functions) {
+      const map = fnHandlers[f]!;
+      for (const fn of fns) {
+        let list = map.get(fn);
+        if (!list) map.set(fn, (list = []));
+        list.push(info);
+      }
+    }
+  }
+  for (const spec of unresolved) {
+    const summary = summaries[spec.file]!;
+    if (summary.parseError) continue;
+    errors.push({
+      file: summary.file,
+      message: `handler \`${spec.exportName}\` is not a function lmi-audit can follow (created by a package or at run time); its invocation code was not checked`,
+    });
+  }
+
+  // 4. Rules.
+  const findings = runRules(summaries, graph, handlers, fnHandlers, entrySet, infra.functions, cwd);
+
+  // 5. Functions, scores and the gate.
+  const ruleItem = (id: string) => rules.find((r) => r.id === id)?.checklist;
+  const findingsByFunction = new Map<string, Finding[]>();
+  for (const f of findings) {
+    for (const id of f.functions) {
+      let list = findingsByFunction.get(id);
+      if (!list) findingsByFunction.set(id, (list = []));
+      list.push(f);
+    }
+  }
+  const functions: ReportFunction[] = [];
+  const seenIds = new Set<string>();
+  specs.forEach((spec, i) => {
+    const info = handlers[i]!;
+    if (seenIds.has(info.id)) return;
+    seenIds.add(info.id);
+    const summary = summaries[spec.file]!;
+    const runtime = spec.iac?.runtime;
+    const coveredItems = itemsCovered({ language: 'javascript', runtime, iac: spec.iac });
+    const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, ruleItem });
+    functions.push({
+      id: info.id,
+      file: rel(cwd, summary.file),
+      name: spec.exportName,
+      line: exportLine(summary, spec.exportName),
+      ...(spec.iac ? { declaredIn: { file: rel(cwd, spec.iac.source.file), line: spec.iac.source.line, logicalId: spec.iac.logicalId } } : {}),
+      ...(runtime ? { runtime } : {}),
+      score,
+      checklist,
+    });
+  });
+  // Python functions named by infrastructure: listed (their checklist is mostly unknown or not applicable).
+  for (const fn of infra.functions) {
+    if (!fn.codeFile || !fn.codeFile.endsWith('.py') || !fn.exportName) continue;
+    const id = `${rel(cwd, fn.codeFile)}#${fn.exportName}`;
+    if (seenIds.has(id)) continue;
+    seenIds.add(id);
+    const runtime = fn.runtime ?? 'python';
+    const coveredItems = itemsCovered({ language: 'python', runtime, iac: fn });
+    const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(id) ?? [], coveredItems, runtime, ruleItem });
+    functions.push({
+      id,
+      file: rel(cwd, fn.codeFile),
+      name: fn.exportName,
+      line: pythonDefLine(fn.codeFile, fn.exportName),
+      declaredIn: { file: rel(cwd, fn.source.file), line: fn.source.line, logicalId: fn.logicalId },
+      ...(fn.runtime ? { runtime: fn.runtime } : {}),
+      score,
+      checklist,
+    });
+  }
+  functions.sort((a, b) => compare(a.id, b.id));
+
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) bySeverity[f.severity]++;
+  const gate = { failOn: options.failOn ?? 'error', minScore: options.minScore ?? 0 };
+  const passed = evaluateGate({ functions, findings }, gate);
+  const report: Report = {
+    schemaVersion: 1,
+    tool: { name: 'lmi-audit', version: toolVersion() },
+    summary: {
+      functions: functions.length,
+      findings: findings.length,
+      bySeverity,
+      score: functions.length ? Math.min(...functions.map((f) => f.score)) : 100,
+      passed,
+    },
+    functions,
+    findings,
+    errors: dedupeErrors(errors.map((e) => ({ ...e, file: rel(cwd, e.file) }))),
+  };
+  options.onProgress?.({ phase: 'done', files: total, elapsedMs: Date.now() - started });
+  return report;
+}
+
+/** Handlers: infrastructure-named exports where a template names the file, else exports named `handler`. */
+function findHandlers(summaries: FileSummary[], graph: ProjectGraph, iacFunctions: IacFunction[], errors: ScanError[], cwd: string): HandlerSpec[] {
+  const iacByFile = new Map<string, IacFunction[]>();
+  for (const fn of iacFunctions) {
+    if (!fn.codeFile || !fn.exportName) {
+      if (fn.handler && (!fn.runtime || fn.runtime.startsWith('nodejs'))) {
+        errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file` });
+      }
+      continue;
+    }
+    let list = iacByFile.get(fn.codeFile);
+    if (!list) iacByFile.set(fn.codeFile, (list = []));
+    list.push(fn);
+  }
+  const specs: HandlerSpec[] = [];
+  summaries.forEach((summary, file) => {
+    const named = iacByFile.get(summary.file);
+    if (named) {
+      const seen = new Set<string>();
+      for (const fn of named) {
+        if (seen.has(fn.exportName!)) continue;
+        seen.add(fn.exportName!);
+        if (!hasExport(summary, fn.exportName!) && graph.resolveExport(file, fn.exportName!, []).length === 0) {
+          errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: \`${rel(cwd, summary.file)}\` has no export \`${fn.exportName}\`` });
+          continue;
+        }
+        specs.push({ file, exportName: fn.exportName!, iac: fn });
+      }
+      return;
+    }
+    if (hasExport(summary, DEFAULT_EXPORT)) specs.push({ file, exportName: DEFAULT_EXPORT });
+  });
+  return specs;
+}
+
+function hasExport(summary: FileSummary, name: string): boolean {
+  return Object.hasOwn(summary.exports, name) || summary.reexports.some((r) => r.exported === name);
+}
+
+function exportLine(summary: FileSummary, name: string): number {
+  const local = Object.hasOwn(summary.exports, name) ? summary.exports[name]! : undefined;
+  const binding = local !== undefined && Object.hasOwn(summary.bindings, local) ? summary.bindings[local] : undefined;
+  return binding?.line ?? 1;
+}
+
+function pythonDefLine(file: string, name: string): number {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+    const i = lines.findIndex((l) => new RegExp(`^(async\\s+)?def\\s+${name}\\s*\\(`).test(l));
+    return i >= 0 ? i + 1 : 1;
+  } catch {
+    return 1;
+  }
+}
+
+function runRules(
+  summaries: FileSummary[],
+  graph: ProjectGraph,
+  handlers: HandlerInfo[],
+  fnHandlers: Array<Map<number, HandlerInfo[]>>,
+  entrySet: Set<string>,
+  infra: readonly IacFunction[],
+  cwd: string,
+): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const factsOf = function* (ruleId: string): Iterable<{ file: number; fact: Fact }> {
+    for (let file = 0; file < summaries.length; file++) {
+      const facts = summaries[file]!.facts[ruleId];
+      if (facts) for (const fact of facts) yield { file, fact };
+    }
+  };
+  for (const rule of rules) {
+    const ctx: CheckContext = {
+      graph,
+      files: summaries,
+      handlers,
+      infra,
+      facts: () => factsOf(rule.id),
+      factsOf,
+      handlersReaching: (file, fn) => (fn < 0 ? [] : (fnHandlers[file]!.get(fn) ?? [])),
+      isEventParam: (file, fn, index) => index <= 1 && entrySet.has(`${file}:${fn}`),
+      awaitBetween: (file, fn, from, to) => awaitBetween(summaries[file]!.functions[fn]?.awaits ?? [], from, to),
+      report: (r: RuleReport<string>) => {
+        const finding = toFinding(rule.id, rule.severity, rule.messages, rule.fix, r, summaries, cwd);
+        const key = `${finding.ruleId}|${finding.file}|${finding.line}|${finding.column}|${finding.message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        findings.push(finding);
+      },
+    };
+    rule.check(ctx);
+  }
+  findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId));
+  return findings;
+}
+
+function toFinding(
+  ruleId: string,
+  severity: Severity,
+  messages: Record<string, string>,
+  fix: { transform: string } | null,
+  r: RuleReport<string>,
+  summaries: FileSummary[],
+  cwd: string,
+): Finding {
+  const template = messages[r.messageId];
+  if (template === undefined) throw new Error(`rule ${ruleId} reported unknown messageId ${r.messageId}`);
+  const loc: Loc = r.loc;
+  return {
+    ruleId,
+    severity: r.severity ?? severity,
+    file: rel(cwd, typeof r.file === 'number' ? summaries[r.file]!.file : r.file),
+    line: loc.line,
+    column: loc.column,
+    endLine: loc.endLine,
+    endColumn: loc.endColumn,
+    message: formatMessage(template, r.data ?? {}),
+    functions: [...new Set(r.handlers.map((h) => h.id))].sort(compare),
+    fix: fix ? { transform: fix.transform } : null,
+  };
+}
+
+/** Checklist items with at least one rule that judges this function. */
+function itemsCovered(fn: FunctionFacts): Set<ChecklistItem> {
+  return new Set(rules.filter((r) => appliesTo(r, fn)).map((r) => r.checklist));
+}
+
+function appliesTo(rule: Rule, fn: FunctionFacts): boolean {
+  return rule.appliesTo ? rule.appliesTo(fn) : fn.language === 'javascript';
+}
+
+export function formatMessage(template: string, data: Record<string, string>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, key: string) => (Object.hasOwn(data, key) ? data[key]! : m));
+}
+
+/** Is there an await position in [from, to)? `awaits` is sorted (walk order). */
+function awaitBetween(awaits: number[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = awaits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (awaits[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < awaits.length && awaits[lo]! < to;
+}
+
+function rel(cwd: string, file: string): string {
+  const r = path.relative(cwd, file);
+  return (r === '' ? '.' : r).split(path.sep).join('/');
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function dedupeErrors(errors: ScanError[]): ScanError[] {
+  const seen = new Set<string>();
+  const out: ScanError[] = [];
+  for (const e of errors) {
+    const key = `${e.file}|${e.line}|${e.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compare(a.message, b.message));
+}
