@@ -1,0 +1,283 @@
+/**
+ * @fileoverview The command line: parse arguments, call the API, print, return the exit code.
+ * No analysis happens here. Exit codes: 0 the gate passed, 1 it failed, 2 the tool could not
+ * do its job (bad arguments, unusable paths, a bug).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import ora, { type Ora } from 'ora';
+import { isKnownError, UsageError } from './errors.js';
+import { REPORTER_NAMES, reporters, type ReporterContext, type ReporterName } from './reporters/index.js';
+import { toolVersion } from './version.js';
+import type { FailOn, ProgressEvent, Report } from './types.js';
+
+export interface CliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal: decides colour when neither a flag nor the env does. */
+  stdoutIsTTY: boolean;
+  /** Whether stderr is a terminal: the progress spinner is only shown there. */
+  stderrIsTTY: boolean;
+  cwd: string;
+}
+
+interface ScanCommandOptions {
+  format: ReporterName;
+  output?: string;
+  failOn: FailOn;
+  minScore: number;
+  maxFileSize?: number;
+  jobs: number | 'auto';
+  progress: boolean;
+  debug?: boolean;
+  color?: boolean;
+}
+
+const FAIL_ON_CHOICES: FailOn[] = ['error', 'warning', 'info', 'none'];
+/** The spinner redraws on a timer, which a long synchronous analysis step starves. */
+const PROGRESS_RENDER_INTERVAL_MS = 100;
+
+/** The entry point of `bin/lmi-audit.js`. */
+export async function run(): Promise<void> {
+  // `lmi-audit scan | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  try {
+    process.exitCode = await main(process.argv);
+  } catch (error) {
+    process.stderr.write(`lmi-audit: unexpected error\n${formatStack(error)}\n`);
+    process.exitCode = 2;
+  }
+}
+
+/** Runs the CLI on `argv` (as in `process.argv`: node, script, then arguments). */
+export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('lmi-audit')
+    .description('Audit AWS Lambda functions for Lambda Managed Instances (LMI) readiness.')
+    .version(toolVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand(false)
+    // Set before adding commands: subcommands inherit them.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`lmi-audit: ${text.replace(/^error: /, '')}`),
+    });
+
+  program
+    .command('scan')
+    .description('Find Lambda handlers and report what breaks when invocations run concurrently.')
+    .argument('[paths...]', 'files or directories to scan (default: the current directory)')
+    .addOption(new Option('--format <format>', 'report format').choices(REPORTER_NAMES).default('text'))
+    .option('--output <file>', 'write the report to this file instead of stdout')
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest finding severity that fails the run')
+        .choices(FAIL_ON_CHOICES)
+        .default('error'),
+    )
+    .option('--min-score <score>', 'fail when a function scores below this (0-100)', parseScore, 0)
+    .option('--max-file-size <bytes>', 'skip files larger than this, reporting them (default: 1 MiB)', parseBytes)
+    .option('--jobs <n>', "threads for parsing and analysing files, or 'auto' (one thread for small projects, one per core for big ones)", parseJobs, 'auto')
+    .option('--no-progress', 'do not show the progress spinner')
+    .option('--debug', 'print stack traces of errors')
+    .option('--color', 'colour the text report even when not printing to a terminal')
+    .option('--no-color', 'never colour the text report (NO_COLOR and FORCE_COLOR are honoured too)')
+    .action(async (paths: string[], options: ScanCommandOptions) => {
+      exitCode = await runScan(paths, options, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'node' });
+  } catch (error) {
+    // Commander has printed its message already; --help and --version end with exit code 0.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return exitCode;
+}
+
+async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO): Promise<number> {
+  const progress = createProgress(options, io);
+  const scanned: { paths: string[]; files?: number } = { paths: paths.length > 0 ? paths : ['.'] };
+  try {
+    assertPathsExist(scanned.paths, io.cwd);
+    // Loaded here, not at the top: the analyser pulls in the TypeScript compiler, which
+    // `--version`, `--help` and argument errors do not need.
+    const { scan, rules } = await import('./index.js');
+    const report = await scan({
+      paths: [...scanned.paths],
+      cwd: io.cwd,
+      failOn: options.failOn,
+      minScore: options.minScore,
+      maxFileSize: options.maxFileSize,
+      jobs: options.jobs,
+      onProgress: (event: ProgressEvent) => {
+        if (event.phase === 'done') scanned.files = event.files;
+        progress?.update(event);
+      },
+    });
+    progress?.stop();
+
+    const context: ReporterContext = {
+      rules,
+      cwd: io.cwd,
+      color: options.output ? options.color === true : shouldUseColor(options.color, io),
+      readSourceLine: createSourceLineReader(io.cwd),
+      gate: { failOn: options.failOn, minScore: options.minScore },
+      scanned,
+    };
+    const text = reporters[options.format](report, context);
+    if (options.output) {
+      await writeFileAtomic(resolve(io.cwd, options.output), text);
+      io.stderr.write(`lmi-audit: ${options.format} report written to ${options.output}: ${summarise(report)}\n`);
+    } else {
+      io.stdout.write(text);
+    }
+    return report.summary.passed ? 0 : 1;
+  } catch (error) {
+    progress?.stop();
+    if (isKnownError(error)) {
+      io.stderr.write(`lmi-audit: ${error.message}\n`);
+      if (options.debug) io.stderr.write(`${formatStack(error)}\n`);
+    } else {
+      io.stderr.write(`lmi-audit: unexpected error, please report it\n${formatStack(error)}\n`);
+    }
+    return 2;
+  }
+}
+
+function parseScore(value: string): number {
+  const score = Number(value);
+  if (value.trim() === '' || !Number.isFinite(score) || score < 0 || score > 100) {
+    throw new InvalidArgumentError('Expected a number from 0 to 100.');
+  }
+  return score;
+}
+
+function parseJobs(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const jobs = Number(value);
+  if (!/^\d+$/.test(value) || jobs < 1 || jobs > 64) throw new InvalidArgumentError("Expected 'auto' or a whole number from 1 to 64.");
+  return jobs;
+}
+
+function parseBytes(value: string): number {
+  const bytes = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new InvalidArgumentError('Expected a whole number of bytes greater than 0.');
+  }
+  return bytes;
+}
+
+/** Flag first, then FORCE_COLOR (which wins over NO_COLOR, as in Node), then NO_COLOR, then TTY. */
+function shouldUseColor(flag: boolean | undefined, io: CliIO): boolean {
+  if (flag !== undefined) return flag;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (io.env.NO_COLOR) return false;
+  return io.stdoutIsTTY && io.env.TERM !== 'dumb';
+}
+
+function assertPathsExist(paths: readonly string[], cwd: string): void {
+  for (const path of paths) {
+    try {
+      statSync(resolve(cwd, path));
+    } catch {
+      throw new UsageError(`Path not found: ${path}`);
+    }
+  }
+}
+
+interface Progress {
+  update(event: ProgressEvent): void;
+  stop(): void;
+}
+
+function createProgress(options: ScanCommandOptions, io: CliIO): Progress | undefined {
+  if (!options.progress || !io.stderrIsTTY || io.env.CI || io.env.TERM === 'dumb') return undefined;
+  // A terminal reporting 0 columns (a pty nobody sized) sends ora into an endless clear loop.
+  if ((io.stderr as Partial<NodeJS.WriteStream>).columns === 0) return undefined;
+  const spinner: Ora = ora({ stream: io.stderr, isEnabled: true, discardStdin: false, text: 'Finding files…' });
+  spinner.start();
+  let analyseStartedAt: number | undefined;
+  let lastRender = 0;
+  return {
+    update(event) {
+      if (event.phase === 'discover') {
+        spinner.text = `Finding files… ${event.files} found`;
+      } else if (event.phase === 'analyse') {
+        const now = Date.now();
+        analyseStartedAt ??= now;
+        const seconds = (now - analyseStartedAt) / 1000;
+        const rate = seconds > 0 ? `, ${Math.round(event.done / seconds)} files/s` : '';
+        spinner.text = `Analysing ${event.done}/${event.total} files${rate}`;
+        if (now - lastRender >= PROGRESS_RENDER_INTERVAL_MS) {
+          lastRender = now;
+          spinner.render();
+        }
+      }
+    },
+    stop() {
+      spinner.stop();
+    },
+  };
+}
+
+function createSourceLineReader(cwd: string): (file: string, line: number) => string | undefined {
+  const cache = new Map<string, string[] | undefined>();
+  return (file, line) => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readFileSync(resolve(cwd, file), 'utf8').split(/\r?\n/));
+      } catch {
+        cache.set(file, undefined);
+      }
+    }
+    return cache.get(file)?.[line - 1];
+  };
+}
+
+/** Temp file in the same directory, then rename: a reader never sees half a report. */
+async function writeFileAtomic(target: string, text: string): Promise<void> {
+  const temp = join(dirname(target), `.lmi-audit-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(temp, text, 'utf8');
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`Cannot write the report to ${target} (${reason})`, { cause: error });
+  }
+}
+
+function summarise(report: Report): string {
+  const { summary } = report;
+  const verdict = summary.passed ? 'PASSED' : 'FAILED';
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return `${count(summary.functions, 'function')}, ${count(summary.findings, 'finding')}, lowest score ${summary.score}: ${verdict}`;
+}
+
+function formatStack(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  let text = error.stack ?? `${error.name}: ${error.message}`;
+  if (error.cause !== undefined) text += `\nCaused by: ${formatStack(error.cause)}`;
+  return text;
+}
+
+function getProcessIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    cwd: process.cwd(),
+  };
+}

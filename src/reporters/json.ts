@@ -1,0 +1,71 @@
+/**
+ * @fileoverview The JSON reporter: the report as `schema/report.schema.json` describes it, keys
+ * in contract order (src/types.ts) whatever order the analyser built them in, so diffs between
+ * two runs stay small.
+ */
+import { CHECKLIST_ITEMS, type Finding, type Report, type ReportFunction, type ScanError } from '../types.js';
+import type { Reporter } from './types.js';
+
+export const reportJson: Reporter = (report) => JSON.stringify(orderReport(report), null, 2) + '\n';
+
+function orderReport(report: Report): Report {
+  return {
+    schemaVersion: report.schemaVersion,
+    tool: { name: report.tool.name, version: report.tool.version },
+    summary: {
+      functions: report.summary.functions,
+      findings: report.summary.findings,
+      bySeverity: {
+        error: report.summary.bySeverity.error,
+        warning: report.summary.bySeverity.warning,
+        info: report.summary.bySeverity.info,
+      },
+      score: report.summary.score,
+      passed: report.summary.passed,
+    },
+    functions: report.functions.map(orderFunction),
+    findings: report.findings.map(orderFinding),
+    errors: report.errors.map(orderError),
+  };
+}
+
+function orderFunction(fn: ReportFunction): ReportFunction {
+  return {
+    id: fn.id,
+    file: fn.file,
+    name: fn.name,
+    line: fn.line,
+    ...(fn.declaredIn && {
+      declaredIn: { file: fn.declaredIn.file, line: fn.declaredIn.line, logicalId: fn.declaredIn.logicalId },
+    }),
+    ...(fn.runtime !== undefined && { runtime: fn.runtime }),
+    score: fn.score,
+    checklist: Object.fromEntries(
+      CHECKLIST_ITEMS.map((item) => [item, fn.checklist[item]]),
+    ) as ReportFunction['checklist'],
+  };
+}
+
+function orderFinding(finding: Finding): Finding {
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    file: finding.file,
+    line: finding.line,
+    column: finding.column,
+    endLine: finding.endLine,
+    endColumn: finding.endColumn,
+    message: finding.message,
+    functions: finding.functions,
+    fix: finding.fix && { transform: finding.fix.transform },
+  };
+}
+
+function orderError(error: ScanError): ScanError {
+  return {
+    file: error.file,
+    message: error.message,
+    ...(error.line !== undefined && { line: error.line }),
+    ...(error.column !== undefined && { column: error.column }),
+  };
+}

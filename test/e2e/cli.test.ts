@@ -1,0 +1,123 @@
+/**
+ * @fileoverview The installed command, end to end: `node bin/lmi-audit.js` on the built `dist/`
+ * (`npm test` builds first), checking exit codes, stdout/stderr separation and the report.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/types.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin/lmi-audit.js');
+const SAMPLE_APP = 'fixtures/projects/sample-app';
+const ANSI = /\u001b\[[0-9;]*m/;
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  // Colour must come only from what each test sets; vitest's own FORCE_COLOR must not leak in.
+  const { FORCE_COLOR: _force, NO_COLOR: _no, ...env } = process.env;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: options.cwd ?? ROOT, env: { ...env, ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const schema = JSON.parse(readFileSync(join(ROOT, 'schema/report.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ allErrors: true }).compile(schema);
+
+let temp: string;
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist/src/cli.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (`npm test` does).');
+  }
+  temp = mkdtempSync(join(tmpdir(), 'lmi-audit-e2e-'));
+});
+
+afterAll(() => {
+  if (temp) rmSync(temp, { recursive: true, force: true });
+});
+
+describe.concurrent('lmi-audit CLI', () => {
+  it('prints its version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const result = await runCli(['--version']);
+    expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('exits 2 with one line and no stack for a path that does not exist', async () => {
+    const result = await runCli(['scan', 'no/such/dir']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^lmi-audit: .*no\/such\/dir.*\n$/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 for an invalid option value', async () => {
+    const result = await runCli(['scan', '--fail-on', 'bogus', SAMPLE_APP]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('bogus');
+  });
+
+  it('prints a schema-valid JSON report of the sample app and fails its gate', async () => {
+    const result = await runCli(['scan', '--format', 'json', SAMPLE_APP]);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(validate(report) ? [] : validate.errors).toEqual([]);
+    expect(report.functions.length).toBeGreaterThan(0);
+    expect(report.summary.passed).toBe(false);
+    expect(result.code).toBe(1);
+  });
+
+  it('exits 0 with --fail-on none', async () => {
+    const result = await runCli(['scan', '--fail-on', 'none', SAMPLE_APP]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^PASSED/);
+  });
+
+  it('writes the report to --output and only a summary to stderr', async () => {
+    const file = join(temp, 'report.json');
+    const result = await runCli(['scan', '--format', 'json', '--output', file, SAMPLE_APP]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(validate(JSON.parse(readFileSync(file, 'utf8')))).toBe(true);
+  });
+
+  it('prints text without ANSI escapes under NO_COLOR', async () => {
+    const result = await runCli(['scan', SAMPLE_APP], { env: { NO_COLOR: '1' } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toMatch(ANSI);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^FAILED: /);
+  });
+
+  it('colours text with --color', async () => {
+    const result = await runCli(['scan', '--color', SAMPLE_APP]);
+    expect(result.stdout).toMatch(ANSI);
+  });
+
+  it('says so and exits 0 when there are no handlers', async () => {
+    const empty = mkdtempSync(join(temp, 'empty-'));
+    const result = await runCli(['scan', '.'], { cwd: empty });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('No Lambda handlers found in');
+  });
+});

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { SEVERITY_RANK } from '../../src/scoring/index.js';
+import { STATUS_MARKS } from '../../src/reporters/text.js';
+import {
+  CHECKLIST_ITEMS,
+  type Finding,
+  type Report,
+  type ReportFunction,
+  type ScanError,
+} from '../../src/types.js';
+import { checklist, makeReport } from '../reporters/sample-report.js';
+
+interface SchemaNode {
+  required?: string[];
+  properties?: Record<string, SchemaNode>;
+  enum?: string[];
+  $defs?: Record<string, SchemaNode>;
+}
+
+const schema = JSON.parse(
+  readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8'),
+) as SchemaNode;
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+const defs = schema.$defs!;
+
+function errorsOf(report: unknown): string[] {
+  return validate(report) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+/** Every field of the contract, optional ones included, so a new field cannot be forgotten. */
+const fullFunction: Required<ReportFunction> = {
+  id: 'a.ts#handler',
+  file: 'a.ts',
+  name: 'handler',
+  line: 1,
+  declaredIn: { file: 'template.yaml', line: 3, logicalId: 'Fn' },
+  runtime: 'nodejs22.x',
+  score: 100,
+  checklist: checklist(),
+};
+const fullFinding: Required<Finding> = { ...makeReport().findings[0] };
+const fullError: Required<ScanError> = { file: 'a.ts', message: 'm', line: 1, column: 1 };
+const fullReport: Required<Report> = { ...makeReport(), functions: [fullFunction], errors: [fullError] };
+
+const sorted = (keys: Iterable<string>) => [...keys].sort();
+
+describe('report schema', () => {
+  it('accepts hand-made reports', () => {
+    expect(errorsOf(makeReport())).toEqual([]);
+    expect(errorsOf(fullReport)).toEqual([]);
+    const minimal = makeReport();
+    minimal.functions = minimal.functions.map(({ declaredIn: _d, runtime: _r, ...fn }) => fn);
+    minimal.errors = [{ file: 'a.ts', message: 'File is larger than 1048576 bytes.' }];
+    expect(errorsOf(minimal)).toEqual([]);
+  });
+
+  it.each<[string, (r: Record<string, any>) => void, RegExp]>([
+    ['a missing top-level field', (r) => delete r.errors, /must have required property 'errors'/],
+    ['a missing finding field', (r) => delete r.findings[0].fix, /\/findings\/0 must have required property 'fix'/],
+    ['a missing checklist item', (r) => delete r.functions[0].checklist.lifecycle, /required property 'lifecycle'/],
+    ['a wrong severity', (r) => (r.findings[0].severity = 'fatal'), /\/findings\/0\/severity must be equal to one of/],
+    ['a wrong status', (r) => (r.functions[0].checklist.lifecycle = 'ok'), /\/checklist\/lifecycle must be equal to one of/],
+    ['an unknown checklist key', (r) => (r.functions[0].checklist['cold-start'] = 'pass'), /must NOT have additional properties/],
+    ['an extra top-level key', (r) => (r.extra = 1), /^ must NOT have additional properties/],
+    ['an extra finding key', (r) => (r.findings[0].hint = 'x'), /\/findings\/0 must NOT have additional properties/],
+    ['a fix without transform', (r) => (r.findings[0].fix = {}), /\/findings\/0\/fix/],
+    ['a fix as a string', (r) => (r.findings[0].fix = 'tmp-paths'), /\/findings\/0\/fix/],
+    ['a wrong schemaVersion', (r) => (r.schemaVersion = 2), /\/schemaVersion must be equal to constant/],
+    ['a score over 100', (r) => (r.functions[0].score = 101), /\/functions\/0\/score must be <= 100/],
+    ['a fractional score', (r) => (r.summary.score = 70.5), /\/summary\/score must be integer/],
+    ['a 0 line', (r) => (r.findings[0].line = 0), /\/findings\/0\/line must be >= 1/],
+  ])('rejects %s', (_name, mutate, expected) => {
+    const report = makeReport() as unknown as Record<string, any>;
+    mutate(report);
+    expect(errorsOf(report).join('\n')).toMatch(expected);
+  });
+});
+
+describe('report schema stays in step with src/types.ts', () => {
+  it('has the checklist items, in order', () => {
+    const node = defs.function.properties!.checklist;
+    expect(Object.keys(node.properties!)).toEqual([...CHECKLIST_ITEMS]);
+    expect(node.required).toEqual([...CHECKLIST_ITEMS]);
+  });
+
+  it('has the severities and statuses', () => {
+    expect(sorted(defs.severity.enum!)).toEqual(sorted(Object.keys(SEVERITY_RANK)));
+    expect(sorted(Object.keys(schema.properties!.summary.properties!.bySeverity.properties!))).toEqual(
+      sorted(Object.keys(SEVERITY_RANK)),
+    );
+    expect(sorted(defs.checklistStatus.enum!)).toEqual(sorted(Object.keys(STATUS_MARKS)));
+  });
+
+  it.each<[string, SchemaNode, object, string[]]>([
+    ['Report', schema, fullReport, []],
+    ['tool', schema.properties!.tool, fullReport.tool, []],
+    ['summary', schema.properties!.summary, fullReport.summary, []],
+    ['ReportFunction', defs.function, fullFunction, ['declaredIn', 'runtime']],
+    ['declaredIn', defs.function.properties!.declaredIn, fullFunction.declaredIn, []],
+    ['Finding', defs.finding, fullFinding, []],
+    ['ScanError', defs.scanError, fullError, ['line', 'column']],
+  ])('describes every field of %s, and requires the non-optional ones', (_name, node, sample, optional) => {
+    expect(sorted(Object.keys(node.properties!))).toEqual(sorted(Object.keys(sample)));
+    expect(sorted(node.required!)).toEqual(sorted(Object.keys(sample).filter((k) => !optional.includes(k))));
+  });
+});
