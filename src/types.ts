@@ -83,6 +83,11 @@ export interface ScanOptions {
   minScore?: number;
   /** Files larger than this many bytes are skipped with an error entry (default 1 MiB). */
   maxFileSize?: number;
+  /**
+   * Threads for the per-file analysis, main thread included (default `'auto'`: one thread for
+   * small projects, one per core for big ones). The report is identical whatever the value.
+   */
+  jobs?: number | 'auto';
   /** Called as files are discovered and analysed (for progress displays). */
   onProgress?: (event: ProgressEvent) => void;
 }
