@@ -4,7 +4,7 @@
 import { ts } from 'ts-morph';
 import type { Fact } from '../analysis/summary.js';
 import { unwrap, type WalkContext } from '../analysis/walker.js';
-import { defineRule } from './define.js';
+import { defineRule, type HandlerInfo } from './define.js';
 
 type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation';
 
@@ -168,7 +168,21 @@ export default defineRule<MessageId>({
     },
   },
   check(ctx) {
-    for (const { file, fact } of ctx.facts()) {
+    const facts = [...ctx.facts()];
+    // Which handlers touch each module-level connection: one pass over what handlers reach.
+    const wanted = new Set(facts.filter(({ fact }) => (fact as Fact & DbFact).binding !== undefined).map(({ file, fact }) => `${file}#${(fact as Fact & DbFact).binding}`));
+    const usersOf = new Map<string, HandlerInfo[]>();
+    if (wanted.size) {
+      for (const h of ctx.handlers) {
+        for (const b of h.reach.bindings) {
+          if (!wanted.has(b)) continue;
+          let list = usersOf.get(b);
+          if (!list) usersOf.set(b, (list = []));
+          list.push(h);
+        }
+      }
+    }
+    for (const { file, fact } of facts) {
       const f = fact as Fact & DbFact;
       if (f.local !== undefined) {
         const handlers = ctx.handlersReaching(file, f.fn);
@@ -184,7 +198,7 @@ export default defineRule<MessageId>({
         continue;
       }
       const key = `${file}#${f.binding}`;
-      const users = ctx.handlers.filter((h) => h.reach.bindings.has(key));
+      const users = usersOf.get(key) ?? [];
       const creators = f.lazy ? ctx.handlersReaching(file, f.fn) : [];
       const handlers = [...new Set([...users, ...creators])].sort((a, b) => a.index - b.index);
       if (handlers.length === 0) continue;

@@ -26,26 +26,36 @@ function refKey(ref: Ref): string {
   return `${ref.name}.${ref.path.join('.')}`;
 }
 
-/** Record every read of module-level collections inside a condition. */
+/**
+ * Record the module-level collections a condition reads (`cache.has(k)`, `cache[k]`, `k in cache`,
+ * `cache.users`), once per collection and condition.
+ */
 function recordChecks(ctx: WalkContext, cond: ts.Expression): void {
   if (ctx.fn < 0) return;
+  let seen: Set<string> | undefined;
+  const consider = (object: ts.Expression) => {
+    const root = unwrap(object);
+    // Only names rooted at an identifier can be module state; skip the lookup otherwise.
+    if (!ts.isIdentifier(root) && !ts.isPropertyAccessExpression(root)) return;
+    const target = ctx.stateTarget(root);
+    if (!target || target.ref.name === 'this') return;
+    const key = refKey(target.ref);
+    if (seen?.has(key)) return;
+    (seen ??= new Set()).add(key);
+    const fact: CollectionFact = { k: 'check', ref: target.ref, text: target.text, pos: cond.getStart(ctx.sourceFile), end: cond.getEnd() };
+    ctx.record(RULE_ID, cond, fact as unknown as Record<string, unknown>);
+  };
   const visit = (node: ts.Node): void => {
     if (ts.isFunctionLike(node)) return;
-    let object: ts.Expression | undefined;
     if (ts.isCallExpression(node)) {
       const callee = unwrap(node.expression);
-      if (ts.isPropertyAccessExpression(callee) && CHECK_METHODS.has(callee.name.text)) object = callee.expression;
+      if (ts.isPropertyAccessExpression(callee) && CHECK_METHODS.has(callee.name.text)) consider(callee.expression);
     } else if (ts.isElementAccessExpression(node)) {
-      object = node.expression;
+      consider(node.expression);
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === S.InKeyword) {
-      object = node.right;
-    } else if (ts.isPropertyAccessExpression(node)) {
-      object = node.expression;
-    }
-    const target = object ? ctx.stateTarget(object) : undefined;
-    if (target && target.ref.name !== 'this') {
-      const fact: CollectionFact = { k: 'check', ref: target.ref, text: target.text, pos: cond.getStart(ctx.sourceFile), end: cond.getEnd() };
-      ctx.record(RULE_ID, node, fact as unknown as Record<string, unknown>);
+      consider(node.right);
+    } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+      consider(node.expression);
     }
     ts.forEachChild(node, visit);
   };
@@ -65,8 +75,19 @@ interface Pairing {
   fact: Fact & CollectionFact;
 }
 
+const pairings = new WeakMap<object, Pairing[]>();
+
 /** Writes that follow a check of the same collection, in the same function, with an `await` in between. */
 function pairChecksAndWrites(ctx: CheckContext<string>): Pairing[] {
+  // Two rules ask (this one and global-mutable-state); both get the same files array.
+  const cached = pairings.get(ctx.files);
+  if (cached) return cached;
+  const result = computePairings(ctx);
+  pairings.set(ctx.files, result);
+  return result;
+}
+
+function computePairings(ctx: CheckContext<string>): Pairing[] {
   const checks = new Map<string, Array<Fact & CollectionFact>>();
   const writes: Pairing[] = [];
   for (const { file, fact } of ctx.factsOf(RULE_ID)) {
@@ -133,9 +154,14 @@ export default defineRule<MessageId>({
   },
   visitors: {
     VariableDeclaration(node, ctx) {
-      // `let session = sessions.get(id); if (!session) { ... }`: the lookup is the check.
+      // `let session = sessions.get(id); if (!session) { ... }`: the lookup is the check. Only the
+      // direct shape is looked at: walking every initializer would double the cost of the walk.
       const init = (node as ts.VariableDeclaration).initializer;
-      if (init) recordChecks(ctx, init);
+      if (!init || ctx.fn < 0) return;
+      const e = unwrap(init);
+      if (ts.isElementAccessExpression(e) || (ts.isCallExpression(e) && ts.isPropertyAccessExpression(unwrap(e.expression)))) {
+        recordChecks(ctx, e);
+      }
     },
     IfStatement(node, ctx) {
       recordChecks(ctx, (node as ts.IfStatement).expression);
