@@ -45,6 +45,8 @@ export class ProjectGraph {
   private readonly children: number[][][] = [];
   private readonly specifierCache: Array<Map<string, number | null>> = [];
   private readonly refCache: Array<Map<string, Resolved>> = [];
+  /** What each function's references resolve to: the same for every handler that reaches it. */
+  private readonly fnUses: Array<Array<Resolved | undefined>> = [];
 
   constructor(
     readonly files: readonly FileSummary[],
@@ -59,6 +61,7 @@ export class ProjectGraph {
       this.children.push(kids);
       this.specifierCache.push(new Map());
       this.refCache.push(new Map());
+      this.fnUses.push(new Array(f.functions.length));
     });
   }
 
@@ -192,6 +195,22 @@ export class ProjectGraph {
     return hit;
   }
 
+  /** Everything function `fn` of `file` refers to, merged over its references (memoised). */
+  private usesOf(file: number, fnIndex: number): Resolved {
+    const cached = this.fnUses[file]![fnIndex];
+    if (cached) return cached;
+    const fn = this.files[file]!.functions[fnIndex]!;
+    const merged: Resolved = { fns: [], bindings: [], logContext: false };
+    for (const ref of fn.refs) {
+      const use = this.resolveUse(file, ref, fn.owner);
+      if (use.logContext) merged.logContext = true;
+      merged.bindings.push(...use.bindings);
+      merged.fns.push(...use.fns);
+    }
+    this.fnUses[file]![fnIndex] = merged;
+    return merged;
+  }
+
   /** The functions an export stands for (the entry points of a handler). */
   resolveEntry(file: number, exportName: string): Resolved {
     const out: Resolved = { fns: [], bindings: [], logContext: false };
@@ -220,12 +239,10 @@ export class ProjectGraph {
       if (fn.logContext) logContext = true;
       // Callbacks written inside invocation code run during the invocation too.
       for (const child of this.children[file]![fnIndex]!) push(file, child);
-      for (const ref of fn.refs) {
-        const use = this.resolveUse(file, ref, fn.owner);
-        if (use.logContext) logContext = true;
-        for (const b of use.bindings) bindings.add(b);
-        for (const [f, i] of use.fns) push(f, i);
-      }
+      const use = this.usesOf(file, fnIndex);
+      if (use.logContext) logContext = true;
+      for (const b of use.bindings) bindings.add(b);
+      for (const [f, i] of use.fns) push(f, i);
     }
     return { functions, bindings, logContext };
   }
