@@ -1,7 +1,12 @@
 /**
  * @fileoverview CDK apps, read statically from the syntax tree (never synthesized or loaded):
  * `new lambda.Function(...)`, `new lambda.SingletonFunction(...)`, `new NodejsFunction(...)`,
- * `new PythonFunction(...)`, and `capacityProvider.addFunction(fn, {...})`.
+ * `new PythonFunction(...)`, and `capacityProvider.addFunction(fn, {...})`; then what invokes
+ * each function (`SqsEventSource` & co. in `events` or `fn.addEventSource(...)`, with the
+ * `new sqs.Queue` they poll when this file creates it; `EventSourceMapping`; EventBridge,
+ * Scheduler, S3, SNS and API Gateway targets), its asynchronous invocation settings
+ * (`onFailure`, `retryAttempts`, `deadLetterQueue`, `configureAsyncInvoke`, `EventInvokeConfig`)
+ * and CloudWatch alarms on init duration or cold starts.
  *
  * Values are evaluated only when they are static: literals, module `const`s, `path.join` /
  * `path.resolve` / `path.dirname` over `__dirname`, `import.meta.dirname`, `import.meta.url`,
@@ -13,7 +18,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import { assignNumbers, lmiConfig } from './cloudformation.js';
 import { NODE_EXTENSIONS, resolveHandler } from './handler-path.js';
-import type { IacFunction, ReaderContext } from './types.js';
+import { markLmiAddedToExisting } from './previous-build.js';
+import { addEvent, assignDefined } from './template-wiring.js';
+import type { IacAsyncConfig, IacEventKind, IacEventSource, IacFunction, IacLocation, IacQueue, ReaderContext } from './types.js';
 
 /** The cheap test a source file must pass before it is parsed as a CDK app. */
 export function mentionsCdk(text: string): boolean {
@@ -30,6 +37,27 @@ const MODULES: Record<string, string> = {
   '@aws-cdk/aws-lambda-nodejs': 'nodejs',
   '@aws-cdk/aws-lambda-python-alpha': 'python',
   '@aws-cdk/aws-lambda-python': 'python',
+  'aws-cdk-lib/aws-sqs': 'sqs',
+  '@aws-cdk/aws-sqs': 'sqs',
+  'aws-cdk-lib/aws-lambda-event-sources': 'sources',
+  '@aws-cdk/aws-lambda-event-sources': 'sources',
+  'aws-cdk-lib/aws-lambda-destinations': 'destinations',
+  '@aws-cdk/aws-lambda-destinations': 'destinations',
+  'aws-cdk-lib/aws-events': 'events',
+  '@aws-cdk/aws-events': 'events',
+  'aws-cdk-lib/aws-events-targets': 'targets',
+  '@aws-cdk/aws-events-targets': 'targets',
+  'aws-cdk-lib/aws-scheduler-targets': 'schedulerTargets',
+  'aws-cdk-lib/aws-cloudwatch': 'cloudwatch',
+  '@aws-cdk/aws-cloudwatch': 'cloudwatch',
+  'aws-cdk-lib/aws-s3-notifications': 's3n',
+  '@aws-cdk/aws-s3-notifications': 's3n',
+  'aws-cdk-lib/aws-sns-subscriptions': 'subs',
+  '@aws-cdk/aws-sns-subscriptions': 'subs',
+  'aws-cdk-lib/aws-apigateway': 'apigw',
+  '@aws-cdk/aws-apigateway': 'apigw',
+  'aws-cdk-lib/aws-apigatewayv2-integrations': 'apigw2',
+  '@aws-cdk/aws-apigatewayv2-integrations-alpha': 'apigw2',
   path: 'path',
   'node:path': 'path',
   url: 'url',
@@ -40,7 +68,44 @@ const MODULES: Record<string, string> = {
 const CDK_NAMESPACES: Record<string, string> = {
   aws_lambda: 'lambda',
   aws_lambda_nodejs: 'nodejs',
+  aws_sqs: 'sqs',
+  aws_lambda_event_sources: 'sources',
+  aws_lambda_destinations: 'destinations',
+  aws_events: 'events',
+  aws_events_targets: 'targets',
+  aws_scheduler_targets: 'schedulerTargets',
+  aws_cloudwatch: 'cloudwatch',
+  aws_s3_notifications: 's3n',
+  aws_sns_subscriptions: 'subs',
+  aws_apigateway: 'apigw',
+  aws_apigatewayv2_integrations: 'apigw2',
 };
+
+/** Event source classes (`aws-lambda-event-sources`) -> kind. */
+const EVENT_SOURCES: Record<string, IacEventKind> = {
+  'sources.SqsEventSource': 'sqs',
+  'sources.SnsEventSource': 'sns',
+  'sources.S3EventSource': 's3',
+  'sources.S3EventSourceV2': 's3',
+  'sources.KinesisEventSource': 'stream',
+  'sources.DynamoEventSource': 'stream',
+  'sources.ManagedKafkaEventSource': 'other',
+  'sources.SelfManagedKafkaEventSource': 'other',
+};
+
+/** Constructs that make another service invoke a function given as an argument: class -> kind, and which argument is the function. */
+const INVOKERS: Record<string, { kind: IacEventKind; argument: number }> = {
+  'targets.LambdaFunction': { kind: 'eventbridge', argument: 0 },
+  'schedulerTargets.LambdaInvoke': { kind: 'schedule', argument: 0 },
+  's3n.LambdaDestination': { kind: 's3', argument: 0 },
+  'subs.LambdaSubscription': { kind: 'sns', argument: 0 },
+  'apigw.LambdaIntegration': { kind: 'api', argument: 0 },
+  'apigw2.HttpLambdaIntegration': { kind: 'api', argument: 1 },
+  'apigw2.WebSocketLambdaIntegration': { kind: 'api', argument: 1 },
+};
+
+/** Metric names and expressions that watch init duration or cold starts. */
+const INIT_METRIC = /init[ _-]?duration|cold[ _-]?start/i;
 
 type FunctionConstruct = 'function' | 'nodejs' | 'python';
 
@@ -85,27 +150,358 @@ class CdkFileReader {
     this.collectDeclarations(this.source);
     const functions: IacFunction[] = [];
     const addFunctionCalls: ts.CallExpression[] = [];
+    const wiring: Array<ts.NewExpression | ts.CallExpression> = [];
+    const created = new Map<IacFunction, ts.NewExpression>();
     const visit = (node: ts.Node): void => {
       if (ts.isNewExpression(node)) {
         const fn = this.functionFromNew(node);
         if (fn) {
           functions.push(fn);
+          created.set(fn, node);
           const binding = bindingName(node);
           if (binding) this.functionBindings.set(binding, fn);
+        } else {
+          wiring.push(node);
         }
-      } else if (
-        ts.isCallExpression(node) &&
-        ts.isPropertyAccessExpression(node.expression) &&
-        node.expression.name.text === 'addFunction' &&
-        node.arguments.length > 0
-      ) {
-        addFunctionCalls.push(node);
+      } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+        if (node.expression.name.text === 'addFunction' && node.arguments.length > 0) addFunctionCalls.push(node);
+        else wiring.push(node);
       }
       ts.forEachChild(node, visit);
     };
     visit(this.source);
     for (const call of addFunctionCalls) this.applyCapacityProvider(call);
+    // Wiring needs every function binding of the file, so it is read after the walk.
+    for (const [fn, node] of created) this.readFunctionProps(fn, node);
+    for (const node of wiring) {
+      if (ts.isNewExpression(node)) this.readWiringNew(node, functions);
+      else this.readWiringCall(node, functions);
+    }
+    markLmiAddedToExisting(this.file, functions, this.appRoot());
     return functions;
+  }
+
+  // --- wiring: event sources, async invocation, alarms ---------------------------------------
+
+  private location(node: ts.Node): IacLocation {
+    const start = this.source.getLineAndCharacterOfPosition(node.getStart(this.source));
+    const end = this.source.getLineAndCharacterOfPosition(node.getEnd());
+    const starts = this.source.getLineStarts();
+    const lineText = this.source.text.slice(starts[start.line], starts[start.line + 1] ?? this.source.text.length);
+    const endColumn = end.line === start.line ? end.character + 1 : lineText.trimEnd().length + 1;
+    return { file: this.file, line: start.line + 1, column: start.character + 1, endColumn };
+  }
+
+  /** The function a construct argument names (`fn`, `this.fn`), when this file creates it. */
+  private functionOf(expression: ts.Expression | undefined): IacFunction | undefined {
+    if (!expression) return undefined;
+    const key = expressionKey(unwrap(expression));
+    return key ? this.functionBindings.get(key) : undefined;
+  }
+
+  /** A `new` expression an identifier is bound to (`const q = new Queue(...)`, `this.q = ...`), or the expression itself. */
+  private constructOf(expression: ts.Expression): ts.Expression {
+    const node = unwrap(expression);
+    const key = expressionKey(node);
+    const bound = key ? this.boundInitializer(key) : undefined;
+    return bound ? unwrap(bound) : this.deref(node);
+  }
+
+  /** Function props read after every function of the file is known: `events`, async invocation settings, environment. */
+  private readFunctionProps(fn: IacFunction, node: ts.NewExpression): void {
+    const args = node.arguments ?? [];
+    if (!args[2]) return;
+    const props = this.properties(args[2]);
+    const events = props.get('events');
+    const list = events ? this.deref(events) : undefined;
+    if (list && ts.isArrayLiteralExpression(list)) {
+      for (const element of list.elements) {
+        const event = this.eventSource(element);
+        if (event) addEvent(fn, event);
+      }
+    }
+    const asyncConfig = this.asyncConfig(props, node);
+    if (asyncConfig) fn.asyncConfig = asyncConfig;
+    const dlq = props.get('deadLetterQueue') ?? props.get('deadLetterTopic');
+    if (dlq) fn.deadLetterQueue = this.constructName(dlq);
+    else if (props.get('deadLetterQueueEnabled') && this.deref(props.get('deadLetterQueueEnabled')!).kind === ts.SyntaxKind.TrueKeyword) {
+      fn.deadLetterQueue = 'deadLetterQueueEnabled';
+    }
+    const environment = props.get('environment');
+    if (environment) {
+      const workers = this.properties(environment).get('AWS_LAMBDA_NODEJS_WORKER_COUNT');
+      const value = workers ? this.evaluate(workers) : undefined;
+      const count = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+      if (count !== undefined) fn.nodeWorkerCount = count;
+    }
+  }
+
+  /** `onFailure` / `onSuccess` / `retryAttempts` / `maxEventAge` of function props, `configureAsyncInvoke` or `EventInvokeConfig`. */
+  private asyncConfig(props: Map<string, ts.Expression>, fallback: ts.Node): IacAsyncConfig | undefined {
+    const keys = ['onFailure', 'onSuccess', 'retryAttempts', 'maxEventAge'].filter((key) => props.has(key));
+    if (keys.length === 0) return undefined;
+    const first = props.get(keys[0]!)!;
+    const config: IacAsyncConfig = { source: this.location(first.parent ?? fallback) };
+    const retries = props.get('retryAttempts');
+    const age = props.get('maxEventAge');
+    assignDefined(config, {
+      maximumRetryAttempts: numberOrUndefined(retries && this.evaluate(retries)),
+      maximumEventAgeInSeconds: numberOrUndefined(age && this.evaluate(age)),
+    });
+    const onFailure = props.get('onFailure');
+    if (onFailure) config.onFailure = this.destinationName(onFailure);
+    const onSuccess = props.get('onSuccess');
+    if (onSuccess) config.onSuccess = this.destinationName(onSuccess);
+    return config;
+  }
+
+  /** `new destinations.SqsDestination(dlq)` -> `SqsDestination(<dlq construct id>)`. */
+  private destinationName(expression: ts.Expression): string {
+    const node = this.constructOf(expression);
+    if (ts.isNewExpression(node)) {
+      const qualified = this.qualify(node.expression);
+      const inner = node.arguments?.[0];
+      if (qualified && inner) return `${qualified.split('.').pop()}(${this.constructName(inner)})`;
+    }
+    return expression.getText(this.source);
+  }
+
+  /** The construct id of the construct an expression names (`new Queue(this, 'Dlq')` -> `Dlq`), else its source text. */
+  private constructName(expression: ts.Expression): string {
+    const node = this.constructOf(expression);
+    if (ts.isNewExpression(node) && node.arguments?.[1]) {
+      const id = this.evaluate(node.arguments[1]);
+      if (typeof id === 'string') return id;
+    }
+    return expression.getText(this.source);
+  }
+
+  /** An event source construct (`new SqsEventSource(queue, {...})`), directly or through a binding. */
+  private eventSource(expression: ts.Expression): IacEventSource | undefined {
+    const node = this.constructOf(expression);
+    if (!ts.isNewExpression(node)) return undefined;
+    const qualified = this.qualify(node.expression);
+    const kind = qualified ? EVENT_SOURCES[qualified] : undefined;
+    if (!qualified || !kind) return undefined;
+    const args = node.arguments ?? [];
+    const options = args[1] ? this.properties(args[1]) : new Map<string, ts.Expression>();
+    const event: IacEventSource = { kind, type: qualified.split('.').pop()!, source: this.location(node) };
+    if (args[0]) event.target = this.constructName(args[0]);
+    const number = (key: string): number | undefined => {
+      const value = options.get(key);
+      return numberOrUndefined(value && this.evaluate(value));
+    };
+    assignDefined(event, { batchSize: number('batchSize'), maximumBatchingWindow: number('maxBatchingWindow') });
+    if (kind === 'sqs' && args[0]) {
+      const queue = this.queue(args[0]);
+      if (queue) event.queue = queue;
+    } else if (kind === 'sns') {
+      const dlq = options.get('deadLetterQueue');
+      if (dlq) event.deadLetterQueue = this.constructName(dlq);
+    } else if (kind === 'stream') {
+      this.applyStreamOptions(event, options);
+    }
+    return event;
+  }
+
+  private applyStreamOptions(event: IacEventSource, options: Map<string, ts.Expression>): void {
+    const bisect = options.get('bisectBatchOnError');
+    const retries = options.get('retryAttempts');
+    const age = options.get('maxRecordAge');
+    const bisectNode = bisect ? this.deref(bisect) : undefined;
+    assignDefined(event, {
+      bisectBatchOnFunctionError:
+        bisectNode?.kind === ts.SyntaxKind.TrueKeyword ? true : bisectNode?.kind === ts.SyntaxKind.FalseKeyword ? false : undefined,
+      maximumRetryAttempts: numberOrUndefined(retries && this.evaluate(retries)),
+      maximumRecordAgeInSeconds: numberOrUndefined(age && this.evaluate(age)),
+    });
+    const onFailure = options.get('onFailure');
+    if (onFailure) event.onFailure = this.destinationName(onFailure);
+  }
+
+  /** The queue model of `new sqs.Queue(scope, 'Id', props)` bound to the expression, when this file creates it. */
+  private queue(expression: ts.Expression): IacQueue | undefined {
+    const node = this.constructOf(expression);
+    if (!ts.isNewExpression(node) || this.qualify(node.expression) !== 'sqs.Queue') return undefined;
+    const args = node.arguments ?? [];
+    const id = args[1] ? this.evaluate(args[1]) : undefined;
+    const queue: IacQueue = { id: typeof id === 'string' ? id : expression.getText(this.source), source: this.location(node) };
+    const props = args[2] ? this.properties(args[2]) : new Map<string, ts.Expression>();
+    const timeout = props.get('visibilityTimeout');
+    if (timeout) {
+      const seconds = numberOrUndefined(this.evaluate(timeout));
+      if (seconds === undefined) queue.visibilityTimeoutUnknown = true;
+      else queue.visibilityTimeout = seconds;
+    }
+    const dlq = props.get('deadLetterQueue');
+    if (dlq) {
+      const dlqProps = this.properties(dlq);
+      const target = dlqProps.get('queue');
+      const maxReceiveCount = numberOrUndefined(dlqProps.get('maxReceiveCount') && this.evaluate(dlqProps.get('maxReceiveCount')!));
+      queue.redrive = {
+        ...(target ? { deadLetterTarget: this.constructName(target) } : {}),
+        ...(maxReceiveCount !== undefined ? { maxReceiveCount } : {}),
+      };
+    }
+    return queue;
+  }
+
+  /** `new X(...)` that wires a function: invokers (EventBridge/S3/SNS/API targets), `EventSourceMapping`, `EventInvokeConfig`, `LambdaRestApi`, alarms. */
+  private readWiringNew(node: ts.NewExpression, functions: IacFunction[]): void {
+    const qualified = this.qualify(node.expression);
+    if (!qualified) return;
+    const args = node.arguments ?? [];
+    const invoker = INVOKERS[qualified];
+    if (invoker) {
+      const fn = this.functionOf(args[invoker.argument]);
+      if (!fn) return;
+      const event: IacEventSource = { kind: invoker.kind, type: qualified.split('.').pop()!, source: this.location(node) };
+      if (invoker.kind === 'eventbridge' && this.isScheduleTarget(node)) event.kind = 'schedule';
+      if (invoker.kind === 'eventbridge' || invoker.kind === 'schedule') {
+        const options = args[invoker.argument + 1] ? this.properties(args[invoker.argument + 1]!) : new Map<string, ts.Expression>();
+        const dlq = options.get('deadLetterQueue');
+        if (dlq) event.deadLetterQueue = this.constructName(dlq);
+        const retries = options.get('retryAttempts');
+        const age = options.get('maxEventAge');
+        if (retries || age) {
+          event.retryPolicy = {};
+          assignDefined(event.retryPolicy, {
+            maximumRetryAttempts: numberOrUndefined(retries && this.evaluate(retries)),
+            maximumEventAgeInSeconds: numberOrUndefined(age && this.evaluate(age)),
+          });
+        }
+      } else if (invoker.kind === 'sns') {
+        const options = args[1] ? this.properties(args[1]) : new Map<string, ts.Expression>();
+        const dlq = options.get('deadLetterQueue');
+        if (dlq) event.deadLetterQueue = this.constructName(dlq);
+      }
+      addEvent(fn, event);
+      return;
+    }
+    const props = args[2] ? this.properties(args[2]) : new Map<string, ts.Expression>();
+    switch (qualified) {
+      case 'apigw.LambdaRestApi': {
+        const fn = this.functionOf(props.get('handler'));
+        if (fn) addEvent(fn, { kind: 'api', type: 'LambdaRestApi', source: this.location(node) });
+        return;
+      }
+      case 'lambda.EventSourceMapping': {
+        const fn = this.functionOf(props.get('target'));
+        if (fn) addEvent(fn, this.eventSourceMapping(node, props));
+        return;
+      }
+      case 'lambda.EventInvokeConfig': {
+        const fn = this.functionOf(props.get('function'));
+        const config = this.asyncConfig(props, node);
+        if (fn && config) fn.asyncConfig = config;
+        return;
+      }
+      case 'cloudwatch.Alarm':
+        this.readAlarm(node, args[1], node, functions);
+        return;
+    }
+  }
+
+  /** `fn.addEventSource(...)`, `fn.addEventSourceMapping(...)`, `fn.configureAsyncInvoke(...)`, `fn.addFunctionUrl(...)`, `metric.createAlarm(...)`. */
+  private readWiringCall(node: ts.CallExpression, functions: IacFunction[]): void {
+    const callee = node.expression as ts.PropertyAccessExpression;
+    const method = callee.name.text;
+    if (method === 'createAlarm') {
+      this.readAlarm(node, node.arguments[1], callee.expression, functions);
+      return;
+    }
+    const fn = this.functionOf(callee.expression);
+    if (!fn) return;
+    switch (method) {
+      case 'addEventSource': {
+        const event = node.arguments[0] ? this.eventSource(node.arguments[0]) : undefined;
+        if (event) addEvent(fn, event);
+        return;
+      }
+      case 'addEventSourceMapping': {
+        const props = node.arguments[1] ? this.properties(node.arguments[1]) : new Map<string, ts.Expression>();
+        addEvent(fn, this.eventSourceMapping(node, props));
+        return;
+      }
+      case 'configureAsyncInvoke': {
+        const config = node.arguments[0] ? this.asyncConfig(this.properties(node.arguments[0]), node) : undefined;
+        if (config) fn.asyncConfig = config;
+        return;
+      }
+      case 'addFunctionUrl':
+        addEvent(fn, { kind: 'api', type: 'addFunctionUrl', source: this.location(node) });
+        return;
+    }
+  }
+
+  private eventSourceMapping(node: ts.Node, props: Map<string, ts.Expression>): IacEventSource {
+    const arnExpression = props.get('eventSourceArn');
+    const arn = arnExpression ? unwrap(arnExpression) : undefined;
+    let kind: IacEventKind = 'other';
+    let queue: IacQueue | undefined;
+    if (arn && ts.isPropertyAccessExpression(arn)) {
+      if (arn.name.text === 'queueArn') {
+        kind = 'sqs';
+        queue = this.queue(arn.expression);
+      } else if (/^(streamArn|tableStreamArn)$/.test(arn.name.text)) {
+        kind = 'stream';
+      }
+    } else if (arn) {
+      const text = this.evaluate(arn);
+      if (typeof text === 'string' && /^arn:[^:]+:sqs:/.test(text)) kind = 'sqs';
+      else if (typeof text === 'string' && /^arn:[^:]+:(kinesis|dynamodb):/.test(text)) kind = 'stream';
+    }
+    const event: IacEventSource = { kind, type: 'EventSourceMapping', source: this.location(node) };
+    if (arnExpression) event.target = arnExpression.getText(this.source);
+    const batch = props.get('batchSize');
+    const window = props.get('maxBatchingWindow');
+    assignDefined(event, {
+      batchSize: numberOrUndefined(batch && this.evaluate(batch)),
+      maximumBatchingWindow: numberOrUndefined(window && this.evaluate(window)),
+    });
+    if (queue) event.queue = queue;
+    if (kind === 'stream') this.applyStreamOptions(event, props);
+    return event;
+  }
+
+  /** Is this EventBridge target on a rule with a `schedule` (in the rule's props, or the rule `addTarget` is called on)? */
+  private isScheduleTarget(node: ts.NewExpression): boolean {
+    for (let parent: ts.Node | undefined = node.parent; parent && !ts.isSourceFile(parent); parent = parent.parent) {
+      if (ts.isNewExpression(parent) && this.qualify(parent.expression) === 'events.Rule') {
+        return parent.arguments?.[2] ? this.properties(parent.arguments[2]).has('schedule') : false;
+      }
+      if (ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression) && parent.expression.name.text === 'addTarget') {
+        const rule = this.constructOf(parent.expression.expression);
+        return ts.isNewExpression(rule) && rule.arguments?.[2] ? this.properties(rule.arguments[2]).has('schedule') : false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An alarm (`new cloudwatch.Alarm(scope, id, props)` or `metric.createAlarm(scope, id, props)`)
+   * whose metric watches init duration or cold starts. It watches the functions its text names
+   * (`fn.metric('InitDuration')`, `FunctionName: fn.functionName`), else every function of the file.
+   */
+  private readAlarm(node: ts.Node, idArg: ts.Expression | undefined, metricSource: ts.Node, functions: IacFunction[]): void {
+    const texts = [node.getText(this.source)];
+    const collect = (child: ts.Node): void => {
+      if (ts.isIdentifier(child)) {
+        const constant = this.consts.get(child.text);
+        if (constant) texts.push(constant.getText(this.source));
+      }
+      ts.forEachChild(child, collect);
+    };
+    collect(node);
+    if (metricSource !== node) collect(metricSource);
+    const text = texts.join('\n');
+    const metric = INIT_METRIC.exec(text)?.[0];
+    if (metric === undefined) return;
+    const id = idArg ? this.evaluate(idArg) : undefined;
+    const alarm = { id: typeof id === 'string' ? id : idArg ? idArg.getText(this.source) : '<alarm>', source: this.location(node), metric };
+    const named = [...this.functionBindings].filter(([key]) => new RegExp(`(^|[^\\w$.])${key.replace(/[.$]/g, '\\$&')}\\b`).test(text));
+    const watched = named.length > 0 ? [...new Set(named.map(([, fn]) => fn))] : functions;
+    for (const fn of watched) (fn.alarms ??= []).push(alarm);
   }
 
   // --- declarations -------------------------------------------------------------------------
@@ -228,6 +624,16 @@ class CdkFileReader {
       const list = this.deref(layers);
       if (ts.isArrayLiteralExpression(list)) fn.layers = list.elements.map((element) => this.layerText(element));
     }
+    const unknown: NonNullable<IacFunction['unknownSettings']> = [];
+    if (runtimeExpr && runtime === undefined) unknown.push('runtime');
+    if (memory && fn.memorySize === undefined) unknown.push('memorySize');
+    if (timeout && fn.timeout === undefined) unknown.push('timeout');
+    if (unknown.length > 0) fn.unknownSettings = unknown;
+    const lines: NonNullable<IacFunction['settingLines']> = {};
+    for (const [name, expression] of [['runtime', runtimeExpr], ['memorySize', memory], ['layers', layers]] as const) {
+      if (expression) lines[name] = this.location(expression.parent ?? expression).line;
+    }
+    if (Object.keys(lines).length > 0) fn.settingLines = lines;
 
     const handlerExpr = props.get('handler');
     const handlerValue = handlerExpr ? this.evaluate(handlerExpr) : undefined;
@@ -339,6 +745,7 @@ class CdkFileReader {
       numberOrUndefined(concurrency && this.evaluate(concurrency)),
       numberOrUndefined(memory && this.evaluate(memory)),
     );
+    fn.settingLines = { ...fn.settingLines, capacityProvider: this.location(call).line };
   }
 
   /** The construct id of `new CapacityProvider(scope, 'Id')`, the ARN/name of `CapacityProvider.from*(...)`, else the source text. */

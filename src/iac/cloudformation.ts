@@ -1,9 +1,13 @@
 /**
  * @fileoverview SAM and CloudFormation templates (YAML or JSON): `AWS::Serverless::Function` (with
- * `Globals.Function` defaults) and `AWS::Lambda::Function` resources.
+ * `Globals.Function` defaults) and `AWS::Lambda::Function` resources, then what invokes each of
+ * them (template-wiring.ts) and whether an earlier build had them without LMI (previous-build.ts).
  */
 import * as path from 'node:path';
 import { resolveEntryFile, resolveHandler } from './handler-path.js';
+import { markLmiAddedToExisting } from './previous-build.js';
+import type { ResourceScope } from './references.js';
+import { readTemplateWiring } from './template-wiring.js';
 import type { IacFunction, IacLmiConfig, ReaderContext } from './types.js';
 import { asNumber, asObject, asString, isObject, referenceList, referenceToString, type PlainObject } from './values.js';
 import { parseJson, parseYaml, type ParsedDocument } from './yaml.js';
@@ -52,7 +56,24 @@ export function readCloudFormation(file: string, ctx: ReaderContext): IacFunctio
     if (resource.Type === SAM_FUNCTION) functions.push(samFunction(template, logicalId, resource, line, ctx));
     else if (resource.Type === CFN_FUNCTION) functions.push(cfnFunction(template, logicalId, resource, line, ctx));
   }
+  const globals = asObject(asObject(template.body.Globals)?.Function) ?? {};
+  readTemplateWiring(templateScope(template, ctx), new Map(functions.map((fn) => [fn.logicalId, fn])), globals);
+  markLmiAddedToExisting(file, functions);
   return functions;
+}
+
+/** The template's resources as a scope for reference resolution. */
+export function templateScope(template: Template, ctx: ReaderContext): ResourceScope {
+  return {
+    file: template.file,
+    document: template.document,
+    resources: template.resources,
+    parameters: asObject(template.body.Parameters) ?? {},
+    resourcesPath: ['Resources'],
+    where: 'this template',
+    json: /\.json$/i.test(template.file),
+    errors: ctx.errors,
+  };
 }
 
 /** `{ Ref: Parameter }` with a literal `Default` is replaced by that default; other values are returned as they are. */
@@ -76,6 +97,10 @@ function samFunction(template: Template, logicalId: string, resource: PlainObjec
   if (runtime !== undefined) fn.runtime = runtime;
   if (handler !== undefined) fn.handler = handler;
   assignNumbers(fn, asNumber(setting('MemorySize')), asNumber(setting('Timeout')));
+  assignSettingFacts(template, fn, props, setting, {
+    ...asObject(asObject(globals.Environment)?.Variables),
+    ...asObject(asObject(props.Environment)?.Variables),
+  });
 
   // SAM prepends global list entries to the function's own.
   const layers = [...(referenceList(globals.Layers) ?? []), ...(referenceList(props.Layers) ?? [])];
@@ -120,6 +145,7 @@ function cfnFunction(template: Template, logicalId: string, resource: PlainObjec
   if (runtime !== undefined) fn.runtime = runtime;
   if (handler !== undefined) fn.handler = handler;
   assignNumbers(fn, asNumber(setting('MemorySize')), asNumber(setting('Timeout')));
+  assignSettingFacts(template, fn, props, setting, asObject(asObject(props.Environment)?.Variables) ?? {});
   const layers = referenceList(props.Layers);
   if (layers) fn.layers = layers;
 
@@ -139,6 +165,34 @@ function cfnFunction(template: Template, logicalId: string, resource: PlainObjec
   const isImage = props.PackageType === 'Image';
   applyHandler(fn, resolveHandler({ handler, codeRoot: isImage ? undefined : codeRoot, runtime, fileExists: ctx.fileExists }));
   return fn;
+}
+
+/**
+ * Settings written but not statically known, the lines of the settings the function itself
+ * writes, and the Node.js worker count its environment sets.
+ */
+function assignSettingFacts(
+  template: Template,
+  fn: IacFunction,
+  props: PlainObject,
+  setting: (name: string) => unknown,
+  environment: PlainObject,
+): void {
+  const unknown: NonNullable<IacFunction['unknownSettings']> = [];
+  if (setting('Runtime') !== undefined && asString(setting('Runtime')) === undefined) unknown.push('runtime');
+  if (setting('MemorySize') !== undefined && asNumber(setting('MemorySize')) === undefined) unknown.push('memorySize');
+  if (setting('Timeout') !== undefined && asNumber(setting('Timeout')) === undefined) unknown.push('timeout');
+  if (unknown.length > 0) fn.unknownSettings = unknown;
+  const lines: NonNullable<IacFunction['settingLines']> = {};
+  const base = ['Resources', fn.logicalId, 'Properties'];
+  const keys = { runtime: 'Runtime', memorySize: 'MemorySize', layers: 'Layers', capacityProvider: 'CapacityProviderConfig' } as const;
+  for (const [name, key] of Object.entries(keys) as [keyof typeof keys, string][]) {
+    const line = props[key] !== undefined ? template.document.lineOf([...base, key]) : undefined;
+    if (line !== undefined) lines[name] = line;
+  }
+  if (Object.keys(lines).length > 0) fn.settingLines = lines;
+  const workers = asNumber(parameterDefault(template, environment.AWS_LAMBDA_NODEJS_WORKER_COUNT));
+  if (workers !== undefined) fn.nodeWorkerCount = workers;
 }
 
 /** The directory a local `CodeUri`/`Code` string names (default: the template's directory); `undefined` for S3 or intrinsic values. */

@@ -1,7 +1,7 @@
 /**
  * @fileoverview Reads infrastructure code into one function model, so the scanner knows which
  * code file and export is each Lambda's handler (the name in infrastructure wins over
- * conventions), plus each function's basic settings. Nothing read here is executed: templates are
+ * conventions), plus each function's settings, event sources and failure handling. Nothing read here is executed: templates are
  * parsed as data and CDK apps are read from their syntax tree.
  */
 import * as fs from 'node:fs';
@@ -12,7 +12,19 @@ import { readCloudFormation } from './cloudformation.js';
 import { isServerlessFile, readServerless } from './serverless.js';
 import type { IacFunction, IacResult, ReadInfrastructureInput, ReaderContext } from './types.js';
 
-export type { IacFunction, IacKind, IacLmiConfig, IacResult, ReadInfrastructureInput } from './types.js';
+export type {
+  IacAlarm,
+  IacAsyncConfig,
+  IacEventKind,
+  IacEventSource,
+  IacFunction,
+  IacKind,
+  IacLmiConfig,
+  IacLocation,
+  IacQueue,
+  IacResult,
+  ReadInfrastructureInput,
+} from './types.js';
 export { resolveHandler } from './handler-path.js';
 
 const CDK_SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;

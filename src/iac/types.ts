@@ -1,7 +1,8 @@
 /**
  * @fileoverview The function model read from infrastructure code (SAM/CloudFormation templates,
- * serverless.yml, CDK apps): which code file and export is each Lambda's handler, and its basic
- * settings. Later the model grows event sources, queues and dead-letter queues.
+ * serverless.yml, CDK apps): which code file and export is each Lambda's handler, its settings,
+ * its event sources (with the SQS queue behind them when the same template or CDK file defines
+ * it), its asynchronous invocation configuration and the alarms watching its init.
  */
 import type { ScanError } from '../types.js';
 
@@ -13,6 +14,77 @@ export interface IacLmiConfig {
   capacityProvider?: string;
   perExecutionEnvironmentMaxConcurrency?: number;
   memoryGiBPerVCpu?: number;
+}
+
+/** A place in an infrastructure file: absolute path, 1-based line (and column when known). */
+export interface IacLocation {
+  file: string;
+  line: number;
+  column?: number;
+  /** Just past the end of the flagged text on `line`. */
+  endColumn?: number;
+}
+
+/**
+ * What invokes the function. `sqs` and `stream` are polled by an event source mapping; `sns`,
+ * `s3`, `eventbridge` and `schedule` invoke asynchronously; `api` is synchronous (API Gateway,
+ * function URLs, ALB); `other` is anything else (Kafka, MQ, IoT, Cognito, ...).
+ */
+export type IacEventKind = 'sqs' | 'sns' | 's3' | 'eventbridge' | 'schedule' | 'stream' | 'api' | 'other';
+
+/** An SQS queue defined in the same template / serverless resources / CDK file as the function. */
+export interface IacQueue {
+  /** Logical id (templates) or construct id (CDK). */
+  id: string;
+  source: IacLocation;
+  /** Seconds, when set and statically known (SQS defaults to 30 when it is not set). */
+  visibilityTimeout?: number;
+  /** `VisibilityTimeout` is written but its value is not statically known. */
+  visibilityTimeoutUnknown?: boolean;
+  /** The redrive policy (dead-letter queue and maxReceiveCount), when the queue has one. */
+  redrive?: { deadLetterTarget?: string; maxReceiveCount?: number };
+}
+
+export interface IacEventSource {
+  kind: IacEventKind;
+  /** As written: SAM event `Type` (`SQS`), serverless event key (`sqs`), CFN resource type, CDK class. */
+  type: string;
+  /** SAM event name, resource logical id or CDK construct id, when there is one. */
+  name?: string;
+  /** Where the event source is declared. */
+  source: IacLocation;
+  /** The source resource as written (queue/stream/topic ARN or reference, bucket, schedule expression). */
+  target?: string;
+  batchSize?: number;
+  maximumBatchingWindow?: number;
+  bisectBatchOnFunctionError?: boolean;
+  maximumRetryAttempts?: number;
+  maximumRecordAgeInSeconds?: number;
+  /** Stream on-failure destination (`DestinationConfig.OnFailure`). */
+  onFailure?: string;
+  /** A dead-letter queue of the source itself (EventBridge/Scheduler target, SNS subscription redrive policy). */
+  deadLetterQueue?: string;
+  /** A retry policy of the source itself (EventBridge/Scheduler target `RetryPolicy`). */
+  retryPolicy?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
+  /** The SQS queue, resolved when the same template / CDK file defines it. */
+  queue?: IacQueue;
+}
+
+/** Asynchronous invocation settings (SAM `EventInvokeConfig`, `AWS::Lambda::EventInvokeConfig`, serverless `destinations`, CDK `onFailure`). */
+export interface IacAsyncConfig {
+  source: IacLocation;
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  onFailure?: string;
+  onSuccess?: string;
+}
+
+/** A CloudWatch alarm on the function's init duration or cold starts (best effort: matched by metric and names). */
+export interface IacAlarm {
+  id: string;
+  source: IacLocation;
+  /** The metric name or expression that made it an init/cold-start alarm. */
+  metric: string;
 }
 
 export interface IacFunction {
@@ -37,6 +109,26 @@ export interface IacFunction {
   layers?: string[];
   /** Present when the function is attached to a capacity provider. */
   lmi?: IacLmiConfig;
+  /** Settings written in the infrastructure code whose value is not statically known (`${self:x}`, a parameter without default). */
+  unknownSettings?: Array<'runtime' | 'memorySize' | 'timeout'>;
+  /** Lines (in `source.file`) of settings written on the function itself (not inherited from Globals/provider). */
+  settingLines?: { runtime?: number; memorySize?: number; layers?: number; capacityProvider?: number };
+  /** `AWS_LAMBDA_NODEJS_WORKER_COUNT` when the function's environment sets it to a number. */
+  nodeWorkerCount?: number;
+  /** Event sources, in the order written. */
+  events?: IacEventSource[];
+  /** Asynchronous invocation configuration (retries, destinations). */
+  asyncConfig?: IacAsyncConfig;
+  /** The function's own dead-letter queue (SAM `DeadLetterQueue`, CFN `DeadLetterConfig`, serverless `onError`, CDK `deadLetterQueue`). */
+  deadLetterQueue?: string;
+  /** CloudWatch alarms on init duration / cold starts that watch this function. */
+  alarms?: IacAlarm[];
+  /**
+   * The function runs on LMI here, but the last build output beside the infrastructure code
+   * (`.aws-sam/build`, `.serverless`, `cdk.out`) has the same function without a capacity provider:
+   * the capacity provider can only be set when a function is created.
+   */
+  lmiAddedToExisting?: { evidence: string };
 }
 
 export interface IacResult {

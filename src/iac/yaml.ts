@@ -37,6 +37,8 @@ export interface ParsedDocument {
   unknownTags: DocumentProblem[];
   /** The 1-based line of the key at the end of `keyPath` (map keys, or sequence indexes). */
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
+  /** The 1-based line and column of that key, and the column just past the end of its line's text. */
+  positionOf(keyPath: readonly (string | number)[]): { line: number; column: number; endColumn: number } | undefined;
 }
 
 /** Short-form tag -> long-form key. */
@@ -118,6 +120,7 @@ export function parseYaml(text: string): ParsedDocument {
       errors: [{ message: `invalid YAML: ${messageOf(error)}` }],
       unknownTags,
       lineOf: () => undefined,
+      positionOf: () => undefined,
     };
   }
   for (const error of doc.errors.slice(0, MAX_PROBLEMS)) {
@@ -140,30 +143,34 @@ export function parseYaml(text: string): ParsedDocument {
     }
   }
   const contents = doc.contents;
+  const positionOf = (keyPath: readonly (string | number)[]): { line: number; column: number; endColumn: number } | undefined => {
+    let node: unknown = contents;
+    let keyOffset: number | undefined;
+    for (const key of keyPath) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
+        if (!pair) return undefined;
+        keyOffset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === 'number') {
+        const item = node.items[key];
+        if (!item) return undefined;
+        keyOffset = (item as YamlNode).range?.[0];
+        node = item;
+      } else {
+        return undefined;
+      }
+    }
+    if (keyOffset === undefined) return undefined;
+    const pos = lineCounter.linePos(keyOffset);
+    return { line: pos.line, column: pos.col, endColumn: lineEndColumn(text, keyOffset - pos.col + 1) };
+  };
   return {
     value,
     errors: problems,
     unknownTags,
-    lineOf(keyPath) {
-      let node: unknown = contents;
-      let keyOffset: number | undefined;
-      for (const key of keyPath) {
-        if (isMap(node)) {
-          const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
-          if (!pair) return undefined;
-          keyOffset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-          node = pair.value;
-        } else if (isSeq(node) && typeof key === 'number') {
-          const item = node.items[key];
-          if (!item) return undefined;
-          keyOffset = (item as YamlNode).range?.[0];
-          node = item;
-        } else {
-          return undefined;
-        }
-      }
-      return keyOffset === undefined ? undefined : lineCounter.linePos(keyOffset).line;
-    },
+    lineOf: (keyPath) => positionOf(keyPath)?.line,
+    positionOf,
   };
 }
 
@@ -179,39 +186,51 @@ export function parseJson(fileName: string, text: string): ParsedDocument {
       errors: [{ message: `invalid JSON: ${messageOf(error)}`, ...jsonErrorPosition(body, messageOf(error)) }],
       unknownTags: [],
       lineOf: () => undefined,
+      positionOf: () => undefined,
     };
   }
   let source: ts.JsonSourceFile | undefined;
+  const positionOf = (keyPath: readonly (string | number)[]): { line: number; column: number; endColumn: number } | undefined => {
+    source ??= ts.parseJsonText(fileName, body);
+    const first = source.statements[0];
+    let node: ts.Node | undefined = first && ts.isExpressionStatement(first) ? first.expression : undefined;
+    let keyPos: number | undefined;
+    for (const key of keyPath) {
+      if (node && ts.isObjectLiteralExpression(node)) {
+        const property = node.properties.find(
+          (p): p is ts.PropertyAssignment =>
+            ts.isPropertyAssignment(p) && (ts.isStringLiteral(p.name) || ts.isIdentifier(p.name)) && p.name.text === String(key),
+        );
+        if (!property) return undefined;
+        keyPos = property.name.getStart(source);
+        node = property.initializer;
+      } else if (node && ts.isArrayLiteralExpression(node) && typeof key === 'number') {
+        const element: ts.Expression | undefined = node.elements[key];
+        if (!element) return undefined;
+        keyPos = element.getStart(source);
+        node = element;
+      } else {
+        return undefined;
+      }
+    }
+    if (keyPos === undefined) return undefined;
+    const pos = source.getLineAndCharacterOfPosition(keyPos);
+    return { line: pos.line + 1, column: pos.character + 1, endColumn: lineEndColumn(body, keyPos - pos.character) };
+  };
   return {
     value,
     errors: [],
     unknownTags: [],
-    lineOf(keyPath) {
-      source ??= ts.parseJsonText(fileName, body);
-      const first = source.statements[0];
-      let node: ts.Node | undefined = first && ts.isExpressionStatement(first) ? first.expression : undefined;
-      let keyPos: number | undefined;
-      for (const key of keyPath) {
-        if (node && ts.isObjectLiteralExpression(node)) {
-          const property = node.properties.find(
-            (p): p is ts.PropertyAssignment =>
-              ts.isPropertyAssignment(p) && (ts.isStringLiteral(p.name) || ts.isIdentifier(p.name)) && p.name.text === String(key),
-          );
-          if (!property) return undefined;
-          keyPos = property.name.getStart(source);
-          node = property.initializer;
-        } else if (node && ts.isArrayLiteralExpression(node) && typeof key === 'number') {
-          const element: ts.Expression | undefined = node.elements[key];
-          if (!element) return undefined;
-          keyPos = element.getStart(source);
-          node = element;
-        } else {
-          return undefined;
-        }
-      }
-      return keyPos === undefined ? undefined : source.getLineAndCharacterOfPosition(keyPos).line + 1;
-    },
+    lineOf: (keyPath) => positionOf(keyPath)?.line,
+    positionOf,
   };
+}
+
+/** The 1-based column just past the last non-blank character of the line starting at `lineStart`. */
+function lineEndColumn(text: string, lineStart: number): number {
+  const newline = text.indexOf('\n', lineStart);
+  const line = text.slice(lineStart, newline < 0 ? text.length : newline);
+  return line.trimEnd().length + 1;
 }
 
 function jsonErrorPosition(text: string, message: string): { line?: number; column?: number } {

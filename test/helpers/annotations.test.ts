@@ -124,6 +124,19 @@ describe('readExpectations', () => {
     ]);
   });
 
+  it('reads `#` annotations in YAML files (templates, serverless.yml), standalone and trailing', () => {
+    write(
+      'template.yaml',
+      ['Resources:', '  # a plain comment', '  # expect: event-source-backpressure (warning)', '  Queue:', '    Type: AWS::SQS::Queue # ok: lifecycle', "    Url: 'http://x // expect: lifecycle'"].join('\n'),
+    );
+    write('bad/serverless.yml', '# expect: lifecycle\n# a comment\nfunctions: {}');
+    expect(readExpectations(path.join(dir, 'template.yaml'))).toEqual([
+      { file: 'template.yaml', line: 4, ruleId: 'event-source-backpressure', severity: 'warning', kind: 'expect' },
+      { file: 'template.yaml', line: 5, ruleId: 'lifecycle', kind: 'ok' },
+    ]);
+    expect(() => readExpectations(path.join(dir, 'bad'))).toThrow(/serverless\.yml:1: annotation is followed by a comment/);
+  });
+
   it('reads a single file, with paths relative to its directory', () => {
     const file = write('cases/one.ts', '\n// ok: shared-tmp-path\nwrite();');
     write('cases/two.ts', 'other(); // expect: shared-tmp-path');

@@ -6,6 +6,9 @@
  *   // ok: global-mutable-state                      the next line must NOT be reported
  *   writeFileSync(p, data); // expect: shared-tmp-path, global-mutable-state   (trailing: own line)
  *
+ * YAML files (templates, serverless.yml) use their own comment syntax: `# expect: <rule-id>`,
+ * `# ok: <rule-id>`. JSON has no comments, so JSON templates are tested with explicit assertions.
+ *
  * A standalone annotation applies to the next line that is not itself a standalone annotation,
  * so several may be stacked above one line. An annotation that would land on a blank line, a
  * comment or past the end of the file is a fixture mistake and throws, as does a malformed list:
@@ -25,11 +28,13 @@ export interface Expectation {
   kind: 'expect' | 'ok';
 }
 
-const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx']);
+const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.yml', '.yaml']);
+const YAML_EXTENSIONS = new Set(['.yml', '.yaml']);
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
 // The `//` must be followed by the keyword and a colon, so URLs (`'http://x'`) never match.
 const ANNOTATION = /\/\/\s*(expect|ok):(.*)$/;
+const YAML_ANNOTATION = /#\s*(expect|ok):(.*)$/;
 const ITEM = /^([a-z][a-z0-9-]*)(?:\s*\(\s*(error|warning|info)\s*\))?$/;
 
 export function readExpectations(dir: string): Expectation[] {
@@ -41,7 +46,7 @@ export function readExpectations(dir: string): Expectation[] {
   const expectations: Expectation[] = [];
   for (const file of files) {
     const relative = path.relative(base, file).split(path.sep).join('/');
-    expectations.push(...parseAnnotations(readFileSync(file, 'utf8'), relative));
+    expectations.push(...parseAnnotations(readFileSync(file, 'utf8'), relative, YAML_EXTENSIONS.has(path.extname(file))));
   }
   return expectations.sort(
     (a, b) =>
@@ -71,8 +76,8 @@ interface RawAnnotation {
   standalone: boolean;
 }
 
-function parseLine(text: string, where: string): RawAnnotation | null {
-  const match = ANNOTATION.exec(text);
+function parseLine(text: string, where: string, yaml: boolean): RawAnnotation | null {
+  const match = (yaml ? YAML_ANNOTATION : ANNOTATION).exec(text);
   if (!match) return null;
   const kind = match[1] as 'expect' | 'ok';
   const list = match[2]!.trim();
@@ -93,9 +98,9 @@ function parseLine(text: string, where: string): RawAnnotation | null {
   return { kind, items, standalone: text.slice(0, match.index).trim() === '' };
 }
 
-function parseAnnotations(source: string, file: string): Expectation[] {
+function parseAnnotations(source: string, file: string, yaml = false): Expectation[] {
   const lines = source.split(/\r?\n/);
-  const parsed = lines.map((text, index) => parseLine(text, `${file}:${index + 1}`));
+  const parsed = lines.map((text, index) => parseLine(text, `${file}:${index + 1}`, yaml));
   const byKey = new Map<string, Expectation>();
 
   parsed.forEach((annotation, index) => {
@@ -108,7 +113,7 @@ function parseAnnotations(source: string, file: string): Expectation[] {
       if (target >= lines.length) throw new Error(`${where}: annotation has no line to apply to`);
       const targetText = lines[target]!.trim();
       if (targetText === '') throw new Error(`${where}: annotation is followed by a blank line`);
-      if (targetText.startsWith('//') || targetText.startsWith('/*')) {
+      if (yaml ? targetText.startsWith('#') : targetText.startsWith('//') || targetText.startsWith('/*')) {
         throw new Error(`${where}: annotation is followed by a comment, not code`);
       }
     }

@@ -30,8 +30,12 @@ export function relative(name: string, file: string): string {
   return path.relative(path.join(FIXTURES, name), file).split(path.sep).join('/');
 }
 
+/**
+ * Makes paths relative for readable assertions. The lines of individual settings (`settingLines`)
+ * are left out: the reader tests that care about them (wiring.test.ts) check them on purpose.
+ */
 export function simplify(name: string, result: IacResult) {
-  return result.functions.map((fn) => ({
+  return result.functions.map(({ settingLines: _lines, ...fn }) => ({
     ...fn,
     source: { file: relative(name, fn.source.file), line: fn.source.line },
     ...(fn.codeFile !== undefined ? { codeFile: relative(name, fn.codeFile) } : {}),

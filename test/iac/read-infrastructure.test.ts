@@ -165,6 +165,7 @@ describe('readInfrastructure', () => {
         exportName: 'main',
         timeout: 300,
         lmi: { capacityProvider: 'OwnFleet', perExecutionEnvironmentMaxConcurrency: 10 },
+        settingLines: { runtime: 11, capacityProvider: 17 },
       },
       {
         logicalId: 'Nodejs',
@@ -173,6 +174,7 @@ describe('readInfrastructure', () => {
         codeFile: `${ROOT}/infra/code/app.ts`,
         exportName: 'handler',
         lmi: { capacityProvider: 'arn:aws:lambda:us-east-1:1:capacity-provider:x' },
+        settingLines: { capacityProvider: 18 },
       },
     ]);
   });

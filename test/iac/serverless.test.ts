@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture, simplify } from './helpers.js';
+import { FIXTURES, readFixture, simplify } from './helpers.js';
 
 describe('serverless.yml (fixtures/iac/serverless-basic)', () => {
   const result = readFixture('serverless-basic');
@@ -17,7 +17,9 @@ describe('serverless.yml (fixtures/iac/serverless-basic)', () => {
         codeFile: 'src/handlers/create.ts',
         exportName: 'main',
         // memorySize: ${self:custom.memory} stays unresolved, so it is unknown
+        unknownSettings: ['memorySize'],
         timeout: 15,
+        events: [{ kind: 'api', type: 'httpApi', source: { file: `${FIXTURES}/serverless-basic/serverless.yml`, line: 28, column: 9, endColumn: 32 } }],
       },
       {
         logicalId: 'listOrders',
@@ -72,6 +74,7 @@ describe('serverless.yml with variables everywhere and a list of functions (fixt
         runtime: '${self:custom.runtime}',
         handler: '${file(./handlers.yml):first}',
         lmi: { capacityProvider: '${self:custom.fleet}' },
+        unknownSettings: ['runtime', 'memorySize', 'timeout'],
       },
       {
         logicalId: 'second',
@@ -81,6 +84,7 @@ describe('serverless.yml with variables everywhere and a list of functions (fixt
         handler: 'app.main',
         codeFile: 'app.mjs',
         exportName: 'main',
+        unknownSettings: ['runtime', 'memorySize'],
       },
     ]);
   });

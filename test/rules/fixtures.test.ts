@@ -25,6 +25,11 @@ const DEFAULT_SEVERITY: Record<string, Severity> = {
   'shared-db-connection': 'error',
   'unsafe-shared-collection': 'warning',
   'unstructured-logging': 'warning',
+  'pool-undersized': 'warning',
+  // Errors for functions on LMI, warnings for the others: annotations say which.
+  'event-source-backpressure': 'error',
+  lifecycle: 'warning',
+  'lmi-runtime-support': 'error',
 };
 /** One directory per rule under fixtures/rules/. */
 const RULE_IDS = readdirSync(RULES_DIR, { withFileTypes: true })

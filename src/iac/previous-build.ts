@@ -1,0 +1,104 @@
+/**
+ * @fileoverview Was an LMI function created without LMI? A capacity provider can only be given to
+ * a function when it is created ("It can't be added or removed after the function resource has
+ * been created", SAM `CapacityProviderConfig` docs; LMI.md): adding it to a deployed function
+ * means replacing the function. Nothing here talks to AWS, so the evidence is the last build
+ * output beside the infrastructure code, which is what was (or is about to be) deployed:
+ * `.aws-sam/build/template.*` (sam build), `.serverless/cloudformation-template-update-stack.json`
+ * (serverless package/deploy) and `cdk.out/*.template.json` (cdk synth). A function that the build
+ * output has under the same id without a capacity provider is marked `lmiAddedToExisting`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { IacFunction } from './types.js';
+import { asObject, asString, isObject } from './values.js';
+import { parseJson, parseYaml } from './yaml.js';
+
+const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
+
+interface BuiltFunction {
+  hasLmi: boolean;
+  file: string;
+}
+
+/** Marks the LMI functions of one infrastructure file that its last build output has without LMI. */
+export function markLmiAddedToExisting(infraFile: string, functions: readonly IacFunction[], cdkAppRoot?: string): void {
+  const candidates = functions.filter((fn) => fn.lmi !== undefined);
+  if (candidates.length === 0) return;
+  let built: Map<string, BuiltFunction>;
+  try {
+    built = builtFunctions(infraFile, candidates[0]!.kind, cdkAppRoot);
+  } catch {
+    return; // A build directory we cannot read is no evidence either way.
+  }
+  for (const fn of candidates) {
+    const previous = built.get(buildKey(fn));
+    if (previous && !previous.hasLmi) fn.lmiAddedToExisting = { evidence: previous.file };
+  }
+}
+
+function buildKey(fn: IacFunction): string {
+  // The Serverless Framework names a function's resource `<Normalized>LambdaFunction`.
+  return fn.kind === 'serverless' ? `${normalizeServerlessName(fn.logicalId)}LambdaFunction` : fn.logicalId;
+}
+
+export function normalizeServerlessName(name: string): string {
+  const normalized = name.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
+  return normalized.charAt(0).toUpperCase() + normalized.slice(1);
+}
+
+function builtFunctions(infraFile: string, kind: IacFunction['kind'], cdkAppRoot: string | undefined): Map<string, BuiltFunction> {
+  const dir = path.dirname(infraFile);
+  const result = new Map<string, BuiltFunction>();
+  if (kind === 'sam' || kind === 'cloudformation') {
+    for (const name of ['template.yaml', 'template.yml', 'template.json']) {
+      const file = path.join(dir, '.aws-sam', 'build', name);
+      if (isFile(file)) readBuiltTemplate(file, result, (id) => id);
+    }
+  } else if (kind === 'serverless') {
+    const file = path.join(dir, '.serverless', 'cloudformation-template-update-stack.json');
+    if (isFile(file)) readBuiltTemplate(file, result, (id) => id);
+  } else if (cdkAppRoot !== undefined) {
+    const out = path.join(cdkAppRoot, 'cdk.out');
+    if (!fs.existsSync(out)) return result;
+    for (const name of fs.readdirSync(out).sort()) {
+      if (!name.endsWith('.template.json')) continue;
+      // CDK logical ids carry a hash; the construct path (`Stack/WorkerFn/Resource`) names the construct.
+      readBuiltTemplate(path.join(out, name), result, (_id, resource) => {
+        const cdkPath = asString(asObject(resource.Metadata)?.['aws:cdk:path']);
+        const segments = cdkPath?.split('/') ?? [];
+        return segments.length >= 2 && segments[segments.length - 1] === 'Resource' ? segments[segments.length - 2] : undefined;
+      });
+    }
+  }
+  return result;
+}
+
+function readBuiltTemplate(
+  file: string,
+  into: Map<string, BuiltFunction>,
+  keyOf: (logicalId: string, resource: Record<string, unknown>) => string | undefined,
+): void {
+  const text = fs.readFileSync(file, 'utf8');
+  const document = file.endsWith('.json') ? parseJson(file, text) : parseYaml(text);
+  const body = asObject(document.value);
+  const resources = asObject(body?.Resources);
+  if (!body || !resources) return;
+  const globalLmi = asObject(asObject(body.Globals)?.Function)?.CapacityProviderConfig !== undefined;
+  for (const [id, value] of Object.entries(resources)) {
+    if (!isObject(value) || !FUNCTION_TYPES.has(String(value.Type))) continue;
+    const key = keyOf(id, value);
+    if (key === undefined) continue;
+    const props = asObject(value.Properties) ?? {};
+    const hasLmi = props.CapacityProviderConfig !== undefined || (value.Type === 'AWS::Serverless::Function' && globalLmi);
+    into.set(key, { hasLmi, file });
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

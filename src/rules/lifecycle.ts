@@ -1,0 +1,259 @@
+/**
+ * @fileoverview lifecycle: what changes about a function's lifecycle on LMI. From infrastructure
+ * code: layers (extensions) and alarms on init duration or cold starts of LMI functions. From the
+ * code: callback-style handlers, `context.succeed/fail/done` and `callbackWaitsForEmptyEventLoop`,
+ * which the LMI Node.js runtime client dropped. From package.json / package-lock.json: dependency
+ * versions below the LMI-aware floors.
+ */
+import { ts } from 'ts-morph';
+import type { Fact, Loc } from '../analysis/summary.js';
+import { unwrap, type Visitor } from '../analysis/walker.js';
+import type { IacAlarm } from '../iac/index.js';
+import { compareVersions, lowestVersion, nearestPackageJson, readManifest, type Dependency, type PackageManifest } from '../iac/packages.js';
+import { settingLoc, toLoc } from '../iac/settings.js';
+import { defineRule, type HandlerInfo, type RuleReport } from './define.js';
+
+type MessageId = 'layers' | 'initAlarm' | 'callbackHandler' | 'contextMethod' | 'callbackWaits' | 'dependencyFloor' | 'awsSdkV2';
+
+/** LMI-aware versions (LMI.md, "lifecycle": AWS's LMI guidance). */
+const FLOORS: Array<{ prefix: string; floor: string; note: string }> = [
+  {
+    prefix: '@aws-lambda-powertools/',
+    floor: '2.29.0',
+    note: ' (Powertools switches to multi-invocation mode when LMI sets `AWS_LAMBDA_MAX_CONCURRENCY`)',
+  },
+  { prefix: '@aws-sdk/', floor: '3.933.0', note: '' },
+];
+
+const CONTEXT_METHODS = new Set(['succeed', 'fail', 'done']);
+
+type LifecycleFact =
+  | { kind: 'callbackParam'; name: string; parent: number; fnLine: number }
+  | { kind: 'contextMethod'; method: string; paramFn?: number }
+  | { kind: 'callbackWaits' };
+
+/** A function declaring a third, plain parameter: `(event, context, callback)`. */
+const onFunction: Visitor = (node, ctx) => {
+  const fn = node as ts.FunctionLikeDeclaration;
+  const third = fn.parameters[2];
+  if (!third || !ts.isIdentifier(third.name) || third.dotDotDotToken) return;
+  const fnLine = ctx.loc(fn).line;
+  ctx.record('lifecycle', third, { kind: 'callbackParam', name: third.name.text, parent: ctx.fn, fnLine });
+};
+
+export default defineRule<MessageId>({
+  id: 'lifecycle',
+  checklist: 'lifecycle',
+  severity: 'warning',
+  fix: null,
+  docs: {
+    summary:
+      'LMI lifecycle changes: layers (extensions) and init/cold-start alarms of LMI functions, callback-style handlers, and dependencies below the LMI-aware versions.',
+    why:
+      'On LMI an execution environment runs many invocations at once and lives long (LMI.md, "Lifecycle"). A crashed extension ' +
+      'terminates the whole environment and every in-flight invocation, with no reset or repair, so every layer that brings an ' +
+      'extension has to be reviewed. Init may take up to 15 minutes and spawns the workers before the environment takes ' +
+      'traffic; there are no per-request cold starts, so alarms tuned for on-demand init duration or cold-start counts fire ' +
+      'wrongly or never. The Node.js runtime client used by LMI drops callback handlers, `context.succeed/fail/done` and ' +
+      '`callbackWaitsForEmptyEventLoop` (aws-lambda-nodejs-runtime-interface-client PR 161). Powertools for AWS Lambda ' +
+      '(TypeScript) before 2.29.0 and the AWS SDK v3 before 3.933.0 are not LMI-aware (AWS\'s LMI guidance); the AWS SDK v2 is ' +
+      'end-of-life. The code and dependency checks apply to every Node.js function (they block a move to LMI); the layer and ' +
+      'alarm checks apply to functions on LMI.',
+    bad: [
+      '# SAM, on LMI',
+      '      Layers:                        # reported: list and review the extensions',
+      '        - arn:aws:lambda:us-east-1:123456789012:layer:vendor-agent:12',
+      '  InitAlarm:                         # reported',
+      '    Type: AWS::CloudWatch::Alarm',
+      '    Properties: { MetricName: InitDuration, Threshold: 3000, ... }',
+      '',
+      '// code',
+      'export const handler = (event, context, callback) => { // reported',
+      '  callback(null, { ok: true });',
+      '};',
+      '',
+      '// package.json',
+      '"@aws-sdk/client-s3": "^3.600.0",        // reported: below 3.933.0',
+      '"aws-sdk": "^2.1500.0"                   // reported: AWS SDK v2',
+    ].join('\n'),
+    good: [
+      'export const handler = async (event, context) => {',
+      '  return { ok: true };',
+      '};',
+      '',
+      '"@aws-lambda-powertools/logger": "^2.29.0",',
+      '"@aws-sdk/client-s3": "^3.933.0"',
+      '',
+      '// Not reported: layers and alarms of functions that are not on LMI; `done` or `fail` methods of objects that are not the',
+      '// Lambda context; devDependencies (not deployed).',
+    ].join('\n'),
+    howToFix:
+      'Review each layer of an LMI function and drop extensions that are not built for multi-concurrency. Retune or remove ' +
+      'init-duration and cold-start alarms. Make handlers `async` and return results (throw errors) instead of calling ' +
+      '`callback` or `context.succeed/fail/done`. Upgrade `@aws-lambda-powertools/*` to 2.29.0 or later and `@aws-sdk/*` to ' +
+      '3.933.0 or later, and migrate from `aws-sdk` (v2) to the v3 clients (aws-sdk-js-codemod does most of it).',
+    whenNotToUse: 'Functions that will stay on on-demand Lambda with a runtime that still supports callbacks.',
+  },
+  messages: {
+    layers:
+      '`{{function}}` runs on LMI with {{count}}: {{layers}}. An extension crash terminates the whole execution environment ' +
+      'and every invocation in flight on it (LMI has no reset or repair). Check that each extension supports LMI, and drop ' +
+      'the ones that do not.',
+    initAlarm:
+      'Alarm `{{alarm}}` watches `{{metric}}` of {{functions}}, on LMI: init there takes longer (up to 15 minutes, ' +
+      'the workers start before the environment takes traffic) and happens when environments scale, not per request. ' +
+      'Retune or remove thresholds set for on-demand cold starts.',
+    callbackHandler:
+      'This handler takes a callback (`{{name}}`): the Node.js runtime client used by LMI no longer supports callback-style ' +
+      'handlers. Make the handler `async`, return its result and throw its errors.',
+    contextMethod:
+      '`context.{{method}}()` was removed from the Node.js runtime client used by LMI: the invocation would never complete. ' +
+      'Return the result from an `async` handler (throw for a failure) instead.',
+    callbackWaits:
+      '`callbackWaitsForEmptyEventLoop` was removed from the Node.js runtime client used by LMI (an environment runs many ' +
+      'invocations and is never frozen between them). Remove it, and close or `await` what the invocation starts.',
+    dependencyFloor:
+      '`{{name}}` {{version}} is older than {{floor}}, the first version AWS lists as ready for LMI{{note}}. Upgrade it to ' +
+      '{{floor}} or later.',
+    awsSdkV2:
+      '`aws-sdk` is the AWS SDK for JavaScript v2, which is end-of-life and not part of the LMI-aware versions. Migrate to the ' +
+      'v3 clients (`@aws-sdk/client-*` 3.933.0 or later; aws-sdk-js-codemod automates most of it).',
+  },
+  visitors: {
+    FunctionDeclaration: onFunction,
+    FunctionExpression: onFunction,
+    ArrowFunction: onFunction,
+    CallExpression(node, ctx) {
+      const callee = unwrap((node as ts.CallExpression).expression);
+      if (!ts.isPropertyAccessExpression(callee) || !CONTEXT_METHODS.has(callee.name.text)) return;
+      const receiver = unwrap(callee.expression);
+      if (!ts.isIdentifier(receiver)) return;
+      const binding = ctx.lookup(receiver.text);
+      if (binding?.param?.index === 1) {
+        ctx.record('lifecycle', node, { kind: 'contextMethod', method: callee.name.text, paramFn: binding.param.fn });
+      } else if (receiver.text === 'context' && (binding === undefined || binding.kind === 'param')) {
+        ctx.record('lifecycle', node, { kind: 'contextMethod', method: callee.name.text });
+      }
+    },
+    // Only assignments (`context.callbackWaitsForEmptyEventLoop = false`): reading it is harmless, and a visitor on
+    // every property access would cost the walk of every file.
+    BinaryExpression(node, ctx) {
+      const binary = node as ts.BinaryExpression;
+      if (binary.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+      const left = unwrap(binary.left);
+      if (ts.isPropertyAccessExpression(left) && left.name.text === 'callbackWaitsForEmptyEventLoop') {
+        ctx.record('lifecycle', binary, { kind: 'callbackWaits' });
+      }
+    },
+  },
+  appliesTo: (fn) => fn.iac !== undefined,
+  check(ctx) {
+    // Code facts.
+    for (const { file, fact } of ctx.facts()) {
+      const f = fact as Fact & LifecycleFact;
+      if (f.kind === 'callbackParam') {
+        // The function itself: a sibling of the recorded position, on the line the visitor saw.
+        const functions = ctx.files[file]!.functions;
+        const handlers: HandlerInfo[] = [];
+        functions.forEach((candidate, index) => {
+          if (candidate.parent === f.parent && candidate.line === f.fnLine && ctx.isEventParam(file, index, 0)) {
+            handlers.push(...ctx.handlersReaching(file, index));
+          }
+        });
+        if (handlers.length > 0) ctx.report({ file, loc: f.loc, messageId: 'callbackHandler', data: { name: f.name }, handlers: unique(handlers) });
+      } else if (f.kind === 'contextMethod') {
+        if (f.paramFn !== undefined && !ctx.isEventParam(file, f.paramFn, 1)) continue;
+        const handlers = ctx.handlersReaching(file, f.fn);
+        if (handlers.length > 0) ctx.report({ file, loc: f.loc, messageId: 'contextMethod', data: { method: f.method }, handlers });
+      } else if (f.kind === 'callbackWaits') {
+        const handlers = ctx.handlersReaching(file, f.fn);
+        if (handlers.length > 0) ctx.report({ file, loc: f.loc, messageId: 'callbackWaits', handlers });
+      }
+    }
+
+    // Infrastructure: layers and alarms of LMI functions.
+    const alarms = new Map<IacAlarm, { names: string[]; ids: string[] }>();
+    for (const fn of ctx.infra) {
+      if (!fn.lmi) continue;
+      const functionIds = ctx.functionIdsOf(fn);
+      if (fn.layers && fn.layers.length > 0) {
+        ctx.report({
+          file: fn.source.file,
+          loc: settingLoc(fn, 'layers'),
+          messageId: 'layers',
+          data: {
+            function: fn.logicalId,
+            count: fn.layers.length === 1 ? '1 layer' : `${fn.layers.length} layers`,
+            layers: fn.layers.map((layer) => `\`${layer}\``).join(', '),
+          },
+          handlers: [],
+          functionIds,
+        });
+      }
+      for (const alarm of fn.alarms ?? []) {
+        let entry = alarms.get(alarm);
+        if (!entry) alarms.set(alarm, (entry = { names: [], ids: [] }));
+        entry.names.push(`\`${fn.logicalId}\``);
+        entry.ids.push(...functionIds);
+      }
+    }
+    for (const [alarm, { names, ids }] of alarms) {
+      ctx.report({
+        file: alarm.source.file,
+        loc: toLoc(alarm.source),
+        messageId: 'initAlarm',
+        data: { alarm: alarm.id, metric: alarm.metric, functions: names.join(', ') },
+        handlers: [],
+        functionIds: ids,
+      });
+    }
+
+    // Dependencies, from the package.json nearest each Node.js handler.
+    const byManifest = new Map<string, HandlerInfo[]>();
+    for (const handler of ctx.handlers) {
+      const manifest = nearestPackageJson(ctx.files[handler.file]!.file, ctx.packageJsons);
+      if (manifest === undefined) continue;
+      let list = byManifest.get(manifest);
+      if (!list) byManifest.set(manifest, (list = []));
+      list.push(handler);
+    }
+    for (const [file, handlers] of byManifest) {
+      const manifest = readManifest(file);
+      if (manifest) checkDependencies(manifest, handlers, (r) => ctx.report(r));
+    }
+  },
+});
+
+function checkDependencies(manifest: PackageManifest, handlers: HandlerInfo[], report: (r: RuleReport<MessageId>) => void): void {
+  for (const dependency of manifest.dependencies) {
+    const loc = depLoc(dependency);
+    if (dependency.name === 'aws-sdk') {
+      report({ file: manifest.file, loc, messageId: 'awsSdkV2', handlers });
+      continue;
+    }
+    const rule = FLOORS.find((floor) => dependency.name.startsWith(floor.prefix));
+    if (!rule) continue;
+    const version = dependency.locked ?? lowestVersion(dependency.range);
+    if (version === undefined || compareVersions(version, rule.floor) >= 0) continue;
+    report({
+      file: manifest.file,
+      loc,
+      messageId: 'dependencyFloor',
+      data: {
+        name: dependency.name,
+        version: dependency.locked ? `${dependency.locked} (package-lock.json)` : `\`${dependency.range}\``,
+        floor: rule.floor,
+        note: rule.note,
+      },
+      handlers,
+    });
+  }
+}
+
+function depLoc(dependency: Dependency): Loc {
+  return { line: dependency.line, column: dependency.column, endLine: dependency.line, endColumn: Math.max(dependency.endColumn, dependency.column + 1) };
+}
+
+function unique(handlers: HandlerInfo[]): HandlerInfo[] {
+  return [...new Set(handlers)].sort((a, b) => a.index - b.index);
+}

@@ -1,0 +1,299 @@
+/**
+ * @fileoverview End to end on the infrastructure fixture projects (`fixtures/projects/sam-lmi`,
+ * `serverless-lmi`, `cdk-lmi`) and the dependency-floor project (`fixtures/dependencies/floors`):
+ * `scan()` must report exactly the listed findings, each under the functions whose handler the
+ * infrastructure names (code and infrastructure findings under the same function), map every
+ * function to its declaration (`declaredIn`), and give each function the listed checklist.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ChecklistItem, ChecklistStatus, Report } from '../../src/types.js';
+import { readExpectations } from '../helpers/annotations.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+async function scanProject(relative: string): Promise<Report> {
+  const api = await import('../../src/index.js');
+  return api.scan({ paths: ['.'], cwd: path.join(ROOT, relative) });
+}
+
+/** `file:line ruleId (severity) -> function ids`, one string per finding, in report order. */
+function findingRows(report: Report): string[] {
+  return report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId} (${f.severity}) -> ${f.functions.join(' ')}`);
+}
+
+/** A checklist: `pass` everywhere but the items given. */
+function checklist(overrides: Partial<Record<ChecklistItem, ChecklistStatus>> = {}): Record<ChecklistItem, ChecklistStatus> {
+  return {
+    'global-mutable-state': 'pass',
+    'shared-tmp-path': 'pass',
+    'shared-db-connection': 'pass',
+    'event-source-backpressure': 'pass',
+    'unstructured-logging': 'pass',
+    'unsafe-shared-collection': 'pass',
+    lifecycle: 'pass',
+    ...overrides,
+  };
+}
+
+/** A Python function's checklist: only the infrastructure item is judged; the process-isolated items cannot fail. */
+function pythonChecklist(backpressure: ChecklistStatus): Record<ChecklistItem, ChecklistStatus> {
+  return {
+    'global-mutable-state': 'not-applicable',
+    'shared-tmp-path': 'unknown',
+    'shared-db-connection': 'unknown',
+    'event-source-backpressure': backpressure,
+    'unstructured-logging': 'unknown',
+    'unsafe-shared-collection': 'not-applicable',
+    lifecycle: 'unknown',
+  };
+}
+
+function functionsOf(report: Report) {
+  return Object.fromEntries(
+    report.functions.map((fn) => [fn.id, { declaredIn: fn.declaredIn, runtime: fn.runtime, checklist: fn.checklist, score: fn.score }]),
+  );
+}
+
+/** The annotations of a project agree with its report: every `expect` is reported, nothing sits on an `ok` line. */
+function expectAnnotationsToHold(report: Report, relative: string): void {
+  const expectations = readExpectations(path.join(ROOT, relative));
+  const reported = new Set(report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`));
+  const missing = expectations.filter((e) => e.kind === 'expect' && !reported.has(`${e.file}:${e.line} ${e.ruleId}`));
+  const onOkLines = expectations.filter((e) => e.kind === 'ok' && reported.has(`${e.file}:${e.line} ${e.ruleId}`));
+  expect(missing, 'annotated but not reported').toEqual([]);
+  expect(onOkLines, 'reported on an `ok` line').toEqual([]);
+}
+
+describe('fixtures/projects/sam-lmi (SAM)', () => {
+  const project = 'fixtures/projects/sam-lmi';
+  let report: Report;
+
+  it('reports exactly these findings, code and template findings under the same function', async () => {
+    report = await scanProject(project);
+    expect(findingRows(report)).toEqual([
+      'src/notify/handler.mjs:7 lifecycle (warning) -> src/notify/handler.mjs#handler',
+      'src/worker/handler.ts:10 pool-undersized (warning) -> src/worker/handler.ts#handler',
+      'src/worker/handler.ts:18 global-mutable-state (error) -> src/worker/handler.ts#handler',
+      'template.yaml:25 event-source-backpressure (error) -> src/worker/handler.ts#handler',
+      'template.yaml:60 lifecycle (warning) -> src/worker/handler.ts#handler',
+      'template.yaml:67 event-source-backpressure (error) -> src/worker/handler.ts#handler',
+      'template.yaml:103 lmi-runtime-support (error) -> src/notify/handler.mjs#handler',
+      'template.yaml:108 event-source-backpressure (error) -> src/notify/handler.mjs#handler',
+      'template.yaml:122 event-source-backpressure (warning) -> src/reports/report.py#handler',
+      'template.yaml:129 lifecycle (warning) -> src/worker/handler.ts#handler',
+    ]);
+    expectAnnotationsToHold(report, project);
+  });
+
+  it('records the reference to a queue the template does not define as an error, and goes on', () => {
+    expect(report.errors).toEqual([
+      { file: 'template.yaml', line: 148, column: 7, message: '!GetAtt ArchiveQueue.Arn: no resource ArchiveQueue in this template' },
+    ]);
+  });
+
+  it('maps every function to its handler and declaration, and judges the infrastructure items', () => {
+    expect(functionsOf(report)).toEqual({
+      'src/api/handler.ts#handler': {
+        declaredIn: { file: 'template.yaml', line: 37, logicalId: 'OrdersApiFunction' },
+        runtime: 'nodejs22.x',
+        checklist: checklist(),
+        score: 100,
+      },
+      'src/notify/handler.mjs#handler': {
+        declaredIn: { file: 'template.yaml', line: 97, logicalId: 'NotifyFunction' },
+        runtime: 'nodejs20.x',
+        checklist: checklist({ 'event-source-backpressure': 'fail', lifecycle: 'fail' }),
+        score: 80,
+      },
+      'src/reports/report.py#handler': {
+        declaredIn: { file: 'template.yaml', line: 114, logicalId: 'ReportsFunction' },
+        runtime: 'python3.12',
+        checklist: pythonChecklist('warn'),
+        score: 50,
+      },
+      'src/thumbnails/handler.ts#handler': {
+        declaredIn: { file: 'template.yaml', line: 74, logicalId: 'ThumbnailsFunction' },
+        runtime: 'nodejs22.x',
+        checklist: checklist(),
+        score: 100,
+      },
+      'src/worker/handler.ts#handler': {
+        declaredIn: { file: 'template.yaml', line: 54, logicalId: 'OrdersWorkerFunction' },
+        runtime: 'nodejs22.x',
+        checklist: checklist({
+          'global-mutable-state': 'fail',
+          'shared-db-connection': 'warn',
+          'event-source-backpressure': 'fail',
+          lifecycle: 'warn',
+        }),
+        score: 53,
+      },
+    });
+  });
+
+  it('says what is wrong, why, and what to do, with the numbers it used', () => {
+    const messages = report.findings.map((f) => f.message);
+    expect(messages).toContain(
+      'The visibility timeout of queue `OrdersQueue` (60 s, template.yaml:25) is under 6 × the timeout of `OrdersWorkerFunction` (30 s): ' +
+        'when LMI throttles the function or an invocation runs long, the message becomes visible again and is processed twice. ' +
+        'Set `VisibilityTimeout` to at least 180 s.',
+    );
+    expect(messages).toContain(
+      '`pool` is a pg pool of at most 4 connections, but one worker of `OrdersWorkerFunction` may run 32 invocations at once on LMI ' +
+        '(PerExecutionEnvironmentMaxConcurrency 32 over 1 worker, one per vCPU: 2048 MB at 2 GiB per vCPU): the others wait for a ' +
+        'connection and time out under load. Set `max` to at least 32 (each worker has its own pool), or lower ' +
+        '`PerExecutionEnvironmentMaxConcurrency`.',
+    );
+  });
+});
+
+describe('fixtures/projects/serverless-lmi (Serverless Framework)', () => {
+  const project = 'fixtures/projects/serverless-lmi';
+  let report: Report;
+
+  it('reports exactly these findings', async () => {
+    report = await scanProject(project);
+    expect(findingRows(report)).toEqual([
+      'serverless.yml:40 event-source-backpressure (error) -> src/refund.ts#handler',
+      'serverless.yml:44 event-source-backpressure (error) -> src/refund.ts#handler',
+      'serverless.yml:56 lmi-runtime-support (error) -> src/ledger.ts#handler',
+      'serverless.yml:58 lmi-runtime-support (error) -> src/ledger.ts#handler',
+      'serverless.yml:62 event-source-backpressure (error) -> src/ledger.ts#handler',
+      'serverless.yml:73 event-source-backpressure (warning) -> src/audit/handler.py#handler',
+      'serverless.yml:90 event-source-backpressure (error) -> src/refund.ts#handler',
+      'src/refund.ts:12 shared-tmp-path (error) -> src/refund.ts#handler',
+    ]);
+    expectAnnotationsToHold(report, project);
+    expect(report.errors).toEqual([
+      { file: 'serverless.yml', line: 50, column: 11, message: '!GetAtt MissingQueue.Arn: no resource MissingQueue in resources.Resources' },
+    ]);
+  });
+
+  it('maps every function to its handler and declaration', () => {
+    expect(functionsOf(report)).toEqual({
+      'src/audit/handler.py#handler': {
+        declaredIn: { file: 'serverless.yml', line: 68, logicalId: 'audit' },
+        runtime: 'python3.13',
+        checklist: pythonChecklist('warn'),
+        score: 50,
+      },
+      'src/charge.ts#handler': {
+        declaredIn: { file: 'serverless.yml', line: 21, logicalId: 'charge' },
+        runtime: 'nodejs22.x',
+        checklist: checklist(),
+        score: 100,
+      },
+      'src/ledger.ts#handler': {
+        declaredIn: { file: 'serverless.yml', line: 53, logicalId: 'ledger' },
+        runtime: 'nodejs20.x',
+        checklist: checklist({ 'event-source-backpressure': 'fail', lifecycle: 'fail' }),
+        score: 80,
+      },
+      'src/refund.ts#handler': {
+        declaredIn: { file: 'serverless.yml', line: 35, logicalId: 'refund' },
+        runtime: 'nodejs22.x',
+        checklist: checklist({ 'shared-tmp-path': 'fail', 'event-source-backpressure': 'fail' }),
+        score: 65,
+      },
+    });
+  });
+});
+
+describe('fixtures/projects/cdk-lmi (CDK, read statically)', () => {
+  const project = 'fixtures/projects/cdk-lmi';
+  let report: Report;
+
+  it('reports exactly these findings', async () => {
+    report = await scanProject(project);
+    expect(findingRows(report)).toEqual([
+      'lib/shop-stack.ts:41 event-source-backpressure (error) -> src/ingest.ts#handler',
+      'lib/shop-stack.ts:49 event-source-backpressure (error) -> src/ingest.ts#handler',
+      'lib/shop-stack.ts:50 event-source-backpressure (error) -> src/ingest.ts#handler',
+      'lib/shop-stack.ts:59 lifecycle (warning) -> src/ingest.ts#handler',
+      'lib/shop-stack.ts:63 lmi-runtime-support (error) -> lambda/legacy/index.js#handler',
+      'lib/shop-stack.ts:66 lmi-runtime-support (error) -> lambda/legacy/index.js#handler',
+      'lib/shop-stack.ts:68 lmi-runtime-support (warning) -> lambda/legacy/index.js#handler',
+      'lib/shop-stack.ts:80 event-source-backpressure (warning) -> src/webhook.ts#handler',
+      'src/ingest.ts:13 global-mutable-state (error) -> src/ingest.ts#handler',
+    ]);
+    expectAnnotationsToHold(report, project);
+    expect(report.errors).toEqual([]);
+  });
+
+  it('reads the previous synth (cdk.out) to tell that Legacy must be recreated', () => {
+    const recreate = report.findings.find((f) => f.ruleId === 'lmi-runtime-support' && f.severity === 'warning');
+    expect(recreate?.message).toContain('the last build (../cdk.out/Shop.template.json) has the same function without one');
+    expect(recreate?.message).toContain('give it a new construct id');
+  });
+
+  it('maps every function to its handler and declaration', () => {
+    expect(functionsOf(report)).toEqual({
+      'lambda/legacy/index.js#handler': {
+        declaredIn: { file: 'lib/shop-stack.ts', line: 62, logicalId: 'Legacy' },
+        runtime: 'nodejs20.x',
+        checklist: checklist({ lifecycle: 'fail' }),
+        score: 95,
+      },
+      'src/ingest.ts#handler': {
+        declaredIn: { file: 'lib/shop-stack.ts', line: 43, logicalId: 'Ingest' },
+        runtime: 'nodejs22.x',
+        checklist: checklist({ 'global-mutable-state': 'fail', 'event-source-backpressure': 'fail', lifecycle: 'warn' }),
+        score: 63,
+      },
+      'src/orders.ts#handler': {
+        declaredIn: { file: 'lib/shop-stack.ts', line: 30, logicalId: 'Orders' },
+        runtime: 'nodejs22.x',
+        checklist: checklist(),
+        score: 100,
+      },
+      'src/webhook.ts#handler': {
+        declaredIn: { file: 'lib/shop-stack.ts', line: 74, logicalId: 'Webhook' },
+        runtime: 'nodejs22.x',
+        checklist: checklist({ 'event-source-backpressure': 'warn' }),
+        score: 93,
+      },
+    });
+  });
+});
+
+describe('fixtures/dependencies/floors (package.json and package-lock.json)', () => {
+  it('reads the package.json nearest each handler, prefers the locked version, and ignores devDependencies', async () => {
+    const report = await scanProject('fixtures/dependencies/floors');
+    expect(findingRows(report)).toEqual([
+      'legacy/package.json:5 lifecycle (warning) -> legacy/index.js#handler',
+      'legacy/package.json:8 lifecycle (warning) -> legacy/index.js#handler',
+      'orders/package.json:6 lifecycle (warning) -> orders/handler.ts#handler',
+      'orders/package.json:9 lifecycle (warning) -> orders/handler.ts#handler',
+    ]);
+    expect(report.findings.map((f) => f.message)).toEqual([
+      '`aws-sdk` is the AWS SDK for JavaScript v2, which is end-of-life and not part of the LMI-aware versions. Migrate to the v3 clients (`@aws-sdk/client-*` 3.933.0 or later; aws-sdk-js-codemod automates most of it).',
+      '`@aws-sdk/client-sqs` `>=3.400.0 <4` is older than 3.933.0, the first version AWS lists as ready for LMI. Upgrade it to 3.933.0 or later.',
+      '`@aws-lambda-powertools/logger` 2.28.1 (package-lock.json) is older than 2.29.0, the first version AWS lists as ready for LMI (Powertools switches to multi-invocation mode when LMI sets `AWS_LAMBDA_MAX_CONCURRENCY`). Upgrade it to 2.29.0 or later.',
+      '`@aws-sdk/lib-dynamodb` 3.500.0 (package-lock.json) is older than 3.933.0, the first version AWS lists as ready for LMI. Upgrade it to 3.933.0 or later.',
+    ]);
+    expect(report.functions.map((fn) => [fn.id, fn.checklist.lifecycle])).toEqual([
+      ['current/handler.ts#handler', 'pass'],
+      ['legacy/index.js#handler', 'warn'],
+      ['orders/handler.ts#handler', 'warn'],
+    ]);
+  });
+});
+
+describe('broken infrastructure files next to a good project', () => {
+  it('lists invalid YAML/JSON, unknown tags and missing references under errors, and scans everything else', async () => {
+    const api = await import('../../src/index.js');
+    const report = await api.scan({ paths: ['fixtures/iac/broken', 'fixtures/projects/sam-lmi'], cwd: ROOT });
+    expect(report.errors.map((e) => `${e.file}:${e.line} ${e.message.replace(/^(invalid JSON):.*/, '$1: …')}`)).toEqual([
+      'fixtures/iac/broken/bad-json/template.json:7 invalid JSON: …',
+      'fixtures/iac/broken/invalid-yaml/template.yaml:11 invalid YAML: Missing closing "quote',
+      'fixtures/iac/broken/unknown-tag/template.yaml:11 unknown YAML tag !Vault',
+      'fixtures/iac/broken/unknown-tag/template.yaml:18 unknown YAML tag !CustomMap',
+      'fixtures/projects/sam-lmi/template.yaml:148 !GetAtt ArchiveQueue.Arn: no resource ArchiveQueue in this template',
+    ]);
+    expect(report.functions.map((fn) => fn.id)).toContain('fixtures/iac/broken/unknown-tag/src/app.ts#main');
+    expect(report.functions.filter((fn) => fn.id.startsWith('fixtures/projects/sam-lmi/'))).toHaveLength(5);
+    expect(report.findings).toHaveLength(10);
+  });
+});
