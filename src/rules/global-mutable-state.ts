@@ -89,7 +89,7 @@ export default defineRule<MessageId>({
   id: 'global-mutable-state',
   checklist: 'global-mutable-state',
   severity: 'error',
-  fix: null,
+  fix: { transform: 'hoisted-state', safety: 'safe' },
   docs: {
     summary: 'Module-level variables and objects written during an invocation are shared by every concurrent invocation on the worker.',
     why:
@@ -120,7 +120,8 @@ export default defineRule<MessageId>({
     howToFix:
       'Keep per-request values in locals of the handler and pass them to helpers as parameters (or use `AsyncLocalStorage` ' +
       'for request context). For values that ' +
-      'deliberately span invocations (counters, cold-start flags), make sure concurrent updates are acceptable and suppress the finding.',
+      'deliberately span invocations (counters, cold-start flags), make sure concurrent updates are acceptable and suppress the finding. ' +
+      '`lmi-audit fix --transform hoisted-state` moves a variable that every invocation writes before reading into the handler and marks the rest for review.',
     whenNotToUse: 'Functions that will never run on Lambda Managed Instances, or are configured with a maximum concurrency of 1 per environment.',
   },
   messages: {

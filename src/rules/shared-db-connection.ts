@@ -106,7 +106,7 @@ export default defineRule<MessageId>({
   id: 'shared-db-connection',
   checklist: 'shared-db-connection',
   severity: 'error',
-  fix: null,
+  fix: { transform: 'client-to-pool', safety: 'unsafe' },
   docs: {
     summary: 'One database connection kept at module level and used by concurrent invocations.',
     why:
@@ -141,7 +141,8 @@ export default defineRule<MessageId>({
     ].join('\n'),
     howToFix:
       'Use a pool sized to at least the concurrency one worker sees (`max`), run single queries through `pool.query()`, and ' +
-      'check out one client for multi-statement work (transactions, `LISTEN`, cursors), releasing it in `finally`.',
+      'check out one client for multi-statement work (transactions, `LISTEN`, cursors), releasing it in `finally`. ' +
+      '`lmi-audit fix --transform client-to-pool` does this for pg, mysql/mysql2 and mariadb (unsafe: review the diff).',
     whenNotToUse: 'Functions whose per-environment maximum concurrency is 1.',
   },
   messages: {

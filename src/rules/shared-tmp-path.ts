@@ -43,7 +43,7 @@ export default defineRule<MessageId>({
   id: 'shared-tmp-path',
   checklist: 'shared-tmp-path',
   severity: 'error',
-  fix: null,
+  fix: { transform: 'tmp-paths', safety: 'safe' },
   docs: {
     summary: 'A /tmp path used during an invocation that is the same for concurrent invocations.',
     why:
@@ -75,7 +75,7 @@ export default defineRule<MessageId>({
     ].join('\n'),
     howToFix:
       'Make the name unique to the request (`context.awsRequestId`, `randomUUID()`), or create a per-request directory with ' +
-      '`mkdtemp`, and remove what the invocation created in a `finally`.',
+      '`mkdtemp`, and remove what the invocation created in a `finally`. `lmi-audit fix --transform tmp-paths` does this: the request id goes into the name, a work directory comes from `mkdtemp`, and a `finally` removes them.',
     whenNotToUse: 'A file that is deliberately shared and written atomically (write to a unique name, then rename), where every reader accepts any version.',
   },
   messages: {

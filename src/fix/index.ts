@@ -1,0 +1,149 @@
+/**
+ * @fileoverview The fix API: find what to fix (a scan, or a saved report), run the chosen
+ * transforms on the files with matching findings only (jscodeshift costs ~9 ms per file), and
+ * write each changed file atomically. One failing file never stops the others.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { getTransform, transforms as allTransforms, type TransformModule } from '../../transforms/index.js';
+import { UsageError } from '../errors.js';
+import { scan } from '../scan.js';
+import type { Finding, Report } from '../types.js';
+import { applyTransform } from './applyTransform.js';
+import { assertCleanWorkTree } from './assertCleanWorkTree.js';
+import { findMarkers } from './findMarkers.js';
+import { createPoolMaxLookup } from './getPoolMax.js';
+import { loadReport } from './loadReport.js';
+import { mapLines } from './mapLines.js';
+import type { FixFileResult, FixOptions, FixResult } from './types.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+export type { FixFileResult, FixFileStatus, FixMarker, FixOptions, FixResult } from './types.js';
+
+const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
+
+export async function fix(options: FixOptions): Promise<FixResult> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const selected = selectTransforms(options);
+  const paths = options.paths?.length ? options.paths : ['.'];
+  const targets = paths.map((p) => path.resolve(cwd, p));
+  for (const [i, target] of targets.entries()) {
+    if (!fs.existsSync(target)) throw new UsageError(`Path not found: ${paths[i]}`);
+  }
+  if (!options.dry && !options.allowDirty) assertCleanWorkTree(targets);
+
+  const report: Report = options.fromReport !== undefined ? loadReport(options.fromReport, cwd) : await scan({ paths, cwd });
+  const rules = new Set(selected.map((t) => t.meta.fixes));
+  // `info` findings are notes (a per-invocation connection): nothing to fix. Suppressed and
+  // baselined findings were reviewed by a person: `fix` leaves them alone too.
+  const inTargets = (file: string) => {
+    const abs = path.resolve(cwd, file);
+    return targets.some((t) => abs === t || abs.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
+  };
+  const findings = report.findings.filter((f) => rules.has(f.ruleId) && f.severity !== 'info' && !f.suppressed && inTargets(f.file));
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    let list = byFile.get(f.file);
+    if (!list) byFile.set(f.file, (list = []));
+    list.push(f);
+  }
+  const poolMaxOf = createPoolMaxLookup(report, cwd);
+
+  const files: FixFileResult[] = [];
+  for (const [file, fileFindings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const result = await fixFile(file, fileFindings, { cwd, report, selected, options, poolMaxOf });
+    files.push(result);
+    options.onFile?.(result);
+  }
+  const count = (s: FixFileResult['status']) => files.filter((f) => f.status === s).length;
+  return {
+    transforms: selected.map((t) => t.meta.id),
+    dry: !!options.dry,
+    files,
+    summary: {
+      changed: count('changed'),
+      unchanged: count('unchanged'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+      markers: files.reduce((n, f) => n + f.markers.length, 0),
+      findings: findings.length,
+    },
+  };
+}
+
+function selectTransforms(options: FixOptions): TransformModule[] {
+  const ids = options.transforms ?? [];
+  if (options.all && ids.length) throw new UsageError('Use either --transform or --all, not both');
+  if (options.all) return allTransforms.filter((t) => t.meta.safety === 'safe');
+  if (ids.length === 0) {
+    throw new UsageError(`Choose what to run: --transform <id>[,<id>...] (${allTransforms.map((t) => t.meta.id).join(', ')}) or --all (every safe transform)`);
+  }
+  for (const id of ids) {
+    if (!getTransform(id)) throw new UsageError(`Unknown transform \`${id}\` (known: ${allTransforms.map((t) => t.meta.id).join(', ')})`);
+  }
+  // Registry order, whatever the order on the command line: it is the order that composes.
+  return allTransforms.filter((t) => ids.includes(t.meta.id));
+}
+
+interface FileContext {
+  cwd: string;
+  report: Report;
+  selected: TransformModule[];
+  options: FixOptions;
+  poolMaxOf: ReturnType<typeof createPoolMaxLookup>;
+}
+
+async function fixFile(file: string, findings: Finding[], fc: FileContext): Promise<FixFileResult> {
+  const abs = path.resolve(fc.cwd, file);
+  const result: FixFileResult = { file, status: 'unchanged', transforms: [], findings: findings.length, markers: [], notes: [] };
+  if (!SOURCE.test(file)) return { ...result, status: 'skipped', reason: 'not a JavaScript or TypeScript file' };
+  let original: string;
+  try {
+    original = fs.readFileSync(abs, 'utf8');
+  } catch (error) {
+    return { ...result, status: 'skipped', reason: `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const start = original.slice(bom.length);
+  const handlers = fc.report.functions.filter((f) => f.file === file).map((f) => f.name);
+  let current = start;
+  for (const transform of fc.selected) {
+    const own = findings.filter((f) => f.ruleId === transform.meta.fixes);
+    if (own.length === 0) continue;
+    const lines = mapLines(start, current, own.map((f) => f.line));
+    const pool = transform.meta.id === 'client-to-pool' ? poolMaxFor(own, fc) : undefined;
+    try {
+      const run = applyTransform(transform, { path: abs, source: current }, {
+        lines,
+        handlers,
+        ...(pool ? { poolMax: pool.max, poolMaxSource: pool.source } : {}),
+      });
+      result.notes.push(...run.notes.map((n) => n.replace(`${abs}: `, '')));
+      if (run.changed) {
+        current = run.output;
+        result.transforms.push(transform.meta.id);
+      }
+    } catch (error) {
+      return { ...result, transforms: [], notes: [], status: 'failed', reason: `${transform.meta.id}: ${(error as Error).message}` };
+    }
+  }
+  if (current === start) return result;
+  const output = bom + current;
+  result.status = 'changed';
+  result.markers = findMarkers(original, output);
+  result.diff = createTwoFilesPatch(`a/${file}`, `b/${file}`, original, output, undefined, undefined, { context: 3 });
+  if (!fc.options.dry) {
+    try {
+      await writeFileAtomic(abs, output);
+    } catch (error) {
+      return { ...result, status: 'failed', reason: `cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    }
+  }
+  return result;
+}
+
+function poolMaxFor(findings: Finding[], fc: FileContext): { max: number; source: string } | undefined {
+  if (fc.options.poolMax !== undefined) return { max: fc.options.poolMax, source: '--pool-max' };
+  return fc.poolMaxOf([...new Set(findings.flatMap((f) => f.functions))]);
+}

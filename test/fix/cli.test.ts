@@ -1,0 +1,98 @@
+/**
+ * @fileoverview `lmi-audit fix` on the command line: exit codes (0 done, 1 a file failed, 2 the
+ * command could not start), what goes to stdout and stderr, and the sample application end to
+ * end: after `fix`, `scan` no longer reports what was fixed.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main, type CliIO } from '../../src/cli.js';
+import { scan } from '../../src/index.js';
+
+const SAMPLE_APP = path.resolve(import.meta.dirname, '../../fixtures/projects/sample-app');
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-audit-fix-cli-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const io: CliIO = { stdout, stderr, env: {}, stdoutIsTTY: false, stderrIsTTY: false, cwd: dir };
+  const code = await main(['node', 'lmi-audit', 'fix', ...args], io);
+  return { code, stdout: out, stderr: err };
+}
+
+const STATE = 'let currentUser = null;\nexport const handler = async (event) => {\n  currentUser = event.userId;\n  await Promise.resolve();\n  return { user: currentUser };\n};\n';
+
+describe('lmi-audit fix', () => {
+  it('rewrites, prints one line per file and a summary, and exits 0', async () => {
+    fs.writeFileSync(path.join(dir, 'app.mjs'), STATE);
+    const result = await run(['--all']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('changed   app.mjs  (hoisted-state)\nlmi-audit fix [tmp-paths, hoisted-state]: 1 changed, 0 unchanged, 0 skipped, 0 failed.\n');
+    expect(fs.readFileSync(path.join(dir, 'app.mjs'), 'utf8')).toContain('const currentUser = event.userId;');
+  });
+
+  it('--dry prints the unified diff on stdout, the file lines on stderr, and writes nothing', async () => {
+    fs.writeFileSync(path.join(dir, 'app.mjs'), STATE);
+    const result = await run(['--transform', 'hoisted-state', '--dry']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^=+\n--- a\/app\.mjs\n\+\+\+ b\/app\.mjs\n/);
+    expect(result.stdout).toContain('-  currentUser = event.userId;\n+  const currentUser = event.userId;\n');
+    expect(result.stderr).toContain('1 would change');
+    expect(fs.readFileSync(path.join(dir, 'app.mjs'), 'utf8')).toBe(STATE);
+  });
+
+  it('exits 1 when a file failed, after handling the others', async () => {
+    fs.writeFileSync(path.join(dir, 'good.mjs'), STATE);
+    fs.writeFileSync(path.join(dir, 'bad.mjs'), 'let x = 1;\nexport const handler = async (e) => { x = e;\n');
+    const { scan: scanApi } = await import('../../src/index.js');
+    const report = await scanApi({ paths: ['good.mjs'], cwd: dir });
+    const finding = report.findings[0]!;
+    fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify({ ...report, findings: [finding, { ...finding, file: 'bad.mjs' }] }));
+    const result = await run(['--all', '--from-report', 'report.json']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^failed    bad\.mjs: hoisted-state: /m);
+    expect(result.stdout).toMatch(/^changed   good\.mjs/m);
+    expect(result.stdout).toContain('1 changed, 0 unchanged, 0 skipped, 1 failed');
+  });
+
+  it('exits 2, with one line, when it cannot start', async () => {
+    expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lmi-audit: Choose what to run: --transform/) });
+    expect(await run(['--transform', 'nope'])).toMatchObject({ code: 2, stderr: 'lmi-audit: Unknown transform `nope` (known: client-to-pool, tmp-paths, hoisted-state)\n' });
+    expect(await run(['--all', '--from-report', 'missing.json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Cannot read the report missing\.json/) });
+    expect(await run(['--all', '--pool-max', 'lots'])).toMatchObject({ code: 2 });
+  });
+
+  it('lists the transforms', async () => {
+    const result = await run(['--list']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^client-to-pool +unsafe +fixes shared-db-connection: /m);
+    expect(result.stdout).toMatch(/^tmp-paths +safe +fixes shared-tmp-path: /m);
+    expect(result.stdout).toMatch(/^hoisted-state +safe +fixes global-mutable-state: /m);
+  });
+
+  it('on the sample application, scan no longer reports what fix fixed', async () => {
+    fs.cpSync(SAMPLE_APP, dir, { recursive: true });
+    const before = await scan({ paths: ['.'], cwd: dir });
+    const fixable = ['global-mutable-state', 'shared-tmp-path', 'shared-db-connection'];
+    expect(before.findings.filter((f) => fixable.includes(f.ruleId)).length).toBeGreaterThanOrEqual(4);
+    const result = await run(['--transform', 'client-to-pool,tmp-paths,hoisted-state']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^changed   src\/users\/handler\.ts  \(client-to-pool, hoisted-state\)$/m);
+    expect(result.stdout).toMatch(/^changed   src\/reports\/handler\.ts  \(tmp-paths\)$/m);
+    const after = await scan({ paths: ['.'], cwd: dir });
+    expect(after.findings.filter((f) => fixable.includes(f.ruleId) && f.severity !== 'info')).toEqual([]);
+    // What the transforms do not fix is still reported.
+    expect(after.findings.map((f) => f.ruleId)).toContain('unsafe-shared-collection');
+  });
+});

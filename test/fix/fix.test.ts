@@ -1,0 +1,266 @@
+/**
+ * @fileoverview The fix API (`fix()` from src/index.ts): choosing transforms, the git guard,
+ * `--from-report`, dry runs, per-file outcomes (one failure never stops the others), atomic
+ * writes that keep the file mode and byte-order mark, and the pool size from infrastructure code.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fix, scan, UsageError, type Report } from '../../src/index.js';
+import { mapLines } from '../../src/fix/mapLines.js';
+
+const ARTICLE_TMP = `import { writeFileSync, readFileSync } from 'fs';
+
+export const handler = async (event, context) => {
+  writeFileSync('/tmp/a.json', JSON.stringify(event.payload));
+  writeFileSync('/tmp/b.json', JSON.stringify(event.payload));
+  await Promise.resolve();
+  const a = readFileSync('/tmp/a.json', 'utf8');
+  const b = readFileSync('/tmp/b.json', 'utf8');
+  return [a, b];
+};
+`;
+
+const STATE = `let currentUser = null;
+
+export const handler = async (event) => {
+  currentUser = event.userId;
+  await Promise.resolve();
+  return { user: currentUser };
+};
+`;
+
+const PG = `import { Client } from 'pg';
+
+const client = new Client({ connectionString: process.env.DATABASE_URL });
+await client.connect();
+
+export const handler = async (event: { id: string }) => {
+  const { rows } = await client.query('SELECT * FROM items WHERE id = $1', [event.id]);
+  return rows[0];
+};
+`;
+
+let dir: string;
+const write = (name: string, text: string) => {
+  fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+  fs.writeFileSync(path.join(dir, name), text);
+};
+const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
+const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
+const hasGit = (() => {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-audit-fix-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('choosing transforms', () => {
+  it('needs --transform or --all, knows every id, and does not take both', async () => {
+    write('app.mjs', STATE);
+    await expect(fix({ cwd: dir })).rejects.toThrow(UsageError);
+    await expect(fix({ cwd: dir, transforms: ['no-such'] })).rejects.toThrow(/Unknown transform `no-such`/);
+    await expect(fix({ cwd: dir, transforms: ['tmp-paths'], all: true })).rejects.toThrow(/either --transform or --all/);
+    await expect(fix({ cwd: dir, paths: ['missing'], all: true })).rejects.toThrow(/Path not found: missing/);
+  });
+
+  it('--all runs the safe transforms only, in registry order', async () => {
+    write('app.ts', PG);
+    const result = await fix({ cwd: dir, all: true });
+    expect(result.transforms).toEqual(['tmp-paths', 'hoisted-state']);
+    expect(read('app.ts')).toBe(PG);
+    expect(result.files).toEqual([]);
+  });
+
+  it('applies several transforms to one file, one after the other', async () => {
+    write('app.ts', `${PG.replace("import { Client } from 'pg';", "import { Client } from 'pg';\n\nlet lastId: string | undefined;")}`.replace(
+      "  const { rows }",
+      '  lastId = event.id;\n  const { rows }',
+    ).replace('return rows[0];', 'return { row: rows[0], lastId };'));
+    const result = await fix({ cwd: dir, transforms: ['hoisted-state', 'client-to-pool'] });
+    expect(result.files.map((f) => [f.file, f.status, f.transforms])).toEqual([['app.ts', 'changed', ['client-to-pool', 'hoisted-state']]]);
+    const text = read('app.ts');
+    expect(text).toContain('const pool = new Pool(');
+    expect(text).toContain('const lastId: string | undefined = event.id;');
+    const after = await scan({ paths: ['.'], cwd: dir });
+    expect(after.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasGit)('the git guard', () => {
+  it('refuses a work tree with uncommitted changes unless allowed, and accepts a clean one', async () => {
+    write('app.mjs', STATE);
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'init');
+    write('notes.txt', 'work in progress');
+    await expect(fix({ cwd: dir, all: true })).rejects.toThrow(/uncommitted changes \(notes\.txt\).*--allow-dirty/);
+    expect(read('app.mjs')).toBe(STATE);
+    // A dry run writes nothing, so it needs no clean tree.
+    expect((await fix({ cwd: dir, all: true, dry: true })).summary.changed).toBe(1);
+    fs.rmSync(path.join(dir, 'notes.txt'));
+    expect((await fix({ cwd: dir, all: true })).summary.changed).toBe(1);
+  });
+
+  it('writes into a dirty tree with allowDirty', async () => {
+    write('app.mjs', STATE);
+    git('init', '-q');
+    expect((await fix({ cwd: dir, all: true, allowDirty: true })).summary.changed).toBe(1);
+  });
+
+  it('allows a directory that is not in a git work tree', async () => {
+    write('app.mjs', STATE);
+    expect((await fix({ cwd: dir, all: true })).summary.changed).toBe(1);
+  });
+});
+
+describe('--from-report', () => {
+  it('fixes only what the report lists', async () => {
+    write('app.mjs', ARTICLE_TMP);
+    const report = await scan({ paths: ['.'], cwd: dir });
+    expect(report.findings.filter((f) => f.ruleId === 'shared-tmp-path')).toHaveLength(4);
+    // Keep the findings of /tmp/a.json only.
+    const onlyA: Report = { ...report, findings: report.findings.filter((f) => f.message.includes('/tmp/a.json')) };
+    fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(onlyA));
+    const result = await fix({ cwd: dir, transforms: ['tmp-paths'], fromReport: 'report.json' });
+    expect(result.summary).toMatchObject({ changed: 1, findings: 2 });
+    const text = read('app.mjs');
+    expect(text).toContain('`/tmp/a-${context.awsRequestId}.json`');
+    expect(text).toContain("writeFileSync('/tmp/b.json'");
+  });
+
+  it('rejects what is not a report of this schema version', async () => {
+    write('app.mjs', STATE);
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{ not json');
+    await expect(fix({ cwd: dir, all: true, fromReport: 'bad.json' })).rejects.toThrow(/is not JSON/);
+    await expect(fix({ cwd: dir, all: true, fromReport: 'missing.json' })).rejects.toThrow(/Cannot read the report/);
+    const report = await scan({ paths: ['.'], cwd: dir });
+    await expect(fix({ cwd: dir, all: true, fromReport: { ...report, schemaVersion: 2 } as unknown as Report })).rejects.toThrow(/schemaVersion 2/);
+    await expect(fix({ cwd: dir, all: true, fromReport: { ...report, tool: { name: 'other' } } as unknown as Report })).rejects.toThrow(/not an lmi-audit report/);
+    await expect(fix({ cwd: dir, all: true, fromReport: { ...report, findings: [{ ruleId: 'x' }] } as unknown as Report })).rejects.toThrow(/malformed/);
+  });
+});
+
+describe('per-file outcomes', () => {
+  it('one failing file does not stop the others; unusable files are skipped', async () => {
+    write('good.mjs', STATE);
+    write('broken.mjs', 'let currentUser = null;\nexport const handler = async (event) => { currentUser = event.userId;\n');
+    const report = await scan({ paths: ['good.mjs'], cwd: dir });
+    const finding = report.findings.find((f) => f.ruleId === 'global-mutable-state')!;
+    const fromReport: Report = {
+      ...report,
+      findings: [
+        finding,
+        { ...finding, file: 'broken.mjs' },
+        { ...finding, file: 'template.yaml' },
+        { ...finding, file: 'gone.mjs' },
+      ],
+    };
+    const result = await fix({ cwd: dir, all: true, fromReport });
+    const status = Object.fromEntries(result.files.map((f) => [f.file, f.status]));
+    expect(status).toEqual({ 'good.mjs': 'changed', 'broken.mjs': 'failed', 'template.yaml': 'skipped', 'gone.mjs': 'skipped' });
+    expect(result.files.find((f) => f.file === 'broken.mjs')!.reason).toMatch(/^hoisted-state: /);
+    expect(result.summary).toMatchObject({ changed: 1, failed: 1, skipped: 2, unchanged: 0 });
+    expect(read('broken.mjs')).toContain('currentUser = event.userId;');
+    expect(read('good.mjs')).toContain('const currentUser = event.userId;');
+  });
+
+  it('a dry run writes nothing and returns the diff', async () => {
+    write('app.mjs', STATE);
+    const result = await fix({ cwd: dir, all: true, dry: true });
+    expect(result.dry).toBe(true);
+    expect(read('app.mjs')).toBe(STATE);
+    expect(result.files[0]!.diff).toContain('--- a/app.mjs');
+    expect(result.files[0]!.diff).toContain('+  const currentUser = event.userId;');
+  });
+
+  it('leaves findings a person suppressed alone', async () => {
+    const suppressed = [
+      "import { writeFileSync } from 'fs';",
+      'export const handler = async (event) => {',
+      '  // lmi-audit-ignore-next-line shared-tmp-path -- one writer per environment, reviewed',
+      "  writeFileSync('/tmp/lock', String(event.id));",
+      '};',
+      '',
+    ].join('\n');
+    write('reviewed.mjs', suppressed);
+    write('unreviewed.mjs', suppressed.replace(/ *\/\/ lmi-audit-ignore.*\n/, ''));
+    await fix({ cwd: dir, transforms: ['tmp-paths'], allowDirty: true });
+    expect(read('reviewed.mjs')).toBe(suppressed);
+    // The same code without the comment is rewritten: the suppression is what kept it.
+    expect(read('unreviewed.mjs')).toContain('awsRequestId');
+  });
+
+  it('reports the markers it left, and a file it cannot improve as unchanged', async () => {
+    write('counter.mjs', 'let count = 0;\nexport const handler = async () => {\n  count++;\n  await Promise.resolve();\n  return count;\n};\n');
+    write('safe.mjs', 'let s3;\nconst client = () => (s3 ??= {});\nexport const handler = async (event) => {\n  await Promise.resolve();\n  return client();\n};\n');
+    const result = await fix({ cwd: dir, all: true });
+    const counter = result.files.find((f) => f.file === 'counter.mjs')!;
+    expect(counter.status).toBe('changed');
+    expect(counter.markers).toEqual([{ line: 3, text: expect.stringContaining('`count` is read before it is written') }]);
+    expect(result.summary.markers).toBe(1);
+  });
+
+  it('writes atomically: same mode, byte-order mark kept, no temporary file left', async () => {
+    write('app.mjs', `\uFEFF${STATE}`);
+    fs.chmodSync(path.join(dir, 'app.mjs'), 0o755);
+    await fix({ cwd: dir, all: true });
+    expect(fs.statSync(path.join(dir, 'app.mjs')).mode & 0o777).toBe(0o755);
+    expect(read('app.mjs').charCodeAt(0)).toBe(0xfeff);
+    expect(read('app.mjs')).toContain('const currentUser = event.userId;');
+    expect(fs.readdirSync(dir).filter((f) => f.includes('lmi-audit-tmp'))).toEqual([]);
+  });
+});
+
+describe('client-to-pool pool size', () => {
+  const template = (concurrency: number, workers?: number) => `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  ItemsFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs22.x
+      CodeUri: src/
+      Handler: app.handler
+      MemorySize: 2048
+      CapacityProviderConfig:
+        Arn: arn:aws:lambda:eu-west-1:123456789012:capacity-provider/main
+        PerExecutionEnvironmentMaxConcurrency: ${concurrency}
+${workers ? `      Environment:\n        Variables:\n          AWS_LAMBDA_NODEJS_WORKER_COUNT: '${workers}'\n` : ''}`;
+
+  it('takes the concurrency one worker sees from the infrastructure code', async () => {
+    write('template.yaml', template(96, 4));
+    write('src/app.ts', PG);
+    const result = await fix({ cwd: dir, transforms: ['client-to-pool'] });
+    expect(read('src/app.ts')).toContain('max: 24 }');
+    expect(result.files[0]!.notes[0]).toMatch(/max 24 \(ItemsFunction: PerExecutionEnvironmentMaxConcurrency 96 over 4 workers/);
+    // The pool-undersized rule agrees: the new pool is large enough.
+    const after = await scan({ paths: ['.'], cwd: dir });
+    expect(after.findings.filter((f) => f.ruleId === 'pool-undersized' || f.ruleId === 'shared-db-connection')).toEqual([]);
+  });
+
+  it('defaults to 64 without infrastructure code, and --pool-max wins over both', async () => {
+    write('src/app.ts', PG);
+    await fix({ cwd: dir, transforms: ['client-to-pool'], dry: true }).then((r) => expect(r.files[0]!.diff).toContain('max: 64 }'));
+    write('template.yaml', template(32));
+    await fix({ cwd: dir, transforms: ['client-to-pool'], poolMax: 8 });
+    expect(read('src/app.ts')).toContain('max: 8 }');
+  });
+});
+
+describe('mapLines', () => {
+  it('follows lines through inserted lines and re-indentation, and maps rewritten lines to their replacement', () => {
+    const before = 'a\nb\nc\nd\n';
+    const after = 'a\nx\ntry {\n  b\n  C2\n  d\n}\n';
+    expect(mapLines(before, after, [1, 2, 3, 4])).toEqual([1, 4, 5, 6]);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * @fileoverview The file-system functions whose path arguments shared-tmp-path checks (mirrors
+ * the table in src/rules/shared-tmp-path.ts), and the modules they come from.
+ */
+export type FsOp = 'write' | 'read';
+
+export interface FsFunction {
+  op: FsOp;
+  /** Argument indexes holding paths, and the access of each when they differ. */
+  args: number[];
+  ops?: FsOp[];
+  /** Creates a directory (or its parents). */
+  creates?: 'dir' | 'parents';
+}
+
+export const FS_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'fs-extra', 'fs-extra/esm', 'graceful-fs']);
+export const PATH_MODULES = new Set(['path', 'node:path', 'path/posix', 'node:path/posix']);
+export const OS_MODULES = new Set(['os', 'node:os']);
+export const CRYPTO_MODULES = new Set(['crypto', 'node:crypto']);
+export const UNIQUE_PACKAGES: Record<string, Set<string>> = {
+  uuid: new Set(['v1', 'v4', 'v6', 'v7', 'default']),
+  nanoid: new Set(['nanoid', 'default']),
+  ulid: new Set(['ulid', 'monotonicFactory', 'default']),
+  '@paralleldrive/cuid2': new Set(['createId', 'default']),
+  cuid: new Set(['default']),
+};
+
+export const FS_FUNCTIONS: Record<string, FsFunction> = {};
+function define(names: string[], fn: FsFunction): void {
+  for (const name of names) {
+    FS_FUNCTIONS[name] = fn;
+    FS_FUNCTIONS[`${name}Sync`] = fn;
+  }
+}
+define(['writeFile', 'appendFile', 'truncate', 'rm', 'rmdir', 'unlink', 'open', 'chmod', 'chown', 'utimes', 'lchown', 'lutimes'], { op: 'write', args: [0] });
+define(['mkdir'], { op: 'write', args: [0], creates: 'dir' });
+define(['readFile', 'readdir', 'exists', 'stat', 'lstat', 'access', 'readlink', 'realpath', 'opendir'], { op: 'read', args: [0] });
+define(['copyFile', 'cp', 'symlink', 'link'], { op: 'write', args: [0, 1], ops: ['read', 'write'] });
+define(['rename'], { op: 'write', args: [0, 1], ops: ['write', 'write'] });
+FS_FUNCTIONS.createWriteStream = { op: 'write', args: [0] };
+FS_FUNCTIONS.createReadStream = { op: 'read', args: [0] };
+// fs-extra
+define(['outputFile', 'outputJson', 'outputJSON'], { op: 'write', args: [0], creates: 'parents' });
+define(['writeJson', 'writeJSON', 'ensureFile', 'remove', 'ensureLink', 'ensureSymlink'], { op: 'write', args: [0] });
+define(['ensureDir', 'mkdirp', 'mkdirs', 'emptyDir'], { op: 'write', args: [0], creates: 'dir' });
+define(['readJson', 'readJSON', 'pathExists'], { op: 'read', args: [0] });
+define(['copy'], { op: 'write', args: [0, 1], ops: ['read', 'write'] });
+define(['move'], { op: 'write', args: [0, 1], ops: ['write', 'write'] });
+
+/** The `fs` method name of a resolved callee path (`['promises', 'writeFile']` -> `writeFile`). */
+export function getFsFunction(module: string, path: string[]): { name: string; fn: FsFunction } | undefined {
+  if (!FS_MODULES.has(module) || path.length === 0 || path.length > 2) return undefined;
+  if (path.length === 2 && path[0] !== 'promises') return undefined;
+  const name = path[path.length - 1]!;
+  const fn = Object.hasOwn(FS_FUNCTIONS, name) ? FS_FUNCTIONS[name] : undefined;
+  return fn ? { name, fn } : undefined;
+}
