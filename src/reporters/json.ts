@@ -22,10 +22,25 @@ function orderReport(report: Report): Report {
       },
       score: report.summary.score,
       passed: report.summary.passed,
+      ...(report.summary.suppressed !== undefined && { suppressed: report.summary.suppressed }),
     },
     functions: report.functions.map(orderFunction),
     findings: report.findings.map(orderFinding),
     errors: report.errors.map(orderError),
+    ...(report.baseline && {
+      baseline: {
+        file: report.baseline.file,
+        matched: report.baseline.matched,
+        new: report.baseline.new,
+        fixed: report.baseline.fixed.map((e) => ({
+          ruleId: e.ruleId,
+          file: e.file,
+          fingerprint: e.fingerprint,
+          function: e.function,
+          code: e.code,
+        })),
+      },
+    }),
   };
 }
 
@@ -58,6 +73,10 @@ function orderFinding(finding: Finding): Finding {
     message: finding.message,
     functions: finding.functions,
     fix: finding.fix && { transform: finding.fix.transform },
+    ...(finding.suppressed && {
+      suppressed: { kind: finding.suppressed.kind, justification: finding.suppressed.justification },
+    }),
+    ...(finding.fingerprint !== undefined && { fingerprint: finding.fingerprint }),
   };
 }
 

@@ -9,6 +9,8 @@ import type { RuleMeta } from '../rules/types.js';
 import { getGateFailures } from '../scoring/index.js';
 import {
   CHECKLIST_ITEMS,
+  DIRECTIVE_RULE_IDS,
+  type BaselineSummary,
   type ChecklistStatus,
   type Finding,
   type Report,
@@ -54,8 +56,10 @@ export const reportText: Reporter = (report, ctx) => {
   };
   const rulesById = new Map(ctx.rules.map((rule) => [rule.id, rule]));
   const blocks: string[] = [];
+  // Suppressed findings are counted in the summary, not shown; --quiet shows errors only.
+  const visible = report.findings.filter((f) => !f.suppressed && (!ctx.quiet || f.severity === 'error'));
 
-  if (report.functions.length === 0) {
+  if (report.functions.length === 0 && !ctx.quiet) {
     blocks.push(formatNoHandlers(ctx));
   }
 
@@ -63,7 +67,8 @@ export const reportText: Reporter = (report, ctx) => {
   /** Where each multi-function finding was printed in full: the first of its functions. */
   const shownUnder = new Map<Finding, string>();
   for (const fn of report.functions) {
-    const findings = report.findings.filter((f) => f.functions.includes(fn.id));
+    const findings = visible.filter((f) => f.functions.includes(fn.id));
+    if (ctx.quiet && findings.length === 0) continue;
     const lines = formatFunctionHeader(fn, style);
     if (findings.length === 0) lines.push('', `  ${c.gray('No findings.')}`);
     for (const finding of findings) {
@@ -79,19 +84,43 @@ export const reportText: Reporter = (report, ctx) => {
     blocks.push(lines.join('\n'));
   }
 
-  const unattached = report.findings.filter((f) => !f.functions.some((id) => functionIds.has(id)));
-  if (unattached.length > 0) {
-    const lines = [c.bold('Findings not reached from a handler')];
-    for (const finding of unattached) {
+  const unattached = visible.filter((f) => !f.functions.some((id) => functionIds.has(id)));
+  const aboutDirectives = unattached.filter((f) => isDirectiveFinding(f));
+  const unreached = unattached.filter((f) => !isDirectiveFinding(f));
+  for (const [title, findings] of [
+    ['Findings not reached from a handler', unreached],
+    ['Suppression comments', aboutDirectives],
+  ] as const) {
+    if (findings.length === 0) continue;
+    const lines = [c.bold(title)];
+    for (const finding of findings) {
       lines.push('', ...formatFinding(finding, rulesById.get(finding.ruleId), ctx, style));
     }
     blocks.push(lines.join('\n'));
   }
 
   if (report.errors.length > 0) blocks.push(formatErrors(report.errors, style));
-  blocks.push(formatSummary(report, ctx, style));
-  return blocks.join('\n\n') + '\n';
+  if (report.baseline && !ctx.quiet) blocks.push(formatBaseline(report.baseline, style));
+  if (!ctx.quiet || !report.summary.passed) blocks.push(formatSummary(report, ctx, style));
+  return blocks.length > 0 ? blocks.join('\n\n') + '\n' : '';
 };
+
+function isDirectiveFinding(finding: Finding): boolean {
+  return (DIRECTIVE_RULE_IDS as readonly string[]).includes(finding.ruleId);
+}
+
+function formatBaseline(baseline: BaselineSummary, { c }: Style): string {
+  const lines = [
+    `${c.bold('Baseline')} ${baseline.file}: ${plural(baseline.matched, 'finding')} accepted (not shown), ${baseline.new} new.`,
+  ];
+  if (baseline.fixed.length > 0) {
+    lines.push(`  ${baseline.fixed.length === 1 ? '1 entry is' : `${baseline.fixed.length} entries are`} fixed and can be dropped from the baseline:`);
+    for (const entry of baseline.fixed) {
+      lines.push(`  ${c.green('fixed')}  ${entry.ruleId}  ${c.cyan(entry.file)}  ${entry.function}: ${entry.code}`);
+    }
+  }
+  return lines.join('\n');
+}
 
 function formatNoHandlers(ctx: ReporterContext): string {
   const paths = ctx.scanned && ctx.scanned.paths.length > 0 ? ctx.scanned.paths : ['.'];
@@ -207,13 +236,15 @@ function formatSummary(report: Report, ctx: ReporterContext, { c }: Style): stri
     `${summary.bySeverity.info} info`,
   ];
   parts.push(`${plural(summary.findings, 'finding')}${summary.findings > 0 ? ` (${bySeverity.join(', ')})` : ''}`);
+  if (summary.suppressed) parts.push(`${summary.suppressed} suppressed`);
   if (summary.functions > 0) parts.push(`lowest score ${summary.score}/100`);
   if (report.errors.length > 0) {
     parts.push(`${plural(new Set(report.errors.map((e) => e.file)).size, 'file')} not analysed`);
   }
 
   const verdict = summary.passed ? c.green.bold('PASSED') : c.red.bold('FAILED');
-  const reasons = !summary.passed && ctx.gate ? getGateFailures(report, ctx.gate) : [];
+  const gated = { functions: report.functions, findings: report.findings.filter((f) => !f.suppressed) };
+  const reasons = !summary.passed && ctx.gate ? getGateFailures(gated, ctx.gate) : [];
   const because = reasons.length > 0 ? `: ${reasons.join('; ')}` : '';
   const isEmpty = summary.functions === 0 && summary.findings === 0 && report.errors.length === 0;
   // The verdict comes last: it is the line a CI log shows.

@@ -4,7 +4,7 @@
  */
 import type { RuleMeta } from '../rules/types.js';
 import type { Gate } from '../scoring/index.js';
-import type { Report } from '../types.js';
+import type { Finding, Report } from '../types.js';
 
 export interface ReporterContext {
   /** Metadata of the registered rules (checklist item, fix safety). */
@@ -18,6 +18,23 @@ export interface ReporterContext {
   gate?: Gate;
   /** What was scanned, for the empty-scan message. */
   scanned?: { paths: readonly string[]; files?: number };
+  /** Only errors: error findings and files not analysed (`--quiet`); machine formats ignore it. */
+  quiet?: boolean;
+  /** A link to a report file's line (e.g. on GitHub), for the Markdown summary; omit for none. */
+  sourceLink?: (file: string, line: number) => string | undefined;
+  /** The concrete edits of a finding's fix transform, when they were computed (SARIF `fixes`). */
+  getFix?: (finding: Finding) => FindingFix | undefined;
+}
+
+/** What applying a fix transform changes, as replacements in the original text. */
+export interface FindingFix {
+  description: string;
+  changes: Array<{
+    /** Report path. */
+    file: string;
+    /** Offsets in UTF-16 code units into the original text; `length` characters are replaced by `text`. */
+    replacements: Array<{ offset: number; length: number; text: string }>;
+  }>;
 }
 
 export type Reporter = (report: Report, ctx: ReporterContext) => string;

@@ -5,6 +5,8 @@ import { SEVERITY_RANK } from '../../src/scoring/index.js';
 import { STATUS_MARKS } from '../../src/reporters/text.js';
 import {
   CHECKLIST_ITEMS,
+  type BaselineEntry,
+  type BaselineSummary,
   type Finding,
   type Report,
   type ReportFunction,
@@ -40,9 +42,29 @@ const fullFunction: Required<ReportFunction> = {
   score: 100,
   checklist: checklist(),
 };
-const fullFinding: Required<Finding> = { ...makeReport().findings[0] };
+const fullFinding: Required<Finding> = {
+  ...makeReport().findings[0]!,
+  suppressed: { kind: 'inline', justification: 'reviewed: written once at init' },
+  fingerprint: '0123456789abcdef',
+};
 const fullError: Required<ScanError> = { file: 'a.ts', message: 'm', line: 1, column: 1 };
-const fullReport: Required<Report> = { ...makeReport(), functions: [fullFunction], errors: [fullError] };
+const fullBaselineEntry: Required<BaselineEntry> = {
+  ruleId: 'shared-tmp-path',
+  file: 'src/a.ts',
+  fingerprint: '0123456789abcdef',
+  function: 'handler',
+  code: "writeFileSync('/tmp/a', data)",
+};
+const fullBaseline: Required<BaselineSummary> = { file: '.lmi-audit-baseline.json', matched: 1, new: 0, fixed: [fullBaselineEntry] };
+const fullSummary: Required<Report['summary']> = { ...makeReport().summary, suppressed: 1 };
+const fullReport: Required<Report> = {
+  ...makeReport(),
+  summary: fullSummary,
+  functions: [fullFunction],
+  findings: [fullFinding],
+  errors: [fullError],
+  baseline: fullBaseline,
+};
 
 const sorted = (keys: Iterable<string>) => [...keys].sort();
 
@@ -94,13 +116,16 @@ describe('report schema stays in step with src/types.ts', () => {
   });
 
   it.each<[string, SchemaNode, object, string[]]>([
-    ['Report', schema, fullReport, []],
+    ['Report', schema, fullReport, ['baseline']],
     ['tool', schema.properties!.tool, fullReport.tool, []],
-    ['summary', schema.properties!.summary, fullReport.summary, []],
+    ['summary', schema.properties!.summary, fullReport.summary, ['suppressed']],
     ['ReportFunction', defs.function, fullFunction, ['declaredIn', 'runtime']],
     ['declaredIn', defs.function.properties!.declaredIn, fullFunction.declaredIn, []],
-    ['Finding', defs.finding, fullFinding, []],
+    ['Finding', defs.finding, fullFinding, ['suppressed', 'fingerprint']],
+    ['suppressed', defs.finding.properties!.suppressed, fullFinding.suppressed, []],
     ['ScanError', defs.scanError, fullError, ['line', 'column']],
+    ['BaselineSummary', schema.properties!.baseline, fullBaseline, []],
+    ['BaselineEntry', defs.baselineEntry, fullBaselineEntry, []],
   ])('describes every field of %s, and requires the non-optional ones', (_name, node, sample, optional) => {
     expect(sorted(Object.keys(node.properties!))).toEqual(sorted(Object.keys(sample)));
     expect(sorted(node.required!)).toEqual(sorted(Object.keys(sample).filter((k) => !optional.includes(k))));

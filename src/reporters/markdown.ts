@@ -1,0 +1,146 @@
+/**
+ * @fileoverview The Markdown reporter: a summary fit for `$GITHUB_STEP_SUMMARY` or a pull
+ * request comment. The verdict first, then one table row per function (worst score first) with
+ * its seven checklist marks and its top findings, all findings in a collapsed section, files
+ * not analysed, and baseline entries that can be dropped. Long lists are cut so the summary
+ * stays under GitHub's size limits; the JSON and SARIF reports keep everything.
+ */
+import { getRuleDocsUrl } from '../docs/rule-docs.js';
+import { getGateFailures, SEVERITY_RANK } from '../scoring/index.js';
+import { CHECKLIST_ITEMS, type ChecklistStatus, type Finding, type Report, type ReportFunction, type Severity } from '../types.js';
+import type { Reporter, ReporterContext } from './types.js';
+
+const STATUS_MARKS: Record<ChecklistStatus, string> = {
+  pass: '✅',
+  warn: '⚠️',
+  fail: '❌',
+  unknown: '❔',
+  'not-applicable': '➖',
+};
+const SEVERITY_MARKS: Record<Severity, string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };
+const TOP_FINDINGS = 3;
+const MAX_FINDINGS = 100;
+const MAX_FUNCTIONS = 200;
+
+export const reportMarkdown: Reporter = (report, ctx) => {
+  const active = report.findings.filter((f) => !f.suppressed);
+  const sections = [formatHeader(report, ctx)];
+  if (report.functions.length > 0) sections.push(formatFunctions(report, active, ctx));
+  if (active.length > 0) sections.push(formatFindings(active, ctx));
+  if (report.errors.length > 0) sections.push(formatErrors(report));
+  if (report.baseline) sections.push(formatBaseline(report));
+  return sections.join('\n\n') + '\n';
+};
+
+function formatHeader(report: Report, ctx: ReporterContext): string {
+  const { summary } = report;
+  const verdict = summary.passed ? '✅ lmi-audit: PASSED' : '❌ lmi-audit: FAILED';
+  const counts = [plural(summary.functions, 'function'), plural(summary.findings, 'finding')];
+  if (summary.findings > 0) {
+    counts[1] += ` (${plural(summary.bySeverity.error, 'error')}, ${plural(summary.bySeverity.warning, 'warning')}, ${summary.bySeverity.info} info)`;
+  }
+  if (summary.functions > 0) counts.push(`lowest score **${summary.score}/100**`);
+  if (summary.suppressed) counts.push(`${summary.suppressed} suppressed`);
+  if (report.errors.length > 0) counts.push(`${plural(new Set(report.errors.map((e) => e.file)).size, 'file')} not analysed`);
+  const lines = [`## ${verdict}`, '', counts.join(' · ')];
+  const reasons = !summary.passed && ctx.gate ? getGateFailures({ functions: report.functions, findings: report.findings.filter((f) => !f.suppressed) }, ctx.gate) : [];
+  if (reasons.length > 0) lines.push('', `Gate: ${reasons.map(escapeText).join('; ')}.`);
+  return lines.join('\n');
+}
+
+function formatFunctions(report: Report, active: readonly Finding[], ctx: ReporterContext): string {
+  const functions = [...report.functions].sort((a, b) => a.score - b.score || compare(a.id, b.id));
+  const shown = functions.slice(0, MAX_FUNCTIONS);
+  const header = `| function | score | ${CHECKLIST_ITEMS.map((_, i) => i + 1).join(' | ')} | top findings |`;
+  const align = `|---|--:|${CHECKLIST_ITEMS.map(() => ':-:').join('|')}|---|`;
+  const rows = shown.map((fn) => formatFunctionRow(fn, active, ctx));
+  const legend =
+    `Checklist: ${CHECKLIST_ITEMS.map((item, i) => `${i + 1} \`${item}\``).join(' · ')}. ` +
+    `${STATUS_MARKS.pass} pass · ${STATUS_MARKS.warn} warnings · ${STATUS_MARKS.fail} errors · ${STATUS_MARKS.unknown} not checked · ${STATUS_MARKS['not-applicable']} not applicable`;
+  const more = functions.length > shown.length ? [`…and ${functions.length - shown.length} more functions.`] : [];
+  return ['### Functions', '', header, align, ...rows, '', legend, ...more].join('\n');
+}
+
+function formatFunctionRow(fn: ReportFunction, active: readonly Finding[], ctx: ReporterContext): string {
+  const findings = active
+    .filter((f) => f.functions.includes(fn.id))
+    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || compare(a.file, b.file) || a.line - b.line);
+  const top = findings.slice(0, TOP_FINDINGS).map((f) => `${SEVERITY_MARKS[f.severity]} ${ruleLink(f.ruleId)} ${locationLink(f.file, f.line, ctx)}`);
+  if (findings.length > TOP_FINDINGS) top.push(`+${findings.length - TOP_FINDINGS} more`);
+  const marks = CHECKLIST_ITEMS.map((item) => STATUS_MARKS[fn.checklist[item]]);
+  return `| ${code(fn.id)} | ${fn.score} | ${marks.join(' | ')} | ${top.length > 0 ? top.join('<br>') : 'none'} |`;
+}
+
+function formatFindings(active: readonly Finding[], ctx: ReporterContext): string {
+  const shown = active.slice(0, MAX_FINDINGS);
+  const rows = shown.map(
+    (f) => `| ${SEVERITY_MARKS[f.severity]} ${f.severity} | ${ruleLink(f.ruleId)} | ${locationLink(f.file, f.line, ctx)} | ${escapeText(f.message)} |`,
+  );
+  const more = active.length > shown.length ? ['', `…and ${active.length - shown.length} more: see the JSON or SARIF report.`] : [];
+  return [
+    `<details><summary>All findings (${active.length})</summary>`,
+    '',
+    '| severity | rule | location | message |',
+    '|---|---|---|---|',
+    ...rows,
+    ...more,
+    '',
+    '</details>',
+  ].join('\n');
+}
+
+function formatErrors(report: Report): string {
+  const lines = report.errors.map((e) => {
+    const where = [e.file, e.line, e.line === undefined ? undefined : e.column].filter((p) => p !== undefined).join(':');
+    return `- ${code(where)}: ${escapeText(e.message)}`;
+  });
+  return [`### Files not analysed (${report.errors.length})`, '', ...lines].join('\n');
+}
+
+function formatBaseline(report: Report): string {
+  const baseline = report.baseline!;
+  const lines = [
+    '### Baseline',
+    '',
+    `${plural(baseline.matched, 'finding')} listed in ${code(baseline.file)} (not gated), ${baseline.new} new.`,
+  ];
+  if (baseline.fixed.length > 0) {
+    const them = baseline.fixed.length === 1 ? 'it' : 'them';
+    lines.push('', `${plural(baseline.fixed.length, 'baseline entry', 'baseline entries')} no longer found (fixed: drop ${them} from the file):`, '');
+    for (const entry of baseline.fixed) {
+      lines.push(`- ${ruleLink(entry.ruleId)} in ${code(entry.file)} (${code(entry.function)}): ${code(entry.code)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function ruleLink(ruleId: string): string {
+  return `[${code(ruleId)}](${getRuleDocsUrl(ruleId)})`;
+}
+
+function locationLink(file: string, line: number, ctx: ReporterContext): string {
+  const text = code(`${file}:${line}`);
+  const url = ctx.sourceLink?.(file, line);
+  return url ? `[${text}](${url})` : text;
+}
+
+/** A code span that survives a table cell: pipes escaped, no line breaks, backticks fenced. */
+function code(text: string): string {
+  const clean = text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+  const ticks = clean.includes('`') ? '``' : '`';
+  const pad = ticks.length > 1 ? ' ' : '';
+  return `${ticks}${pad}${clean}${pad}${ticks}`;
+}
+
+/** Text for a table cell: no line breaks, no pipes, no raw HTML. */
+function escapeText(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
