@@ -9,8 +9,10 @@ import { rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import ora, { type Ora } from 'ora';
+import { collectFormat, createGithubSourceLink, resolveOutputs, type FormatSpec } from './commands/scan-outputs.js';
+import { registerFixCommand } from './commands/fix.js';
 import { isKnownError, UsageError } from './errors.js';
-import { REPORTER_NAMES, reporters, type ReporterContext, type ReporterName } from './reporters/index.js';
+import { REPORTER_NAMES, reporters, type ReporterContext } from './reporters/index.js';
 import { toolVersion } from './version.js';
 import type { FailOn, ProgressEvent, Report } from './types.js';
 
@@ -26,10 +28,17 @@ export interface CliIO {
 }
 
 interface ScanCommandOptions {
-  format: ReporterName;
+  format?: FormatSpec[];
   output?: string;
-  failOn: FailOn;
-  minScore: number;
+  /** `--output-<format>`, camel-cased by commander (`outputSarif`). */
+  [outputOption: `output${string}`]: string | undefined;
+  failOn?: FailOn;
+  minScore?: number;
+  /** A file, or false for `--no-config`. */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+  quiet?: boolean;
   maxFileSize?: number;
   jobs: number | 'auto';
   progress: boolean;
@@ -75,14 +84,23 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
     .command('scan')
     .description('Find Lambda handlers and report what breaks when invocations run concurrently.')
     .argument('[paths...]', 'files or directories to scan (default: the current directory)')
-    .addOption(new Option('--format <format>', 'report format').choices(REPORTER_NAMES).default('text'))
+    .option(
+      '--format <format>',
+      `report format: ${REPORTER_NAMES.join(', ')}; repeat it for several reports, giving all but one a file: --format sarif=lmi-audit.sarif --format text (default: text)`,
+      collectFormat,
+    )
     .option('--output <file>', 'write the report to this file instead of stdout')
     .addOption(
-      new Option('--fail-on <severity>', 'lowest finding severity that fails the run')
-        .choices(FAIL_ON_CHOICES)
-        .default('error'),
+      new Option('--fail-on <severity>', 'lowest finding severity that fails the run (default: error, or failOn in the configuration)').choices(
+        FAIL_ON_CHOICES,
+      ),
     )
-    .option('--min-score <score>', 'fail when a function scores below this (0-100)', parseScore, 0)
+    .option('--min-score <score>', 'fail when a function scores below this, 0-100 (default: 0, or minScore in the configuration)', parseScore)
+    .option('--config <file>', 'configuration file (default: lmi-audit.config.json or the "lmi-audit" key of package.json, from the scanned path upward)')
+    .option('--no-config', 'ignore configuration files')
+    .option('--baseline <file>', 'report and gate only findings the baseline does not list; list its fixed entries')
+    .option('--write-baseline <file>', "record today's findings in a baseline file, then judge the run against it")
+    .option('--quiet', 'print only errors: error findings and files not analysed')
     .option('--max-file-size <bytes>', 'skip files larger than this, reporting them (default: 1 MiB)', parseBytes)
     .option('--jobs <n>', "threads for parsing and analysing files, or 'auto' (one thread for small projects, one per core for big ones)", parseJobs, 'auto')
     .option('--no-progress', 'do not show the progress spinner')
@@ -92,6 +110,27 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
     .action(async (paths: string[], options: ScanCommandOptions) => {
       exitCode = await runScan(paths, options, io);
     });
+  const scanCommand = program.commands.find((command) => command.name() === 'scan')!;
+  for (const name of REPORTER_NAMES) scanCommand.option(`--output-${name} <file>`, `also write the ${name} report to this file`);
+
+  program
+    .command('rules')
+    .description('List every rule with its checklist item, severity, fix transform and summary.')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options: { format: 'text' | 'json' }) => {
+      exitCode = await runRulesCommand((registry, { formatRules }) => formatRules(registry, options.format), io);
+    });
+
+  program
+    .command('explain')
+    .description("Print a rule's docs: what it finds, why it breaks on LMI, examples, how to fix it, when to turn it off.")
+    .argument('<rule-id>', 'a rule id (`lmi-audit rules` lists them)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .action(async (id: string, options: { format: 'text' | 'markdown' | 'json' }) => {
+      exitCode = await runRulesCommand((registry, { formatExplanation }) => formatExplanation(registry, id, options.format), io);
+    });
+
+  registerFixCommand(program, io, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv, { from: 'node' });
@@ -104,13 +143,23 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
 }
 
 async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO): Promise<number> {
-  const progress = createProgress(options, io);
   const scanned: { paths: string[]; files?: number } = { paths: paths.length > 0 ? paths : ['.'] };
+  let progress: Progress | undefined;
   try {
+    const outputs = resolveOutputs({
+      format: options.format ?? [],
+      output: options.output,
+      outputs: Object.fromEntries(REPORTER_NAMES.map((name) => [name, options[`output${name[0]!.toUpperCase()}${name.slice(1)}`]])),
+    });
     assertPathsExist(scanned.paths, io.cwd);
+    progress = createProgress(options, io);
     // Loaded here, not at the top: the analyser pulls in the TypeScript compiler, which
     // `--version`, `--help` and argument errors do not need.
-    const { scan, rules } = await import('./index.js');
+    const { scan, rules, loadConfig, resolveGate, getConfigurableRuleIds } = await import('./index.js');
+    const config =
+      options.config === false
+        ? undefined
+        : loadConfig({ cwd: io.cwd, paths: scanned.paths, file: options.config, ruleIds: getConfigurableRuleIds() });
     const report = await scan({
       paths: [...scanned.paths],
       cwd: io.cwd,
@@ -118,6 +167,9 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
       minScore: options.minScore,
       maxFileSize: options.maxFileSize,
       jobs: options.jobs,
+      config,
+      baseline: options.baseline,
+      writeBaseline: options.writeBaseline,
       onProgress: (event: ProgressEvent) => {
         if (event.phase === 'done') scanned.files = event.files;
         progress?.update(event);
@@ -128,18 +180,32 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
     const context: ReporterContext = {
       rules,
       cwd: io.cwd,
-      color: options.output ? options.color === true : shouldUseColor(options.color, io),
+      color: false,
       readSourceLine: createSourceLineReader(io.cwd),
-      gate: { failOn: options.failOn, minScore: options.minScore },
+      gate: resolveGate({ failOn: options.failOn, minScore: options.minScore, config }),
       scanned,
+      quiet: options.quiet === true,
+      sourceLink: createGithubSourceLink(io.env, io.cwd),
     };
-    const text = reporters[options.format](report, context);
-    if (options.output) {
-      await writeFileAtomic(resolve(io.cwd, options.output), text);
-      io.stderr.write(`lmi-audit: ${options.format} report written to ${options.output}: ${summarise(report)}\n`);
-    } else {
-      io.stdout.write(text);
+    if (outputs.some((spec) => spec.format === 'sarif')) {
+      const { createFixProvider } = await import('./sarif-fixes.js');
+      context.getFix = await createFixProvider(report, io.cwd);
     }
+    const notes: string[] = [];
+    if (options.writeBaseline && report.baseline) {
+      notes.push(`lmi-audit: baseline written to ${options.writeBaseline} (${report.baseline.matched} findings)`);
+    }
+    for (const spec of outputs) {
+      const color = spec.file !== undefined ? options.color === true : shouldUseColor(options.color, io);
+      const text = reporters[spec.format](report, { ...context, color });
+      if (spec.file !== undefined) {
+        await writeFileAtomic(resolve(io.cwd, spec.file), text);
+        notes.push(`lmi-audit: ${spec.format} report written to ${spec.file}: ${summarise(report)}`);
+      } else {
+        io.stdout.write(text);
+      }
+    }
+    if (!options.quiet) for (const note of notes) io.stderr.write(`${note}\n`);
     return report.summary.passed ? 0 : 1;
   } catch (error) {
     progress?.stop();
@@ -198,6 +264,22 @@ function assertPathsExist(paths: readonly string[], cwd: string): void {
 interface Progress {
   update(event: ProgressEvent): void;
   stop(): void;
+}
+
+/** `rules` and `explain`: print what `render` makes of the rule registry. */
+async function runRulesCommand(
+  render: (registry: Awaited<typeof import('./index.js')>['rules'], commands: typeof import('./commands/rules.js')) => string,
+  io: CliIO,
+): Promise<number> {
+  try {
+    const [{ rules }, commands] = await Promise.all([import('./index.js'), import('./commands/rules.js')]);
+    io.stdout.write(render(rules, commands));
+    return 0;
+  } catch (error) {
+    if (!isKnownError(error)) throw error;
+    io.stderr.write(`lmi-audit: ${error.message}\n`);
+    return 2;
+  }
 }
 
 function createProgress(options: ScanCommandOptions, io: CliIO): Progress | undefined {

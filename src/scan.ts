@@ -14,6 +14,8 @@ import { ModuleResolver } from './project/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
 import { rules } from './rules/index.js';
 import { evaluateGate, scoreFunction } from './scoring/index.js';
+import { createHandlerOverrides, getConfiguredSeverity, getEffectiveSeverity, type HandlerOverrides } from './config/apply.js';
+import { finishFindings, getActiveRules, resolveGate, selectFiles } from './scan-control.js';
 import {
   type ChecklistItem,
   type Finding,
@@ -33,13 +35,26 @@ interface HandlerSpec {
   iac?: IacFunction;
 }
 
+/** `LMI_AUDIT_TIMING=1` prints how long each phase took to stderr (like ESLint's TIMING). */
+function phaseTimer(): (phase: string) => void {
+  if (!process.env.LMI_AUDIT_TIMING) return () => {};
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    process.stderr.write(`lmi-audit timing: ${phase.padEnd(10)} ${(now - last).toFixed(0).padStart(6)} ms\n`);
+    last = now;
+  };
+}
+
 export async function scan(options: ScanOptions): Promise<Report> {
   const started = Date.now();
+  const lap = phaseTimer();
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const paths = options.paths.length ? options.paths : ['.'];
-  const discovery = await discoverFiles(paths, { cwd, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE });
+  const discovery = selectFiles(await discoverFiles(paths, { cwd, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE }), options.config);
   const errors: ScanError[] = [...discovery.errors];
   options.onProgress?.({ phase: 'discover', files: discovery.sources.length });
+  lap('discover');
 
   // 1. One parse and one walk per file (on worker threads for big projects).
   const summaries: FileSummary[] = [];
@@ -57,6 +72,7 @@ export async function scan(options: ScanOptions): Promise<Report> {
     summaries.push(result.summary);
   }
 
+  lap('parse');
   // 2. Infrastructure code names handlers (and wins over the `handler` convention).
   const infra = readInfrastructure({
     infraFiles: discovery.infra.map((f) => f.path),
@@ -64,11 +80,12 @@ export async function scan(options: ScanOptions): Promise<Report> {
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
   errors.push(...infra.errors);
+  lap('infra');
 
   // 3. The graph, and the handlers with everything each one reaches.
   const resolver = new ModuleResolver(new Set(summaries.map((s) => s.file)));
   const graph = new ProjectGraph(summaries, resolver);
-  const specs = findHandlers(summaries, graph, infra.functions, errors, cwd);
+  const specs = findHandlers(summaries, graph, infra.functions, errors, cwd, createHandlerOverrides(options.config));
   const handlers: HandlerInfo[] = [];
   const entrySet = new Set<string>();
   const fnHandlers: Array<Map<number, HandlerInfo[]>> = summaries.map(() => new Map());
@@ -104,13 +121,29 @@ export async function scan(options: ScanOptions): Promise<Report> {
     });
   }
 
-  // 4. Rules.
-  const findings = runRules(summaries, graph, handlers, fnHandlers, entrySet, infra.functions, cwd);
+  lap('graph');
+  // 4. Rules, then inline suppressions, fingerprints and the baseline (suppressed findings stay, marked).
+  const activeRules = getActiveRules(rules, options.config);
+  const finished = finishFindings(
+    runRules(activeRules, summaries, graph, handlers, fnHandlers, entrySet, infra.functions, cwd, options.config, discovery.packageJsons),
+    summaries,
+    {
+      cwd,
+      config: options.config,
+      baseline: options.baseline,
+      writeBaseline: options.writeBaseline,
+      ruleIds: new Set(rules.map((r) => r.id)),
+      activeRuleIds: new Set(activeRules.map((r) => r.id)),
+    },
+  );
+  const findings = finished.findings;
+  const active = findings.filter((f) => !f.suppressed);
 
+  lap('rules');
   // 5. Functions, scores and the gate.
   const ruleItem = (id: string) => rules.find((r) => r.id === id)?.checklist;
   const findingsByFunction = new Map<string, Finding[]>();
-  for (const f of findings) {
+  for (const f of active) {
     for (const id of f.functions) {
       let list = findingsByFunction.get(id);
       if (!list) findingsByFunction.set(id, (list = []));
@@ -125,7 +158,7 @@ export async function scan(options: ScanOptions): Promise<Report> {
     seenIds.add(info.id);
     const summary = summaries[spec.file]!;
     const runtime = spec.iac?.runtime;
-    const coveredItems = itemsCovered({ language: 'javascript', runtime, iac: spec.iac });
+    const coveredItems = itemsCovered(activeRules, { language: 'javascript', runtime, iac: spec.iac });
     const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, ruleItem });
     functions.push({
       id: info.id,
@@ -145,7 +178,7 @@ export async function scan(options: ScanOptions): Promise<Report> {
     if (seenIds.has(id)) continue;
     seenIds.add(id);
     const runtime = fn.runtime ?? 'python';
-    const coveredItems = itemsCovered({ language: 'python', runtime, iac: fn });
+    const coveredItems = itemsCovered(activeRules, { language: 'python', runtime, iac: fn });
     const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(id) ?? [], coveredItems, runtime, ruleItem });
     functions.push({
       id,
@@ -161,29 +194,38 @@ export async function scan(options: ScanOptions): Promise<Report> {
   functions.sort((a, b) => compare(a.id, b.id));
 
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) bySeverity[f.severity]++;
-  const gate = { failOn: options.failOn ?? 'error', minScore: options.minScore ?? 0 };
-  const passed = evaluateGate({ functions, findings }, gate);
+  for (const f of active) bySeverity[f.severity]++;
+  const passed = evaluateGate({ functions, findings: active }, resolveGate(options));
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'lmi-audit', version: toolVersion() },
     summary: {
       functions: functions.length,
-      findings: findings.length,
+      findings: active.length,
       bySeverity,
       score: functions.length ? Math.min(...functions.map((f) => f.score)) : 100,
       passed,
+      ...(active.length < findings.length ? { suppressed: findings.length - active.length } : {}),
     },
     functions,
     findings,
     errors: dedupeErrors(errors.map((e) => ({ ...e, file: rel(cwd, e.file) }))),
+    ...(finished.baseline ? { baseline: finished.baseline } : {}),
   };
+  lap('report');
   options.onProgress?.({ phase: 'done', files: total, elapsedMs: Date.now() - started });
   return report;
 }
 
 /** Handlers: infrastructure-named exports where a template names the file, else exports named `handler`. */
-function findHandlers(summaries: FileSummary[], graph: ProjectGraph, iacFunctions: IacFunction[], errors: ScanError[], cwd: string): HandlerSpec[] {
+function findHandlers(
+  summaries: FileSummary[],
+  graph: ProjectGraph,
+  iacFunctions: IacFunction[],
+  errors: ScanError[],
+  cwd: string,
+  overrides: HandlerOverrides | undefined,
+): HandlerSpec[] {
   const iacByFile = new Map<string, IacFunction[]>();
   for (const fn of iacFunctions) {
     if (!fn.codeFile || !fn.exportName) {
@@ -212,8 +254,21 @@ function findHandlers(summaries: FileSummary[], graph: ProjectGraph, iacFunction
       }
       return;
     }
-    if (hasExport(summary, DEFAULT_EXPORT)) specs.push({ file, exportName: DEFAULT_EXPORT });
+    // The configuration's `handlers` replace the `handler` convention for the files they match.
+    const configured = overrides?.exportsOf(summary.file);
+    for (const name of configured ?? [DEFAULT_EXPORT]) {
+      if (hasExport(summary, name) || (configured && graph.resolveExport(file, name, []).length > 0)) {
+        specs.push({ file, exportName: name });
+      } else if (overrides?.literalKeys.some((k) => k.file === summary.file)) {
+        errors.push({ file: summary.file, message: `the configuration names \`${name}\` as a handler, but this file has no such export` });
+      }
+    }
   });
+  for (const { key, file } of overrides?.literalKeys ?? []) {
+    if (!summaries.some((s) => s.file === file)) {
+      errors.push({ file, message: `the configuration's handlers name \`${key}\`, which is not a scanned source file` });
+    }
+  }
   return specs;
 }
 
@@ -238,6 +293,7 @@ function pythonDefLine(file: string, name: string): number {
 }
 
 function runRules(
+  activeRules: readonly Rule[],
   summaries: FileSummary[],
   graph: ProjectGraph,
   handlers: HandlerInfo[],
@@ -245,6 +301,8 @@ function runRules(
   entrySet: Set<string>,
   infra: readonly IacFunction[],
   cwd: string,
+  config: ScanOptions['config'],
+  packageJsons: readonly string[] = [],
 ): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -254,12 +312,15 @@ function runRules(
       if (facts) for (const fact of facts) yield { file, fact };
     }
   };
-  for (const rule of rules) {
+  for (const rule of activeRules) {
+    const configured = getConfiguredSeverity(config, rule.id);
     const ctx: CheckContext = {
       graph,
       files: summaries,
       handlers,
       infra,
+      packageJsons,
+      functionIdsOf: (fn) => infraFunctionIds(fn, handlers, cwd),
       facts: () => factsOf(rule.id),
       factsOf,
       handlersReaching: (file, fn) => (fn < 0 ? [] : (fnHandlers[file]!.get(fn) ?? [])),
@@ -267,6 +328,9 @@ function runRules(
       awaitBetween: (file, fn, from, to) => awaitBetween(summaries[file]!.functions[fn]?.awaits ?? [], from, to),
       report: (r: RuleReport<string>) => {
         const finding = toFinding(rule.id, rule.severity, rule.messages, rule.fix, r, summaries, cwd);
+        if (configured !== undefined && configured !== 'off') {
+          finding.severity = getEffectiveSeverity(finding.severity, rule.severity, configured);
+        }
         const key = `${finding.ruleId}|${finding.file}|${finding.line}|${finding.column}|${finding.message}`;
         if (seen.has(key)) return;
         seen.add(key);
@@ -300,14 +364,28 @@ function toFinding(
     endLine: loc.endLine,
     endColumn: loc.endColumn,
     message: formatMessage(template, r.data ?? {}),
-    functions: [...new Set(r.handlers.map((h) => h.id))].sort(compare),
+    functions: [...new Set([...r.handlers.map((h) => h.id), ...(r.functionIds ?? [])])].sort(compare),
     fix: fix ? { transform: fix.transform } : null,
   };
 }
 
+/**
+ * The report function ids of the code an infrastructure function names: its JS/TS handler when the
+ * scan found that export, or its Python function (every Python function with a code file and an
+ * export is listed in the report, see step 5).
+ */
+function infraFunctionIds(fn: IacFunction, handlers: readonly HandlerInfo[], cwd: string): string[] {
+  if (!fn.codeFile || !fn.exportName) return [];
+  const id = `${rel(cwd, fn.codeFile)}#${fn.exportName}`;
+  let ids = handlerIdSets.get(handlers);
+  if (!ids) handlerIdSets.set(handlers, (ids = new Set(handlers.map((h) => h.id))));
+  return fn.codeFile.endsWith('.py') || ids.has(id) ? [id] : [];
+}
+const handlerIdSets = new WeakMap<readonly HandlerInfo[], Set<string>>();
+
 /** Checklist items with at least one rule that judges this function. */
-function itemsCovered(fn: FunctionFacts): Set<ChecklistItem> {
-  return new Set(rules.filter((r) => appliesTo(r, fn)).map((r) => r.checklist));
+function itemsCovered(activeRules: readonly Rule[], fn: FunctionFacts): Set<ChecklistItem> {
+  return new Set(activeRules.filter((r) => appliesTo(r, fn)).map((r) => r.checklist));
 }
 
 function appliesTo(rule: Rule, fn: FunctionFacts): boolean {

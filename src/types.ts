@@ -34,6 +34,10 @@ export interface ReportFunction {
 }
 
 export interface Finding {
+  /**
+   * A rule of the registry, or one of the {@link DIRECTIVE_RULE_IDS}: problems with a suppression
+   * comment itself, which belong to no checklist item and never lower a score.
+   */
   ruleId: string;
   severity: Severity;
   file: string;
@@ -45,7 +49,24 @@ export interface Finding {
   /** Ids of the functions whose invocations reach the flagged code. */
   functions: string[];
   fix: { transform: string } | null;
+  /**
+   * Present when the finding is silenced: by a comment in the code (`inline`) or because the
+   * baseline lists it (`baseline`). It stays in the report but counts for neither the gate nor
+   * the score.
+   */
+  suppressed?: { kind: SuppressionKind; justification: string };
+  /**
+   * Stable across unrelated edits (no line numbers in it): a hash of the rule, the flagged code
+   * with whitespace collapsed, the enclosing function's name and an occurrence index. SARIF's
+   * `partialFingerprints` and the baseline use it.
+   */
+  fingerprint?: string;
 }
+
+export type SuppressionKind = 'inline' | 'baseline';
+
+/** Findings about suppression comments (ESLint's `--report-unused-disable-directives`). */
+export const DIRECTIVE_RULE_IDS = ['invalid-suppression', 'unused-suppression'] as const;
 
 export interface ScanError {
   file: string;
@@ -64,10 +85,35 @@ export interface Report {
     /** The lowest function score (the project is as ready as its least ready function); 100 with no functions. */
     score: number;
     passed: boolean;
+    /** Findings in `findings` that are suppressed (inline or by the baseline); `findings` above does not count them. */
+    suppressed?: number;
   };
   functions: ReportFunction[];
   findings: Finding[];
   errors: ScanError[];
+  /** Present when the scan was compared with a baseline (`--baseline`, `--write-baseline`). */
+  baseline?: BaselineSummary;
+}
+
+export interface BaselineSummary {
+  /** The baseline file, relative to the directory the scan ran in. */
+  file: string;
+  /** Findings the baseline lists (reported as suppressed, kind `baseline`). */
+  matched: number;
+  /** Findings the baseline does not list: the ones that gate. */
+  new: number;
+  /** Baseline entries no finding matches any more: fixed, so they can be dropped from the file. */
+  fixed: BaselineEntry[];
+}
+
+/** One entry of a baseline file. Paths are relative to the baseline file's directory. */
+export interface BaselineEntry {
+  ruleId: string;
+  file: string;
+  fingerprint: string;
+  /** For people reading the file: the enclosing function and the flagged code. Not matched on. */
+  function: string;
+  code: string;
 }
 
 export type FailOn = Severity | 'none';
@@ -88,6 +134,15 @@ export interface ScanOptions {
    * small projects, one per core for big ones). The report is identical whatever the value.
    */
   jobs?: number | 'auto';
+  /** A configuration file read by `loadConfig`. The options above win over its values. */
+  config?: LoadedConfig;
+  /** A baseline file: the findings it lists are kept, marked suppressed, and do not gate. */
+  baseline?: string;
+  /**
+   * Write a baseline of today's findings to this file, then judge the run against it (every
+   * finding that is not suppressed inline is accepted).
+   */
+  writeBaseline?: string;
   /** Called as files are discovered and analysed (for progress displays). */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -96,3 +151,30 @@ export type ProgressEvent =
   | { phase: 'discover'; files: number }
   | { phase: 'analyse'; done: number; total: number }
   | { phase: 'done'; files: number; elapsedMs: number };
+
+/** A rule's setting in the configuration: `off`, a severity, or `[severity, options]`. */
+export type RuleSetting = 'off' | Severity | [Severity] | [Severity, Record<string, unknown>];
+
+/** `lmi-audit.config.json`, or the `"lmi-audit"` key of package.json (schema/config.schema.json). */
+export interface Config {
+  $schema?: string;
+  /** Globs (relative to the configuration's directory) of the files to scan; default: all. */
+  include?: string[];
+  /** Globs of files not to scan, applied after `include`. */
+  exclude?: string[];
+  rules?: Record<string, RuleSetting>;
+  failOn?: FailOn;
+  minScore?: number;
+  /**
+   * Handler exports of files that no infrastructure code names, by file path or glob: they
+   * replace the `handler` convention for the matching files.
+   */
+  handlers?: Record<string, string[]>;
+}
+
+export interface LoadedConfig extends Config {
+  /** Absolute path of the file the configuration was read from. */
+  file: string;
+  /** Absolute directory the configuration's globs are relative to. */
+  dir: string;
+}

@@ -66,6 +66,8 @@ export interface ImportBinding {
 export interface FunctionSummary {
   name: string;
   line: number;
+  /** Last line of the function (fingerprints name the function around a finding). */
+  endLine: number;
   /** Enclosing function index, -1 for module level. */
   parent: number;
   /** Positions of `await`, `yield` and `for await` directly in this function (not nested ones). */
@@ -114,4 +116,28 @@ export interface FileSummary {
   bindings: Record<string, ModuleBinding>;
   functions: FunctionSummary[];
   facts: Record<string, Fact[]>;
+  /** `lmi-audit-ignore*` comments; only set when the file has any (src/analysis/directives.ts). */
+  directives?: Directive[];
+}
+
+/**
+ * An `lmi-audit-ignore*` comment as written. Whether its rule ids exist and what it suppresses
+ * is decided after the rules ran (src/suppressions.ts).
+ */
+export interface Directive {
+  /** `next-line`, `line` (same line) or `file`; `unknown` for a misspelt `lmi-audit-ignore-*`. */
+  kind: 'next-line' | 'line' | 'file' | 'unknown';
+  /** The directive word as written (`lmi-audit-ignore-next-line`), for messages. */
+  name: string;
+  /** Rule ids as written, in order. */
+  rules: string[];
+  /** The text after ` -- `, whitespace collapsed; absent when there is none. */
+  reason?: string;
+  /** Where the comment is. */
+  loc: Loc;
+  /**
+   * The lines whose findings it covers (inclusive ranges): the target line, and the rest of a
+   * statement starting on it, but not the statements nested in that one. Empty for `file`.
+   */
+  lines: Array<[number, number]>;
 }

@@ -19,6 +19,7 @@ import type {
   Ref,
   ValueSummary,
 } from './summary.js';
+import { collectDirectives, DIRECTIVE_MARKER } from './directives.js';
 
 const S = ts.SyntaxKind;
 
@@ -247,7 +248,15 @@ const REQUEST_ID_PROPS = new Set(['awsRequestId', 'aws_request_id', 'requestId']
 /** Parse a file and summarise it. Never throws on bad input: a parse failure is a `parseError`. */
 export function summarizeFile(file: string, text: string, visitors: Visitor[][]): FileSummary {
   const scriptKind = scriptKindOf(file);
-  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind);
+  // JSDoc is never read by the rules: skipping it is cheaper than the TypeScript default.
+  const sourceFile = ts.createSourceFile(
+    file,
+    text,
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    // Parent pointers are set by the walk itself as it descends (one pass over the tree, not two).
+    false,
+    scriptKind,
+  );
   // Null-prototype records: `constructor` or `toString` are legal binding and export names.
   const summary: FileSummary = {
     file,
@@ -272,6 +281,7 @@ export function summarizeFile(file: string, text: string, visitors: Visitor[][])
     return summary;
   }
   new Walker(sourceFile, summary, visitors).run();
+  if (text.includes(DIRECTIVE_MARKER)) summary.directives = collectDirectives(sourceFile);
   return summary;
 }
 
@@ -283,8 +293,12 @@ function scriptKindOf(file: string): ts.ScriptKind {
   return ts.ScriptKind.JS;
 }
 
+type Adoptable = { parent: ts.Node | undefined };
+
 class Walker implements WalkContext {
   fn = -1;
+  /** The node being visited: the parent of whatever is visited next. */
+  private current: ts.Node;
   private scope: Scope;
   /** Where refs and function expressions written in module-level values go. */
   private collector: ValueSummary | undefined;
@@ -299,6 +313,7 @@ class Walker implements WalkContext {
     private readonly visitors: Visitor[][],
   ) {
     this.scope = new Scope(undefined, -1, true);
+    this.current = sourceFile;
   }
 
   run(): void {
@@ -509,8 +524,24 @@ class Walker implements WalkContext {
 
   // ---------------------------------------------------------------- walk
 
+  /** Visit `child` as a child of `parent` (for grandchildren the walk reaches directly). */
+  private visitUnder(parent: ts.Node, child: ts.Node): void {
+    const saved = this.current;
+    this.current = parent;
+    this.visit(child);
+    this.current = saved;
+  }
+
   private visit = (node: ts.Node): void => {
+    if (node.parent === undefined) (node as unknown as Adoptable).parent = this.current;
     if (isTypeOnly(node)) return;
+    const saved = this.current;
+    this.current = node;
+    this.visitNode(node);
+    this.current = saved;
+  };
+
+  private visitNode(node: ts.Node): void {
     const vs = this.visitors[node.kind];
     if (vs) for (const v of vs) v(node, this);
 
@@ -594,7 +625,7 @@ class Walker implements WalkContext {
         }
     }
     ts.forEachChild(node, this.visit);
-  };
+  }
 
   private withScope(functionScope: boolean, body: () => void, fn = this.fn): void {
     const saved = this.scope;
@@ -787,22 +818,24 @@ class Walker implements WalkContext {
   private collectInto(binding: ModuleBinding, init: ts.Expression): void {
     const e = unwrap(init);
     if (ts.isObjectLiteralExpression(e)) {
+      adoptChain(this.current, init, e);
       binding.members = Object.create(null) as Record<string, ValueSummary>;
       for (const prop of e.properties) {
+        adopt(e, prop);
         const key = propertyNameText(prop.name);
         if (key === undefined) {
-          this.withCollector(binding.value, () => this.visit(prop));
+          this.withCollector(binding.value, () => this.visitUnder(e, prop));
           continue;
         }
         const member: ValueSummary = { fns: [], refs: [] };
         binding.members[key] = member;
         this.withCollector(member, () => {
-          if (ts.isShorthandPropertyAssignment(prop)) this.visit(prop.name);
+          if (ts.isShorthandPropertyAssignment(prop)) this.visitUnder(prop, prop.name);
           else if (ts.isPropertyAssignment(prop)) {
-            this.visit(prop.initializer);
+            this.visitUnder(prop, prop.initializer);
             const pv = this.pathValue(prop.initializer);
             if (pv.t !== 'unknown') (member as ValueSummary & { path?: PathValue }).path = pv;
-          } else this.visit(prop);
+          } else this.visitUnder(e, prop);
         });
       }
       return;
@@ -938,7 +971,9 @@ class Walker implements WalkContext {
       // module.exports = <expr>
       const right = unwrap(node.right);
       if (ts.isObjectLiteralExpression(right)) {
+        adoptChain(node, node.right, right);
         for (const prop of right.properties) {
+          adopt(right, prop);
           const key = propertyNameText(prop.name);
           if (key === undefined) continue;
           const value = ts.isShorthandPropertyAssignment(prop)
@@ -949,12 +984,16 @@ class Walker implements WalkContext {
           if (value && ts.isIdentifier(value) && this.scope.lookup(value.text)?.module) {
             this.summary.exports[key] = value.text;
           } else if (value) {
+            adopt(prop, value);
+            const saved = this.current;
+            this.current = prop;
             this.defineModuleValue(`exports.${key}`, value);
+            this.current = saved;
             this.summary.exports[key] = `exports.${key}`;
           } else if (ts.isMethodDeclaration(prop)) {
             const binding: ModuleBinding = { kind: 'export', line: this.loc(prop).line, init: 'function', value: { fns: [], refs: [] } };
             this.summary.bindings[`exports.${key}`] = binding;
-            this.withCollector(binding.value, () => this.visit(prop));
+            this.withCollector(binding.value, () => this.visitUnder(right, prop));
             this.summary.exports[key] = `exports.${key}`;
           }
         }
@@ -997,7 +1036,15 @@ class Walker implements WalkContext {
         }
         this.visit(member);
       }
-      if (node.heritageClauses) for (const h of node.heritageClauses) for (const t of h.types) this.visit(t.expression);
+      if (node.heritageClauses) {
+        for (const h of node.heritageClauses) {
+          adopt(node, h);
+          for (const t of h.types) {
+            adopt(h, t);
+            this.visitUnder(t, t.expression);
+          }
+        }
+      }
     } finally {
       this.thisOwner = savedOwner;
       this.collector = savedCollector;
@@ -1007,9 +1054,11 @@ class Walker implements WalkContext {
   private onFunction(node: ts.FunctionLikeDeclaration): void {
     const index = this.summary.functions.length;
     const parentFn = this.fn;
+    const loc = this.loc(node);
     const fn: FunctionSummary = {
       name: functionName(node),
-      line: this.loc(node).line,
+      line: loc.line,
+      endLine: loc.endLine,
       parent: parentFn,
       awaits: [],
       refs: [],
@@ -1049,13 +1098,15 @@ class Walker implements WalkContext {
             tainted: true,
             param: { fn: index, index: i },
           });
-          if (p.initializer) this.visit(p.initializer);
+          adopt(node, p);
+          if (p.initializer) this.visitUnder(p, p.initializer);
         });
         const body = node.body;
         if (!body) return;
+        adopt(node, body);
         if (ts.isBlock(body)) {
           this.hoist(body.statements, this.scope, true);
-          for (const st of body.statements) this.visit(st);
+          for (const st of body.statements) this.visitUnder(body, st);
         } else {
           this.visit(body);
         }
@@ -1086,6 +1137,21 @@ class Walker implements WalkContext {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** Set `child.parent` when the walk reaches a node other than through its parent's visit. */
+function adopt(parent: ts.Node, child: ts.Node): void {
+  if (child.parent === undefined) (child as unknown as Adoptable).parent = parent;
+}
+
+/** Parent pointers from `outer` down through wrappers (parentheses, `as`) to `inner`. */
+function adoptChain(parent: ts.Node, outer: ts.Expression, inner: ts.Expression): void {
+  adopt(parent, outer);
+  for (let e: ts.Expression = outer; e !== inner; ) {
+    const next = (e as ts.ParenthesizedExpression).expression;
+    adopt(e, next);
+    e = next;
+  }
+}
 
 function isStatementContainer(node: ts.Node): boolean {
   switch (node.kind) {

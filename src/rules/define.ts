@@ -34,6 +34,8 @@ export interface RuleReport<MessageId extends string> {
   data?: Record<string, string>;
   /** The handlers whose invocations run the flagged code. */
   handlers: readonly HandlerInfo[];
+  /** More report function ids, for findings in infrastructure code (Python functions have no handler entry): see `functionIdsOf`. */
+  functionIds?: readonly string[];
   /** Defaults to the rule's severity. */
   severity?: Severity;
 }
@@ -44,6 +46,10 @@ export interface CheckContext<MessageId extends string = string> {
   readonly handlers: readonly HandlerInfo[];
   /** Every function the infrastructure code defines (SAM/CloudFormation, serverless.yml, CDK). */
   readonly infra: readonly IacFunction[];
+  /** The report function ids of the code an infrastructure function names (a JS/TS handler or a Python function); empty when none was found. */
+  functionIdsOf(fn: IacFunction): string[];
+  /** Absolute paths of the package.json files discovery found. */
+  readonly packageJsons: readonly string[];
   /** This rule's facts from every analysed file. */
   facts(): Iterable<{ file: number; fact: Fact }>;
   /** Facts another rule recorded (rules that share evidence, e.g. check-then-act writes). */

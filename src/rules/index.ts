@@ -3,7 +3,11 @@
  * ids equal file names, and every rule has docs and fixtures.
  */
 import type { Rule } from './define.js';
+import eventSourceBackpressure from './event-source-backpressure.js';
 import globalMutableState from './global-mutable-state.js';
+import lifecycle from './lifecycle.js';
+import lmiRuntimeSupport from './lmi-runtime-support.js';
+import poolUndersized from './pool-undersized.js';
 import sharedDbConnection from './shared-db-connection.js';
 import sharedTmpPath from './shared-tmp-path.js';
 import unsafeSharedCollection from './unsafe-shared-collection.js';
@@ -14,8 +18,12 @@ export const rules: ReadonlyArray<Rule> = [
   globalMutableState,
   sharedTmpPath,
   sharedDbConnection,
+  poolUndersized,
+  eventSourceBackpressure,
   unstructuredLogging,
   unsafeSharedCollection,
+  lifecycle,
+  lmiRuntimeSupport,
 ] as ReadonlyArray<Rule>;
 
 export function getRule(id: string): Rule | undefined {
