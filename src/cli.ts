@@ -155,7 +155,13 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
     progress = createProgress(options, io);
     // Loaded here, not at the top: the analyser pulls in the TypeScript compiler, which
     // `--version`, `--help` and argument errors do not need.
-    const { scan, rules, loadConfig, resolveGate, getConfigurableRuleIds } = await import('./index.js');
+    // Not './index.js': that also exports `fix`, whose jscodeshift/babel/recast a scan never needs.
+    const [{ scan }, { rules }, { loadConfig }, { resolveGate, getConfigurableRuleIds }] = await Promise.all([
+      import('./scan.js'),
+      import('./rules/index.js'),
+      import('./config/load.js'),
+      import('./scan-control.js'),
+    ]);
     const config =
       options.config === false
         ? undefined

@@ -59,17 +59,25 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
       workers.push(worker);
       finished.push(
         new Promise<void>((resolve, reject) => {
+          let inFlight = 0;
           const feed = () => {
             const chunk = take();
-            if (chunk === undefined) resolve();
-            else worker.postMessage({ chunk, files: filesOf(chunk) });
+            if (chunk === undefined) return;
+            inFlight++;
+            worker.postMessage({ chunk, files: filesOf(chunk) });
           };
           worker.on('message', (m: { chunk: number; results: FileResult[] }) => {
+            inFlight--;
             store(m.chunk, m.results);
             feed();
+            if (inFlight === 0) resolve();
           });
           worker.on('error', reject);
+          // Two chunks in flight: the worker starts the next one while the main thread, busy
+          // with a chunk of its own, has not yet read the previous result.
           feed();
+          feed();
+          if (inFlight === 0) resolve(); // more workers than chunks
         }),
       );
     }
