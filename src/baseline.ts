@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { ConfigurationError, UsageError } from './errors.js';
 import type { FingerprintedFinding } from './fingerprint.js';
 import type { BaselineEntry, BaselineSummary, Finding } from './types.js';
+import { compareStrings as compare } from './util/compare-strings.js';
+import { toReportPath as relative } from './util/report-path.js';
 
 export const BASELINE_VERSION = 1;
 
@@ -164,11 +166,4 @@ function writeBaselineFile(file: string, baseline: BaselineFile): void {
   }
 }
 
-function relative(from: string, to: string): string {
-  const r = path.relative(from, to);
-  return (r === '' ? '.' : r).split(path.sep).join('/');
-}
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

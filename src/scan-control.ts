@@ -15,6 +15,8 @@ import type { Gate } from './scoring/index.js';
 import { applyInlineSuppressions, DIRECTIVE_RULES, type DirectiveRuleId } from './suppressions.js';
 import { rules as registry } from './rules/index.js';
 import { DIRECTIVE_RULE_IDS, type BaselineSummary, type Finding, type LoadedConfig, type ScanOptions } from './types.js';
+import { compareStrings as compare } from './util/compare-strings.js';
+import { toReportPath as relative } from './util/report-path.js';
 
 /** Ids the configuration's `rules` may name: the registry's rules and the suppression checks. */
 export function getConfigurableRuleIds(): Set<string> {
@@ -82,11 +84,4 @@ export function finishFindings(
   return result.summary ? { findings: result.findings, baseline: result.summary } : { findings: result.findings };
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
-function relative(cwd: string, file: string): string {
-  const r = path.relative(cwd, file);
-  return (r === '' ? '.' : r).split(path.sep).join('/');
-}

@@ -201,7 +201,7 @@ function convert(ctx: RecipeContext, imports: ModuleImport[], c: Creation): stri
     if (!use) byFn.set(fn.node, (use = { fn, refs: [], session: false }));
     use.refs.push(ref);
   }
-  for (const use of byFn.values()) use.session = isSessionFunction(ctx, use);
+  for (const use of byFn.values()) use.session = isSessionFunction(use);
 
   // The lazy getter returns the cached connection to callers that may run transactions on it.
   if (c.lazy) {
@@ -312,7 +312,7 @@ function connectStatement(ctx: RecipeContext, ref: AstPath): 'remove' | (() => v
 }
 
 /** Does the function run statements that must share one connection? */
-function isSessionFunction(ctx: RecipeContext, use: FunctionUse): boolean {
+function isSessionFunction(use: FunctionUse): boolean {
   for (const ref of use.refs) {
     const method = memberOf(ref);
     if (method && SESSION_METHODS.has(method)) return true;
@@ -322,14 +322,14 @@ function isSessionFunction(ctx: RecipeContext, use: FunctionUse): boolean {
     const arg = call.arguments[0];
     if (!arg) continue;
     if (arg.type === 'NewExpression') return true; // a Cursor / QueryStream
-    const sql = sqlText(ctx, ref.parent.parent.get('arguments', 0));
+    const sql = sqlText(ref.parent.parent.get('arguments', 0));
     if (sql !== undefined && (SESSION_SQL.test(sql) || SESSION_FUNCTIONS.test(sql))) return true;
   }
   return false;
 }
 
 /** The SQL text of a query argument: a literal, a template's static parts, `{ text }`, or a local constant. */
-function sqlText(ctx: RecipeContext, argPath: AstPath): string | undefined {
+function sqlText(argPath: AstPath): string | undefined {
   const arg = unwrapExpression(argPath.node);
   const str = getStringValue(arg);
   if (str !== undefined) return str;
@@ -378,20 +378,20 @@ function checkOut(ctx: RecipeContext, c: Creation, use: FunctionUse, poolName: s
     const indent = ctx.edits.indentAt(first.start);
     ctx.edits.insert(getLeadingCommentStart(ctx, first), `${indent}const ${c.name} = await ${poolName}.${c.driver.checkout}();\n`, { indent: false });
     // A failed transaction must not go back to the pool still open: roll it back first.
-    const rollback = opensTransaction(ctx, use) ? (c.driver.family === 'pg' ? `await ${c.name}.query(${ctx.str('ROLLBACK')});` : `await ${c.name}.rollback();`) : undefined;
+    const rollback = opensTransaction(use) ? (c.driver.family === 'pg' ? `await ${c.name}.query(${ctx.str('ROLLBACK')});` : `await ${c.name}.rollback();`) : undefined;
     wrapInTryFinally(ctx, fn, [{ start, finallyLines: [`${c.name}.release();`], ...(rollback ? { catchLines: [rollback, 'throw error;'] } : {}) }]);
   });
   return undefined;
 }
 
 /** Does the function start a transaction (`BEGIN`, `START TRANSACTION`, `beginTransaction()`)? */
-function opensTransaction(ctx: RecipeContext, use: FunctionUse): boolean {
+function opensTransaction(use: FunctionUse): boolean {
   return use.refs.some((ref) => {
     const method = memberOf(ref);
     if (method === 'beginTransaction') return true;
     const call = ref.parent.parent?.node;
     if ((method !== 'query' && method !== 'execute') || call?.type !== 'CallExpression' || !call.arguments[0]) return false;
-    const sql = sqlText(ctx, ref.parent.parent.get('arguments', 0));
+    const sql = sqlText(ref.parent.parent.get('arguments', 0));
     return sql !== undefined && /^\s*(BEGIN|START\s+TRANSACTION)\b/i.test(sql);
   });
 }

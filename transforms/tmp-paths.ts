@@ -264,7 +264,7 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
       mark(`the directory \`${shown}\` is not created in this function: make it per request where it is created, then use that path here.`);
       continue;
     }
-    const plan = planMkdtemp(ctx, env, fnPath, group) ?? planSuffix(ctx, env, fnPath, group);
+    const plan = planMkdtemp(ctx, env, fnPath, group) ?? planSuffix(ctx, fnPath, group);
     if (typeof plan === 'string') {
       mark(plan);
       continue;
@@ -362,7 +362,7 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
     const commentText = comments ? ctx.source.slice(comments.start, ctx.edits.lineStart(declaration.start)).split('\n').filter((l) => l.trim()).map((l) => `${indent}${l.trim()}\n`).join('') : '';
     ctx.edits.insert(getLeadingCommentStart(ctx, statement), `${commentText}${indent}const ${text};\n`, { indent: !block });
     if (declaration.declarations.length === 1) removeStatement(ctx, declaration.exportParent ?? declaration, comments?.start);
-    else ctx.edits.replace(declarator.start, nextDeclaratorStart(ctx, declaration, declarator), '');
+    else ctx.edits.replace(declarator.start, nextDeclaratorStart(declaration, declarator), '');
   }
   for (const plan of plans) {
     if (plan.mkdtemp) ctx.edits.replace(plan.mkdtemp.statement.start, plan.mkdtemp.statement.end, fill(plan.mkdtemp.text));
@@ -588,7 +588,7 @@ function replacePrefixIn(ctx: RecipeContext, env: PathEnv, exprPath: AstPath, le
  * at the end for a directory. The literal holding that character is edited; a module constant
  * holding it moves into the function.
  */
-function planSuffix(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, group: Group): Plan | string {
+function planSuffix(ctx: RecipeContext, fnPath: AstPath, group: Group): Plan | string {
   const shown = display(group.root);
   const edits: TextEdit[] = [];
   const moves = new Set<AstNode>();
@@ -648,7 +648,7 @@ function editAt(ctx: RecipeContext, use: Use, at: number, isDir: boolean, fn: As
     const offset = f.offset + (atEnd ? 1 : 0);
     const moduleVia = piece.via.find((v) => v.scope === 'module');
     if (moduleVia && !canMove(ctx, moduleVia, fn)) return `{path}: the constant \`${moduleVia.name}\` holding it is also used outside this function: give this function its own request-unique path.`;
-    const edit = insertIntoLiteral(ctx, piece, offset);
+    const edit = insertIntoLiteral(piece, offset);
     if (!edit) return undefined;
     return { edit, move: moduleVia?.declarator };
   };
@@ -672,7 +672,7 @@ function editAt(ctx: RecipeContext, use: Use, at: number, isDir: boolean, fn: As
   return '{path}: cannot find where to add the request id; build it from `context.awsRequestId` or `randomUUID()` by hand.';
 }
 
-function insertIntoLiteral(ctx: RecipeContext, piece: Piece, offset: number): TextEdit | undefined {
+function insertIntoLiteral(piece: Piece, offset: number): TextEdit | undefined {
   const node = piece.node;
   if (piece.quasi !== undefined) {
     const q = node.quasis[piece.quasi];
@@ -732,7 +732,7 @@ function findDeclaratorInit(ctx: RecipeContext, declarator: AstNode): AstPath {
   return found!;
 }
 
-function nextDeclaratorStart(ctx: RecipeContext, declaration: AstNode, declarator: AstNode): number {
+function nextDeclaratorStart(declaration: AstNode, declarator: AstNode): number {
   const list: AstNode[] = declaration.declarations;
   const i = list.indexOf(declarator);
   if (i < list.length - 1) return list[i + 1].start;

@@ -11,7 +11,6 @@ import type {
   Fact,
   FileSummary,
   FunctionSummary,
-  ImportBinding,
   InitKind,
   Loc,
   ModuleBinding,
@@ -1322,7 +1321,7 @@ function textOf(expr: ts.Expression): string | undefined {
 /** Does `cond` test `target` for absence (`!x`, `x == null`, `x === undefined`, `typeof x === 'undefined'`)? */
 function testsAbsence(cond: ts.Expression, target: string, inThen: boolean): boolean {
   const e = unwrap(cond);
-  if (!inThen) return testsPresence(e, target, true);
+  if (!inThen) return testsPresence(e, target);
   if (ts.isPrefixUnaryExpression(e) && e.operator === S.ExclamationToken) return textOf(e.operand) === target;
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
@@ -1341,7 +1340,7 @@ function testsAbsence(cond: ts.Expression, target: string, inThen: boolean): boo
 }
 
 /** Does `cond` test `target` for presence (`x`, `x != null`)? (`if (x) return x;` guards what follows.) */
-function testsPresence(cond: ts.Expression, target: string, _elseBranch = false): boolean {
+function testsPresence(cond: ts.Expression, target: string): boolean {
   const e = unwrap(cond);
   if (textOf(e) === target) return true;
   if (ts.isBinaryExpression(e)) {
@@ -1362,4 +1361,3 @@ function exits(statement: ts.Statement): boolean {
   return false;
 }
 
-export type { ImportBinding };

@@ -20,9 +20,6 @@ export interface Target {
   path: string[];
 }
 
-/** `file:fn` */
-export type FnKey = number;
-
 interface Resolved {
   fns: Array<[number, number]>;
   bindings: string[];

@@ -9,6 +9,7 @@ import { getRuleDocsUrl } from '../docs/rule-docs.js';
 import { getGateFailures, SEVERITY_RANK } from '../scoring/index.js';
 import { CHECKLIST_ITEMS, type ChecklistStatus, type Finding, type Report, type ReportFunction, type Severity } from '../types.js';
 import type { Reporter, ReporterContext } from './types.js';
+import { compareStrings as compare } from '../util/compare-strings.js';
 
 const STATUS_MARKS: Record<ChecklistStatus, string> = {
   pass: '✅',
@@ -141,6 +142,3 @@ function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
