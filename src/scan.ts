@@ -26,6 +26,8 @@ import {
   type Severity,
 } from './types.js';
 import { toolVersion } from './version.js';
+import { compareStrings as compare } from './util/compare-strings.js';
+import { toReportPath as rel } from './util/report-path.js';
 
 const DEFAULT_EXPORT = 'handler';
 
@@ -77,6 +79,8 @@ export async function scan(options: ScanOptions): Promise<Report> {
   const infra = readInfrastructure({
     infraFiles: discovery.infra.map((f) => f.path),
     sourceFiles: discovery.sources.map((f) => f.path),
+    // The walk recorded every import: only files importing the CDK are read again.
+    cdkCandidates: summaries.filter((s) => s.parseError !== undefined || importsCdk(s)).map((s) => s.file),
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
   errors.push(...infra.errors);
@@ -383,6 +387,11 @@ function infraFunctionIds(fn: IacFunction, handlers: readonly HandlerInfo[], cwd
 }
 const handlerIdSets = new WeakMap<readonly HandlerInfo[], Set<string>>();
 
+function importsCdk(summary: FileSummary): boolean {
+  const isCdk = (specifier: string) => specifier === 'aws-cdk-lib' || specifier.startsWith('aws-cdk-lib/') || specifier.startsWith('@aws-cdk/');
+  return Object.values(summary.imports).some((i) => isCdk(i.specifier)) || summary.reexports.some((r) => isCdk(r.specifier));
+}
+
 /** Checklist items with at least one rule that judges this function. */
 function itemsCovered(activeRules: readonly Rule[], fn: FunctionFacts): Set<ChecklistItem> {
   return new Set(activeRules.filter((r) => appliesTo(r, fn)).map((r) => r.checklist));
@@ -408,14 +417,7 @@ function awaitBetween(awaits: number[], from: number, to: number): boolean {
   return lo < awaits.length && awaits[lo]! < to;
 }
 
-function rel(cwd: string, file: string): string {
-  const r = path.relative(cwd, file);
-  return (r === '' ? '.' : r).split(path.sep).join('/');
-}
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function dedupeErrors(errors: ScanError[]): ScanError[] {
   const seen = new Set<string>();

@@ -11,6 +11,7 @@ import { readCdk, mentionsCdk } from './cdk.js';
 import { readCloudFormation } from './cloudformation.js';
 import { isServerlessFile, readServerless } from './serverless.js';
 import type { IacFunction, IacResult, ReadInfrastructureInput, ReaderContext } from './types.js';
+import { compareStrings as compare } from '../util/compare-strings.js';
 
 export type {
   IacAlarm,
@@ -70,7 +71,7 @@ export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
     if (isGenerated(file)) continue;
     guarded(file, () => (isServerlessFile(file) ? readServerless(file, ctx) : readCloudFormation(file, ctx)));
   }
-  for (const file of unique(input.sourceFiles)) {
+  for (const file of unique(input.cdkCandidates ?? input.sourceFiles)) {
     if (isGenerated(file) || !CDK_SOURCE.test(file) || /\.d\.[cm]?ts$/i.test(file)) continue;
     guarded(file, () => {
       const text = input.readFile(file);
@@ -90,6 +91,3 @@ function unique(files: string[]): string[] {
   return [...new Set(files.map((file) => path.resolve(file)))];
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

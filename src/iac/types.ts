@@ -142,6 +142,11 @@ export interface ReadInfrastructureInput {
   infraFiles: string[];
   /** Absolute paths of every JS/TS source of the scan; CDK apps are among them. */
   sourceFiles: string[];
+  /**
+   * The sources that may be CDK apps, when the caller already knows (the scan's walk records
+   * each file's imports). Without it every source is read and tested for a CDK import.
+   */
+  cdkCandidates?: string[];
   readFile: (absPath: string) => string;
 }
 
