@@ -108,18 +108,19 @@ export function compileVisitors(maps: VisitorMap[]): Visitor[][] {
   return table;
 }
 
-const FUNCTION_KINDS = new Set<ts.SyntaxKind>([
-  S.FunctionDeclaration,
-  S.FunctionExpression,
-  S.ArrowFunction,
-  S.MethodDeclaration,
-  S.GetAccessor,
-  S.SetAccessor,
-  S.Constructor,
-]);
-
 function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return FUNCTION_KINDS.has(node.kind);
+  switch (node.kind) {
+    case S.FunctionDeclaration:
+    case S.FunctionExpression:
+    case S.ArrowFunction:
+    case S.MethodDeclaration:
+    case S.GetAccessor:
+    case S.SetAccessor:
+    case S.Constructor:
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** Nodes that only exist in the type system: never walked. */
@@ -305,6 +306,7 @@ class Walker implements WalkContext {
   private readonly collectorKeys = new WeakMap<ValueSummary, Set<string>>();
   private thisOwner: string | undefined;
   private requireCount = 0;
+  private lineStarts: readonly number[] | undefined;
 
   constructor(
     readonly sourceFile: ts.SourceFile,
@@ -331,46 +333,45 @@ class Walker implements WalkContext {
   }
 
   importOf(expr: ts.Expression): ImportUse | undefined {
-    const path: string[] = [];
+    // Find the root first: most calls are on locals, and those need no property path.
     let e = unwrap(expr);
-    while (ts.isPropertyAccessExpression(e)) {
-      path.unshift(e.name.text);
-      e = unwrap(e.expression);
+    while (e.kind === S.PropertyAccessExpression) e = unwrap((e as ts.PropertyAccessExpression).expression);
+    let specifier: string;
+    let imported: string;
+    if (e.kind === S.Identifier) {
+      const b = this.scope.lookup((e as ts.Identifier).text);
+      if (!b) return undefined;
+      const key = b.kind === 'import' ? (e as ts.Identifier).text : b.alias && b.alias.path.length === 0 ? b.alias.name : undefined;
+      if (key === undefined) return undefined;
+      const imp = this.summary.imports[key];
+      if (!imp) return undefined;
+      ({ specifier, imported } = imp);
+    } else if (isRequireCall(e) && this.isGlobal('require')) {
+      // `require('fs').writeFileSync(...)`
+      specifier = requireSpecifier(e);
+      imported = '*';
+    } else {
+      return undefined;
     }
-    // `require('fs').writeFileSync(...)`
-    if (isRequireCall(e) && this.isGlobal('require')) return { specifier: requireSpecifier(e), imported: '*', path };
-    if (!ts.isIdentifier(e)) return undefined;
-    const b = this.scope.lookup(e.text);
-    if (!b) return undefined;
-    const key = b.kind === 'import' ? e.text : b.alias && b.alias.path.length === 0 ? b.alias.name : undefined;
-    if (key === undefined) return undefined;
-    const imp = this.summary.imports[key];
-    if (!imp) return undefined;
-    return { specifier: imp.specifier, imported: imp.imported, path };
+    return { specifier, imported, path: propertyPath(expr, e) };
   }
 
   stateTarget(expr: ts.Expression): StateTarget | undefined {
-    const path: string[] = [];
+    // Find the root first: most targets are locals, and those need no property path.
     let e = unwrap(expr);
-    for (;;) {
-      if (ts.isPropertyAccessExpression(e)) {
-        path.unshift(e.name.text);
-        e = unwrap(e.expression);
-      } else if (ts.isElementAccessExpression(e)) {
-        const arg = e.argumentExpression;
-        path.unshift(ts.isStringLiteralLike(arg) ? arg.text : '[]');
-        e = unwrap(e.expression);
-      } else break;
+    while (e.kind === S.PropertyAccessExpression || e.kind === S.ElementAccessExpression) {
+      e = unwrap((e as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
     }
     if (e.kind === S.ThisKeyword) {
       if (!this.thisOwner) return undefined;
-      return { ref: { name: 'this', path }, text: 'this' };
+      return { ref: { name: 'this', path: propertyPath(expr, e) }, text: 'this' };
     }
-    if (!ts.isIdentifier(e)) return undefined;
-    const b = this.scope.lookup(e.text);
+    if (e.kind !== S.Identifier) return undefined;
+    const name = (e as ts.Identifier).text;
+    const b = this.scope.lookup(name);
     if (!b) return undefined;
-    if (b.module) return { ref: { name: e.text, path }, text: e.text };
-    if (b.alias) return { ref: { name: b.alias.name, path: [...b.alias.path, ...path] }, text: e.text };
+    if (b.module) return { ref: { name, path: propertyPath(expr, e) }, text: name };
+    if (b.alias) return { ref: { name: b.alias.name, path: [...b.alias.path, ...propertyPath(expr, e)] }, text: name };
     return undefined;
   }
 
@@ -487,9 +488,30 @@ class Walker implements WalkContext {
   }
 
   loc(node: ts.Node): Loc {
-    const start = this.sourceFile.getLineAndCharacterOfPosition(node.getStart(this.sourceFile));
-    const end = this.sourceFile.getLineAndCharacterOfPosition(node.getEnd());
-    return { line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+    const start = node.getStart(this.sourceFile);
+    const end = node.end;
+    const line = this.lineIndex(start);
+    const endLine = this.lineIndex(end);
+    const starts = this.lineStarts!;
+    return { line: line + 1, column: start - starts[line]! + 1, endLine: endLine + 1, endColumn: end - starts[endLine]! + 1 };
+  }
+
+  /** 1-based line of the first token of `node`. */
+  private lineOf(node: ts.Node): number {
+    return this.lineIndex(node.getStart(this.sourceFile)) + 1;
+  }
+
+  /** 0-based line of a position (as `getLineAndCharacterOfPosition`, on line starts computed once). */
+  private lineIndex(pos: number): number {
+    const starts = (this.lineStarts ??= lineStartsOf(this.sourceFile));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   record(ruleId: string, node: ts.Node, data: Record<string, unknown>): void {
@@ -565,28 +587,41 @@ class Walker implements WalkContext {
         this.onVariableDeclaration(node as ts.VariableDeclaration);
         return;
       case S.Block:
-      case S.CaseBlock:
-        if (!isFunctionLike(node.parent)) {
+        // A block that declares nothing would get an empty scope: skip it (lookups stay short).
+        if (!isFunctionLike(node.parent) && declaresNames((node as ts.Block).statements)) {
           this.withScope(false, () => {
-            this.hoist(ts.isBlock(node) ? node.statements : (node as ts.CaseBlock).clauses.flatMap((c) => [...c.statements]), this.scope, false);
+            this.hoist((node as ts.Block).statements, this.scope, false);
             ts.forEachChild(node, this.visit);
           });
           return;
         }
         break;
+      case S.CaseBlock: {
+        const clauses = (node as ts.CaseBlock).clauses;
+        if (clauses.some((c) => declaresNames(c.statements))) {
+          this.withScope(false, () => {
+            this.hoist(clauses.flatMap((c) => [...c.statements]), this.scope, false);
+            ts.forEachChild(node, this.visit);
+          });
+          return;
+        }
+        break;
+      }
       case S.ForStatement:
       case S.ForInStatement:
-      case S.ForOfStatement:
+      case S.ForOfStatement: {
         if (node.kind === S.ForOfStatement && (node as ts.ForOfStatement).awaitModifier) this.onAwait(node);
-        this.withScope(false, () => {
-          const init = (node as ts.ForStatement).initializer;
-          if (init && ts.isVariableDeclarationList(init)) {
+        const init = (node as ts.ForStatement).initializer;
+        if (init && ts.isVariableDeclarationList(init)) {
+          this.withScope(false, () => {
             this.declareList(init, this.scope);
             if (node.kind !== S.ForStatement) this.bindLoopVariables(init, (node as ts.ForOfStatement).expression);
-          }
-          ts.forEachChild(node, this.visit);
-        });
-        return;
+            ts.forEachChild(node, this.visit);
+          });
+          return;
+        }
+        break;
+      }
       case S.CatchClause: {
         const clause = node as ts.CatchClause;
         this.withScope(false, () => {
@@ -656,7 +691,8 @@ class Walker implements WalkContext {
           scope.names.set(st.name.text, { name: st.name.text, module: scope.fn === -1, kind: 'import', tainted: false });
         }
       }
-      if (functionScope) this.hoistVars(st, scope);
+      // Only statements that can hold statements can hold a nested `var`.
+      if (functionScope && isStatementContainer(st)) this.hoistVars(st, scope);
     }
   }
 
@@ -693,7 +729,7 @@ class Walker implements WalkContext {
       if (module && kind !== 'import' && !this.summary.bindings[name.text]) {
         this.summary.bindings[name.text] = {
           kind: kind as ModuleBinding['kind'],
-          line: this.loc(name).line,
+          line: this.lineOf(name),
           init: kind === 'function' ? 'function' : kind === 'class' ? 'class' : 'none',
           value: { fns: [], refs: [] },
         };
@@ -806,7 +842,7 @@ class Walker implements WalkContext {
   private defineModuleValue(name: string, expr: ts.Expression): void {
     const binding: ModuleBinding = {
       kind: 'export',
-      line: this.loc(expr).line,
+      line: this.lineOf(expr),
       init: initKindOf(expr),
       value: { fns: [], refs: [] },
     };
@@ -990,7 +1026,7 @@ class Walker implements WalkContext {
             this.current = saved;
             this.summary.exports[key] = `exports.${key}`;
           } else if (ts.isMethodDeclaration(prop)) {
-            const binding: ModuleBinding = { kind: 'export', line: this.loc(prop).line, init: 'function', value: { fns: [], refs: [] } };
+            const binding: ModuleBinding = { kind: 'export', line: this.lineOf(prop), init: 'function', value: { fns: [], refs: [] } };
             this.summary.bindings[`exports.${key}`] = binding;
             this.withCollector(binding.value, () => this.visitUnder(right, prop));
             this.summary.exports[key] = `exports.${key}`;
@@ -1137,6 +1173,19 @@ class Walker implements WalkContext {
 
 // ------------------------------------------------------------------ helpers
 
+/**
+ * Where each line starts, as TypeScript computes them (`\n`, `\r\n`, `\r`, U+2028, U+2029 end a
+ * line). Most files only use `\n`: a native `indexOf` scan finds those several times faster than
+ * the compiler's character loop.
+ */
+export function lineStartsOf(sourceFile: ts.SourceFile): readonly number[] {
+  const text = sourceFile.text;
+  if (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029')) return sourceFile.getLineStarts();
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
 /** Set `child.parent` when the walk reaches a node other than through its parent's visit. */
 function adopt(parent: ts.Node, child: ts.Node): void {
   if (child.parent === undefined) (child as unknown as Adoptable).parent = parent;
@@ -1150,6 +1199,22 @@ function adoptChain(parent: ts.Node, outer: ts.Expression, inner: ts.Expression)
     adopt(e, next);
     e = next;
   }
+}
+
+/** Would hoisting these statements declare a name (so a block needs a scope of its own)? */
+function declaresNames(statements: readonly ts.Statement[]): boolean {
+  for (const st of statements) {
+    switch (st.kind) {
+      case S.VariableStatement:
+      case S.FunctionDeclaration:
+      case S.ClassDeclaration:
+      case S.EnumDeclaration:
+      case S.ImportDeclaration:
+      case S.ImportEqualsDeclaration:
+        return true;
+    }
+  }
+  return false;
 }
 
 function isStatementContainer(node: ts.Node): boolean {
@@ -1225,6 +1290,24 @@ function functionName(node: ts.FunctionLikeDeclaration): string {
   if (p && (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p))) return propertyNameText(p.name) ?? '<anonymous>';
   if (p && ts.isBinaryExpression(p) && ts.isPropertyAccessExpression(p.left)) return p.left.name.text;
   return '<anonymous>';
+}
+
+/**
+ * Property names from `root` out to `expr` (`a.b['c']` with root `a` -> `['b', 'c']`; a computed
+ * key is `[]`). `root` is what unwrapping `expr`'s accesses reached.
+ */
+function propertyPath(expr: ts.Expression, root: ts.Expression): string[] {
+  const path: string[] = [];
+  for (let e = unwrap(expr); e !== root; ) {
+    if (e.kind === S.PropertyAccessExpression) {
+      path.push((e as ts.PropertyAccessExpression).name.text);
+    } else {
+      const arg = (e as ts.ElementAccessExpression).argumentExpression;
+      path.push(ts.isStringLiteralLike(arg) ? arg.text : '[]');
+    }
+    e = unwrap((e as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
+  }
+  return path.reverse();
 }
 
 /** Property names read off an expression that starts at `node` (`a.b.c` from `a` -> `['b', 'c']`). */
