@@ -38,6 +38,14 @@ export interface LocalBinding {
   alias?: Ref;
 }
 
+/** What a declaration knows about a binding beyond its name and kind. */
+interface BindingExtra {
+  tainted?: boolean;
+  param?: { fn: number; index: number };
+  destructured?: boolean;
+}
+const NO_EXTRA: BindingExtra = {};
+
 class Scope {
   readonly names = new Map<string, LocalBinding>();
   constructor(
@@ -307,6 +315,11 @@ class Walker implements WalkContext {
   private thisOwner: string | undefined;
   private requireCount = 0;
   private lineStarts: readonly number[] | undefined;
+  /** The file may declare a `var` (most TypeScript never does: nested blocks need no second walk). */
+  private readonly hasVar: boolean;
+  /** The last `importOf` question and answer, valid while one node is visited (scopes change between nodes). */
+  private importQuery: ts.Expression | undefined;
+  private importAnswer: ImportUse | undefined;
 
   constructor(
     readonly sourceFile: ts.SourceFile,
@@ -315,6 +328,7 @@ class Walker implements WalkContext {
   ) {
     this.scope = new Scope(undefined, -1, true);
     this.current = sourceFile;
+    this.hasVar = /\bvar\b/.test(sourceFile.text);
   }
 
   run(): void {
@@ -333,6 +347,15 @@ class Walker implements WalkContext {
   }
 
   importOf(expr: ts.Expression): ImportUse | undefined {
+    // Several rules ask about the callee of the same call: answer once per node visited.
+    if (expr === this.importQuery) return this.importAnswer;
+    const answer = this.importOfUncached(expr);
+    this.importQuery = expr;
+    this.importAnswer = answer;
+    return answer;
+  }
+
+  private importOfUncached(expr: ts.Expression): ImportUse | undefined {
     // Find the root first: most calls are on locals, and those need no property path.
     let e = unwrap(expr);
     while (e.kind === S.PropertyAccessExpression) e = unwrap((e as ts.PropertyAccessExpression).expression);
@@ -555,6 +578,9 @@ class Walker implements WalkContext {
 
   private visit = (node: ts.Node): void => {
     if (node.parent === undefined) (node as unknown as Adoptable).parent = this.current;
+    // Tokens (literals, keywords, punctuation) have no children: only identifiers, `this` and
+    // tokens a rule visits need more than a parent pointer.
+    if (node.kind < S.FirstNode && node.kind !== S.Identifier && node.kind !== S.ThisKeyword && !this.visitors[node.kind]) return;
     if (isTypeOnly(node)) return;
     const saved = this.current;
     this.current = node;
@@ -563,6 +589,7 @@ class Walker implements WalkContext {
   };
 
   private visitNode(node: ts.Node): void {
+    this.importQuery = undefined;
     const vs = this.visitors[node.kind];
     if (vs) for (const v of vs) v(node, this);
 
@@ -678,11 +705,11 @@ class Walker implements WalkContext {
         this.declareList(st.declarationList, scope);
         if (functionScope) continue;
       } else if (ts.isFunctionDeclaration(st) && st.name) {
-        this.declareName(st.name, 'function', scope, {});
+        this.declareName(st.name, 'function', scope);
       } else if (ts.isClassDeclaration(st) && st.name) {
-        this.declareName(st.name, 'class', scope, {});
+        this.declareName(st.name, 'class', scope);
       } else if (ts.isEnumDeclaration(st)) {
-        this.declareName(st.name, 'const', scope, {});
+        this.declareName(st.name, 'const', scope);
       } else if (ts.isImportDeclaration(st)) {
         this.declareImports(st, scope);
       } else if (ts.isImportEqualsDeclaration(st)) {
@@ -692,7 +719,7 @@ class Walker implements WalkContext {
         }
       }
       // Only statements that can hold statements can hold a nested `var`.
-      if (functionScope && isStatementContainer(st)) this.hoistVars(st, scope);
+      if (functionScope && this.hasVar && isStatementContainer(st)) this.hoistVars(st, scope);
     }
   }
 
@@ -713,21 +740,25 @@ class Walker implements WalkContext {
     const kind = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';
     let target = scope;
     if (kind === 'var') while (!target.functionScope && target.parent) target = target.parent;
-    for (const decl of list.declarations) this.declareName(decl.name, kind, target, {});
+    for (const decl of list.declarations) this.declareName(decl.name, kind, target);
   }
 
   private declareName(
     name: ts.BindingName,
     kind: LocalBinding['kind'],
     scope: Scope,
-    extra: Partial<LocalBinding>,
+    extra: BindingExtra = NO_EXTRA,
   ): void {
-    if (ts.isIdentifier(name)) {
-      if (scope.names.has(name.text) && kind !== 'param') return;
+    if (name.kind === S.Identifier) {
+      const text = name.text;
+      if (kind !== 'param' && scope.names.has(text)) return;
       const module = scope.fn === -1 && kind !== 'param' && kind !== 'catch';
-      scope.names.set(name.text, { name: name.text, module, kind, tainted: false, ...extra });
-      if (module && kind !== 'import' && !this.summary.bindings[name.text]) {
-        this.summary.bindings[name.text] = {
+      const binding: LocalBinding = { name: text, module, kind, tainted: extra.tainted ?? false };
+      if (extra.param) binding.param = extra.param;
+      if (extra.destructured) binding.destructured = true;
+      scope.names.set(text, binding);
+      if (module && kind !== 'import' && !this.summary.bindings[text]) {
+        this.summary.bindings[text] = {
           kind: kind as ModuleBinding['kind'],
           line: this.lineOf(name),
           init: kind === 'function' ? 'function' : kind === 'class' ? 'class' : 'none',
@@ -1126,7 +1157,7 @@ class Walker implements WalkContext {
       true,
       () => {
         if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) {
-          this.declareName(node.name, 'function', this.scope, {});
+          this.declareName(node.name, 'function', this.scope);
         }
         node.parameters.forEach((p, i) => {
           this.declareName(p.name, 'param', this.scope, {

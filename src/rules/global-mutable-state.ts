@@ -56,30 +56,47 @@ function onWrite(ctx: WalkContext, node: ts.Node, target: ts.Expression, value: 
     return;
   }
   if (!ts.isPropertyAccessExpression(t) && !ts.isElementAccessExpression(t)) return;
-  const tainted = (value ? ctx.isTainted(value) : false) || (ts.isElementAccessExpression(t) && ctx.isTainted(t.argumentExpression));
-  onObjectWrite(ctx, node, t.expression, t.getText(ctx.sourceFile), tainted, logical);
+  onObjectWrite(
+    ctx,
+    node,
+    t.expression,
+    () => t.getText(ctx.sourceFile),
+    () => (value ? ctx.isTainted(value) : false) || (ts.isElementAccessExpression(t) && ctx.isTainted(t.argumentExpression)),
+    logical,
+  );
 }
 
-/** A mutation of the object `object` evaluates to. */
-function onObjectWrite(ctx: WalkContext, node: ts.Node, object: ts.Expression, text: string, tainted: boolean, logical = false): void {
+/**
+ * A mutation of the object `object` evaluates to. The text and taint are asked for only once the
+ * object turns out to be module state: most mutations are of locals (`items.push(x)`).
+ */
+function onObjectWrite(
+  ctx: WalkContext,
+  node: ts.Node,
+  object: ts.Expression,
+  text: () => string,
+  tainted: () => boolean,
+  logical = false,
+): void {
   if (ctx.fn < 0) return;
   let root: ts.Expression = unwrap(object);
   while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
   if (ts.isIdentifier(root) && root.text === 'process' && ctx.isGlobal('process')) {
     const o = unwrap(object);
     if (ts.isPropertyAccessExpression(o) && o.name.text === 'env') {
-      record(ctx, node, { k: 'env', text, tainted, end: node.getEnd() });
+      record(ctx, node, { k: 'env', text: text(), tainted: tainted(), end: node.getEnd() });
     }
     return;
   }
   const target = ctx.stateTarget(object);
   if (!target) return;
+  const written = text();
   record(ctx, node, {
     k: 'mutate',
     ref: target.ref,
-    text,
-    tainted,
-    guard: ctx.lazyGuard(node, text),
+    text: written,
+    tainted: tainted(),
+    guard: ctx.lazyGuard(node, written),
     logical,
     end: node.getEnd(),
   });
@@ -166,8 +183,13 @@ export default defineRule<MessageId>({
       const n = node as ts.DeleteExpression;
       const e = unwrap(n.expression);
       if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-        const tainted = ts.isElementAccessExpression(e) && ctx.isTainted(e.argumentExpression);
-        onObjectWrite(ctx, n, e.expression, n.getText(ctx.sourceFile), tainted);
+        onObjectWrite(
+          ctx,
+          n,
+          e.expression,
+          () => n.getText(ctx.sourceFile),
+          () => ts.isElementAccessExpression(e) && ctx.isTainted(e.argumentExpression),
+        );
       }
     },
     CallExpression(node, ctx) {
@@ -176,9 +198,14 @@ export default defineRule<MessageId>({
       const callee = unwrap(n.expression);
       if (!ts.isPropertyAccessExpression(callee)) return;
       const method = callee.name.text;
-      const argsTainted = () => n.arguments.some((a) => ctx.isTainted(a));
       if (ARRAY_MUTATORS.has(method)) {
-        onObjectWrite(ctx, n, callee.expression, n.getText(ctx.sourceFile), argsTainted());
+        onObjectWrite(
+          ctx,
+          n,
+          callee.expression,
+          () => n.getText(ctx.sourceFile),
+          () => n.arguments.some((a) => ctx.isTainted(a)),
+        );
         return;
       }
       const obj = unwrap(callee.expression);
@@ -256,7 +283,7 @@ function onObjectWriteWhole(ctx: WalkContext, node: ts.Node, target: ts.Expressi
     record(ctx, node, { k: 'env', text: node.getText(ctx.sourceFile), tainted, end: node.getEnd() });
     return;
   }
-  onObjectWrite(ctx, node, e, node.getText(ctx.sourceFile), tainted);
+  onObjectWrite(ctx, node, e, () => node.getText(ctx.sourceFile), () => tainted);
 }
 
 /** `file#Class` for every class with an instance created at module level somewhere in the project. */

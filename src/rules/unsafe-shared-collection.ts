@@ -32,34 +32,51 @@ function refKey(ref: Ref): string {
  */
 function recordChecks(ctx: WalkContext, cond: ts.Expression): void {
   if (ctx.fn < 0) return;
-  let seen: Set<string> | undefined;
-  const consider = (object: ts.Expression) => {
-    const root = unwrap(object);
-    // Only names rooted at an identifier can be module state; skip the lookup otherwise.
-    if (!ts.isIdentifier(root) && !ts.isPropertyAccessExpression(root)) return;
-    const target = ctx.stateTarget(root);
-    if (!target || target.ref.name === 'this') return;
-    const key = refKey(target.ref);
-    if (seen?.has(key)) return;
-    (seen ??= new Set()).add(key);
-    const fact: CollectionFact = { k: 'check', ref: target.ref, text: target.text, pos: cond.getStart(ctx.sourceFile), end: cond.getEnd() };
-    ctx.record(RULE_ID, cond, fact as unknown as Record<string, unknown>);
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node)) return;
-    if (ts.isCallExpression(node)) {
-      const callee = unwrap(node.expression);
-      if (ts.isPropertyAccessExpression(callee) && CHECK_METHODS.has(callee.name.text)) consider(callee.expression);
-    } else if (ts.isElementAccessExpression(node)) {
-      consider(node.expression);
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === S.InKeyword) {
-      consider(node.right);
-    } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
-      consider(node.expression);
+  collectChecks(ctx, cond, cond, new Set());
+}
+
+function collectChecks(ctx: WalkContext, cond: ts.Expression, node: ts.Node, seen: Set<string>): void {
+  switch (node.kind) {
+    case S.CallExpression: {
+      const callee = unwrap((node as ts.CallExpression).expression);
+      if (callee.kind === S.PropertyAccessExpression && CHECK_METHODS.has((callee as ts.PropertyAccessExpression).name.text)) {
+        considerCheck(ctx, cond, (callee as ts.PropertyAccessExpression).expression, seen);
+      }
+      break;
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(cond);
+    case S.ElementAccessExpression:
+      considerCheck(ctx, cond, (node as ts.ElementAccessExpression).expression, seen);
+      break;
+    case S.BinaryExpression:
+      if ((node as ts.BinaryExpression).operatorToken.kind === S.InKeyword) considerCheck(ctx, cond, (node as ts.BinaryExpression).right, seen);
+      break;
+    case S.PropertyAccessExpression:
+      if ((node as ts.PropertyAccessExpression).expression.kind === S.Identifier) {
+        considerCheck(ctx, cond, (node as ts.PropertyAccessExpression).expression, seen);
+      }
+      break;
+    case S.Identifier:
+    case S.StringLiteral:
+    case S.NumericLiteral:
+      return; // no children
+    default:
+      if (ts.isFunctionLike(node)) return;
+  }
+  ts.forEachChild(node, (child) => collectChecks(ctx, cond, child, seen));
+}
+
+/** Record that `cond` reads the collection `object`, if it is module state (once per collection). */
+function considerCheck(ctx: WalkContext, cond: ts.Expression, object: ts.Expression, seen: Set<string>): void {
+  const root = unwrap(object);
+  // Only names rooted at an identifier can be module state; skip the lookup otherwise.
+  if (root.kind !== S.Identifier && root.kind !== S.PropertyAccessExpression) return;
+  const target = ctx.stateTarget(root);
+  if (!target || target.ref.name === 'this') return;
+  const key = refKey(target.ref);
+  if (seen.has(key)) return;
+  seen.add(key);
+  const fact: CollectionFact = { k: 'check', ref: target.ref, text: target.text, pos: cond.getStart(ctx.sourceFile), end: cond.getEnd() };
+  ctx.record(RULE_ID, cond, fact as unknown as Record<string, unknown>);
 }
 
 function recordWrite(ctx: WalkContext, node: ts.Node, object: ts.Expression): void {
