@@ -66,9 +66,9 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
             inFlight++;
             worker.postMessage({ chunk, files: filesOf(chunk) });
           };
-          worker.on('message', (m: { chunk: number; results: FileResult[] }) => {
+          worker.on('message', (m: { chunk: number; json: string }) => {
             inFlight--;
-            store(m.chunk, m.results);
+            store(m.chunk, JSON.parse(m.json) as FileResult[]);
             feed();
             if (inFlight === 0) resolve();
           });

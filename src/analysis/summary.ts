@@ -1,7 +1,9 @@
 /**
- * @fileoverview The facts one walk over one file produces. Everything here is plain data
- * (structured-clone safe), so files can be summarised on worker threads and the project graph
- * built from summaries alone: no syntax tree outlives the walk of its file.
+ * @fileoverview The facts one walk over one file produces. Everything here is plain JSON data
+ * (strings, finite numbers, booleans, null, arrays, records; no `undefined` that matters, no
+ * NaN, Map or class instance), so files can be summarised on worker threads and sent back as
+ * JSON, and the project graph built from summaries alone: no syntax tree outlives the walk of
+ * its file. Records may arrive with `Object.prototype`: read them with own-property checks.
  */
 
 /** A 1-based source range. */

@@ -6,7 +6,7 @@
  * module-level name is never mistaken for shared state, and values derived from function
  * parameters (the event, the context, a helper's arguments) are tracked as per-request data.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import type {
   Fact,
   FileSummary,

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import { assignNumbers, lmiConfig } from './cloudformation.js';
 import { NODE_EXTENSIONS, resolveHandler } from './handler-path.js';
 import { markLmiAddedToExisting } from './previous-build.js';

@@ -4,7 +4,7 @@
  * document is evaluated: intrinsic functions become their long-form objects
  * (`!Ref X` -> `{ Ref: 'X' }`, `!GetAtt A.B` -> `{ 'Fn::GetAtt': ['A', 'B'] }`).
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import {
   isMap,
   isPair,

@@ -1,7 +1,7 @@
 /**
  * @fileoverview global-mutable-state: module-level state written during an invocation.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import type { Ref } from '../analysis/summary.js';
 import { unwrap, type WalkContext } from '../analysis/walker.js';
 import { defineRule, type CheckContext } from './define.js';

@@ -5,7 +5,7 @@
  * which the LMI Node.js runtime client dropped. From package.json / package-lock.json: dependency
  * versions below the LMI-aware floors.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import type { Fact, Loc } from '../analysis/summary.js';
 import { unwrap, type Visitor } from '../analysis/walker.js';
 import type { IacAlarm } from '../iac/index.js';

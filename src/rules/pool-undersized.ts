@@ -3,7 +3,7 @@
  * Node.js worker may run at once on LMI. Needs both the code (the pool's size) and the
  * infrastructure (the function's concurrency, memory and worker count).
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import type { Fact } from '../analysis/summary.js';
 import { unwrap, type WalkContext } from '../analysis/walker.js';
 import type { IacFunction } from '../iac/index.js';
@@ -52,7 +52,7 @@ function onCreate(ctx: WalkContext, node: ts.NewExpression | ts.CallExpression, 
       );
       if (property) {
         const value = unwrap(property.initializer);
-        max = ts.isNumericLiteral(value) ? Number(value.text) : null;
+        max = ts.isNumericLiteral(value) && Number.isFinite(Number(value.text)) ? Number(value.text) : null;
         defaulted = false;
       } else if (options.properties.some((p) => ts.isSpreadAssignment(p))) {
         max = null;

@@ -1,7 +1,7 @@
 /**
  * @fileoverview shared-db-connection: one database connection shared by concurrent invocations.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import type { Fact } from '../analysis/summary.js';
 import { unwrap, type WalkContext } from '../analysis/walker.js';
 import { defineRule, type HandlerInfo } from './define.js';

@@ -2,7 +2,7 @@
  * @fileoverview shared-tmp-path: a file-system call during an invocation on a path under /tmp
  * that is the same for concurrent invocations.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import { evaluatePath, isUnderTmp, type EvaluatedPath } from '../analysis/path-eval.js';
 import type { Fact, PathValue } from '../analysis/summary.js';
 import { FS_MODULES, unwrap } from '../analysis/walker.js';

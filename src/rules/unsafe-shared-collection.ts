@@ -2,7 +2,7 @@
  * @fileoverview unsafe-shared-collection: a module-level cache or registry filled in a
  * check-then-act pattern across an `await`.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import type { Fact, Ref } from '../analysis/summary.js';
 import { unwrap, type WalkContext } from '../analysis/walker.js';
 import { defineRule, type CheckContext } from './define.js';

@@ -2,7 +2,7 @@
  * @fileoverview unstructured-logging: `console.*` in invocation code of a function with no
  * logger bound to the request context.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../ts.js';
 import { unwrap } from '../analysis/walker.js';
 import { defineRule } from './define.js';
 
