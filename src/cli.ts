@@ -9,6 +9,8 @@ import { rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import ora, { type Ora } from 'ora';
+import type { Worker } from 'node:worker_threads';
+import { prestartWorkers } from './analysis/workers.js';
 import { collectFormat, createGithubSourceLink, resolveOutputs, type FormatSpec } from './commands/scan-outputs.js';
 import { registerFixCommand } from './commands/fix.js';
 import { isKnownError, UsageError } from './errors.js';
@@ -145,6 +147,7 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
 async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO): Promise<number> {
   const scanned: { paths: string[]; files?: number } = { paths: paths.length > 0 ? paths : ['.'] };
   let progress: Progress | undefined;
+  let workers: Worker[] = [];
   try {
     const outputs = resolveOutputs({
       format: options.format ?? [],
@@ -153,6 +156,9 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
     });
     assertPathsExist(scanned.paths, io.cwd);
     progress = createProgress(options, io);
+    // A big project gets its worker threads now, so they load the compiler while this thread
+    // does (workers.ts). The scan terminates them; so does the `finally` below if it never runs.
+    workers = prestartWorkers(scanned.paths, io.cwd, options.jobs);
     // Loaded here, not at the top: the analyser pulls in the TypeScript compiler, which
     // `--version`, `--help` and argument errors do not need.
     // Not './index.js': that also exports `fix`, whose jscodeshift/babel/recast a scan never needs.
@@ -173,6 +179,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
       minScore: options.minScore,
       maxFileSize: options.maxFileSize,
       jobs: options.jobs,
+      workers,
       config,
       baseline: options.baseline,
       writeBaseline: options.writeBaseline,
@@ -222,6 +229,8 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
       io.stderr.write(`lmi-audit: unexpected error, please report it\n${formatStack(error)}\n`);
     }
     return 2;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 

@@ -49,6 +49,15 @@ function phaseTimer(): (phase: string) => void {
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {
+  try {
+    return await scanWith(options);
+  } finally {
+    // Prestarted workers end with the scan, even when it failed before it could use them.
+    await Promise.all((options.workers ?? []).map((w) => w.terminate()));
+  }
+}
+
+async function scanWith(options: ScanOptions): Promise<Report> {
   const started = Date.now();
   const lap = phaseTimer();
   const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -63,7 +72,7 @@ export async function scan(options: ScanOptions): Promise<Report> {
   const total = discovery.sources.length;
   const results = await summarizeAll(
     discovery.sources.map((s) => s.path),
-    { jobs: options.jobs, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
+    { jobs: options.jobs, workers: options.workers, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
   );
   for (const result of results) {
     if ('error' in result) {

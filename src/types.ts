@@ -134,6 +134,11 @@ export interface ScanOptions {
    * small projects, one per core for big ones). The report is identical whatever the value.
    */
   jobs?: number | 'auto';
+  /**
+   * Worker threads started before the scan (`prestartWorkers`, as the CLI does while it loads
+   * the analyser). The scan uses them first and terminates all of them, used or not.
+   */
+  workers?: readonly import('node:worker_threads').Worker[];
   /** A configuration file read by `loadConfig`. The options above win over its values. */
   config?: LoadedConfig;
   /** A baseline file: the findings it lists are kept, marked suppressed, and do not gate. */

@@ -1,41 +1,29 @@
 /**
  * @fileoverview Summarise many files, on worker threads when it pays. Parsing is the floor of a
- * scan's cost (PERFORMANCE.md: ~0.55 ms per file per thread), and each worker pays ~0.3 s to
- * load TypeScript, so small projects stay on the main thread. The main thread works too, on the
+ * scan's cost (PERFORMANCE.md: ~0.55 ms per file per thread), and each worker pays ~0.4 s to
+ * load TypeScript, so small projects stay on the main thread (see workers.ts for starting
+ * workers early). The main thread works too, on the
  * same queue of chunks. Results land by index: the output is identical whatever the parallelism.
  */
-import * as os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { readAndSummarize, type FileResult } from './summarize.js';
+import { CHUNK, isStopped, resolveJobs, spawnWorker } from './workers.js';
 
-/** Below this many files one thread is faster than paying for workers to start. */
-export const PARALLEL_THRESHOLD = 1500;
-const CHUNK = 64;
+export { PARALLEL_THRESHOLD, resolveJobs } from './workers.js';
 
 export interface SummarizeOptions {
   /** Threads to use, main thread included; `'auto'` decides from the file count and the cores. */
   jobs?: number | 'auto';
   onProgress?: (done: number, total: number) => void;
-}
-
-export function resolveJobs(jobs: number | 'auto' | undefined, files: number): number {
-  if (typeof jobs === 'number') return Math.max(1, Math.floor(jobs));
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return files < PARALLEL_THRESHOLD ? 1 : Math.max(1, Math.min(cores, 8));
-}
-
-/** The compiled worker script, or undefined when running from TypeScript sources (tests). */
-function workerScript(): URL | undefined {
-  const url = new URL('./worker.js', import.meta.url);
-  return import.meta.url.endsWith('.js') ? url : undefined;
+  /** Workers started earlier (`prestartWorkers`): used first, and terminated like the others. */
+  workers?: readonly Worker[];
 }
 
 export async function summarizeAll(files: readonly string[], options: SummarizeOptions = {}): Promise<FileResult[]> {
   const total = files.length;
   const results: FileResult[] = new Array(total);
   const jobs = Math.min(resolveJobs(options.jobs, total), Math.max(1, Math.ceil(total / CHUNK)));
-  const script = workerScript();
+  const prestarted = [...(options.workers ?? [])];
   let done = 0;
   const progress = (n: number) => {
     done += n;
@@ -53,10 +41,17 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
 
   const workers: Worker[] = [];
   const finished: Array<Promise<void>> = [];
-  if (jobs > 1 && script) {
-    for (let w = 0; w < jobs - 1; w++) {
-      const worker = new Worker(fileURLToPath(script));
-      workers.push(worker);
+  const nextWorker = (): Worker | undefined => {
+    for (let w = prestarted.shift(); w; w = prestarted.shift()) {
+      if (!isStopped(w)) return w;
+    }
+    return spawnWorker();
+  };
+  for (let w = 0; w < jobs - 1; w++) {
+    const worker = nextWorker();
+    if (!worker) break; // running from TypeScript sources: no worker script
+    workers.push(worker);
+    {
       finished.push(
         new Promise<void>((resolve, reject) => {
           let inFlight = 0;
@@ -73,6 +68,9 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
             if (inFlight === 0) resolve();
           });
           worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (inFlight > 0) reject(new Error(`a worker thread stopped (exit code ${code}) with files still to analyse`));
+          });
           // Two chunks in flight: the worker starts the next one while the main thread, busy
           // with a chunk of its own, has not yet read the previous result.
           feed();
@@ -90,7 +88,8 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
     }
     await Promise.all(finished);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    // Prestarted workers this scan did not need (fewer files than expected) end here too.
+    await Promise.all([...workers, ...prestarted].map((w) => w.terminate()));
   }
   return results;
 }

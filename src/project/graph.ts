@@ -181,7 +181,9 @@ export class ProjectGraph {
 
   /** Functions and bindings a reference stands for (memoised per file). */
   resolveUse(file: number, ref: Ref, owner?: string): Resolved {
-    const key = `${owner ?? ''}|${ref.name}|${ref.path.join('.')}`;
+    // Most references are a bare name outside any class: the name itself is the key (no string
+    // to build and hash); names never contain NUL, so the composite keys cannot collide with it.
+    const key = owner === undefined && ref.path.length === 0 ? ref.name : `\0${owner ?? ''}|${ref.name}|${ref.path.join('.')}`;
     const cache = this.refCache[file]!;
     let hit = cache.get(key);
     if (!hit) {
