@@ -839,19 +839,11 @@ function fill(lines: string[], rng: Rng, target: number, exported: boolean, enti
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
-interface HandlerPlan {
-  file: string;
+/** What a handler will contain: its manifest's features, and what its text is made of. */
+interface HandlerPlan extends Omit<HandlerManifest, 'consoleCalls' | 'imports'> {
   service: string;
   entity: string;
   verb: string;
-  flavor: 'api' | 'sqs' | 'schedule';
-  moduleLet: boolean;
-  staticTmp: boolean;
-  uniqueTmp: boolean;
-  pgClient: boolean;
-  pgPool: boolean;
-  mapCache: boolean;
-  consoleLog: boolean;
   libs: LibModule[];
   loggerLib?: LibModule;
 }

@@ -1,9 +1,9 @@
 /**
  * @fileoverview Summarise many files, on worker threads when it pays. Parsing is the floor of a
  * scan's cost (PERFORMANCE.md: ~0.55 ms per file per thread), and each worker pays ~0.4 s to
- * load TypeScript, so small projects stay on the main thread (see workers.ts for starting
- * workers early). The main thread works too, on the
- * same queue of chunks. Results land by index: the output is identical whatever the parallelism.
+ * load TypeScript, so small projects stay on the main thread (workers.ts starts workers early
+ * for the CLI). The main thread works too, on the same queue of chunks. Results land by index:
+ * the output is identical whatever the parallelism.
  */
 import type { Worker } from 'node:worker_threads';
 import { readAndSummarize, type FileResult } from './summarize.js';
@@ -51,34 +51,32 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
     const worker = nextWorker();
     if (!worker) break; // running from TypeScript sources: no worker script
     workers.push(worker);
-    {
-      finished.push(
-        new Promise<void>((resolve, reject) => {
-          let inFlight = 0;
-          const feed = () => {
-            const chunk = take();
-            if (chunk === undefined) return;
-            inFlight++;
-            worker.postMessage({ chunk, files: filesOf(chunk) });
-          };
-          worker.on('message', (m: { chunk: number; json: string }) => {
-            inFlight--;
-            store(m.chunk, JSON.parse(m.json) as FileResult[]);
-            feed();
-            if (inFlight === 0) resolve();
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => {
-            if (inFlight > 0) reject(new Error(`a worker thread stopped (exit code ${code}) with files still to analyse`));
-          });
-          // Two chunks in flight: the worker starts the next one while the main thread, busy
-          // with a chunk of its own, has not yet read the previous result.
+    finished.push(
+      new Promise<void>((resolve, reject) => {
+        let inFlight = 0;
+        const feed = () => {
+          const chunk = take();
+          if (chunk === undefined) return;
+          inFlight++;
+          worker.postMessage({ chunk, files: filesOf(chunk) });
+        };
+        worker.on('message', (m: { chunk: number; json: string }) => {
+          inFlight--;
+          store(m.chunk, JSON.parse(m.json) as FileResult[]);
           feed();
-          feed();
-          if (inFlight === 0) resolve(); // more workers than chunks
-        }),
-      );
-    }
+          if (inFlight === 0) resolve();
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (inFlight > 0) reject(new Error(`a worker thread stopped (exit code ${code}) with files still to analyse`));
+        });
+        // Two chunks in flight: the worker starts the next one while the main thread, busy
+        // with a chunk of its own, has not yet read the previous result.
+        feed();
+        feed();
+        if (inFlight === 0) resolve(); // more workers than chunks
+      }),
+    );
   }
   try {
     // The main thread takes chunks too, yielding between them so worker results are stored.
