@@ -20,7 +20,7 @@ import type { API, FileInfo } from 'jscodeshift';
 import { addMarkerComment } from './lib/addMarkerComment.js';
 import { ensureImportedName } from './lib/ensureImportedName.js';
 import { findReferences } from './lib/findReferences.js';
-import { getFsFunction, type FsFunction } from './lib/fsFunctions.js';
+import { getFsFunction, type FsFunction } from '../src/kit/fs-functions.js';
 import { getBodyStatementIndex } from './lib/getBodyStatementIndex.js';
 import { getEnclosingStatement } from './lib/getEnclosingStatement.js';
 import { getHandlerFunctions } from './lib/getHandlerFunctions.js';

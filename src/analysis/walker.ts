@@ -18,6 +18,7 @@ import type {
   Ref,
   ValueSummary,
 } from './summary.js';
+import { CRYPTO_MODULES, FS_MODULES, OS_MODULES, PATH_MODULES, REQUEST_ID_PROPS, UNIQUE_PACKAGES } from '../kit/fs-functions.js';
 import { collectDirectives, DIRECTIVE_MARKER } from './directives.js';
 
 const S = ts.SyntaxKind;
@@ -230,28 +231,6 @@ function initKindOf(init: ts.Expression | undefined): InitKind {
       return 'other';
   }
 }
-
-const PATH_MODULES = new Set(['path', 'node:path', 'path/posix', 'node:path/posix']);
-const OS_MODULES = new Set(['os', 'node:os']);
-const CRYPTO_MODULES = new Set(['crypto', 'node:crypto']);
-export const FS_MODULES = new Set([
-  'fs',
-  'node:fs',
-  'fs/promises',
-  'node:fs/promises',
-  'fs-extra',
-  'fs-extra/esm',
-  'graceful-fs',
-]);
-const UNIQUE_PACKAGES: Record<string, Set<string>> = {
-  uuid: new Set(['v1', 'v4', 'v6', 'v7', 'default']),
-  nanoid: new Set(['nanoid', 'default']),
-  ulid: new Set(['ulid', 'monotonicFactory', 'default']),
-  '@paralleldrive/cuid2': new Set(['createId', 'default']),
-  cuid: new Set(['default']),
-};
-/** Property names that carry a per-request id (`context.awsRequestId`, API Gateway's `requestContext.requestId`). */
-const REQUEST_ID_PROPS = new Set(['awsRequestId', 'aws_request_id', 'requestId']);
 
 /** Parse a file and summarise it. Never throws on bad input: a parse failure is a `parseError`. */
 export function summarizeFile(file: string, text: string, visitors: Visitor[][]): FileSummary {

@@ -5,37 +5,15 @@
 import { ts } from '../ts.js';
 import { evaluatePath, isUnderTmp, type EvaluatedPath } from '../analysis/path-eval.js';
 import type { Fact, PathValue } from '../analysis/summary.js';
-import { FS_MODULES, unwrap } from '../analysis/walker.js';
+import { unwrap } from '../analysis/walker.js';
+import { FS_FUNCTIONS, FS_MODULES, type FsOp } from '../kit/fs-functions.js';
 import { defineRule, type HandlerInfo } from './define.js';
 
-type Op = 'write' | 'read';
 type MessageId = 'staticPath' | 'eventPath' | 'initTempPath' | 'sharedRead';
-
-/** fs / fs/promises / fs-extra functions, the kind of access, and which arguments are paths. */
-const FS_FUNCTIONS: Record<string, { op: Op; args: number[]; ops?: Op[] }> = {};
-function define(names: string[], op: Op, args: number[] = [0], ops?: Op[]): void {
-  for (const name of names) {
-    FS_FUNCTIONS[name] = { op, args, ops };
-    FS_FUNCTIONS[`${name}Sync`] = { op, args, ops };
-  }
-}
-define(['writeFile', 'appendFile', 'truncate', 'mkdir', 'rm', 'rmdir', 'unlink', 'open', 'chmod', 'chown', 'utimes', 'lchown', 'lutimes'], 'write');
-define(['readFile', 'readdir', 'exists', 'stat', 'lstat', 'access', 'readlink', 'realpath', 'opendir'], 'read');
-define(['rename', 'copyFile', 'cp', 'symlink', 'link'], 'write', [0, 1], ['read', 'write']);
-FS_FUNCTIONS.rename = FS_FUNCTIONS.renameSync = { op: 'write', args: [0, 1], ops: ['write', 'write'] };
-FS_FUNCTIONS.createWriteStream = { op: 'write', args: [0] };
-FS_FUNCTIONS.createReadStream = { op: 'read', args: [0] };
-// fs-extra
-for (const name of ['outputFile', 'outputJson', 'outputJSON', 'writeJson', 'writeJSON', 'ensureDir', 'ensureFile', 'mkdirp', 'mkdirs', 'remove', 'emptyDir', 'ensureLink', 'ensureSymlink']) {
-  define([name], 'write');
-}
-define(['readJson', 'readJSON', 'pathExists'], 'read');
-define(['move', 'copy'], 'write', [0, 1], ['read', 'write']);
-FS_FUNCTIONS.move = FS_FUNCTIONS.moveSync = { op: 'write', args: [0, 1], ops: ['write', 'write'] };
 
 interface TmpFact {
   method: string;
-  op: Op;
+  op: FsOp;
   path: PathValue;
 }
 

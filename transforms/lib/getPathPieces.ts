@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import jscodeshift from 'jscodeshift';
-import { CRYPTO_MODULES, FS_MODULES, OS_MODULES, PATH_MODULES, UNIQUE_PACKAGES } from './fsFunctions.js';
+import { CRYPTO_MODULES, FS_MODULES, OS_MODULES, PATH_MODULES, REQUEST_ID_PROPS, UNIQUE_PACKAGES } from '../../src/kit/fs-functions.js';
 import { getModuleImports, type ModuleImport } from './getModuleImports.js';
 import { getParser } from './getParser.js';
 import { parseSource } from './parseSource.js';
@@ -52,8 +52,6 @@ export interface PathEnv {
   /** Handler function nodes: their first parameter is the event. */
   handlers: Set<AstNode>;
 }
-
-const REQUEST_ID_PROPS = new Set(['awsRequestId', 'aws_request_id', 'requestId']);
 
 export function getPathPieces(env: PathEnv, exprPath: AstPath, via: Via[] = [], depth = 0): Piece[] {
   let path = exprPath;

@@ -1,6 +1,8 @@
 /**
- * @fileoverview The file-system functions whose path arguments shared-tmp-path checks (mirrors
- * the table in src/rules/shared-tmp-path.ts), and the modules they come from.
+ * @fileoverview Rule kit: the file-system functions whose path arguments name files, the modules
+ * they come from, and the sources of request-unique names. One table, imported by the analysis
+ * (path values), the shared-tmp-path rule and the tmp-paths transform, so detection and fix can
+ * never disagree about which call touches a file.
  */
 export type FsOp = 'write' | 'read';
 
@@ -24,6 +26,9 @@ export const UNIQUE_PACKAGES: Record<string, Set<string>> = {
   '@paralleldrive/cuid2': new Set(['createId', 'default']),
   cuid: new Set(['default']),
 };
+
+/** Property names that carry a per-request id (`context.awsRequestId`, API Gateway's `requestContext.requestId`). */
+export const REQUEST_ID_PROPS = new Set(['awsRequestId', 'aws_request_id', 'requestId']);
 
 export const FS_FUNCTIONS: Record<string, FsFunction> = {};
 function define(names: string[], fn: FsFunction): void {
