@@ -162,16 +162,13 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
     // Loaded here, not at the top: the analyser pulls in the TypeScript compiler, which
     // `--version`, `--help` and argument errors do not need.
     // Not './index.js': that also exports `fix`, whose jscodeshift/babel/recast a scan never needs.
-    const [{ scan }, { rules }, { loadConfig }, { resolveGate, getConfigurableRuleIds }] = await Promise.all([
+    const [{ scan }, { rules }, { resolveConfig }, { resolveGate, getConfigurableRuleIds }] = await Promise.all([
       import('./scan.js'),
       import('./rules/index.js'),
       import('./config/load.js'),
       import('./scan-control.js'),
     ]);
-    const config =
-      options.config === false
-        ? undefined
-        : loadConfig({ cwd: io.cwd, paths: scanned.paths, file: options.config, ruleIds: getConfigurableRuleIds() });
+    const config = resolveConfig(options.config, { cwd: io.cwd, paths: scanned.paths, ruleIds: getConfigurableRuleIds() });
     const report = await scan({
       paths: [...scanned.paths],
       cwd: io.cwd,

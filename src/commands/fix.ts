@@ -19,6 +19,7 @@ interface FixCommandOptions {
   dry?: boolean;
   allowDirty?: boolean;
   poolMax?: number;
+  config?: string | false;
   list?: boolean;
   debug?: boolean;
 }
@@ -34,6 +35,8 @@ export function registerFixCommand(program: Command, io: CliIO, setExitCode: (co
     .option('--dry', 'print a unified diff of the changes and write nothing')
     .option('--allow-dirty', 'write even when the git work tree has uncommitted changes')
     .option('--pool-max <n>', 'client-to-pool: max connections per pool (default: from the infrastructure code, else 64)', parsePositive)
+    .option('--config <file>', 'configuration file (default: lmi-audit.config.json or the "lmi-audit" key of package.json, from the first path upward)')
+    .option('--no-config', 'ignore configuration files')
     .option('--list', 'list the transforms and exit')
     .option('--debug', 'print stack traces of errors')
     .action(async (paths: string[], options: FixCommandOptions) => {
@@ -61,6 +64,7 @@ async function runFix(paths: string[], options: FixCommandOptions, io: CliIO): P
       dry: options.dry,
       allowDirty: options.allowDirty,
       poolMax: options.poolMax,
+      config: options.config,
       onFile: (file) => out.write(formatFile(file)),
     });
     if (options.dry) for (const file of result.files) if (file.diff) io.stdout.write(file.diff);

@@ -29,6 +29,15 @@ export interface LoadConfigOptions {
   ruleIds: ReadonlySet<string>;
 }
 
+/**
+ * The configuration a command runs under, resolved the same way for `scan` and `fix`: none for
+ * `false` (`--no-config`), the named file for a string (`--config`), else the nearest one from
+ * the first scanned path upward.
+ */
+export function resolveConfig(setting: string | false | undefined, options: Omit<LoadConfigOptions, 'file'>): LoadedConfig | undefined {
+  return setting === false ? undefined : loadConfig({ ...options, file: setting });
+}
+
 /** The configuration that applies to the scan, or undefined when there is none. */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig | undefined {
   const found = options.file !== undefined ? path.resolve(options.cwd, options.file) : findConfigFile(startDirectory(options));

@@ -7,8 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { getTransform, transforms as allTransforms, type TransformModule } from '../../transforms/index.js';
+import { resolveConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { scan } from '../scan.js';
+import { getConfigurableRuleIds } from '../scan-control.js';
 import type { Finding, Report } from '../types.js';
 import { applyTransform } from './applyTransform.js';
 import { assertCleanWorkTree } from './assertCleanWorkTree.js';
@@ -33,7 +35,10 @@ export async function fix(options: FixOptions): Promise<FixResult> {
   }
   if (!options.dry && !options.allowDirty) assertCleanWorkTree(targets);
 
-  const report: Report = options.fromReport !== undefined ? loadReport(options.fromReport, cwd) : await scan({ paths, cwd });
+  const report: Report =
+    options.fromReport !== undefined
+      ? loadReport(options.fromReport, cwd)
+      : await scan({ paths, cwd, config: resolveConfig(options.config, { cwd, paths, ruleIds: getConfigurableRuleIds() }) });
   const rules = new Set(selected.map((t) => t.meta.fixes));
   // `info` findings are notes (a per-invocation connection): nothing to fix. Suppressed and
   // baselined findings were reviewed by a person: `fix` leaves them alone too.

@@ -43,6 +43,12 @@ export interface FixOptions {
   dry?: boolean;
   /** Write even when the git work tree has uncommitted changes. */
   allowDirty?: boolean;
+  /**
+   * The configuration the scan runs under, as `scan` resolves it: a file (`--config`), `false`
+   * for none (`--no-config`), default the nearest one from the first path upward. Its
+   * `handlers`, `include`/`exclude` and `rules` decide what is fixed. Not read with `fromReport`.
+   */
+  config?: string | false;
   /** client-to-pool: `max` for every pool, overriding what the infrastructure code says. */
   poolMax?: number;
   /** Called after each file, in order. */

@@ -123,6 +123,37 @@ describe.skipIf(!hasGit)('the git guard', () => {
   });
 });
 
+describe('the configuration', () => {
+  // A handler only the configuration names: `process`, not the `handler` convention.
+  const CONFIGURED = ARTICLE_TMP.replace('export const handler', 'export const process');
+  const config = (value: object) => fs.writeFileSync(path.join(dir, 'lmi-audit.config.json'), JSON.stringify(value));
+
+  it('fixes the handlers the configuration file declares, as scan reports them', async () => {
+    write('jobs/run.mjs', CONFIGURED);
+    config({ handlers: { 'jobs/run.mjs': ['process'] } });
+    const result = await fix({ cwd: dir, paths: ['jobs'], transforms: ['tmp-paths'] });
+    expect(result.summary).toMatchObject({ changed: 1, findings: 4 });
+    expect(read('jobs/run.mjs')).toContain('`/tmp/a-${context.awsRequestId}.json`');
+  });
+
+  it('is ignored under config: false, and an explicit file replaces the search', async () => {
+    write('jobs/run.mjs', CONFIGURED);
+    config({ handlers: { 'jobs/run.mjs': ['process'] } });
+    expect((await fix({ cwd: dir, transforms: ['tmp-paths'], dry: true, config: false })).summary).toMatchObject({ findings: 0 });
+    fs.writeFileSync(path.join(dir, 'off.json'), JSON.stringify({ handlers: { 'jobs/run.mjs': ['process'] }, rules: { 'shared-tmp-path': 'off' } }));
+    expect((await fix({ cwd: dir, transforms: ['tmp-paths'], dry: true, config: 'off.json' })).summary).toMatchObject({ findings: 0 });
+    expect((await fix({ cwd: dir, transforms: ['tmp-paths'], dry: true })).summary).toMatchObject({ findings: 4 });
+    expect(read('jobs/run.mjs')).toBe(CONFIGURED);
+  });
+
+  it('stops with the configuration error, before writing anything', async () => {
+    write('jobs/run.mjs', CONFIGURED);
+    config({ rules: { 'shared-tmp-path': 'loud' } });
+    await expect(fix({ cwd: dir, transforms: ['tmp-paths'] })).rejects.toThrow(/rules\.shared-tmp-path/);
+    expect(read('jobs/run.mjs')).toBe(CONFIGURED);
+  });
+});
+
 describe('--from-report', () => {
   it('fixes only what the report lists', async () => {
     write('app.mjs', ARTICLE_TMP);
