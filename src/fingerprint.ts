@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FunctionSummary } from './analysis/summary.js';
+import type { FunctionSummary } from './core/summary.js';
 import type { Finding } from './types.js';
 
 /** Longest `code` kept in a baseline entry; the hash covers all of it. */

@@ -5,7 +5,7 @@
  * suppressions, fingerprints and the baseline.
  */
 import * as path from 'node:path';
-import type { FileSummary } from './analysis/summary.js';
+import type { FileSummary } from './core/summary.js';
 import { applyBaselineOptions } from './baseline.js';
 import { createFileSelector, getConfiguredSeverity } from './config/apply.js';
 import { fingerprintFindings } from './fingerprint.js';

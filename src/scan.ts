@@ -5,12 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Fact, FileSummary, Loc } from './analysis/summary.js';
+import type { Fact, FileSummary, Loc } from './core/summary.js';
 import { summarizeAll } from './analysis/parallel.js';
+import { readAndSummarize } from './summarizer.js';
 import { readInfrastructure, type IacFunction } from './iac/index.js';
 import { discoverFiles, DEFAULT_MAX_FILE_SIZE } from './project/files.js';
-import { ProjectGraph } from './project/graph.js';
-import { ModuleResolver } from './project/resolve.js';
+import { ProjectGraph } from './core/graph.js';
+import { JsModuleResolver } from './lang/js/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
 import { rules } from './rules/index.js';
 import { evaluateGate, scoreFunction } from './scoring/index.js';
@@ -72,7 +73,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const total = discovery.sources.length;
   const results = await summarizeAll(
     discovery.sources.map((s) => s.path),
-    { jobs: options.jobs, workers: options.workers, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
+    { readAndSummarize, jobs: options.jobs, workers: options.workers, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
   );
   for (const result of results) {
     if ('error' in result) {
@@ -96,7 +97,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   lap('infra');
 
   // 3. The graph, and the handlers with everything each one reaches.
-  const resolver = new ModuleResolver(new Set(summaries.map((s) => s.file)));
+  const resolver = new JsModuleResolver(new Set(summaries.map((s) => s.file)));
   const graph = new ProjectGraph(summaries, resolver);
   const specs = findHandlers(summaries, graph, infra.functions, errors, cwd, createHandlerOverrides(options.config));
   const handlers: HandlerInfo[] = [];
@@ -319,10 +320,12 @@ function runRules(
 ): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  const factsOf = function* (ruleId: string): Iterable<{ file: number; fact: Fact }> {
+  // The one place facts get their rule's type back: a rule's visitors recorded them as `F`
+  // (serialised through a worker thread), and only its own id, or a kit's, reads them.
+  const factsOf = function* <G extends object>(ruleId: string): Iterable<{ file: number; fact: Fact & G }> {
     for (let file = 0; file < summaries.length; file++) {
       const facts = summaries[file]!.facts[ruleId];
-      if (facts) for (const fact of facts) yield { file, fact };
+      if (facts) for (const fact of facts) yield { file, fact: fact as Fact & G };
     }
   };
   for (const rule of activeRules) {

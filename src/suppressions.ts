@@ -5,7 +5,7 @@
  * stays in the report, marked, so SARIF consumers and reviewers still see what was silenced and
  * why. A directive with a problem silences nothing: a typo must not hide a finding.
  */
-import type { Directive, FileSummary } from './analysis/summary.js';
+import type { Directive, FileSummary } from './core/summary.js';
 import type { RuleDocs } from './rules/types.js';
 import type { DIRECTIVE_RULE_IDS, Finding, Severity } from './types.js';
 

@@ -6,12 +6,14 @@
  * the output is identical whatever the parallelism.
  */
 import type { Worker } from 'node:worker_threads';
-import { readAndSummarize, type FileResult } from './summarize.js';
+import type { FileResult } from './summarize.js';
 import { CHUNK, isStopped, resolveJobs, spawnWorker } from './workers.js';
 
 export { PARALLEL_THRESHOLD, resolveJobs } from './workers.js';
 
 export interface SummarizeOptions {
+  /** Summarises a file on the main thread (the workers use src/scan-worker.ts, with the same rules). */
+  readAndSummarize: (file: string) => FileResult;
   /** Threads to use, main thread included; `'auto'` decides from the file count and the cores. */
   jobs?: number | 'auto';
   onProgress?: (done: number, total: number) => void;
@@ -19,7 +21,7 @@ export interface SummarizeOptions {
   workers?: readonly Worker[];
 }
 
-export async function summarizeAll(files: readonly string[], options: SummarizeOptions = {}): Promise<FileResult[]> {
+export async function summarizeAll(files: readonly string[], options: SummarizeOptions): Promise<FileResult[]> {
   const total = files.length;
   const results: FileResult[] = new Array(total);
   const jobs = Math.min(resolveJobs(options.jobs, total), Math.max(1, Math.ceil(total / CHUNK)));
@@ -81,7 +83,7 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
   try {
     // The main thread takes chunks too, yielding between them so worker results are stored.
     for (let chunk = take(); chunk !== undefined; chunk = take()) {
-      store(chunk, filesOf(chunk).map(readAndSummarize));
+      store(chunk, filesOf(chunk).map(options.readAndSummarize));
       if (workers.length) await new Promise((r) => setImmediate(r));
     }
     await Promise.all(finished);

@@ -28,7 +28,7 @@ export function resolveJobs(jobs: number | 'auto' | undefined, files: number): n
 
 /** The compiled worker script, or undefined when running from TypeScript sources (tests). */
 function workerScript(): string | undefined {
-  return import.meta.url.endsWith('.js') ? fileURLToPath(new URL('./worker.js', import.meta.url)) : undefined;
+  return import.meta.url.endsWith('.js') ? fileURLToPath(new URL('../scan-worker.js', import.meta.url)) : undefined;
 }
 
 /** Workers that have stopped (crashed while loading, or terminated): never handed work. */

@@ -3,7 +3,7 @@
  * infrastructure rules; and infrastructure locations as report locations.
  */
 import * as path from 'node:path';
-import type { Loc } from '../analysis/summary.js';
+import type { Loc } from '../core/summary.js';
 import type { IacFunction, IacLocation } from './types.js';
 
 /** Seconds when `Timeout`/`timeout` is not written: 3 for CloudFormation, SAM and the CDK, 6 for the Serverless Framework. */

@@ -2,10 +2,10 @@
  * @fileoverview `defineRule` and the context a rule's `check` phase gets: the project graph,
  * the handlers with what each one reaches, and `report`.
  */
-import type { Fact, FileSummary, Loc } from '../analysis/summary.js';
+import type { Fact, FileSummary, Loc } from '../core/summary.js';
 import type { IacFunction } from '../iac/index.js';
-import type { VisitorMap } from '../analysis/walker.js';
-import type { ProjectGraph, Reach } from '../project/graph.js';
+import type { VisitorMap } from '../lang/js/context.js';
+import type { ProjectGraph, Reach } from '../core/graph.js';
 import type { Severity } from '../types.js';
 import type { RuleMeta } from './types.js';
 
@@ -40,7 +40,7 @@ export interface RuleReport<MessageId extends string> {
   severity?: Severity;
 }
 
-export interface CheckContext<MessageId extends string = string> {
+export interface CheckContext<MessageId extends string = string, F extends object = Record<string, unknown>> {
   readonly graph: ProjectGraph;
   readonly files: readonly FileSummary[];
   readonly handlers: readonly HandlerInfo[];
@@ -50,10 +50,13 @@ export interface CheckContext<MessageId extends string = string> {
   functionIdsOf(fn: IacFunction): string[];
   /** Absolute paths of the package.json files discovery found. */
   readonly packageJsons: readonly string[];
-  /** This rule's facts from every analysed file. */
-  facts(): Iterable<{ file: number; fact: Fact }>;
-  /** Facts another rule recorded (rules that share evidence, e.g. check-then-act writes). */
-  factsOf(ruleId: string): Iterable<{ file: number; fact: Fact }>;
+  /** This rule's facts (what its visitors recorded) from every analysed file. */
+  facts(): Iterable<{ file: number; fact: Fact & F }>;
+  /**
+   * The facts another rule recorded, for rules that share evidence through the rule kit
+   * (src/kit/check-then-act.ts) instead of importing each other.
+   */
+  factsOf<G extends object>(ruleId: string): Iterable<{ file: number; fact: Fact & G }>;
   /** Handlers whose invocations can run function `fn` of `file` (none for module scope). */
   handlersReaching(file: number, fn: number): HandlerInfo[];
   /** Does parameter `index` of that function receive the invocation's event or context? */
@@ -63,17 +66,21 @@ export interface CheckContext<MessageId extends string = string> {
   report(report: RuleReport<MessageId>): void;
 }
 
-export interface Rule<MessageId extends string = string> extends RuleMeta<MessageId> {
+/**
+ * A rule: its metadata, its visitors (run inside the single walk of each file, possibly on a
+ * worker thread) recording facts of type `F`, and `check`, which reads those facts back.
+ */
+export interface Rule<MessageId extends string = string, F extends object = Record<string, unknown>> extends RuleMeta<MessageId> {
   /** Per-file visitors, run inside the single walk of each file. */
-  visitors: VisitorMap;
+  visitors: VisitorMap<F>;
   /**
    * Does the rule judge this function? Functions it does not apply to show its checklist item as
    * `unknown` (or `not-applicable`), never `pass`. Default: JavaScript/TypeScript functions.
    */
   appliesTo?: (fn: FunctionFacts) => boolean;
-  check(ctx: CheckContext<MessageId>): void;
+  check(ctx: CheckContext<MessageId, F>): void;
 }
 
-export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rule<MessageId> {
+export function defineRule<MessageId extends string, F extends object = Record<string, never>>(rule: Rule<MessageId, F>): Rule<MessageId, F> {
   return rule;
 }

@@ -2,10 +2,12 @@
  * @fileoverview global-mutable-state: module-level state written during an invocation.
  */
 import { ts } from '../ts.js';
-import type { Ref } from '../analysis/summary.js';
-import { unwrap, type WalkContext } from '../analysis/walker.js';
+import type { Ref } from '../core/summary.js';
+import { unwrap } from '../lang/js/ast.js';
+import type { WalkContext } from '../lang/js/context.js';
+import { CHECK_THEN_ACT_RULE, checkThenActWrites, type CollectionFact } from '../kit/check-then-act.js';
+import { findLazyGuard } from '../kit/lazy-guard.js';
 import { defineRule, type CheckContext } from './define.js';
-import { checkThenActWrites } from './unsafe-shared-collection.js';
 
 const S = ts.SyntaxKind;
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
@@ -25,12 +27,12 @@ interface WriteFact {
   end: number;
 }
 
-function record(ctx: WalkContext, node: ts.Node, fact: WriteFact): void {
-  ctx.record('global-mutable-state', node, fact as unknown as Record<string, unknown>);
+function record(ctx: WalkContext<WriteFact>, node: ts.Node, fact: WriteFact): void {
+  ctx.record(node, fact);
 }
 
 /** A write to `target` (an assignment target, update operand or mutator receiver). */
-function onWrite(ctx: WalkContext, node: ts.Node, target: ts.Expression, value: ts.Node | undefined, logical = false): void {
+function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expression, value: ts.Node | undefined, logical = false): void {
   if (ctx.fn < 0) return;
   const t = unwrap(target);
   if (ts.isIdentifier(t)) {
@@ -41,7 +43,7 @@ function onWrite(ctx: WalkContext, node: ts.Node, target: ts.Expression, value: 
       ref: { name: t.text, path: [] },
       text: t.text,
       tainted: value ? ctx.isTainted(value) : false,
-      guard: ctx.lazyGuard(node, t.text),
+      guard: findLazyGuard(node, t.text, ctx.sourceFile),
       logical,
       end: node.getEnd(),
     });
@@ -71,7 +73,7 @@ function onWrite(ctx: WalkContext, node: ts.Node, target: ts.Expression, value: 
  * object turns out to be module state: most mutations are of locals (`items.push(x)`).
  */
 function onObjectWrite(
-  ctx: WalkContext,
+  ctx: WalkContext<WriteFact>,
   node: ts.Node,
   object: ts.Expression,
   text: () => string,
@@ -96,13 +98,13 @@ function onObjectWrite(
     ref: target.ref,
     text: written,
     tainted: tainted(),
-    guard: ctx.lazyGuard(node, written),
+    guard: findLazyGuard(node, written, ctx.sourceFile),
     logical,
     end: node.getEnd(),
   });
 }
 
-export default defineRule<MessageId>({
+export default defineRule<MessageId, WriteFact>({
   id: 'global-mutable-state',
   checklist: 'global-mutable-state',
   severity: 'error',
@@ -225,13 +227,13 @@ export default defineRule<MessageId>({
     },
   },
   check(ctx) {
-    const owned = checkThenActWrites(ctx);
+    const owned = checkThenActWrites(ctx.factsOf<CollectionFact>(CHECK_THEN_ACT_RULE), ctx);
     let instantiated: Set<string> | undefined;
     for (const { file, fact } of ctx.facts()) {
       if (fact.fn < 0) continue;
       const handlers = ctx.handlersReaching(file, fact.fn);
       if (handlers.length === 0) continue;
-      const f = fact as unknown as WriteFact & { fn: number; loc: typeof fact.loc };
+      const f = fact;
       const lazySafe = (f.guard !== undefined && !ctx.awaitBetween(file, fact.fn, f.guard, f.end)) || f.logical;
       if (f.k === 'env') {
         ctx.report({ file, loc: fact.loc, messageId: 'envWrite', data: { text: f.text }, handlers });
@@ -269,7 +271,7 @@ export default defineRule<MessageId>({
   },
 });
 
-function onObjectWriteWhole(ctx: WalkContext, node: ts.Node, target: ts.Expression, tainted: boolean): void {
+function onObjectWriteWhole(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expression, tainted: boolean): void {
   if (ts.isIdentifier(target)) {
     if (target.text === 'process') return;
     const st = ctx.stateTarget(target);
@@ -287,7 +289,7 @@ function onObjectWriteWhole(ctx: WalkContext, node: ts.Node, target: ts.Expressi
 }
 
 /** `file#Class` for every class with an instance created at module level somewhere in the project. */
-function classesInstantiatedAtModuleLevel(ctx: CheckContext<MessageId>): Set<string> {
+function classesInstantiatedAtModuleLevel(ctx: Pick<CheckContext, 'files' | 'graph'>): Set<string> {
   const out = new Set<string>();
   ctx.files.forEach((summary, f) => {
     for (const b of Object.values(summary.bindings)) {

@@ -6,8 +6,9 @@
  * versions below the LMI-aware floors.
  */
 import { ts } from '../ts.js';
-import type { Fact, Loc } from '../analysis/summary.js';
-import { unwrap, type Visitor } from '../analysis/walker.js';
+import type { Loc } from '../core/summary.js';
+import { unwrap } from '../lang/js/ast.js';
+import type { Visitor } from '../lang/js/context.js';
 import type { IacAlarm } from '../iac/index.js';
 import { compareVersions, lowestVersion, nearestPackageJson, readManifest, type Dependency, type PackageManifest } from '../iac/packages.js';
 import { settingLoc, toLoc } from '../iac/settings.js';
@@ -33,15 +34,15 @@ type LifecycleFact =
   | { kind: 'callbackWaits' };
 
 /** A function declaring a third, plain parameter: `(event, context, callback)`. */
-const onFunction: Visitor = (node, ctx) => {
+const onFunction: Visitor<LifecycleFact> = (node, ctx) => {
   const fn = node as ts.FunctionLikeDeclaration;
   const third = fn.parameters[2];
   if (!third || !ts.isIdentifier(third.name) || third.dotDotDotToken) return;
   const fnLine = ctx.loc(fn).line;
-  ctx.record('lifecycle', third, { kind: 'callbackParam', name: third.name.text, parent: ctx.fn, fnLine });
+  ctx.record(third, { kind: 'callbackParam', name: third.name.text, parent: ctx.fn, fnLine });
 };
 
-export default defineRule<MessageId>({
+export default defineRule<MessageId, LifecycleFact>({
   id: 'lifecycle',
   checklist: 'lifecycle',
   severity: 'warning',
@@ -130,9 +131,9 @@ export default defineRule<MessageId>({
       if (!ts.isIdentifier(receiver)) return;
       const binding = ctx.lookup(receiver.text);
       if (binding?.param?.index === 1) {
-        ctx.record('lifecycle', node, { kind: 'contextMethod', method: callee.name.text, paramFn: binding.param.fn });
+        ctx.record(node, { kind: 'contextMethod', method: callee.name.text, paramFn: binding.param.fn });
       } else if (receiver.text === 'context' && (binding === undefined || binding.kind === 'param')) {
-        ctx.record('lifecycle', node, { kind: 'contextMethod', method: callee.name.text });
+        ctx.record(node, { kind: 'contextMethod', method: callee.name.text });
       }
     },
     // Only assignments (`context.callbackWaitsForEmptyEventLoop = false`): reading it is harmless, and a visitor on
@@ -142,7 +143,7 @@ export default defineRule<MessageId>({
       if (binary.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
       const left = unwrap(binary.left);
       if (ts.isPropertyAccessExpression(left) && left.name.text === 'callbackWaitsForEmptyEventLoop') {
-        ctx.record('lifecycle', binary, { kind: 'callbackWaits' });
+        ctx.record(binary, { kind: 'callbackWaits' });
       }
     },
   },
@@ -150,7 +151,7 @@ export default defineRule<MessageId>({
   check(ctx) {
     // Code facts.
     for (const { file, fact } of ctx.facts()) {
-      const f = fact as Fact & LifecycleFact;
+      const f = fact;
       if (f.kind === 'callbackParam') {
         // The function itself: a sibling of the recorded position, on the line the visitor saw.
         const functions = ctx.files[file]!.functions;

@@ -4,8 +4,8 @@
  * infrastructure (the function's concurrency, memory and worker count).
  */
 import { ts } from '../ts.js';
-import type { Fact } from '../analysis/summary.js';
-import { unwrap, type WalkContext } from '../analysis/walker.js';
+import { unwrap } from '../lang/js/ast.js';
+import type { WalkContext } from '../lang/js/context.js';
 import type { IacFunction } from '../iac/index.js';
 import { perWorkerConcurrency } from '../iac/settings.js';
 import { defineRule, type HandlerInfo } from './define.js';
@@ -30,7 +30,7 @@ interface PoolFact {
   binding?: string;
 }
 
-function poolOf(ctx: WalkContext, callee: ts.Expression, kind: 'new' | 'call'): (typeof POOLS)[number] | undefined {
+function poolOf(ctx: WalkContext<PoolFact>, callee: ts.Expression, kind: 'new' | 'call'): (typeof POOLS)[number] | undefined {
   const imp = ctx.importOf(unwrap(callee));
   if (!imp || imp.path.length > 1) return undefined;
   const name = imp.path.length ? imp.path[0]! : imp.imported;
@@ -38,7 +38,7 @@ function poolOf(ctx: WalkContext, callee: ts.Expression, kind: 'new' | 'call'): 
   return POOLS.find((pool) => pool.kind === kind && pool.name === name && pool.modules.includes(imp.specifier));
 }
 
-function onCreate(ctx: WalkContext, node: ts.NewExpression | ts.CallExpression, pool: (typeof POOLS)[number]): void {
+function onCreate(ctx: WalkContext<PoolFact>, node: ts.NewExpression | ts.CallExpression, pool: (typeof POOLS)[number]): void {
   const binding = moduleBinding(ctx, node);
   if (binding === undefined) return; // A pool made per invocation is not shared by a worker's invocations.
   const arg = node.arguments?.[0];
@@ -62,11 +62,11 @@ function onCreate(ctx: WalkContext, node: ts.NewExpression | ts.CallExpression, 
     }
   }
   const fact: PoolFact = { driver: pool.label, option: pool.option, max, defaulted, binding };
-  ctx.record('pool-undersized', node, fact as unknown as Record<string, unknown>);
+  ctx.record(node, fact);
 }
 
 /** The module-level variable the pool lands in (`const pool = new Pool()`, `pool ??= createPool()` in a function). */
-function moduleBinding(ctx: WalkContext, node: ts.Node): string | undefined {
+function moduleBinding(ctx: WalkContext<PoolFact>, node: ts.Node): string | undefined {
   let current: ts.Node = node;
   let parent = current.parent;
   while (parent && (ts.isAwaitExpression(parent) || ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent))) {
@@ -81,7 +81,7 @@ function moduleBinding(ctx: WalkContext, node: ts.Node): string | undefined {
   return ctx.lookup(name)?.module ? name : undefined;
 }
 
-export default defineRule<MessageId>({
+export default defineRule<MessageId, PoolFact>({
   id: 'pool-undersized',
   checklist: 'shared-db-connection',
   severity: 'warning',
@@ -148,7 +148,7 @@ export default defineRule<MessageId>({
     }
     if (lmiByHandler.size === 0) return;
     for (const { file, fact } of ctx.facts()) {
-      const f = fact as Fact & PoolFact;
+      const f = fact;
       if (f.max === null || f.binding === undefined) continue;
       const key = `${file}#${f.binding}`;
       const users = [...new Set([...ctx.handlers.filter((h) => h.reach.bindings.has(key)), ...ctx.handlersReaching(file, f.fn)])];

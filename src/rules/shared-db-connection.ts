@@ -2,8 +2,8 @@
  * @fileoverview shared-db-connection: one database connection shared by concurrent invocations.
  */
 import { ts } from '../ts.js';
-import type { Fact } from '../analysis/summary.js';
-import { unwrap, type WalkContext } from '../analysis/walker.js';
+import { unwrap } from '../lang/js/ast.js';
+import type { WalkContext } from '../lang/js/context.js';
 import { defineRule, type HandlerInfo } from './define.js';
 
 type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation';
@@ -28,7 +28,7 @@ interface DbFact {
   closed?: boolean;
 }
 
-function driverOf(ctx: WalkContext, callee: ts.Expression, kind: 'new' | 'call'): string | undefined {
+function driverOf(ctx: WalkContext<DbFact>, callee: ts.Expression, kind: 'new' | 'call'): string | undefined {
   const imp = ctx.importOf(unwrap(callee));
   if (!imp) return undefined;
   const name = imp.path.length ? imp.path[imp.path.length - 1]! : imp.imported;
@@ -62,7 +62,7 @@ function assignedName(node: ts.Node): { name: string; viaExport?: boolean } | un
   return undefined;
 }
 
-function onCreate(ctx: WalkContext, node: ts.Node, driver: string): void {
+function onCreate(ctx: WalkContext<DbFact>, node: ts.Node, driver: string): void {
   const target = assignedName(node);
   let fact: DbFact;
   if (target?.viaExport) {
@@ -81,7 +81,7 @@ function onCreate(ctx: WalkContext, node: ts.Node, driver: string): void {
     if (!decl) return;
     fact = { driver, binding: decl };
   }
-  ctx.record('shared-db-connection', node, fact as unknown as Record<string, unknown>);
+  ctx.record(node, fact);
 }
 
 function enclosingModuleDeclaration(node: ts.Node): string | undefined {
@@ -102,7 +102,7 @@ function closesInFunction(node: ts.Node, name: string, sf: ts.SourceFile): boole
   return new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\s*\\.\\s*(end|close|destroy|release)\\s*\\(`).test(text);
 }
 
-export default defineRule<MessageId>({
+export default defineRule<MessageId, DbFact>({
   id: 'shared-db-connection',
   checklist: 'shared-db-connection',
   severity: 'error',
@@ -171,7 +171,7 @@ export default defineRule<MessageId>({
   check(ctx) {
     const facts = [...ctx.facts()];
     // Which handlers touch each module-level connection: one pass over what handlers reach.
-    const wanted = new Set(facts.filter(({ fact }) => (fact as Fact & DbFact).binding !== undefined).map(({ file, fact }) => `${file}#${(fact as Fact & DbFact).binding}`));
+    const wanted = new Set(facts.filter(({ fact }) => fact.binding !== undefined).map(({ file, fact }) => `${file}#${fact.binding}`));
     const usersOf = new Map<string, HandlerInfo[]>();
     if (wanted.size) {
       for (const h of ctx.handlers) {
@@ -184,7 +184,7 @@ export default defineRule<MessageId>({
       }
     }
     for (const { file, fact } of facts) {
-      const f = fact as Fact & DbFact;
+      const f = fact;
       if (f.local !== undefined) {
         const handlers = ctx.handlersReaching(file, f.fn);
         if (handlers.length === 0) continue;

@@ -3,9 +3,9 @@
  * that is the same for concurrent invocations.
  */
 import { ts } from '../ts.js';
-import { evaluatePath, isUnderTmp, type EvaluatedPath } from '../analysis/path-eval.js';
-import type { Fact, PathValue } from '../analysis/summary.js';
-import { unwrap } from '../analysis/walker.js';
+import { evaluatePath, isUnderTmp, type EvaluatedPath } from '../core/path-eval.js';
+import type { Fact, PathValue } from '../core/summary.js';
+import { unwrap } from '../lang/js/ast.js';
 import { FS_FUNCTIONS, FS_MODULES, type FsOp } from '../kit/fs-functions.js';
 import { defineRule, type HandlerInfo } from './define.js';
 
@@ -17,7 +17,7 @@ interface TmpFact {
   path: PathValue;
 }
 
-export default defineRule<MessageId>({
+export default defineRule<MessageId, TmpFact>({
   id: 'shared-tmp-path',
   checklist: 'shared-tmp-path',
   severity: 'error',
@@ -87,7 +87,7 @@ export default defineRule<MessageId>({
         // open(path, 'r') only reads.
         if (method.startsWith('open') && (!call.arguments[1] || (ts.isStringLiteralLike(call.arguments[1]) && call.arguments[1].text === 'r'))) op = 'read';
         const fact: TmpFact = { method, op, path: ctx.pathValue(arg) };
-        ctx.record('shared-tmp-path', call, fact as unknown as Record<string, unknown>);
+        ctx.record(call, fact);
       });
     },
   },
@@ -97,7 +97,7 @@ export default defineRule<MessageId>({
     // Paths each handler's invocations write, for deciding whether a read can race a write.
     const written = new Map<string, Set<number>>();
     for (const { file, fact } of ctx.facts()) {
-      const f = fact as Fact & TmpFact;
+      const f = fact;
       const handlers = ctx.handlersReaching(file, f.fn);
       if (handlers.length === 0) continue;
       const path = evaluatePath(env, file, f.path);

@@ -3,9 +3,10 @@
  * check-then-act pattern across an `await`.
  */
 import { ts } from '../ts.js';
-import type { Fact, Ref } from '../analysis/summary.js';
-import { unwrap, type WalkContext } from '../analysis/walker.js';
-import { defineRule, type CheckContext } from './define.js';
+import { unwrap } from '../lang/js/ast.js';
+import type { WalkContext } from '../lang/js/context.js';
+import { pairChecksAndWrites, refKey, type CollectionFact } from '../kit/check-then-act.js';
+import { defineRule } from './define.js';
 
 const S = ts.SyntaxKind;
 const RULE_ID = 'unsafe-shared-collection';
@@ -14,28 +15,16 @@ const WRITE_METHODS = new Set(['set', 'add', 'push', 'unshift']);
 
 type MessageId = 'checkThenAct';
 
-interface CollectionFact {
-  k: 'check' | 'write';
-  ref: Ref;
-  text: string;
-  pos: number;
-  end: number;
-}
-
-function refKey(ref: Ref): string {
-  return `${ref.name}.${ref.path.join('.')}`;
-}
-
 /**
  * Record the module-level collections a condition reads (`cache.has(k)`, `cache[k]`, `k in cache`,
  * `cache.users`), once per collection and condition.
  */
-function recordChecks(ctx: WalkContext, cond: ts.Expression): void {
+function recordChecks(ctx: WalkContext<CollectionFact>, cond: ts.Expression): void {
   if (ctx.fn < 0) return;
   collectChecks(ctx, cond, cond, new Set());
 }
 
-function collectChecks(ctx: WalkContext, cond: ts.Expression, node: ts.Node, seen: Set<string>): void {
+function collectChecks(ctx: WalkContext<CollectionFact>, cond: ts.Expression, node: ts.Node, seen: Set<string>): void {
   switch (node.kind) {
     case S.CallExpression: {
       const callee = unwrap((node as ts.CallExpression).expression);
@@ -66,7 +55,7 @@ function collectChecks(ctx: WalkContext, cond: ts.Expression, node: ts.Node, see
 }
 
 /** Record that `cond` reads the collection `object`, if it is module state (once per collection). */
-function considerCheck(ctx: WalkContext, cond: ts.Expression, object: ts.Expression, seen: Set<string>): void {
+function considerCheck(ctx: WalkContext<CollectionFact>, cond: ts.Expression, object: ts.Expression, seen: Set<string>): void {
   const root = unwrap(object);
   // Only names rooted at an identifier can be module state; skip the lookup otherwise.
   if (root.kind !== S.Identifier && root.kind !== S.PropertyAccessExpression) return;
@@ -76,58 +65,18 @@ function considerCheck(ctx: WalkContext, cond: ts.Expression, object: ts.Express
   if (seen.has(key)) return;
   seen.add(key);
   const fact: CollectionFact = { k: 'check', ref: target.ref, text: target.text, pos: cond.getStart(ctx.sourceFile), end: cond.getEnd() };
-  ctx.record(RULE_ID, cond, fact as unknown as Record<string, unknown>);
+  ctx.record(cond, fact);
 }
 
-function recordWrite(ctx: WalkContext, node: ts.Node, object: ts.Expression): void {
+function recordWrite(ctx: WalkContext<CollectionFact>, node: ts.Node, object: ts.Expression): void {
   if (ctx.fn < 0) return;
   const target = ctx.stateTarget(object);
   if (!target || target.ref.name === 'this') return;
   const fact: CollectionFact = { k: 'write', ref: target.ref, text: node.getText(ctx.sourceFile), pos: node.getStart(ctx.sourceFile), end: node.getEnd() };
-  ctx.record(RULE_ID, node, fact as unknown as Record<string, unknown>);
+  ctx.record(node, fact);
 }
 
-interface Pairing {
-  file: number;
-  fact: Fact & CollectionFact;
-}
-
-const pairings = new WeakMap<object, Pairing[]>();
-
-/** Writes that follow a check of the same collection, in the same function, with an `await` in between. */
-function pairChecksAndWrites(ctx: CheckContext<string>): Pairing[] {
-  // Two rules ask (this one and global-mutable-state); both get the same files array.
-  const cached = pairings.get(ctx.files);
-  if (cached) return cached;
-  const result = computePairings(ctx);
-  pairings.set(ctx.files, result);
-  return result;
-}
-
-function computePairings(ctx: CheckContext<string>): Pairing[] {
-  const checks = new Map<string, Array<Fact & CollectionFact>>();
-  const writes: Pairing[] = [];
-  for (const { file, fact } of ctx.factsOf(RULE_ID)) {
-    const f = fact as Fact & CollectionFact;
-    if (f.k === 'check') {
-      const key = `${file}:${f.fn}:${refKey(f.ref)}`;
-      let list = checks.get(key);
-      if (!list) checks.set(key, (list = []));
-      list.push(f);
-    } else writes.push({ file, fact: f });
-  }
-  return writes.filter(({ file, fact }) => {
-    const candidates = checks.get(`${file}:${fact.fn}:${refKey(fact.ref)}`) ?? [];
-    return candidates.some((c) => c.pos < fact.pos && ctx.awaitBetween(file, fact.fn, c.end, fact.end));
-  });
-}
-
-/** `file:fn:line:column` of writes this rule owns, so global-mutable-state does not report them twice. */
-export function checkThenActWrites(ctx: CheckContext<string>): Set<string> {
-  return new Set(pairChecksAndWrites(ctx).map(({ file, fact }) => `${file}:${fact.fn}:${fact.loc.line}:${fact.loc.column}`));
-}
-
-export default defineRule<MessageId>({
+export default defineRule<MessageId, CollectionFact>({
   id: RULE_ID,
   checklist: 'unsafe-shared-collection',
   severity: 'warning',
@@ -198,7 +147,7 @@ export default defineRule<MessageId>({
     },
   },
   check(ctx) {
-    for (const { file, fact } of pairChecksAndWrites(ctx)) {
+    for (const { file, fact } of pairChecksAndWrites(ctx.facts(), ctx)) {
       const handlers = ctx.handlersReaching(file, fact.fn);
       if (handlers.length === 0) continue;
       const shared = ctx.graph.resolveRef(file, { name: fact.ref.name, path: [] }).some((t) => {

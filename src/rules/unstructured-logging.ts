@@ -3,8 +3,13 @@
  * logger bound to the request context.
  */
 import { ts } from '../ts.js';
-import { unwrap } from '../analysis/walker.js';
+import { unwrap } from '../lang/js/ast.js';
 import { defineRule } from './define.js';
+
+/** A `console.*` call during an invocation. */
+interface LogFact {
+  method: string;
+}
 
 type MessageId = 'console';
 
@@ -15,7 +20,7 @@ const CONTEXT_BINDERS = new Set(['addContext', 'injectLambdaContext', 'withReque
 const KEY_BINDERS = new Set(['child', 'appendKeys', 'appendPersistentKeys', 'defaultMeta']);
 const REQUEST_ID = /\b(awsRequestId|aws_request_id|requestId)\b/;
 
-export default defineRule<MessageId>({
+export default defineRule<MessageId, LogFact>({
   id: 'unstructured-logging',
   checklist: 'unstructured-logging',
   severity: 'warning',
@@ -72,7 +77,7 @@ export default defineRule<MessageId>({
       if (ctx.fn < 0 || !ts.isPropertyAccessExpression(callee) || !CONSOLE_METHODS.has(name)) return;
       const obj = unwrap(callee.expression);
       if (ts.isIdentifier(obj) && obj.text === 'console' && ctx.isGlobal('console')) {
-        ctx.record('unstructured-logging', call, { method: name });
+        ctx.record(call, { method: name });
       }
     },
   },

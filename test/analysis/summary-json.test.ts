@@ -1,12 +1,12 @@
 /**
- * Worker threads send summaries back as JSON (src/analysis/worker.ts): a summary must survive a
+ * Worker threads send summaries back as JSON (src/scan-worker.ts): a summary must survive a
  * JSON round trip unchanged, or a big project (summarised on workers) would be analysed
  * differently from a small one (summarised on the main thread).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { summarizeSource } from '../../src/analysis/summarize.js';
+import { summarizeSource } from '../../src/summarizer.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

@@ -3,7 +3,7 @@
  * occurrence) and what must not (line numbers, formatting).
  */
 import { describe, expect, it } from 'vitest';
-import { summarizeSource } from '../../src/analysis/summarize.js';
+import { summarizeSource } from '../../src/summarizer.js';
 import { canonicalCode, fingerprintFindings } from '../../src/fingerprint.js';
 import type { Finding } from '../../src/types.js';
 

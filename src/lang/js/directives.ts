@@ -13,8 +13,8 @@
  * reported on the third line of a call spread over five is still silenced by a comment above
  * the call, while the body of a function declared on that line is not.
  */
-import { ts } from '../ts.js';
-import type { Directive } from './summary.js';
+import { ts } from '../../ts.js';
+import type { Directive } from '../../core/summary.js';
 
 export const DIRECTIVE_MARKER = 'lmi-audit-ignore';
 

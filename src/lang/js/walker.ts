@@ -6,7 +6,7 @@
  * module-level name is never mistaken for shared state, and values derived from function
  * parameters (the event, the context, a helper's arguments) are tracked as per-request data.
  */
-import { ts } from '../ts.js';
+import { ts } from '../../ts.js';
 import type {
   Fact,
   FileSummary,
@@ -15,29 +15,14 @@ import type {
   Loc,
   ModuleBinding,
   PathValue,
-  Ref,
   ValueSummary,
-} from './summary.js';
-import { CRYPTO_MODULES, FS_MODULES, OS_MODULES, PATH_MODULES, REQUEST_ID_PROPS, UNIQUE_PACKAGES } from '../kit/fs-functions.js';
+} from '../../core/summary.js';
+import { isFunctionLike, isTypeOnly, unwrap } from './ast.js';
+import type { CompiledVisitor, ImportUse, LocalBinding, RuleVisitors, StateTarget, Visitor, WalkContext } from './context.js';
+import { pathValueOf } from './path-value.js';
 import { collectDirectives, DIRECTIVE_MARKER } from './directives.js';
 
 const S = ts.SyntaxKind;
-
-export interface LocalBinding {
-  name: string;
-  /** Declared at module level: shared by every invocation of every handler that reaches it. */
-  module: boolean;
-  kind: 'param' | 'let' | 'const' | 'var' | 'function' | 'class' | 'import' | 'catch';
-  /** Holds per-request data (a parameter, or a value derived from one or from an `await`). */
-  tainted: boolean;
-  /** The initializer, for constant folding of paths. */
-  init?: ts.Expression;
-  /** The binding came out of a destructuring pattern (`init` is the whole destructured value). */
-  destructured?: boolean;
-  param?: { fn: number; index: number };
-  /** A local that stands for a module-level binding or an import (`const s = state`, `const m = require('./m')`). */
-  alias?: Ref;
-}
 
 /** What a declaration knows about a binding beyond its name and kind. */
 interface BindingExtra {
@@ -64,100 +49,17 @@ class Scope {
   }
 }
 
-export interface ImportUse {
-  specifier: string;
-  imported: string;
-  /** Property names read off the import (`fs.promises.writeFile` -> `['promises', 'writeFile']`). */
-  path: string[];
-}
-
-export interface StateTarget {
-  ref: Ref;
-  /** Source text of the root expression, for messages. */
-  text: string;
-}
-
-/** What rule visitors can ask about the node they are looking at. */
-export interface WalkContext {
-  readonly sourceFile: ts.SourceFile;
-  /** The function the node sits in, -1 at module scope (init code). */
-  readonly fn: number;
-  lookup(name: string): LocalBinding | undefined;
-  /** True when `name` is not declared anywhere in scope (so `console`, `process` are the globals). */
-  isGlobal(name: string): boolean;
-  /** The import an expression reads (`fs.writeFileSync`, an aliased named import, a `require`). */
-  importOf(expr: ts.Expression): ImportUse | undefined;
-  /** The module-level binding an expression's root names (through local aliases), if any. */
-  stateTarget(expr: ts.Expression): StateTarget | undefined;
-  /** Does the expression carry per-request data? */
-  isTainted(node: ts.Node): boolean;
-  pathValue(expr: ts.Expression): PathValue;
-  loc(node: ts.Node): Loc;
-  record(ruleId: string, node: ts.Node, data: Record<string, unknown>): void;
-  /** Mark the current function (or module-level value) as wiring a logger to the request context. */
-  markLogContext(): void;
-  /** Start position of an enclosing `if` (in the same function) that tests `targetText` for absence. */
-  lazyGuard(node: ts.Node, targetText: string): number | undefined;
-}
-
-export type Visitor = (node: ts.Node, ctx: WalkContext) => void;
-/** Visitors by syntax kind name (`CallExpression`, `BinaryExpression`, ...). */
-export type VisitorMap = Partial<Record<keyof typeof ts.SyntaxKind, Visitor>>;
-
 /** Compiles rule visitor maps into a kind-indexed table (one array lookup per node). */
-export function compileVisitors(maps: VisitorMap[]): Visitor[][] {
-  const table: Visitor[][] = [];
-  for (const map of maps) {
-    for (const [kindName, visitor] of Object.entries(map)) {
+export function compileVisitors(rules: readonly RuleVisitors[]): CompiledVisitor[][] {
+  const table: CompiledVisitor[][] = [];
+  for (const rule of rules) {
+    for (const [kindName, visit] of Object.entries(rule.visitors)) {
       const kind = (ts.SyntaxKind as unknown as Record<string, number>)[kindName];
       if (kind === undefined) throw new Error(`unknown syntax kind in rule visitor: ${kindName}`);
-      (table[kind] ??= []).push(visitor as Visitor);
+      (table[kind] ??= []).push({ rule: rule.id, visit: visit as Visitor });
     }
   }
   return table;
-}
-
-function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  switch (node.kind) {
-    case S.FunctionDeclaration:
-    case S.FunctionExpression:
-    case S.ArrowFunction:
-    case S.MethodDeclaration:
-    case S.GetAccessor:
-    case S.SetAccessor:
-    case S.Constructor:
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** Nodes that only exist in the type system: never walked. */
-function isTypeOnly(node: ts.Node): boolean {
-  return (
-    (node.kind >= S.FirstTypeNode && node.kind <= S.LastTypeNode) ||
-    node.kind === S.InterfaceDeclaration ||
-    node.kind === S.TypeAliasDeclaration ||
-    node.kind === S.TypeParameter ||
-    node.kind === S.HeritageClause
-  );
-}
-
-export function unwrap(expr: ts.Expression): ts.Expression {
-  let e = expr;
-  for (;;) {
-    switch (e.kind) {
-      case S.ParenthesizedExpression:
-      case S.AsExpression:
-      case S.NonNullExpression:
-      case S.SatisfiesExpression:
-      case S.TypeAssertionExpression:
-        e = (e as ts.ParenthesizedExpression).expression;
-        continue;
-      default:
-        return e;
-    }
-  }
 }
 
 function isRequireCall(expr: ts.Expression | undefined): expr is ts.CallExpression {
@@ -169,7 +71,7 @@ function isRequireCall(expr: ts.Expression | undefined): expr is ts.CallExpressi
       e.expression.text === 'require' &&
       e.arguments.length === 1 &&
       ts.isStringLiteralLike(e.arguments[0]!)) ||
-    // `await import('./x')`
+    // `await import('../../analysis/x')`
     (ts.isAwaitExpression(e) &&
       ts.isCallExpression(e.expression) &&
       e.expression.expression.kind === S.ImportKeyword &&
@@ -233,7 +135,7 @@ function initKindOf(init: ts.Expression | undefined): InitKind {
 }
 
 /** Parse a file and summarise it. Never throws on bad input: a parse failure is a `parseError`. */
-export function summarizeFile(file: string, text: string, visitors: Visitor[][]): FileSummary {
+export function summarizeFile(file: string, text: string, visitors: CompiledVisitor[][]): FileSummary {
   const scriptKind = scriptKindOf(file);
   // JSDoc is never read by the rules: skipping it is cheaper than the TypeScript default.
   const sourceFile = ts.createSourceFile(
@@ -284,6 +186,8 @@ type Adoptable = { parent: ts.Node | undefined };
 
 class Walker implements WalkContext {
   fn = -1;
+  /** The rule whose visitor is running: the owner of the facts it records. */
+  private rule = '';
   /** The node being visited: the parent of whatever is visited next. */
   private current: ts.Node;
   private scope: Scope;
@@ -303,7 +207,7 @@ class Walker implements WalkContext {
   constructor(
     readonly sourceFile: ts.SourceFile,
     private readonly summary: FileSummary,
-    private readonly visitors: Visitor[][],
+    private readonly visitors: CompiledVisitor[][],
   ) {
     this.scope = new Scope(undefined, -1, true);
     this.current = sourceFile;
@@ -394,99 +298,8 @@ class Walker implements WalkContext {
     }
   }
 
-  pathValue(expr: ts.Expression, depth = 0): PathValue {
-    const e = unwrap(expr);
-    const text = () => e.getText(this.sourceFile);
-    if (depth > 8) return { t: 'unknown', text: text() };
-    if (ts.isStringLiteralLike(e)) return { t: 'str', v: e.text };
-    if (ts.isTemplateExpression(e)) {
-      const parts: PathValue[] = [{ t: 'str', v: e.head.text }];
-      for (const span of e.templateSpans) {
-        parts.push(this.pathValue(span.expression, depth + 1));
-        parts.push({ t: 'str', v: span.literal.text });
-      }
-      return { t: 'cat', parts };
-    }
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === S.PlusToken) {
-      return { t: 'cat', parts: [this.pathValue(e.left, depth + 1), this.pathValue(e.right, depth + 1)] };
-    }
-    if (ts.isAwaitExpression(e)) return this.pathValue(e.expression, depth + 1);
-    if (ts.isCallExpression(e)) return this.callPathValue(e, depth);
-    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-      if (ts.isPropertyAccessExpression(e) && REQUEST_ID_PROPS.has(e.name.text)) {
-        return { t: 'unique', why: e.getText(this.sourceFile) };
-      }
-      const target = this.stateTarget(e);
-      if (target && target.ref.name !== 'this') return { t: 'ref', ref: target.ref };
-      let root: ts.Expression = e;
-      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
-      if (ts.isIdentifier(root)) {
-        const b = this.scope.lookup(root.text);
-        const origin = b ? this.paramOrigin(b, depth) : undefined;
-        if (origin) return { t: 'param', fn: origin.fn, index: origin.index, text: text() };
-      }
-      return { t: 'unknown', text: text() };
-    }
-    if (ts.isIdentifier(e)) {
-      const b = this.scope.lookup(e.text);
-      if (!b) return { t: 'unknown', text: e.text };
-      if (b.module) return { t: 'ref', ref: { name: e.text, path: [] } };
-      if (b.alias) return { t: 'ref', ref: b.alias };
-      if (b.param && !b.destructured) return { t: 'param', fn: b.param.fn, index: b.param.index, text: e.text };
-      if (b.init && !b.destructured && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) {
-        return this.pathValue(b.init, depth + 1);
-      }
-      const origin = this.paramOrigin(b, depth);
-      if (origin) return { t: 'param', fn: origin.fn, index: origin.index, text: e.text };
-      return { t: 'unknown', text: e.text };
-    }
-    return { t: 'unknown', text: text() };
-  }
-
-  /** The parameter a local was destructured or derived from, if any. */
-  private paramOrigin(b: LocalBinding, depth: number): { fn: number; index: number } | undefined {
-    if (b.param) return b.param;
-    if (b.destructured && b.init && depth < 8) {
-      let root: ts.Expression = unwrap(b.init);
-      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
-      if (ts.isIdentifier(root)) {
-        const rb = this.scope.lookup(root.text);
-        if (rb && rb !== b) return this.paramOrigin(rb, depth + 1);
-      }
-    }
-    return undefined;
-  }
-
-  private callPathValue(call: ts.CallExpression, depth: number): PathValue {
-    const callee = unwrap(call.expression);
-    const imp = this.importOf(callee);
-    const method = imp ? (imp.path.length ? imp.path[imp.path.length - 1]! : imp.imported) : undefined;
-    if (imp && PATH_MODULES.has(imp.specifier) && (method === 'join' || method === 'resolve')) {
-      return { t: 'join', resolve: method === 'resolve', parts: call.arguments.map((a) => this.pathValue(a, depth + 1)) };
-    }
-    if (imp && OS_MODULES.has(imp.specifier) && method === 'tmpdir') return { t: 'tmpdir' };
-    if (imp && CRYPTO_MODULES.has(imp.specifier) && (method === 'randomUUID' || method === 'randomBytes')) {
-      return { t: 'unique', why: `${method}()` };
-    }
-    if (imp && UNIQUE_PACKAGES[imp.specifier]?.has(method!)) return { t: 'unique', why: `${imp.specifier}` };
-    if (imp && FS_MODULES.has(imp.specifier) && (method === 'mkdtemp' || method === 'mkdtempSync')) {
-      const prefix = call.arguments[0] ? this.pathValue(call.arguments[0], depth + 1) : { t: 'unknown' as const, text: '' };
-      return this.fn === -1 ? { t: 'initTemp', prefix } : { t: 'unique', why: 'mkdtemp' };
-    }
-    if (ts.isPropertyAccessExpression(callee)) {
-      const name = callee.name.text;
-      // Web Crypto global: crypto.randomUUID() / globalThis.crypto.randomUUID()
-      if (name === 'randomUUID') return { t: 'unique', why: 'randomUUID()' };
-      // `.toString('hex')`, `.slice()`, `.replace()` keep a unique value unique (and a static one static).
-      if (['toString', 'slice', 'substring', 'replace', 'replaceAll', 'toLowerCase', 'toUpperCase', 'trim'].includes(name)) {
-        const inner = this.pathValue(callee.expression, depth + 1);
-        if (inner.t === 'unique') return inner;
-      }
-    }
-    if (ts.isIdentifier(callee) && callee.text === 'randomUUID' && this.isGlobal('randomUUID')) {
-      return { t: 'unique', why: 'randomUUID()' };
-    }
-    return { t: 'unknown', text: call.getText(this.sourceFile) };
+  pathValue(expr: ts.Expression): PathValue {
+    return pathValueOf(this, expr);
   }
 
   loc(node: ts.Node): Loc {
@@ -516,33 +329,14 @@ class Walker implements WalkContext {
     return lo;
   }
 
-  record(ruleId: string, node: ts.Node, data: Record<string, unknown>): void {
+  record(node: ts.Node, data: Record<string, unknown>): void {
     const fact: Fact = { ...data, fn: this.fn, loc: this.loc(node) };
-    (this.summary.facts[ruleId] ??= []).push(fact);
+    (this.summary.facts[this.rule] ??= []).push(fact);
   }
 
   markLogContext(): void {
     if (this.fn >= 0) this.summary.functions[this.fn]!.logContext = true;
     else if (this.collector) this.collector.logContext = true;
-  }
-
-  lazyGuard(node: ts.Node, targetText: string): number | undefined {
-    let child: ts.Node = node;
-    for (let p = node.parent; p && !isFunctionLike(p) && p.kind !== S.SourceFile; child = p, p = p.parent) {
-      if (ts.isIfStatement(p) && child !== p.expression && testsAbsence(p.expression, targetText, child === p.thenStatement)) {
-        return p.expression.getStart(this.sourceFile);
-      }
-      if (ts.isBlock(p) || ts.isSourceFile(p)) {
-        // `if (client) return client;` earlier in the same block guards what follows.
-        for (const stmt of p.statements) {
-          if (stmt === child) break;
-          if (ts.isIfStatement(stmt) && !stmt.elseStatement && exits(stmt.thenStatement) && testsPresence(stmt.expression, targetText)) {
-            return stmt.expression.getStart(this.sourceFile);
-          }
-        }
-      }
-    }
-    return undefined;
   }
 
   // ---------------------------------------------------------------- walk
@@ -570,7 +364,12 @@ class Walker implements WalkContext {
   private visitNode(node: ts.Node): void {
     this.importQuery = undefined;
     const vs = this.visitors[node.kind];
-    if (vs) for (const v of vs) v(node, this);
+    if (vs) {
+      for (const v of vs) {
+        this.rule = v.rule;
+        v.visit(node, this);
+      }
+    }
 
     switch (node.kind) {
       case S.Identifier:
@@ -1399,58 +1198,3 @@ function commonJsExportName(left: ts.Expression, ctx: WalkContext): string | und
   }
   return undefined;
 }
-
-function textOf(expr: ts.Expression): string | undefined {
-  const e = unwrap(expr);
-  if (ts.isIdentifier(e)) return e.text;
-  if (ts.isPropertyAccessExpression(e)) {
-    const base = textOf(e.expression);
-    return base === undefined ? undefined : `${base}.${e.name.text}`;
-  }
-  if (e.kind === S.ThisKeyword) return 'this';
-  return undefined;
-}
-
-/** Does `cond` test `target` for absence (`!x`, `x == null`, `x === undefined`, `typeof x === 'undefined'`)? */
-function testsAbsence(cond: ts.Expression, target: string, inThen: boolean): boolean {
-  const e = unwrap(cond);
-  if (!inThen) return testsPresence(e, target);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === S.ExclamationToken) return textOf(e.operand) === target;
-  if (ts.isBinaryExpression(e)) {
-    const op = e.operatorToken.kind;
-    if (op === S.BarBarToken) return testsAbsence(e.left, target, true) || testsAbsence(e.right, target, true);
-    if (op === S.EqualsEqualsToken || op === S.EqualsEqualsEqualsToken) {
-      const [a, b] = [unwrap(e.left), unwrap(e.right)];
-      const isNullish = (x: ts.Expression) =>
-        x.kind === S.NullKeyword ||
-        (ts.isIdentifier(x) && x.text === 'undefined') ||
-        (ts.isStringLiteralLike(x) && x.text === 'undefined');
-      const subject = (x: ts.Expression) => (ts.isTypeOfExpression(x) ? textOf(x.expression) : textOf(x));
-      return (isNullish(b) && subject(a) === target) || (isNullish(a) && subject(b) === target);
-    }
-  }
-  return false;
-}
-
-/** Does `cond` test `target` for presence (`x`, `x != null`)? (`if (x) return x;` guards what follows.) */
-function testsPresence(cond: ts.Expression, target: string): boolean {
-  const e = unwrap(cond);
-  if (textOf(e) === target) return true;
-  if (ts.isBinaryExpression(e)) {
-    const op = e.operatorToken.kind;
-    if (op === S.ExclamationEqualsToken || op === S.ExclamationEqualsEqualsToken) {
-      return textOf(e.left) === target || textOf(e.right) === target;
-    }
-  }
-  return false;
-}
-
-function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  if (ts.isBlock(statement)) {
-    const last = statement.statements[statement.statements.length - 1];
-    return !!last && exits(last);
-  }
-  return false;
-}
-

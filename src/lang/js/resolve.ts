@@ -7,8 +7,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ts } from '../ts.js';
-import type { ScanError } from '../types.js';
+import { ts } from '../../ts.js';
+import type { ScanError } from '../../types.js';
+import type { ModuleResolver } from '../../core/graph.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const JS_TO_TS: Record<string, string[]> = {
@@ -26,7 +27,7 @@ interface AliasConfig {
   baseUrl?: string;
 }
 
-export class ModuleResolver {
+export class JsModuleResolver implements ModuleResolver {
   readonly errors: ScanError[] = [];
   private readonly cache = new Map<string, string | null>();
   private readonly configByDir = new Map<string, AliasConfig | null>();

@@ -5,8 +5,12 @@
  * invocation can reach and every module-level binding that code touches. Resolution is lazy
  * (only what handlers reach is resolved) and memoised.
  */
-import type { FileSummary, ModuleBinding, Ref, ValueSummary } from '../analysis/summary.js';
-import type { ModuleResolver } from './resolve.js';
+import type { FileSummary, ModuleBinding, Ref, ValueSummary } from './summary.js';
+
+/** Resolves an import specifier of a file to another summarised file (a front-end's module rules). */
+export interface ModuleResolver {
+  resolve(fromFile: string, specifier: string): string | undefined;
+}
 
 /** Own-property lookup: summaries are plain records, and `constructor`/`toString` are valid names. */
 function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {

@@ -4,7 +4,7 @@
  * data" (shared between requests that carry the same value).
  */
 import * as path from 'node:path';
-import type { ProjectGraph } from '../project/graph.js';
+import type { ProjectGraph } from './graph.js';
 import type { PathValue } from './summary.js';
 
 export type PathKind =

@@ -4,8 +4,8 @@
  */
 import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
-import { collectDirectives } from '../../src/analysis/directives.js';
-import { summarizeSource } from '../../src/analysis/summarize.js';
+import { collectDirectives } from '../../../src/lang/js/directives.js';
+import { summarizeSource } from '../../../src/summarizer.js';
 
 function directivesOf(lines: string[]) {
   const text = lines.join('\n');

@@ -1,0 +1,66 @@
+/**
+ * @fileoverview Rule kit: check-then-act on a module-level collection. unsafe-shared-collection
+ * records, for each function, the collections a condition reads (`cache.has(k)`) and the writes
+ * to them (`cache.set(k, v)`); a write that follows a check of the same collection with an
+ * `await` in between is a race. global-mutable-state reads the same pairing (through the
+ * engine's `factsOf`, never by importing the rule) so that such a write is reported once.
+ */
+import type { Fact, Ref } from '../core/summary.js';
+import type { CheckContext } from '../rules/define.js';
+
+/** The rule whose facts the pairing reads. */
+export const CHECK_THEN_ACT_RULE = 'unsafe-shared-collection';
+
+export interface CollectionFact {
+  k: 'check' | 'write';
+  ref: Ref;
+  text: string;
+  pos: number;
+  end: number;
+}
+
+type AwaitQuery = Pick<CheckContext, 'files' | 'awaitBetween'>;
+
+export function refKey(ref: Ref): string {
+  return `${ref.name}.${ref.path.join('.')}`;
+}
+
+interface Pairing {
+  file: number;
+  fact: Fact & CollectionFact;
+}
+
+const pairings = new WeakMap<object, Pairing[]>();
+
+/** Writes that follow a check of the same collection, in the same function, with an `await` in between. */
+export function pairChecksAndWrites(facts: Iterable<Pairing>, ctx: AwaitQuery): Pairing[] {
+  // Two rules ask (this one and global-mutable-state); both get the same files array.
+  const cached = pairings.get(ctx.files);
+  if (cached) return cached;
+  const result = computePairings(facts, ctx);
+  pairings.set(ctx.files, result);
+  return result;
+}
+
+function computePairings(facts: Iterable<Pairing>, ctx: AwaitQuery): Pairing[] {
+  const checks = new Map<string, Array<Fact & CollectionFact>>();
+  const writes: Pairing[] = [];
+  for (const { file, fact } of facts) {
+    const f = fact;
+    if (f.k === 'check') {
+      const key = `${file}:${f.fn}:${refKey(f.ref)}`;
+      let list = checks.get(key);
+      if (!list) checks.set(key, (list = []));
+      list.push(f);
+    } else writes.push({ file, fact: f });
+  }
+  return writes.filter(({ file, fact }) => {
+    const candidates = checks.get(`${file}:${fact.fn}:${refKey(fact.ref)}`) ?? [];
+    return candidates.some((c) => c.pos < fact.pos && ctx.awaitBetween(file, fact.fn, c.end, fact.end));
+  });
+}
+
+/** `file:fn:line:column` of the paired writes (unsafe-shared-collection reports them; global-mutable-state does not report them twice). */
+export function checkThenActWrites(facts: Iterable<Pairing>, ctx: AwaitQuery): Set<string> {
+  return new Set(pairChecksAndWrites(facts, ctx).map(({ file, fact }) => `${file}:${fact.fn}:${fact.loc.line}:${fact.loc.column}`));
+}

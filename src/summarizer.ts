@@ -1,0 +1,10 @@
+/**
+ * @fileoverview The summariser every scan uses: the engine's (src/analysis/summarize.ts) with
+ * the registry's rules. A composition root, like src/scan.ts: the engine itself never imports
+ * the registry (test/meta.test.ts keeps it so).
+ */
+import { createSummarizer } from './analysis/summarize.js';
+import { rules } from './rules/index.js';
+
+export type { FileResult } from './analysis/summarize.js';
+export const { summarizeSource, readAndSummarize } = createSummarizer(rules);
