@@ -13,21 +13,13 @@ import type { Worker } from 'node:worker_threads';
 import { prestartWorkers } from './analysis/workers.js';
 import { collectFormat, createGithubSourceLink, resolveOutputs, type FormatSpec } from './commands/scan-outputs.js';
 import { registerFixCommand } from './commands/fix.js';
+import type { CliIO } from './commands/io.js';
 import { isKnownError, UsageError } from './errors.js';
 import { REPORTER_NAMES, reporters, type ReporterContext } from './reporters/index.js';
 import { toolVersion } from './version.js';
 import type { FailOn, ProgressEvent, Report } from './types.js';
 
-export interface CliIO {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-  /** Whether stdout is a terminal: decides colour when neither a flag nor the env does. */
-  stdoutIsTTY: boolean;
-  /** Whether stderr is a terminal: the progress spinner is only shown there. */
-  stderrIsTTY: boolean;
-  cwd: string;
-}
+export type { CliIO } from './commands/io.js';
 
 interface ScanCommandOptions {
   format?: FormatSpec[];

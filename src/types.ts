@@ -6,7 +6,7 @@
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** The seven items of the LMI migration checklist, in checklist order (LMI.md). */
+/** The seven items of the LMI migration checklist, in checklist order (README, "Checklist and scoring"). */
 export const CHECKLIST_ITEMS = [
   'global-mutable-state',
   'shared-tmp-path',

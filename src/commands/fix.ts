@@ -8,7 +8,7 @@
  * (bad options, a dirty git work tree, an unreadable or invalid report).
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import type { CliIO } from '../cli.js';
+import type { CliIO } from './io.js';
 import { isKnownError } from '../errors.js';
 import type { FixFileResult, FixResult } from '../fix/index.js';
 

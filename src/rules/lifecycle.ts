@@ -16,7 +16,7 @@ import { defineRule, type HandlerInfo, type RuleReport } from './define.js';
 
 type MessageId = 'layers' | 'initAlarm' | 'callbackHandler' | 'contextMethod' | 'callbackWaits' | 'dependencyFloor' | 'awsSdkV2';
 
-/** LMI-aware versions (LMI.md, "lifecycle": AWS's LMI guidance). */
+/** LMI-aware versions (AWS's LMI guidance). */
 const FLOORS: Array<{ prefix: string; floor: string; note: string }> = [
   {
     prefix: '@aws-lambda-powertools/',
@@ -51,7 +51,7 @@ export default defineRule<MessageId, LifecycleFact>({
     summary:
       'LMI lifecycle changes: layers (extensions) and init/cold-start alarms of LMI functions, callback-style handlers, and dependencies below the LMI-aware versions.',
     why:
-      'On LMI an execution environment runs many invocations at once and lives long (LMI.md, "Lifecycle"). A crashed extension ' +
+      'On LMI an execution environment runs many invocations at once and lives long (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html). A crashed extension ' +
       'terminates the whole environment and every in-flight invocation, with no reset or repair, so every layer that brings an ' +
       'extension has to be reviewed. Init may take up to 15 minutes and spawns the workers before the environment takes ' +
       'traffic; there are no per-request cold starts, so alarms tuned for on-demand init duration or cold-start counts fire ' +

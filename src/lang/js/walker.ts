@@ -1,6 +1,6 @@
 /**
  * @fileoverview One walk over one file's raw TypeScript syntax tree (ts-morph's bundled compiler
- * API, no wrapper objects: see PERFORMANCE.md for why) that produces a {@link FileSummary}:
+ * API, no wrapper objects: they cost more than the parse itself) that produces a {@link FileSummary}:
  * imports, exports, module-level bindings, functions with the module-level names they refer to,
  * and the facts each rule's visitors record. Scopes are tracked so a local that shadows a
  * module-level name is never mistaken for shared state, and values derived from function
