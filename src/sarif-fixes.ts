@@ -21,7 +21,7 @@ export async function createFixProvider(report: Report, cwd: string): Promise<((
   if (fixable.length === 0) return undefined;
   const [{ getTransform }, { applyTransform }] = await Promise.all([
     import('../transforms/index.js'),
-    import('./fix/applyTransform.js'),
+    import('./fix/apply-transform.js'),
   ]);
   const handlersByFile = new Map<string, string[]>();
   for (const fn of report.functions) {

@@ -6,7 +6,8 @@
  *  - a rule never imports another rule: knowledge two rules share lives in the rule kit (kit/);
  *  - the kit imports no rule and no engine module beyond the front-end's syntax helpers;
  *  - no import cycles at all in src/ and transforms/;
- *  - comments and docs cite no file the repository does not contain (`SOMETHING.md`).
+ *  - comments and docs cite no file the repository does not contain (`SOMETHING.md`);
+ *  - one file-naming scheme: kebab-case, as rule and transform ids are.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -111,6 +112,13 @@ describe('architecture', () => {
     };
     for (const f of files) if (!index.has(f)) visit(f);
     expect(cycles).toEqual([]);
+  });
+
+  it('names every source, test and script file in kebab-case', () => {
+    const tracked = execFileSync('git', ['ls-files', 'src', 'transforms', 'test', 'bench', 'scripts'], { cwd: root, encoding: 'utf8' }).split('\n');
+    const named = tracked.filter((f) => /\.(ts|mjs)$/.test(f) && !f.includes('__snapshots__'));
+    expect(named.length).toBeGreaterThan(50);
+    expect(named.filter((f) => !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+)*\.(ts|mjs)$/.test(path.basename(f)))).toEqual([]);
   });
 
   it('cites only documents the repository contains', () => {

@@ -17,26 +17,26 @@
  * is left as it is, with a `// lmi-audit:` marker saying why.
  */
 import type { API, FileInfo } from 'jscodeshift';
-import { addMarkerComment } from './lib/addMarkerComment.js';
-import { ensureImportedName } from './lib/ensureImportedName.js';
-import { findReferences } from './lib/findReferences.js';
+import { addMarkerComment } from './lib/add-marker-comment.js';
+import { ensureImportedName } from './lib/ensure-imported-name.js';
+import { findReferences } from './lib/find-references.js';
 import { getFsFunction, type FsFunction } from '../src/kit/fs-functions.js';
-import { getBodyStatementIndex } from './lib/getBodyStatementIndex.js';
-import { getEnclosingStatement } from './lib/getEnclosingStatement.js';
-import { getHandlerFunctions } from './lib/getHandlerFunctions.js';
-import { getLeadingCommentStart } from './lib/getLeadingCommentStart.js';
-import { getModuleImports } from './lib/getModuleImports.js';
-import { getParser } from './lib/getParser.js';
-import { getPathPieces, type PathEnv, type Piece, type Via } from './lib/getPathPieces.js';
-import { getRequestIdExpression } from './lib/getRequestIdExpression.js';
-import { getTopLevelFunction } from './lib/getTopLevelFunction.js';
+import { getBodyStatementIndex } from './lib/get-body-statement-index.js';
+import { getEnclosingStatement } from './lib/get-enclosing-statement.js';
+import { getHandlerFunctions } from './lib/get-handler-functions.js';
+import { getLeadingCommentStart } from './lib/get-leading-comment-start.js';
+import { getModuleImports } from './lib/get-module-imports.js';
+import { getParser } from './lib/get-parser.js';
+import { getPathPieces, type PathEnv, type Piece, type Via } from './lib/get-path-pieces.js';
+import { getRequestIdExpression } from './lib/get-request-id-expression.js';
+import { getTopLevelFunction } from './lib/get-top-level-function.js';
 import { isAsync, isFunctionNode } from './lib/nodes.js';
-import { removeImportSpecifier } from './lib/removeImportSpecifier.js';
-import { removeStatement } from './lib/removeStatement.js';
-import { resolveImportedCallee } from './lib/resolveImportedCallee.js';
-import { runRecipe } from './lib/runRecipe.js';
+import { removeImportSpecifier } from './lib/remove-import-specifier.js';
+import { removeStatement } from './lib/remove-statement.js';
+import { resolveImportedCallee } from './lib/resolve-imported-callee.js';
+import { runRecipe } from './lib/run-recipe.js';
 import type { AstNode, AstPath, RecipeContext, TransformMeta, TransformOptions } from './lib/types.js';
-import { canWrapInTryFinally, wrapInTryFinally } from './lib/wrapInTryFinally.js';
+import { canWrapInTryFinally, wrapInTryFinally } from './lib/wrap-in-try-finally.js';
 
 export const meta: TransformMeta = {
   id: 'tmp-paths',

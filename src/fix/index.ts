@@ -12,14 +12,14 @@ import { UsageError } from '../errors.js';
 import { scan } from '../scan.js';
 import { getConfigurableRuleIds } from '../scan-control.js';
 import type { Finding, Report } from '../types.js';
-import { applyTransform } from './applyTransform.js';
-import { assertCleanWorkTree } from './assertCleanWorkTree.js';
-import { findMarkers } from './findMarkers.js';
-import { createPoolMaxLookup } from './getPoolMax.js';
-import { loadReport } from './loadReport.js';
-import { mapLines } from './mapLines.js';
+import { applyTransform } from './apply-transform.js';
+import { assertCleanWorkTree } from './assert-clean-work-tree.js';
+import { findMarkers } from './find-markers.js';
+import { createPoolMaxLookup } from './get-pool-max.js';
+import { loadReport } from './load-report.js';
+import { mapLines } from './map-lines.js';
 import type { FixFileResult, FixOptions, FixResult } from './types.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 export type { FixFileResult, FixFileStatus, FixMarker, FixOptions, FixResult } from './types.js';
 

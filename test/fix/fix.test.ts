@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fix, scan, UsageError, type Report } from '../../src/index.js';
-import { mapLines } from '../../src/fix/mapLines.js';
+import { mapLines } from '../../src/fix/map-lines.js';
 
 const ARTICLE_TMP = `import { writeFileSync, readFileSync } from 'fs';
 

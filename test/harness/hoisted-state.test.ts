@@ -4,8 +4,8 @@
  * invocation sees the data of the one that wrote last; after it, each sees its own.
  */
 import { describe, expect, it } from 'vitest';
-import { fixtureFiles } from './fixtureFiles.js';
-import { makeInvocations, runHarness } from './runHarness.js';
+import { fixtureFiles } from './fixture-files.js';
+import { makeInvocations, runHarness } from './run-harness.js';
 
 const N = 50;
 

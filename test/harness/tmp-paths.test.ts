@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixtureFiles } from './fixtureFiles.js';
-import { makeInvocations, runHarness } from './runHarness.js';
+import { fixtureFiles } from './fixture-files.js';
+import { makeInvocations, runHarness } from './run-harness.js';
 
 const N = 50;
 

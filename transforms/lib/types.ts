@@ -4,7 +4,7 @@
  * jscodeshift transform `(file, api, options) => string | undefined`.
  */
 import type { API, Collection, FileInfo, JSCodeshift, Options } from 'jscodeshift';
-import type { SourceEdits } from './sourceEdits.js';
+import type { SourceEdits } from './source-edits.js';
 
 export type Safety = 'safe' | 'unsafe';
 

@@ -6,8 +6,8 @@
  * The fix engine passes the scan's finding lines, which are precise; this is for running a
  * transform on its own.
  */
-import { findModuleFunction } from './findModuleFunction.js';
-import { getModuleDeclarations } from './getModuleDeclarations.js';
+import { findModuleFunction } from './find-module-function.js';
+import { getModuleDeclarations } from './get-module-declarations.js';
 import { isFunctionNode, unwrapExpression } from './nodes.js';
 import type { AstNode, AstPath, RecipeContext } from './types.js';
 

@@ -2,9 +2,9 @@
  * @fileoverview Removes one named import (or destructured require property) that is no longer
  * used, with its comma; the whole statement when it was the only one.
  */
-import { findReferences } from './findReferences.js';
-import type { ModuleImport } from './getModuleImports.js';
-import { removeStatement } from './removeStatement.js';
+import { findReferences } from './find-references.js';
+import type { ModuleImport } from './get-module-imports.js';
+import { removeStatement } from './remove-statement.js';
 import type { AstNode, RecipeContext } from './types.js';
 
 /** Removes `imp` when nothing but `except` (nodes being rewritten away) still refers to it. */

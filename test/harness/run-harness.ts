@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import { loadablePath, removeLoadableModule, writeLoadableModule } from './loadFixture.js';
+import { loadablePath, removeLoadableModule, writeLoadableModule } from './load-fixture.js';
 
 export interface Invocation {
   event: unknown;

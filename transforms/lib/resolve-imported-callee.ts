@@ -3,7 +3,7 @@
  * `import fs from 'fs'` is `{ module: 'fs', path: ['promises', 'writeFile'] }`; `append` from
  * `import { appendFileSync as append } from 'node:fs'` is `{ module: 'node:fs', path: ['appendFileSync'] }`.
  */
-import type { ModuleImport } from './getModuleImports.js';
+import type { ModuleImport } from './get-module-imports.js';
 import { getRequireSpecifier, unwrapExpression } from './nodes.js';
 import type { AstPath, RecipeContext } from './types.js';
 

@@ -4,7 +4,7 @@
  * multi-line template literals are string content and keep their indentation). Several blocks
  * with different start statements nest: the later one inside the earlier one.
  */
-import { getLeadingCommentStart } from './getLeadingCommentStart.js';
+import { getLeadingCommentStart } from './get-leading-comment-start.js';
 import type { AstNode, RecipeContext } from './types.js';
 
 export interface TryBlock {

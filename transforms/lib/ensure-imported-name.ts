@@ -5,7 +5,7 @@
  * `ns.name`, and otherwise a new `import { name } from '...'` (or `const { name } = require(...)`)
  * goes after the last import. Returns undefined when `name` is taken by something else.
  */
-import { getModuleImports, type ModuleImport } from './getModuleImports.js';
+import { getModuleImports, type ModuleImport } from './get-module-imports.js';
 import type { AstNode, RecipeContext } from './types.js';
 
 /** Additions already made during this run, so two steps asking for the same name agree. */

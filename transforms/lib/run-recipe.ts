@@ -4,9 +4,9 @@
  * edits applied at the end. Returns `undefined` when nothing changed (the jscodeshift contract).
  */
 import type { API, FileInfo } from 'jscodeshift';
-import { getParser } from './getParser.js';
-import { parseSource } from './parseSource.js';
-import { SourceEdits } from './sourceEdits.js';
+import { getParser } from './get-parser.js';
+import { parseSource } from './parse-source.js';
+import { SourceEdits } from './source-edits.js';
 import type { AstNode, Recipe, RecipeContext, TransformOptions } from './types.js';
 
 export function runRecipe(file: FileInfo, api: API, options: TransformOptions, recipe: Recipe): string | undefined {

@@ -4,7 +4,7 @@
  * (`exports.handler = ...`, `module.exports.handler = ...`, `module.exports = { handler }`).
  * An export that is not a function written in this file (`middy(base)`, a bound method) has none.
  */
-import { findModuleFunction } from './findModuleFunction.js';
+import { findModuleFunction } from './find-module-function.js';
 import { getMemberName, isFunctionNode, isObjectProperty, unwrapExpression } from './nodes.js';
 import type { AstNode, AstPath, RecipeContext } from './types.js';
 

@@ -4,7 +4,7 @@
  * handler does not declare it (typed `{ awsRequestId: string }` in TypeScript, so no
  * `aws-lambda` types are needed).
  */
-import { addParameter } from './addParameter.js';
+import { addParameter } from './add-parameter.js';
 import { getParams, isObjectProperty } from './nodes.js';
 import type { AstNode, AstPath, RecipeContext } from './types.js';
 

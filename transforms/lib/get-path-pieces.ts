@@ -10,11 +10,11 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import jscodeshift from 'jscodeshift';
 import { CRYPTO_MODULES, FS_MODULES, OS_MODULES, PATH_MODULES, REQUEST_ID_PROPS, UNIQUE_PACKAGES } from '../../src/kit/fs-functions.js';
-import { getModuleImports, type ModuleImport } from './getModuleImports.js';
-import { getParser } from './getParser.js';
-import { parseSource } from './parseSource.js';
+import { getModuleImports, type ModuleImport } from './get-module-imports.js';
+import { getParser } from './get-parser.js';
+import { parseSource } from './parse-source.js';
 import { getMemberName, getParams, isStringLiteralNode, unwrapExpression } from './nodes.js';
-import { resolveImportedCallee } from './resolveImportedCallee.js';
+import { resolveImportedCallee } from './resolve-imported-callee.js';
 import type { AstNode, AstPath, RecipeContext } from './types.js';
 
 export interface Via {

@@ -3,7 +3,7 @@
  * statements (memoized per run): functions (`function f`, `const f = () => ...`) and the methods
  * behind objects and classes (`const o = { m() {} }`, `class C { m() {} }`, `const c = new C()`).
  */
-import { getTopLevelFunction } from './getTopLevelFunction.js';
+import { getTopLevelFunction } from './get-top-level-function.js';
 import { isFunctionNode, unwrapExpression } from './nodes.js';
 import type { AstNode, AstPath, RecipeContext } from './types.js';
 

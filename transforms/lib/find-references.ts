@@ -3,7 +3,7 @@
  * the scope declaring it (a local of the same name elsewhere is another variable). The
  * identifiers of a file are indexed by name once per run: transforms ask about many names.
  */
-import { isValueReference } from './isValueReference.js';
+import { isValueReference } from './is-value-reference.js';
 import type { AstPath, RecipeContext } from './types.js';
 
 const indexes = new WeakMap<RecipeContext, Map<string, AstPath[]>>();
