@@ -41,6 +41,7 @@ export const meta: TransformMeta = {
   description: 'Turns a module-level pg Client (or mysql/mysql2/mariadb connection) into a pool; transactions check out a connection and release it in finally.',
   fixes: 'shared-db-connection',
   safety: 'unsafe',
+  options: ['poolMax'],
 };
 
 export const parser = getParser;

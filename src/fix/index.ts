@@ -12,10 +12,9 @@ import { UsageError } from '../errors.js';
 import { scan } from '../scan.js';
 import { getConfigurableRuleIds } from '../scan-control.js';
 import type { Finding, Report } from '../types.js';
-import { applyTransform } from './apply-transform.js';
+import { createFixer, type ApplyFix } from './apply-fix.js';
 import { assertCleanWorkTree } from './assert-clean-work-tree.js';
 import { findMarkers } from './find-markers.js';
-import { createPoolMaxLookup } from './get-pool-max.js';
 import { loadReport } from './load-report.js';
 import { mapLines } from './map-lines.js';
 import type { FixFileResult, FixOptions, FixResult } from './types.js';
@@ -53,11 +52,11 @@ export async function fix(options: FixOptions): Promise<FixResult> {
     if (!list) byFile.set(f.file, (list = []));
     list.push(f);
   }
-  const poolMaxOf = createPoolMaxLookup(report, cwd);
+  const applyFix = createFixer({ cwd, report, poolMax: options.poolMax });
 
   const files: FixFileResult[] = [];
   for (const [file, fileFindings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const result = await fixFile(file, fileFindings, { cwd, report, selected, options, poolMaxOf });
+    const result = await fixFile(file, fileFindings, { cwd, selected, options, applyFix });
     files.push(result);
     options.onFile?.(result);
   }
@@ -93,10 +92,9 @@ function selectTransforms(options: FixOptions): TransformModule[] {
 
 interface FileContext {
   cwd: string;
-  report: Report;
   selected: TransformModule[];
   options: FixOptions;
-  poolMaxOf: ReturnType<typeof createPoolMaxLookup>;
+  applyFix: ApplyFix;
 }
 
 async function fixFile(file: string, findings: Finding[], fc: FileContext): Promise<FixFileResult> {
@@ -111,19 +109,13 @@ async function fixFile(file: string, findings: Finding[], fc: FileContext): Prom
   }
   const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
   const start = original.slice(bom.length);
-  const handlers = fc.report.functions.filter((f) => f.file === file).map((f) => f.name);
   let current = start;
   for (const transform of fc.selected) {
     const own = findings.filter((f) => f.ruleId === transform.meta.fixes);
     if (own.length === 0) continue;
     const lines = mapLines(start, current, own.map((f) => f.line));
-    const pool = transform.meta.id === 'client-to-pool' ? poolMaxFor(own, fc) : undefined;
     try {
-      const run = applyTransform(transform, { path: abs, source: current }, {
-        lines,
-        handlers,
-        ...(pool ? { poolMax: pool.max, poolMaxSource: pool.source } : {}),
-      });
+      const run = fc.applyFix(transform, { path: abs, source: current }, own, lines);
       result.notes.push(...run.notes.map((n) => n.replace(`${abs}: `, '')));
       if (run.changed) {
         current = run.output;
@@ -146,9 +138,4 @@ async function fixFile(file: string, findings: Finding[], fc: FileContext): Prom
     }
   }
   return result;
-}
-
-function poolMaxFor(findings: Finding[], fc: FileContext): { max: number; source: string } | undefined {
-  if (fc.options.poolMax !== undefined) return { max: fc.options.poolMax, source: '--pool-max' };
-  return fc.poolMaxOf([...new Set(findings.flatMap((f) => f.functions))]);
 }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fix, scan, UsageError, type Report } from '../../src/index.js';
 import { mapLines } from '../../src/fix/map-lines.js';
+import { createFixProvider } from '../../src/sarif-fixes.js';
 
 const ARTICLE_TMP = `import { writeFileSync, readFileSync } from 'fs';
 
@@ -42,6 +43,17 @@ export const handler = async (event: { id: string }) => {
   return rows[0];
 };
 `;
+
+/** The text SARIF replacements (offsets into `text`) turn `text` into. */
+function applyReplacements(text: string, replacements: Array<{ offset: number; length: number; text: string }>): string {
+  let out = '';
+  let at = 0;
+  for (const r of replacements) {
+    out += text.slice(at, r.offset) + r.text;
+    at = r.offset + r.length;
+  }
+  return out + text.slice(at);
+}
 
 let dir: string;
 const write = (name: string, text: string) => {
@@ -277,6 +289,18 @@ ${workers ? `      Environment:\n        Variables:\n          AWS_LAMBDA_NODEJS
     // The pool-undersized rule agrees: the new pool is large enough.
     const after = await scan({ paths: ['.'], cwd: dir });
     expect(after.findings.filter((f) => f.ruleId === 'pool-undersized' || f.ruleId === 'shared-db-connection')).toEqual([]);
+  });
+
+  it('gives SARIF the same edit as fix: one applyFix path, pool size from the infrastructure code', async () => {
+    write('template.yaml', template(96, 4));
+    write('src/app.ts', PG);
+    const report = await scan({ paths: ['.'], cwd: dir });
+    const finding = report.findings.find((f) => f.ruleId === 'shared-db-connection')!;
+    const sarifFix = (await createFixProvider(report, dir))!(finding)!;
+    const edited = applyReplacements(PG, sarifFix.changes[0]!.replacements);
+    expect(edited).toContain('max: 24 }');
+    await fix({ cwd: dir, transforms: ['client-to-pool'], fromReport: report });
+    expect(read('src/app.ts')).toBe(edited);
   });
 
   it('defaults to 64 without infrastructure code, and --pool-max wins over both', async () => {
