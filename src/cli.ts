@@ -14,6 +14,10 @@ import { prestartWorkers } from './analysis/workers.js';
 import { collectFormat, createGithubSourceLink, resolveOutputs, type FormatSpec } from './commands/scan-outputs.js';
 import { registerFixCommand } from './commands/fix.js';
 import type { CliIO } from './commands/io.js';
+import type * as RulesCommand from './commands/rules.js';
+import type { rules as ruleRegistry } from './rules/index.js';
+
+type RuleRegistry = typeof ruleRegistry;
 import { isKnownError, UsageError } from './errors.js';
 import { REPORTER_NAMES, reporters, type ReporterContext } from './reporters/index.js';
 import { toolVersion } from './version.js';
@@ -272,7 +276,7 @@ interface Progress {
 
 /** `rules` and `explain`: print what `render` makes of the rule registry. */
 async function runRulesCommand(
-  render: (registry: Awaited<typeof import('./index.js')>['rules'], commands: typeof import('./commands/rules.js')) => string,
+  render: (registry: RuleRegistry, commands: typeof RulesCommand) => string,
   io: CliIO,
 ): Promise<number> {
   try {

@@ -3,6 +3,7 @@
  * the options of the `scan` API. `schema/report.schema.json` describes the same shape; a test
  * keeps the two in step.
  */
+import type { Worker } from 'node:worker_threads';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -138,7 +139,7 @@ export interface ScanOptions {
    * Worker threads started before the scan (`prestartWorkers`, as the CLI does while it loads
    * the analyser). The scan uses them first and terminates all of them, used or not.
    */
-  workers?: readonly import('node:worker_threads').Worker[];
+  workers?: readonly Worker[];
   /** A configuration file read by `loadConfig`. The options above win over its values. */
   config?: LoadedConfig;
   /** A baseline file: the findings it lists are kept, marked suppressed, and do not gate. */

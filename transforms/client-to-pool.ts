@@ -373,7 +373,7 @@ function checkOut(ctx: RecipeContext, c: Creation, use: FunctionUse, poolName: s
       return `\`${fnName}\` runs a transaction and calls \`${otherName}\`, which also uses \`${c.name}\`: pass the checked-out connection to it, by hand.`;
     }
   }
-  const statements: AstNode[] = (fn.body ?? fn.value?.body).body;
+  const statements: AstNode[] = (fn.body ?? fn.value.body).body;
   const first = statements[start];
   edits.push(() => {
     const indent = ctx.edits.indentAt(first.start);

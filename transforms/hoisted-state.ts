@@ -348,7 +348,7 @@ function isDefiniteFirstWrite(ctx: RecipeContext, fn: AstNode, first: Ref, name:
   if (first.kind !== 'write' || first.write?.type !== 'AssignmentExpression' || first.write.operator !== '=') return false;
   const index = getBodyStatementIndex(fn, first.path);
   if (index < 0) return false;
-  const statement = (fn.body ?? fn.value?.body).body[index];
+  const statement = (fn.body ?? fn.value.body).body[index];
   if (statement.type !== 'ExpressionStatement' || unwrapExpression(statement.expression) !== first.write) return false;
   const right = first.write.right;
   if (ctx.j(right).find(ctx.j.Identifier, { name }).size() > 0) return false;
@@ -565,7 +565,7 @@ function isPlainLiteral(node: AstNode): boolean {
 function isTopLevelStatement(fn: AstNode, path: AstPath, write: AstNode): boolean {
   const index = getBodyStatementIndex(fn, path);
   if (index < 0) return false;
-  const statement = (fn.body ?? fn.value?.body).body[index];
+  const statement = (fn.body ?? fn.value.body).body[index];
   return statement.type === 'ExpressionStatement' && unwrapExpression(statement.expression) === write;
 }
 

@@ -435,7 +435,7 @@ function planMkdtemp(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, group: G
   const creator = group.uses[0]!;
   if (creator.hasRest || creator.fn?.creates !== 'dir' || creator.index < 0) return undefined;
   const fn = fnPath.node;
-  const statements: AstNode[] = (fn.body ?? fn.value?.body).body;
+  const statements: AstNode[] = (fn.body ?? fn.value.body).body;
   const statement = statements[creator.index];
   if (statement.type !== 'ExpressionStatement') return undefined;
   const awaited = statement.expression.type === 'AwaitExpression';
@@ -910,6 +910,7 @@ function dirName(root: string): string {
 }
 
 function display(root: string): string {
+  // eslint-disable-next-line no-control-regex -- the placeholders are control characters on purpose
   return root.replace(/\u0001|\u0002/g, '…');
 }
 

@@ -14,6 +14,7 @@ import type { Report } from '../../src/types.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/lmi-audit.js');
 const SAMPLE_APP = 'fixtures/projects/sample-app';
+// eslint-disable-next-line no-control-regex -- ANSI escape sequences start with ESC
 const ANSI = /\u001b\[[0-9;]*m/;
 
 interface CliResult {
