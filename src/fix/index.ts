@@ -13,7 +13,7 @@ import { scan } from '../scan.js';
 import { getConfigurableRuleIds } from '../scan-control.js';
 import type { Finding, Report } from '../types.js';
 import { createFixer, type ApplyFix } from './apply-fix.js';
-import { assertCleanWorkTree } from './assert-clean-work-tree.js';
+import { assertCleanFiles } from './assert-clean-work-tree.js';
 import { findMarkers } from './find-markers.js';
 import { loadReport } from './load-report.js';
 import { mapLines } from './map-lines.js';
@@ -32,7 +32,6 @@ export async function fix(options: FixOptions): Promise<FixResult> {
   for (const [i, target] of targets.entries()) {
     if (!fs.existsSync(target)) throw new UsageError(`Path not found: ${paths[i]}`);
   }
-  if (!options.dry && !options.allowDirty) assertCleanWorkTree(targets);
 
   const report: Report =
     options.fromReport !== undefined
@@ -54,9 +53,20 @@ export async function fix(options: FixOptions): Promise<FixResult> {
   }
   const applyFix = createFixer({ cwd, report, poolMax: options.poolMax });
 
+  // Every file is rewritten in memory first; the git guard then checks exactly the files that
+  // change, and only then is anything written (a refusal leaves every file as it was).
+  const planned = [...byFile]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([file, fileFindings]) => planFile(file, fileFindings, { cwd, selected, applyFix }));
+  if (!options.dry && !options.allowDirty) {
+    assertCleanFiles(
+      planned.filter((p) => p.output !== undefined).map((p) => path.resolve(cwd, p.result.file)),
+      cwd,
+    );
+  }
   const files: FixFileResult[] = [];
-  for (const [file, fileFindings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const result = await fixFile(file, fileFindings, { cwd, selected, options, applyFix });
+  for (const plan of planned) {
+    const result = options.dry || plan.output === undefined ? plan.result : await writePlanned(plan.result, plan.output, cwd);
     files.push(result);
     options.onFile?.(result);
   }
@@ -93,11 +103,21 @@ function selectTransforms(options: FixOptions): TransformModule[] {
 interface FileContext {
   cwd: string;
   selected: TransformModule[];
-  options: FixOptions;
   applyFix: ApplyFix;
 }
 
-async function fixFile(file: string, findings: Finding[], fc: FileContext): Promise<FixFileResult> {
+/** A file's outcome before anything is written; `output` is the new text when it changed. */
+interface PlannedFile {
+  result: FixFileResult;
+  output?: string;
+}
+
+function planFile(file: string, findings: Finding[], fc: FileContext): PlannedFile {
+  const result = transformFile(file, findings, fc);
+  return 'output' in result ? { result: result.result, output: result.output } : { result };
+}
+
+function transformFile(file: string, findings: Finding[], fc: FileContext): FixFileResult | { result: FixFileResult; output: string } {
   const abs = path.resolve(fc.cwd, file);
   const result: FixFileResult = { file, status: 'unchanged', transforms: [], findings: findings.length, markers: [], notes: [] };
   if (!SOURCE.test(file)) return { ...result, status: 'skipped', reason: 'not a JavaScript or TypeScript file' };
@@ -130,12 +150,14 @@ async function fixFile(file: string, findings: Finding[], fc: FileContext): Prom
   result.status = 'changed';
   result.markers = findMarkers(original, output);
   result.diff = createTwoFilesPatch(`a/${file}`, `b/${file}`, original, output, undefined, undefined, { context: 3 });
-  if (!fc.options.dry) {
-    try {
-      await writeFileAtomic(abs, output);
-    } catch (error) {
-      return { ...result, status: 'failed', reason: `cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-    }
+  return { result, output };
+}
+
+async function writePlanned(result: FixFileResult, output: string, cwd: string): Promise<FixFileResult> {
+  try {
+    await writeFileAtomic(path.resolve(cwd, result.file), output);
+    return result;
+  } catch (error) {
+    return { ...result, status: 'failed', reason: `cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
-  return result;
 }

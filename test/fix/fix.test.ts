@@ -109,18 +109,37 @@ describe('choosing transforms', () => {
 });
 
 describe.skipIf(!hasGit)('the git guard', () => {
-  it('refuses a work tree with uncommitted changes unless allowed, and accepts a clean one', async () => {
-    write('app.mjs', STATE);
+  it('refuses to rewrite a file with uncommitted changes unless allowed; other work in progress does not block it', async () => {
+    write('src/orders/app.mjs', STATE);
+    write('other.mjs', 'export const x = 1;\n');
     git('init', '-q');
     git('add', '.');
     git('commit', '-qm', 'init');
+    // Unrelated work in progress: an untracked file and a modified one that fix does not touch.
     write('notes.txt', 'work in progress');
-    await expect(fix({ cwd: dir, all: true })).rejects.toThrow(/uncommitted changes \(notes\.txt\).*--allow-dirty/);
-    expect(read('app.mjs')).toBe(STATE);
-    // A dry run writes nothing, so it needs no clean tree.
+    write('other.mjs', 'export const x = 2;\n');
     expect((await fix({ cwd: dir, all: true, dry: true })).summary.changed).toBe(1);
-    fs.rmSync(path.join(dir, 'notes.txt'));
+    // The file fix would rewrite is modified: refused before anything is written, path shown whole.
+    const edited = STATE.replace('let currentUser', 'let  currentUser');
+    write('src/orders/app.mjs', edited);
+    await expect(fix({ cwd: dir, all: true })).rejects.toThrow(/uncommitted changes \(src\/orders\/app\.mjs\).*--allow-dirty/);
+    expect(read('src/orders/app.mjs')).toBe(edited);
+    // Staged counts too; from a subdirectory the path is relative to it.
+    git('add', 'src/orders/app.mjs');
+    await expect(fix({ cwd: path.join(dir, 'src'), all: true })).rejects.toThrow(/\(orders\/app\.mjs\)/);
+    git('commit', '-qm', 'edit');
     expect((await fix({ cwd: dir, all: true })).summary.changed).toBe(1);
+    expect(read('other.mjs')).toBe('export const x = 2;\n');
+  });
+
+  it('refuses an untracked file it would rewrite (git could not undo the fix)', async () => {
+    write('tracked.mjs', 'export const y = 1;\n');
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'init');
+    write('app.mjs', STATE);
+    await expect(fix({ cwd: dir, all: true })).rejects.toThrow(/uncommitted changes \(app\.mjs\)/);
+    expect(read('app.mjs')).toBe(STATE);
   });
 
   it('writes into a dirty tree with allowDirty', async () => {
