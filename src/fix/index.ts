@@ -9,6 +9,7 @@ import { createTwoFilesPatch } from 'diff';
 import { getTransform, transforms as allTransforms, type TransformModule } from '../../transforms/index.js';
 import { resolveConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import { scan } from '../scan.js';
 import { getConfigurableRuleIds } from '../scan-control.js';
 import type { Finding, Report } from '../types.js';
@@ -93,11 +94,17 @@ function selectTransforms(options: FixOptions): TransformModule[] {
   if (ids.length === 0) {
     throw new UsageError(`Choose what to run: --transform <id>[,<id>...] (${allTransforms.map((t) => t.meta.id).join(', ')}) or --all (every safe transform)`);
   }
-  for (const id of ids) {
-    if (!getTransform(id)) throw new UsageError(`Unknown transform \`${id}\` (known: ${allTransforms.map((t) => t.meta.id).join(', ')})`);
-  }
+  const wanted = ids.map((id) => {
+    const transform = getTransform(id) ?? getTransform(id.toLowerCase());
+    if (transform) return transform.meta.id;
+    // A rule id names its transform when exactly one transform fixes that rule (`--transform shared-tmp-path`).
+    const fixing = allTransforms.filter((t) => t.meta.fixes === id.toLowerCase());
+    if (fixing.length === 1) return fixing[0]!.meta.id;
+    const known = allTransforms.map((t) => t.meta.id);
+    throw new UsageError(`Unknown transform \`${id}\`.${didYouMean(id, known)} Transforms: ${known.join(', ')} (or the id of the rule one of them fixes)`);
+  });
   // Registry order, whatever the order on the command line: it is the order that composes.
-  return allTransforms.filter((t) => ids.includes(t.meta.id));
+  return allTransforms.filter((t) => wanted.includes(t.meta.id));
 }
 
 interface FileContext {

@@ -81,6 +81,10 @@ describe('choosing transforms', () => {
     write('app.mjs', STATE);
     await expect(fix({ cwd: dir })).rejects.toThrow(UsageError);
     await expect(fix({ cwd: dir, transforms: ['no-such'] })).rejects.toThrow(/Unknown transform `no-such`/);
+    await expect(fix({ cwd: dir, transforms: ['hoisted-stat'] })).rejects.toThrow(/Did you mean `hoisted-state`\?/);
+    // The id of a rule that one transform fixes names that transform; ids in any case.
+    expect((await fix({ cwd: dir, transforms: ['global-mutable-state'], dry: true })).transforms).toEqual(['hoisted-state']);
+    expect((await fix({ cwd: dir, transforms: ['TMP-PATHS'], dry: true })).transforms).toEqual(['tmp-paths']);
     await expect(fix({ cwd: dir, transforms: ['tmp-paths'], all: true })).rejects.toThrow(/either --transform or --all/);
     await expect(fix({ cwd: dir, paths: ['missing'], all: true })).rejects.toThrow(/Path not found: missing/);
   });
