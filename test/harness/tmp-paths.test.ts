@@ -41,6 +41,7 @@ describe('tmp-paths under 50 concurrent invocations', () => {
     console.info(`tmp-paths/article: cross-talk ${before.crossTalk.length}/${N} before the fix, ${after.crossTalk.length}/${N} after`);
     expect(before.crossTalk.length).toBeGreaterThanOrEqual(N / 2);
     expect(after.crossTalk).toEqual([]);
+    expect(after.alone, 'the fix changed what an invocation alone returns').toEqual(before.alone);
     expect(after.concurrent.every((r) => r.ok)).toBe(true);
   });
 
@@ -52,6 +53,7 @@ describe('tmp-paths under 50 concurrent invocations', () => {
     console.info(`tmp-paths/work-dir: cross-talk ${before.crossTalk.length}/${N} before the fix, ${after.crossTalk.length}/${N} after`);
     expect(before.crossTalk.length).toBeGreaterThanOrEqual(N / 2);
     expect(after.crossTalk).toEqual([]);
+    expect(after.alone, 'the fix changed what an invocation alone returns').toEqual(before.alone);
     // The fixed handler removes its directory: nothing of it is left in /tmp.
     expect(fs.readdirSync('/tmp').filter((f) => /^work-/.test(f) && fs.statSync(`/tmp/${f}`).isDirectory() && fs.readdirSync(`/tmp/${f}`).some((x) => x === 'input.txt'))).toEqual([]);
   });
