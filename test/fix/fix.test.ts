@@ -158,6 +158,22 @@ describe.skipIf(!hasGit)('the git guard', () => {
   });
 });
 
+describe('a transform for some of a rule\'s findings', () => {
+  it('callback-to-async: only the code findings of lifecycle carry it; the dependency finding is left alone', async () => {
+    write('package.json', JSON.stringify({ name: 'app', dependencies: { 'aws-sdk': '2.1500.0' } }));
+    write('app.mjs', 'export const handler = (event, context, callback) => {\n  callback(null, { id: event.id });\n};\n');
+    const report = await scan({ paths: ['.'], cwd: dir });
+    const lifecycle = report.findings.filter((f) => f.ruleId === 'lifecycle');
+    expect(lifecycle.map((f) => [f.file, f.fix?.transform ?? null]).sort()).toEqual([
+      ['app.mjs', 'callback-to-async'],
+      ['package.json', null],
+    ]);
+    const result = await fix({ cwd: dir, transforms: ['callback-to-async'] });
+    expect(result.summary).toMatchObject({ changed: 1, skipped: 0, findings: 1 });
+    expect(read('app.mjs')).toMatch(/^export const handler = async \(event, context\) => \{\n {2}return new Promise/);
+  });
+});
+
 describe('the configuration', () => {
   // A handler only the configuration names: `process`, not the `handler` convention.
   const CONFIGURED = ARTICLE_TMP.replace('export const handler', 'export const process');
