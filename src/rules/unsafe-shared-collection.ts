@@ -6,6 +6,8 @@ import { ts } from '../ts.js';
 import { unwrap } from '../lang/js/ast.js';
 import type { WalkContext } from '../lang/js/context.js';
 import { pairChecksAndWrites, refKey, type CollectionFact } from '../kit/check-then-act.js';
+import { awaitsPreparation, findInitGuard } from '../kit/lazy-guard.js';
+import { lazyInits, type LazyWriteFact } from '../kit/lazy-init.js';
 import { defineRule } from './define.js';
 
 const S = ts.SyntaxKind;
@@ -13,18 +15,19 @@ const RULE_ID = 'unsafe-shared-collection';
 const CHECK_METHODS = new Set(['has', 'get', 'includes', 'indexOf', 'find', 'some']);
 const WRITE_METHODS = new Set(['set', 'add', 'push', 'unshift']);
 
-type MessageId = 'checkThenAct';
+type MessageId = 'checkThenAct' | 'lazyInitRace';
+type UscFact = CollectionFact | LazyWriteFact;
 
 /**
  * Record the module-level collections a condition reads (`cache.has(k)`, `cache[k]`, `k in cache`,
  * `cache.users`), once per collection and condition.
  */
-function recordChecks(ctx: WalkContext<CollectionFact>, cond: ts.Expression): void {
+function recordChecks(ctx: WalkContext<UscFact>, cond: ts.Expression): void {
   if (ctx.fn < 0) return;
   collectChecks(ctx, cond, cond, new Set());
 }
 
-function collectChecks(ctx: WalkContext<CollectionFact>, cond: ts.Expression, node: ts.Node, seen: Set<string>): void {
+function collectChecks(ctx: WalkContext<UscFact>, cond: ts.Expression, node: ts.Node, seen: Set<string>): void {
   switch (node.kind) {
     case S.CallExpression: {
       const callee = unwrap((node as ts.CallExpression).expression);
@@ -55,7 +58,7 @@ function collectChecks(ctx: WalkContext<CollectionFact>, cond: ts.Expression, no
 }
 
 /** Record that `cond` reads the collection `object`, if it is module state (once per collection). */
-function considerCheck(ctx: WalkContext<CollectionFact>, cond: ts.Expression, object: ts.Expression, seen: Set<string>): void {
+function considerCheck(ctx: WalkContext<UscFact>, cond: ts.Expression, object: ts.Expression, seen: Set<string>): void {
   const root = unwrap(object);
   // Only names rooted at an identifier can be module state; skip the lookup otherwise.
   if (root.kind !== S.Identifier && root.kind !== S.PropertyAccessExpression) return;
@@ -68,7 +71,7 @@ function considerCheck(ctx: WalkContext<CollectionFact>, cond: ts.Expression, ob
   ctx.record(cond, fact);
 }
 
-function recordWrite(ctx: WalkContext<CollectionFact>, node: ts.Node, object: ts.Expression): void {
+function recordWrite(ctx: WalkContext<UscFact>, node: ts.Node, object: ts.Expression): void {
   if (ctx.fn < 0) return;
   const target = ctx.stateTarget(object);
   if (!target || target.ref.name === 'this') return;
@@ -76,7 +79,53 @@ function recordWrite(ctx: WalkContext<CollectionFact>, node: ts.Node, object: ts
   ctx.record(node, fact);
 }
 
-export default defineRule<MessageId, CollectionFact>({
+/** Is `name` a module-level `let`/`var` here (not shadowed by a local)? */
+function isModuleVariable(ctx: WalkContext<UscFact>, name: string): boolean {
+  const b = ctx.lookup(name);
+  return !!b && b.module && (b.kind === 'let' || b.kind === 'var');
+}
+
+/**
+ * A write of a module-level variable under a lazy-initialisation guard: `x ??= v`,
+ * `x = x ?? v`, or an assignment under `if (!x)` / `if (!loaded)` / after `if (x) return x;`.
+ */
+function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): void {
+  if (ctx.fn < 0) return;
+  const left = unwrap(node.left);
+  if (!ts.isIdentifier(left) || !isModuleVariable(ctx, left.text)) return;
+  const name = left.text;
+  const op = node.operatorToken.kind;
+  const right = unwrap(node.right);
+  const selfGuarded =
+    op === S.QuestionQuestionEqualsToken ||
+    op === S.BarBarEqualsToken ||
+    (op === S.EqualsToken &&
+      ts.isBinaryExpression(right) &&
+      (right.operatorToken.kind === S.QuestionQuestionToken || right.operatorToken.kind === S.BarBarToken) &&
+      ts.isIdentifier(unwrap(right.left)) &&
+      (unwrap(right.left) as ts.Identifier).text === name);
+  const pos = node.getStart(ctx.sourceFile);
+  const taint = ctx.taintOf(node.right);
+  if (selfGuarded) {
+    ctx.record(node, { k: 'lazy', name, guard: pos, guardNames: [name], pos, end: node.getEnd(), prepared: false, ...(taint ? { taint } : {}) });
+    return;
+  }
+  if (op !== S.EqualsToken) return;
+  const guard = findInitGuard(node, ctx.sourceFile, (n) => isModuleVariable(ctx, n));
+  if (!guard) return;
+  ctx.record(node, {
+    k: 'lazy',
+    name,
+    guard: guard.pos,
+    guardNames: guard.names,
+    pos,
+    end: node.getEnd(),
+    prepared: awaitsPreparation(guard.region, name, node.getEnd()),
+    ...(taint ? { taint } : {}),
+  });
+}
+
+export default defineRule<MessageId, UscFact>({
   id: RULE_ID,
   checklist: 'unsafe-shared-collection',
   severity: 'warning',
@@ -113,6 +162,12 @@ export default defineRule<MessageId, CollectionFact>({
     whenNotToUse: 'When duplicate loads are harmless and idempotent and the extra downstream calls are acceptable.',
   },
   messages: {
+    lazyInitRace:
+      '{{names}}: lazy initialisation with an `await` before the shared value is ready. Concurrent cold invocations on a ' +
+      'worker all find it unset and each run the initialiser: duplicate connections or clients, pools that are created and ' +
+      'leaked, and requests that read a half-set configuration. Store the pending promise synchronously, with no `await` ' +
+      'between the check and the store (`{{name}} ??= init()`, where the async `init` creates and prepares the value), then ' +
+      '`await {{name}}`; clear it if the initialisation fails.',
     checkThenAct:
       '`{{name}}` is a module-level collection checked and then written with an `await` in between: concurrent invocations ' +
       'all miss, all load, and overwrite each other. Store the pending promise synchronously (`cache.set(key, load(key))`) ' +
@@ -144,9 +199,25 @@ export default defineRule<MessageId, CollectionFact>({
       if (n.operatorToken.kind < S.FirstAssignment || n.operatorToken.kind > S.LastAssignment) return;
       const left = unwrap(n.left);
       if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) recordWrite(ctx, n, left.expression);
+      else if (ts.isIdentifier(left)) recordLazyWrite(ctx, n);
     },
   },
   check(ctx) {
+    for (const init of lazyInits(ctx.facts(), ctx)) {
+      // Request data cached for every later invocation is global-mutable-state's finding.
+      if (!init.racy || init.requestData) continue;
+      const handlers = ctx.handlersReaching(init.file, init.fn);
+      if (handlers.length === 0) continue;
+      const first = init.writes[0]!;
+      const names = [...new Set(init.writes.map((w) => w.name))];
+      ctx.report({
+        file: init.file,
+        loc: first.loc,
+        messageId: 'lazyInitRace',
+        data: { names: names.map((n) => `\`${n}\``).join(', '), name: first.name },
+        handlers,
+      });
+    }
     for (const { file, fact } of pairChecksAndWrites(ctx.facts(), ctx)) {
       const handlers = ctx.handlersReaching(file, fact.fn);
       if (handlers.length === 0) continue;
