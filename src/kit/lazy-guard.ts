@@ -92,6 +92,8 @@ function exits(statement: ts.Statement): boolean {
  */
 export interface InitGuard {
   pos: number;
+  /** Where the guarded code starts: the condition of an `if`, the end of an early-return `if`. */
+  from: number;
   names: string[];
   region: readonly ts.Node[];
 }
@@ -102,7 +104,10 @@ export function findInitGuard(node: ts.Node, sourceFile: ts.SourceFile, isShared
     if (ts.isIfStatement(p) && child !== p.expression) {
       const inThen = child === p.thenStatement;
       const names = (inThen ? absentNames(p.expression) : presentNames(p.expression)).filter(isShared);
-      if (names.length) return { pos: p.expression.getStart(sourceFile), names, region: [child] };
+      if (names.length) {
+        const pos = p.expression.getStart(sourceFile);
+        return { pos, from: pos, names, region: [child] };
+      }
     }
     if (ts.isBlock(p)) {
       const statements = p.statements;
@@ -111,7 +116,8 @@ export function findInitGuard(node: ts.Node, sourceFile: ts.SourceFile, isShared
         const stmt = statements[i]!;
         if (!ts.isIfStatement(stmt) || stmt.elseStatement || !exits(stmt.thenStatement)) continue;
         const names = presentNames(stmt.expression).filter(isShared);
-        if (names.length) return { pos: stmt.expression.getStart(sourceFile), names, region: statements.slice(i + 1) };
+        // The exit branch (`if (p) return await p;`) is not on the path to the write.
+        if (names.length) return { pos: stmt.expression.getStart(sourceFile), from: stmt.end, names, region: statements.slice(i + 1) };
       }
     }
   }

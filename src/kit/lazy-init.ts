@@ -22,6 +22,8 @@ export interface LazyWriteFact {
   name: string;
   /** Start of the guard's condition (of the write itself for `x ??= v` / `x = x ?? v`). */
   guard: number;
+  /** Where the code under the guard starts (an `await` from here to the write lets others in). */
+  from: number;
   /** Names the guard tests for absence. */
   guardNames: string[];
   pos: number;
@@ -65,7 +67,7 @@ export function lazyInits(facts: Iterable<{ file: number; fact: Fact & { k: stri
     const guardNames = new Set(group.writes[0]!.guardNames);
     if (!group.writes.some((w) => guardNames.has(w.name))) continue;
     group.writes.sort((a, b) => a.pos - b.pos);
-    group.racy = group.writes.some((w) => w.prepared || ctx.awaitBetween(group.file, group.fn, w.guard, w.end));
+    group.racy = group.writes.some((w) => w.prepared || ctx.awaitBetween(group.file, group.fn, w.from, w.end));
     group.requestData = group.writes.some((w) => !!w.taint?.params.some(([fn, index]) => ctx.isEventParam(group.file, fn, index)));
     result.push(group);
   }

@@ -17,7 +17,11 @@ export function getValueSource(ctx: SourceQuery, file: number, taint: TaintSourc
   if (!taint) return undefined;
   if (taint.params.some(([fn, index]) => ctx.isEventParam(file, fn, index))) return { source: 'request' };
   const param = taint.params[0];
-  if (param) return { source: 'argument', fn: ctx.files[file]!.functions[param[0]]?.name ?? '<anonymous>' };
+  if (param) {
+    const fn = ctx.files[file]!.functions[param[0]];
+    const name = fn && fn.name !== '<anonymous>' ? `\`${fn.name}\`` : `the function at line ${fn?.line ?? '?'}`;
+    return { source: 'argument', fn: name };
+  }
   if (taint.awaited) return { source: 'awaited' };
   if (taint.caught) return { source: 'caught' };
   return undefined;
@@ -29,9 +33,9 @@ export function describeValueSource(source: { source: ValueSource; fn?: string }
     case 'request':
       return "request data (the invocation's event or context)";
     case 'argument':
-      return `a parameter of \`${source.fn}\` (whatever its callers pass in, possibly request data)`;
+      return `a parameter of ${source.fn} (whatever its callers pass in)`;
     case 'awaited':
-      return 'an awaited result (not request data, but it can differ between invocations)';
+      return 'an awaited result (I/O such as an SDK call, `fetch` or SSM, not derived from the event or context; it can still differ between invocations)';
     case 'caught':
       return 'a caught error';
   }

@@ -78,7 +78,7 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     () => t.getText(ctx.sourceFile),
     () => joinTaint(value ? ctx.taintOf(value) : undefined, ts.isElementAccessExpression(t) ? ctx.taintOf(t.argumentExpression) : undefined),
     logical,
-    () => (value && !ts.isElementAccessExpression(t) && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined),
+    () => (value && (!ts.isElementAccessExpression(t) || ts.isStringLiteralLike(t.argumentExpression)) && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined),
   );
 }
 
@@ -279,9 +279,14 @@ export default defineRule<MessageId, WriteFact>({
     // Writes of lazy initialisations: unsafe-shared-collection reports the racy ones, once per
     // initialisation; the others are safe unless they cache request data (reported below).
     const lazy = new Set<string>();
+    // `server = await bootstrap()` where `bootstrap` is that racy initialisation: the same finding.
+    const racyNames = new Set<string>();
     for (const init of lazyInits(ctx.factsOf(LAZY_INIT_RULE), ctx)) {
       if (init.requestData) continue;
-      for (const w of init.writes) lazy.add(writeKey(init.file, w));
+      for (const w of init.writes) {
+        lazy.add(writeKey(init.file, w));
+        if (init.racy) racyNames.add(`${init.file}#${w.name}`);
+      }
     }
     const constants = constantWrites(ctx);
     let instantiated: Set<string> | undefined;
@@ -302,6 +307,7 @@ export default defineRule<MessageId, WriteFact>({
         const lazySafe = (f.guard !== undefined && !ctx.awaitBetween(file, fact.fn, f.guard, f.end)) || f.logical;
         if (lazySafe && source?.source !== 'request') continue;
         if (f.constant !== undefined && constants.get(`${file}|var|${f.text}`) === f.constant) continue;
+        if (source?.source === 'awaited' && racyNames.has(`${file}#${f.text}`)) continue;
         if (source?.source === 'request') {
           ctx.report({ file, loc: fact.loc, messageId: 'reassignedWithRequestData', data: { name: f.text }, handlers });
         } else if (source) {

@@ -107,7 +107,7 @@ function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): 
   const pos = node.getStart(ctx.sourceFile);
   const taint = ctx.taintOf(node.right);
   if (selfGuarded) {
-    ctx.record(node, { k: 'lazy', name, guard: pos, guardNames: [name], pos, end: node.getEnd(), prepared: false, ...(taint ? { taint } : {}) });
+    ctx.record(node, { k: 'lazy', name, guard: pos, from: pos, guardNames: [name], pos, end: node.getEnd(), prepared: false, ...(taint ? { taint } : {}) });
     return;
   }
   if (op !== S.EqualsToken) return;
@@ -117,6 +117,7 @@ function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): 
     k: 'lazy',
     name,
     guard: guard.pos,
+    from: guard.from,
     guardNames: guard.names,
     pos,
     end: node.getEnd(),
