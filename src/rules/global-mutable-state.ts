@@ -151,7 +151,10 @@ export default defineRule<MessageId, WriteFact>({
       'On Lambda Managed Instances the Node.js runtime runs many invocations at once on each worker thread; they share the ' +
       'handler module and all module-level state, and interleave at every `await`. A module-level variable set from one ' +
       "request can be overwritten by another before the first reads it back, so a response can carry another user's data. " +
-      '`process.env` is shared the same way. (Python runs one process per concurrent invocation, so Python globals are safe.)',
+      '`process.env` is shared the same way. (Python runs one process per concurrent invocation, so Python globals are safe.) ' +
+      'Messages say where the written value comes from: "request data" only when it derives from the handler\'s event or ' +
+      'context; a helper\'s parameter or an awaited result (an SDK call, `fetch`, SSM) is named as such, since it differs ' +
+      'between invocations without being request data.',
     bad: [
       'let currentUser = null;',
       'export const handler = async (event) => {',
@@ -167,10 +170,16 @@ export default defineRule<MessageId, WriteFact>({
       '  return { user: currentUser };',
       '};',
       '',
-      '// Not reported: writes in init code, locals that shadow module names, and lazy clients',
-      '// created with no `await` between the check and the assignment:',
+      '// Not reported: writes in init code (including functions module-level code starts, such as',
+      '// `const ready = init()`), locals that shadow module names, lazy clients created with no',
+      '// `await` between the check and the assignment, initialisations guarded by a flag with nothing',
+      '// awaited in between, and the same constant written by every invocation:',
       'let s3;',
       'const client = () => (s3 ??= new S3Client({}));',
+      "process.env.TZ = 'UTC'; // inside the handler: every invocation writes the same value",
+      '',
+      '// A lazy initialisation with an `await` before the value is ready is a check-then-act race:',
+      '// unsafe-shared-collection reports it, once per initialisation.',
     ].join('\n'),
     howToFix:
       'Keep per-request values in locals of the handler and pass them to helpers as parameters (or use `AsyncLocalStorage` ' +

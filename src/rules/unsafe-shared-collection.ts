@@ -132,12 +132,19 @@ export default defineRule<MessageId, UscFact>({
   severity: 'warning',
   fix: null,
   docs: {
-    summary: 'A module-level cache filled with check-then-act across an `await`: concurrent invocations race between the check and the write.',
+    summary:
+      'A module-level cache, or a lazily initialised module-level variable, filled with check-then-act across an `await`: ' +
+      'concurrent invocations race between the check and the write.',
     why:
       'Invocations on one LMI worker share module-level collections and interleave at every `await`. With ' +
       '`if (!cache.has(k)) cache.set(k, await load(k))`, every invocation that arrives while the first load is pending also ' +
       'misses the cache and loads again, and the last writer wins: duplicated work against a downstream that now sees a ' +
-      'burst, and values that can flip under a reader.',
+      'burst, and values that can flip under a reader. The same holds for lazy initialisation of a module-level variable ' +
+      '(`if (!server) server = await bootstrap()`, `server ??= await bootstrap()`, `if (!loaded) { config = await ssm...; ' +
+      'loaded = true }`, or `client = new Client(); await client.connect()` under `if (!client)`): concurrent cold ' +
+      'invocations each run the initialiser, so connections and clients are duplicated, pools leak, and a request can ' +
+      'read a half-set configuration. It is reported once per initialisation, at its first write (global-mutable-state ' +
+      'does not report it too).',
     bad: [
       'const cache = new Map();',
       'export const handler = async (event) => {',
@@ -146,6 +153,12 @@ export default defineRule<MessageId, UscFact>({
       '  }',
       '  return cache.get(event.key);',
       '};',
+      '',
+      'let server;',
+      'async function getServer() {',
+      '  if (!server) server = await bootstrap();                 // reported',
+      '  return server;',
+      '}',
     ].join('\n'),
     good: [
       'const cache = new Map();',
@@ -155,11 +168,21 @@ export default defineRule<MessageId, UscFact>({
       '  return cache.get(event.key);',
       '};',
       '',
+      '// The same for a lazily initialised variable (a single-flight cache):',
+      'let server;',
+      'async function getServer() {',
+      '  server ??= bootstrap();   // or: if (!server) server = bootstrap();',
+      '  return await server;',
+      '}',
+      '',
       '// Also not reported: collections filled at init and only read during invocations.',
     ].join('\n'),
     howToFix:
       'Store the promise, not the value, synchronously after the check (and delete it on rejection so a failure is not ' +
-      'cached), or fill the collection during init. No automatic transform: the right eviction policy is yours to choose.',
+      'cached), or fill the collection during init. For a lazily initialised client or configuration, move everything ' +
+      'that is awaited into one async function and store its promise (`server ??= bootstrap()`, then `await server`), ' +
+      'or start it at module scope (`const ready = bootstrap()`). No automatic transform: the right eviction policy is ' +
+      'yours to choose.',
     whenNotToUse: 'When duplicate loads are harmless and idempotent and the extra downstream calls are acceptable.',
   },
   messages: {
