@@ -227,13 +227,19 @@ export default defineRule<MessageId, UscFact>({
     },
   },
   check(ctx) {
-    for (const init of lazyInits(ctx.facts(), ctx)) {
+    // A variable initialised in two places (`if (!server) server = await bootstrap()` in the
+    // handler, and again inside `bootstrap`) is one race: reported once, at the first place.
+    const reported = new Set<string>();
+    const inits = [...lazyInits(ctx.facts(), ctx)].sort((a, b) => a.file - b.file || a.writes[0]!.pos - b.writes[0]!.pos);
+    for (const init of inits) {
       // Request data cached for every later invocation is global-mutable-state's finding.
       if (!init.racy || init.requestData) continue;
       const handlers = ctx.handlersReaching(init.file, init.fn);
       if (handlers.length === 0) continue;
       const first = init.writes[0]!;
       const names = [...new Set(init.writes.map((w) => w.name))];
+      if (names.every((n) => reported.has(`${init.file}#${n}`))) continue;
+      for (const n of names) reported.add(`${init.file}#${n}`);
       ctx.report({
         file: init.file,
         loc: first.loc,
