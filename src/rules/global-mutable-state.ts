@@ -3,7 +3,7 @@
  */
 import { ts } from '../ts.js';
 import type { Ref } from '../core/summary.js';
-import { unwrap } from '../lang/js/ast.js';
+import { isFunctionLike, unwrap } from '../lang/js/ast.js';
 import type { TaintSources, WalkContext } from '../lang/js/context.js';
 import { CHECK_THEN_ACT_RULE, checkThenActWrites } from '../kit/check-then-act.js';
 import { findLazyGuard } from '../kit/lazy-guard.js';
@@ -31,6 +31,11 @@ interface WriteFact {
   constant?: string;
   /** Start of an `if` that tests the target for absence (lazy initialisation). */
   guard?: number;
+  /**
+   * An unconditional `x = v` after which this function reads `x` only with no `await` in between
+   * (and never before it): within this function the variable is a local in all but name.
+   */
+  scratch?: boolean;
   /** `x ??= v` / `x ||= v`. */
   logical?: boolean;
   end: number;
@@ -57,6 +62,9 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
       ...(taint ? { taint } : {}),
       ...(constant !== undefined ? { constant } : {}),
       guard: findLazyGuard(node, t.text, ctx.sourceFile),
+      ...(node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken && isScratchWrite(node, t.text, ctx.sourceFile)
+        ? { scratch: true }
+        : {}),
       logical,
       end: node.getEnd(),
     });
@@ -80,6 +88,56 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     logical,
     () => (value && (!ts.isElementAccessExpression(t) || ts.isStringLiteralLike(t.argumentExpression)) && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined),
   );
+}
+
+/**
+ * Is `write` (an assignment to module-level `name`) a scratch write: it runs whenever its function
+ * runs (only blocks and `try` blocks between it and the function body), nothing in the function
+ * reads `name` before it, and no `await` (or `yield`) lies between it and any later read? Then no
+ * other invocation can run between this invocation's write and its reads (`let response;` of
+ * the SAM starter: `response = { statusCode: 200, ... }; return response;`).
+ */
+function isScratchWrite(write: ts.Node, name: string, sourceFile: ts.SourceFile): boolean {
+  let fn: ts.Node | undefined = write.parent;
+  let child: ts.Node = write;
+  for (; fn && !isFunctionLike(fn); child = fn, fn = fn.parent) {
+    if (ts.isExpressionStatement(fn) || ts.isBlock(fn)) continue;
+    if (ts.isTryStatement(fn) && child === fn.tryBlock) continue;
+    return false;
+  }
+  if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return false;
+  const start = write.getStart(sourceFile);
+  const end = write.getEnd();
+  let ok = true;
+  let awaited = false;
+  let read = false;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    if (n !== fn && isFunctionLike(n)) {
+      // A callback that reads it may run after an `await`.
+      if (mentions(n, name)) ok = false;
+      return;
+    }
+    const pos = n.getStart(sourceFile);
+    if ((ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) && pos > end) awaited = true;
+    if (ts.isIdentifier(n) && n.text === name && !(n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+      if (pos < start || (pos > end && awaited)) ok = false;
+      else if (pos > end) read = true;
+      // A local of the same name: the analysis would not know which is meant.
+      if (n.parent && (ts.isVariableDeclaration(n.parent) || ts.isParameter(n.parent)) && (n.parent as ts.NamedDeclaration).name === n) ok = false;
+    }
+    ts.forEachChild(n, visit);
+  };
+  const body = (fn as ts.FunctionLikeDeclaration).body!;
+  for (const p of (fn as ts.FunctionLikeDeclaration).parameters) visit(p);
+  visit(body);
+  // A variable the function never reads back is not used as a local: the write stays reported.
+  return ok && read;
+}
+
+function mentions(node: ts.Node, name: string): boolean {
+  if (ts.isIdentifier(node) && node.text === name) return true;
+  return ts.forEachChild(node, (c) => (mentions(c, name) ? true : undefined)) === true;
 }
 
 /** JSON of a literal constant (`'UTC'`, `5`, `true`, `null`, `` `x` ``), undefined for anything else. */
@@ -298,6 +356,7 @@ export default defineRule<MessageId, WriteFact>({
       }
     }
     const constants = constantWrites(ctx);
+    const scratch = scratchVariables(ctx);
     let instantiated: Set<string> | undefined;
     for (const { file, fact } of ctx.facts()) {
       if (fact.fn < 0 || fact.k === 'decl') continue;
@@ -317,6 +376,7 @@ export default defineRule<MessageId, WriteFact>({
         if (lazySafe && source?.source !== 'request') continue;
         if (f.constant !== undefined && constants.get(`${file}|var|${f.text}`) === f.constant) continue;
         if (source?.source === 'awaited' && racyNames.has(`${file}#${f.text}`)) continue;
+        if (scratch.has(`${file}#${f.text}`)) continue;
         if (source?.source === 'request') {
           ctx.report({ file, loc: fact.loc, messageId: 'reassignedWithRequestData', data: { name: f.text }, handlers });
         } else if (source) {
@@ -357,6 +417,35 @@ export default defineRule<MessageId, WriteFact>({
     }
   },
 });
+
+/**
+ * Module-level variables used as scratch space by one function: not exported, referred to by that
+ * function alone, which writes them (`isScratchWrite`) before reading them within one synchronous
+ * stretch. Each invocation reads only what it wrote itself. Keyed `file#name`.
+ */
+function scratchVariables(ctx: CheckContext<MessageId, WriteFact>): Set<string> {
+  const writers = new Map<string, number>();
+  const candidates = new Set<string>();
+  for (const { file, fact } of ctx.facts()) {
+    if (fact.k !== 'reassign' || fact.fn < 0) continue;
+    const key = `${file}#${fact.text}`;
+    const prev = writers.get(key);
+    writers.set(key, prev === undefined || prev === fact.fn ? fact.fn : -2);
+    if (fact.scratch) candidates.add(key);
+  }
+  const out = new Set<string>();
+  for (const key of candidates) {
+    const fn = writers.get(key)!;
+    if (fn < 0) continue;
+    const [fileText, name] = [key.slice(0, key.indexOf('#')), key.slice(key.indexOf('#') + 1)];
+    const summary = ctx.files[Number(fileText)]!;
+    if (Object.values(summary.exports).includes(name)) continue;
+    const others = summary.functions.some((f, i) => i !== fn && (f.refs.some((r) => r.name === name) || !!f.calls?.some((r) => r.name === name)));
+    if (others) continue;
+    out.add(key);
+  }
+  return out;
+}
 
 /**
  * Targets that hold one constant whatever the interleaving: every write during an invocation
