@@ -108,6 +108,7 @@ function isScratchWrite(write: ts.Node, name: string, sourceFile: ts.SourceFile)
   if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return false;
   const start = write.getStart(sourceFile);
   const end = write.getEnd();
+  const leftEnd = (write as ts.BinaryExpression).left.getEnd();
   let ok = true;
   let awaited = false;
   let read = false;
@@ -121,7 +122,8 @@ function isScratchWrite(write: ts.Node, name: string, sourceFile: ts.SourceFile)
     const pos = n.getStart(sourceFile);
     if ((ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) && pos > end) awaited = true;
     if (ts.isIdentifier(n) && n.text === name && !(n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
-      if (pos < start || (pos > end && awaited)) ok = false;
+      // `x = await refresh(x)`: the new value depends on the one another invocation left.
+      if (pos < start || (pos > leftEnd && pos < end) || (pos > end && awaited)) ok = false;
       else if (pos > end) read = true;
       // A local of the same name: the analysis would not know which is meant.
       if (n.parent && (ts.isVariableDeclaration(n.parent) || ts.isParameter(n.parent)) && (n.parent as ts.NamedDeclaration).name === n) ok = false;
