@@ -33,6 +33,23 @@ export interface LazyWriteFact {
   taint?: TaintSources;
 }
 
+/** A write of a module-level variable under no guard of its own function. */
+export interface UnguardedWriteFact {
+  k: 'unguarded';
+  name: string;
+  pos: number;
+  end: number;
+  taint?: TaintSources;
+}
+
+/** A call of a module-level function of the file, under a guard testing `guardNames`. */
+export interface GuardedCallFact {
+  k: 'guardedCall';
+  callee: string;
+  guard: number;
+  guardNames: string[];
+}
+
 export interface LazyInit {
   file: number;
   fn: number;
@@ -54,7 +71,11 @@ export function lazyInits(facts: Iterable<{ file: number; fact: Fact & { k: stri
   const cached = groupsByFiles.get(ctx.files);
   if (cached) return cached;
   const byGuard = new Map<string, LazyInit>();
+  const unguarded: Array<{ file: number; fact: Fact & UnguardedWriteFact }> = [];
+  const calls: Array<{ file: number; fact: Fact & GuardedCallFact }> = [];
   for (const { file, fact } of facts) {
+    if (fact.k === 'unguarded') unguarded.push({ file, fact: fact as Fact & UnguardedWriteFact });
+    if (fact.k === 'guardedCall') calls.push({ file, fact: fact as Fact & GuardedCallFact });
     if (fact.k !== 'lazy') continue;
     const f = fact as Fact & LazyWriteFact;
     const key = `${file}:${f.fn}:${f.guard}`;
@@ -62,7 +83,7 @@ export function lazyInits(facts: Iterable<{ file: number; fact: Fact & { k: stri
     if (!group) byGuard.set(key, (group = { file, fn: f.fn, writes: [], racy: false, requestData: false }));
     group.writes.push(f);
   }
-  const result: LazyInit[] = [];
+  const result: LazyInit[] = [...initialisersCalledUnderGuards(unguarded, calls, ctx)];
   for (const group of byGuard.values()) {
     const guardNames = new Set(group.writes[0]!.guardNames);
     if (!group.writes.some((w) => guardNames.has(w.name))) continue;
@@ -73,6 +94,41 @@ export function lazyInits(facts: Iterable<{ file: number; fact: Fact & { k: stri
   }
   groupsByFiles.set(ctx.files, result);
   return result;
+}
+
+/**
+ * Functions that initialise a variable their caller guards: `if (app) return app(event);
+ * return setup(event);` with `async function setup() { await connect(); app = create(); }`.
+ * The writes of the guarded names in the called function form the initialisation; it races when
+ * the called function awaits before a write.
+ */
+function initialisersCalledUnderGuards(
+  unguarded: Array<{ file: number; fact: Fact & UnguardedWriteFact }>,
+  calls: Array<{ file: number; fact: Fact & GuardedCallFact }>,
+  ctx: Query,
+): LazyInit[] {
+  if (calls.length === 0) return [];
+  const out = new Map<string, LazyInit>();
+  for (const { file, fact: call } of calls) {
+    const functions = ctx.files[file]!.functions;
+    const target = functions.findIndex((f) => f.parent === -1 && f.name === call.callee);
+    if (target < 0 || target === call.fn) continue;
+    const names = new Set(call.guardNames);
+    const key = `${file}:${target}`;
+    if (out.has(key)) continue;
+    const writes = unguarded.filter(({ file: f, fact: w }) => f === file && w.fn === target && names.has(w.name)).map(({ fact: w }) => w);
+    if (writes.length === 0) continue;
+    writes.sort((a, b) => a.pos - b.pos);
+    const awaits = functions[target]!.awaits;
+    out.set(key, {
+      file,
+      fn: target,
+      writes: writes.map((w) => ({ ...w, k: 'lazy' as const, guard: -1, from: -1, guardNames: [...names], prepared: false })),
+      racy: writes.some((w) => awaits.some((a) => a < w.pos)),
+      requestData: writes.some((w) => !!w.taint?.params.some(([fn, index]) => ctx.isEventParam(file, fn, index))),
+    });
+  }
+  return [...out.values()];
 }
 
 /** `file:fn:line:column` of a write, as global-mutable-state keys its own facts. */

@@ -7,7 +7,7 @@ import { unwrap } from '../lang/js/ast.js';
 import type { WalkContext } from '../lang/js/context.js';
 import { pairChecksAndWrites, refKey, type CollectionFact } from '../kit/check-then-act.js';
 import { awaitsPreparation, findInitGuard } from '../kit/lazy-guard.js';
-import { lazyInits, type LazyWriteFact } from '../kit/lazy-init.js';
+import { lazyInits, type GuardedCallFact, type LazyWriteFact, type UnguardedWriteFact } from '../kit/lazy-init.js';
 import { defineRule } from './define.js';
 
 const S = ts.SyntaxKind;
@@ -16,7 +16,7 @@ const CHECK_METHODS = new Set(['has', 'get', 'includes', 'indexOf', 'find', 'som
 const WRITE_METHODS = new Set(['set', 'add', 'push', 'unshift']);
 
 type MessageId = 'checkThenAct' | 'lazyInitRace';
-type UscFact = CollectionFact | LazyWriteFact;
+type UscFact = CollectionFact | LazyWriteFact | UnguardedWriteFact | GuardedCallFact;
 
 /**
  * Record the module-level collections a condition reads (`cache.has(k)`, `cache[k]`, `k in cache`,
@@ -112,7 +112,11 @@ function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): 
   }
   if (op !== S.EqualsToken) return;
   const guard = findInitGuard(node, ctx.sourceFile, (n) => isModuleVariable(ctx, n));
-  if (!guard) return;
+  if (!guard) {
+    // Maybe guarded by the caller (`if (app) return app(event); return setup(event);`).
+    ctx.record(node, { k: 'unguarded', name, pos, end: node.getEnd(), ...(taint ? { taint } : {}) });
+    return;
+  }
   ctx.record(node, {
     k: 'lazy',
     name,
@@ -124,6 +128,18 @@ function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): 
     prepared: awaitsPreparation(guard.region, name, node.getEnd()),
     ...(taint ? { taint } : {}),
   });
+}
+
+/** A call of a module-level function under a lazy-initialisation guard (`if (!app) return setup();`). */
+function recordGuardedCall(ctx: WalkContext<UscFact>, node: ts.Node, callee: string): void {
+  const b = ctx.lookup(callee);
+  if (!b || !b.module) return;
+  const init = b.init && unwrap(b.init);
+  const isFunction = b.kind === 'function' || (b.kind === 'const' && !!init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)));
+  if (!isFunction) return;
+  const guard = findInitGuard(node, ctx.sourceFile, (n) => isModuleVariable(ctx, n));
+  if (!guard) return;
+  ctx.record(node, { k: 'guardedCall', callee, guard: guard.pos, guardNames: guard.names });
 }
 
 export default defineRule<MessageId, UscFact>({
@@ -217,6 +233,7 @@ export default defineRule<MessageId, UscFact>({
     CallExpression(node, ctx) {
       const callee = unwrap((node as ts.CallExpression).expression);
       if (ts.isPropertyAccessExpression(callee) && WRITE_METHODS.has(callee.name.text)) recordWrite(ctx, node, callee.expression);
+      else if (ts.isIdentifier(callee) && ctx.fn >= 0) recordGuardedCall(ctx, node, callee.text);
     },
     BinaryExpression(node, ctx) {
       const n = node as ts.BinaryExpression;
