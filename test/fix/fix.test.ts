@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fix, scan, UsageError, type Report } from '../../src/index.js';
 import { mapLines } from '../../src/fix/map-lines.js';
 import { createFixProvider } from '../../src/sarif-fixes.js';
+import { applyReplacements } from '../helpers/apply-replacements.js';
 
 const ARTICLE_TMP = `import { writeFileSync, readFileSync } from 'fs';
 
@@ -43,17 +44,6 @@ export const handler = async (event: { id: string }) => {
   return rows[0];
 };
 `;
-
-/** The text SARIF replacements (offsets into `text`) turn `text` into. */
-function applyReplacements(text: string, replacements: Array<{ offset: number; length: number; text: string }>): string {
-  let out = '';
-  let at = 0;
-  for (const r of replacements) {
-    out += text.slice(at, r.offset) + r.text;
-    at = r.offset + r.length;
-  }
-  return out + text.slice(at);
-}
 
 let dir: string;
 const write = (name: string, text: string) => {
