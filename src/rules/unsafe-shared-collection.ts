@@ -157,7 +157,8 @@ export default defineRule<MessageId, UscFact>({
       'misses the cache and loads again, and the last writer wins: duplicated work against a downstream that now sees a ' +
       'burst, and values that can flip under a reader. The same holds for lazy initialisation of a module-level variable ' +
       '(`if (!server) server = await bootstrap()`, `server ??= await bootstrap()`, `if (!loaded) { config = await ssm...; ' +
-      'loaded = true }`, or `client = new Client(); await client.connect()` under `if (!client)`): concurrent cold ' +
+      'loaded = true }`, `client = new Client(); await client.connect()` under `if (!client)`, or an initialiser the ' +
+      'guarded branch calls that awaits before it stores the value): concurrent cold ' +
       'invocations each run the initialiser, so connections and clients are duplicated, pools leak, and a request can ' +
       'read a half-set configuration. It is reported once per initialisation, at its first write (global-mutable-state ' +
       'does not report it too).',
