@@ -15,7 +15,7 @@ export interface Invocation {
   context: { awsRequestId: string; functionName: string; [key: string]: unknown };
 }
 
-export type InvocationResult = { ok: true; value: unknown } | { ok: false; error: string };
+type InvocationResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 export interface HarnessResult {
   concurrent: InvocationResult[];
