@@ -56,7 +56,7 @@ export function resolveHandler(options: {
     const firstDot = handler.indexOf('.', lastSlash + 1);
     if (firstDot < lastDot) {
       const rest = handler.slice(firstDot + 1);
-      candidates.push({ module: handler.slice(0, firstDot), exportName: rest.split('.')[0], extensions });
+      candidates.push({ module: handler.slice(0, firstDot), exportName: rest.split('.')[0]!, extensions });
     }
     if (family === 'unknown') {
       candidates.push({ module: modulePath.replace(/\./g, '/'), exportName, extensions: ['.py'] });

@@ -35,7 +35,7 @@ export function referenceToString(value: unknown): string | undefined {
   if (isObject(value)) {
     const keys = Object.keys(value);
     if (keys.length === 1) {
-      const [key] = keys;
+      const key = keys[0]!;
       const arg = value[key];
       if (key === 'Ref' && typeof arg === 'string') return arg;
       if (key === 'Fn::GetAtt' && Array.isArray(arg) && arg.every((part) => typeof part === 'string')) return arg.join('.');

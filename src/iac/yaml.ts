@@ -240,11 +240,11 @@ function jsonErrorPosition(text: string, message: string): { line?: number; colu
   if (position) {
     const offset = Math.min(Number(position[1]), text.length);
     const before = text.slice(0, offset).split('\n');
-    return { line: before.length, column: before[before.length - 1].length + 1 };
+    return { line: before.length, column: before[before.length - 1]!.length + 1 };
   }
   if (/end of JSON input/.test(message)) {
     const lines = text.split('\n');
-    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+    return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
   }
   return {};
 }
@@ -254,5 +254,5 @@ function messageOf(error: unknown): string {
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0].trim();
+  return message.split('\n')[0]!.trim();
 }

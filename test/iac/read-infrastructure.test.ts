@@ -12,8 +12,9 @@ function read(files: Record<string, string>, options: { infra?: string[]; extraS
     sourceFiles: [...paths.filter((file) => /\.(ts|js|mjs|cjs|py)$/.test(file)), ...(options.extraSources ?? []).map((f) => `${ROOT}/${f}`)],
     readFile: (file) => {
       const name = file.slice(ROOT.length + 1);
-      if (!(name in files)) throw new Error(`ENOENT: no such file, open '${file}'`);
-      return files[name];
+      const text = files[name];
+      if (text === undefined) throw new Error(`ENOENT: no such file, open '${file}'`);
+      return text;
     },
   });
 }
@@ -86,10 +87,10 @@ describe('readInfrastructure', () => {
     const result = read({ 'template.yaml': template, 'app.ts': CODE });
     const byId = Object.fromEntries(result.functions.map((fn) => [fn.logicalId, fn]));
     expect(result.errors).toEqual([]);
-    expect(byId.S3Fn.codeFile).toBeUndefined();
-    expect(byId.ImageFn.codeFile).toBeUndefined();
-    expect(byId.InlineFn.codeFile).toBeUndefined();
-    expect(byId.InlineFn.exportName).toBe('main');
+    expect(byId.S3Fn!.codeFile).toBeUndefined();
+    expect(byId.ImageFn!.codeFile).toBeUndefined();
+    expect(byId.InlineFn!.codeFile).toBeUndefined();
+    expect(byId.InlineFn!.exportName).toBe('main');
     expect(byId.LocalFn).toMatchObject({
       codeFile: `${ROOT}/app.ts`,
       lmi: {

@@ -60,8 +60,8 @@ describe('parseYaml (CloudFormation tags)', () => {
     const parsed = parseYaml('a: [1, 2\nb: c\n');
     expect(parsed.value).toBeUndefined();
     expect(parsed.errors.length).toBeGreaterThan(0);
-    expect(parsed.errors[0].message).toMatch(/^invalid YAML: /);
-    expect(parsed.errors[0].line).toBeGreaterThan(0);
+    expect(parsed.errors[0]!.message).toMatch(/^invalid YAML: /);
+    expect(parsed.errors[0]!.line).toBeGreaterThan(0);
   });
 
   it('refuses alias bombs instead of expanding them', () => {
@@ -69,7 +69,7 @@ describe('parseYaml (CloudFormation tags)', () => {
     for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
     const parsed = parseYaml(bomb.join('\n'));
     expect(parsed.value).toBeUndefined();
-    expect(parsed.errors[0].message).toMatch(/^invalid YAML: /);
+    expect(parsed.errors[0]!.message).toMatch(/^invalid YAML: /);
   });
 
   it('finds the line of a key path through maps and sequences', () => {

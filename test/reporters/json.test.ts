@@ -29,13 +29,13 @@ describe('json reporter', () => {
 
   it('leaves absent optional fields out and keeps fix null', () => {
     const report = makeReport();
-    delete report.functions[0].declaredIn;
-    delete report.functions[0].runtime;
+    delete report.functions[0]!.declaredIn;
+    delete report.functions[0]!.runtime;
     report.errors = [{ file: 'a.ts', message: 'too large' }];
     const parsed = JSON.parse(reporters.json(report, ctx)) as Report;
-    expect(Object.keys(parsed.functions[0])).toEqual(['id', 'file', 'name', 'line', 'score', 'checklist']);
+    expect(Object.keys(parsed.functions[0]!)).toEqual(['id', 'file', 'name', 'line', 'score', 'checklist']);
     expect(parsed.errors).toEqual([{ file: 'a.ts', message: 'too large' }]);
-    expect(parsed.findings[0].fix).toBeNull();
+    expect(parsed.findings[0]!.fix).toBeNull();
   });
 });
 

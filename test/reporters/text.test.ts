@@ -95,8 +95,8 @@ describe('text reporter', () => {
 
   it('marks a function without findings and an unsafe fix', () => {
     const report = makeReport();
-    report.functions[1].checklist = checklist();
-    report.findings = [{ ...report.findings[1], functions: [report.functions[0].id] }];
+    report.functions[1]!.checklist = checklist();
+    report.findings = [{ ...report.findings[1]!, functions: [report.functions[0]!.id] }];
     const rules = RULES.map((rule) =>
       rule.fix ? { ...rule, fix: { ...rule.fix, safety: 'unsafe' as const } } : rule,
     );
@@ -118,13 +118,13 @@ describe('text reporter', () => {
     const long = `const x = ${'a'.repeat(200)} + target + ${'b'.repeat(200)};`;
     const column = long.indexOf('target') + 1;
     report.findings = [
-      { ...makeReport().findings[0], file: 'multi.ts', line: 1, column: 5, endLine: 3, endColumn: 2, functions: [] },
-      { ...makeReport().findings[0], file: 'long.ts', line: 1, column, endLine: 1, endColumn: column + 6, functions: [] },
+      { ...makeReport().findings[0]!, file: 'multi.ts', line: 1, column: 5, endLine: 3, endColumn: 2, functions: [] },
+      { ...makeReport().findings[0]!, file: 'long.ts', line: 1, column, endLine: 1, endColumn: column + 6, functions: [] },
     ];
     const sources: Record<string, string> = { 'multi.ts': '  if (a) {', 'long.ts': long };
     const text = reporters.text(report, context({ readSourceLine: (file) => sources[file] }));
     expect(text).toContain('    1 │ if (a) {\n      │   ^^^^^^\n');
-    const [codeLine, caretLine] = text.split('\n').filter((l) => l.startsWith('    1 │') || l.startsWith('      │')).slice(2);
+    const [codeLine = '', caretLine = ''] = text.split('\n').filter((l) => l.startsWith('    1 │') || l.startsWith('      │')).slice(2);
     expect(codeLine.length).toBeLessThan(140);
     expect(codeLine).toContain('…');
     expect(codeLine.slice(caretLine.indexOf('^'), caretLine.lastIndexOf('^') + 1)).toBe('target');
