@@ -9,7 +9,8 @@ import type { Fact, FileSummary, Loc } from './core/summary.js';
 import { summarizeAll } from './analysis/parallel.js';
 import { readAndSummarize } from './summarizer.js';
 import { readInfrastructure, type IacFunction } from './iac/index.js';
-import { discoverFiles, DEFAULT_MAX_FILE_SIZE } from './project/files.js';
+import { discoverFiles, DEFAULT_MAX_FILE_SIZE, type Discovery } from './project/files.js';
+import { findContextRoots } from './project/root.js';
 import { ProjectGraph } from './core/graph.js';
 import { JsModuleResolver } from './lang/js/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
@@ -63,9 +64,21 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const lap = phaseTimer();
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const paths = options.paths.length ? options.paths : ['.'];
-  const discovery = selectFiles(await discoverFiles(paths, { cwd, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE }), options.config);
-  const errors: ScanError[] = [...discovery.errors];
-  options.onProgress?.({ phase: 'discover', files: discovery.sources.length });
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const scanned = selectFiles(await discoverFiles(paths, { cwd, maxFileSize }), options.config);
+  // The project root above the scanned paths: its infrastructure code and the code the scanned
+  // handlers import are read too, and only what is in the scanned paths is reported.
+  const contextRoots = findContextRoots(
+    paths.map((p) => path.resolve(cwd, p)),
+    (p) => fs.statSync(p).isDirectory(),
+  );
+  const discovery = contextRoots.length
+    ? mergeDiscoveries(scanned, selectFiles(await discoverFiles(contextRoots, { cwd, maxFileSize }), options.config))
+    : scanned;
+  const scope = contextRoots.length ? new Set([...scanned.sources.map((f) => f.path), ...scanned.infra.map((f) => f.path), ...scanned.python]) : undefined;
+  const inScope = (file: string): boolean => scope === undefined || scope.has(file);
+  const errors: ScanError[] = [...scanned.errors];
+  options.onProgress?.({ phase: 'discover', files: scanned.sources.length });
   lap('discover');
 
   // 1. One parse and one walk per file (on worker threads for big projects).
@@ -77,10 +90,10 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   );
   for (const result of results) {
     if ('error' in result) {
-      errors.push(result.error);
+      if (inScope(result.error.file)) errors.push(result.error);
       continue;
     }
-    if (result.summary.parseError) errors.push({ file: result.summary.file, ...result.summary.parseError });
+    if (result.summary.parseError && inScope(result.summary.file)) errors.push({ file: result.summary.file, ...result.summary.parseError });
     summaries.push(result.summary);
   }
 
@@ -93,13 +106,14 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     cdkCandidates: summaries.filter((s) => s.parseError !== undefined || importsCdk(s)).map((s) => s.file),
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
-  errors.push(...infra.errors);
+  // Problems of the infrastructure code itself, kept below for the files that are scanned or declare a reported function.
+  const infraErrors = [...infra.errors];
   lap('infra');
 
   // 3. The graph, and the handlers with everything each one reaches.
   const resolver = new JsModuleResolver(new Set(summaries.map((s) => s.file)));
   const graph = new ProjectGraph(summaries, resolver);
-  const specs = findHandlers(summaries, graph, infra.functions, errors, cwd, createHandlerOverrides(options.config));
+  const specs = findHandlers(summaries, graph, infra.functions, errors, infraErrors, cwd, createHandlerOverrides(options.config), inScope);
   const handlers: HandlerInfo[] = [];
   const entrySet = new Set<string>();
   const fnHandlers: Array<Map<number, HandlerInfo[]>> = summaries.map(() => new Map());
@@ -128,7 +142,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   }
   for (const spec of unresolved) {
     const summary = summaries[spec.file]!;
-    if (summary.parseError) continue;
+    if (summary.parseError || !inScope(summary.file)) continue;
     errors.push({
       file: summary.file,
       message: `handler \`${spec.exportName}\` is not a function lmi-audit can follow (created by a package or at run time); its invocation code was not checked`,
@@ -138,6 +152,18 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   lap('graph');
   // 4. Rules, then inline suppressions, fingerprints and the baseline (suppressed findings stay, marked).
   const activeRules = getActiveRules(rules, options.config);
+  // Outside the scanned paths, only what belongs to a reported function is kept: the template
+  // findings of a scanned handler, and findings in code outside the paths that it reaches.
+  const reportedIds = new Set<string>();
+  specs.forEach((spec, i) => {
+    if (inScope(summaries[spec.file]!.file)) reportedIds.add(handlers[i]!.id);
+  });
+  for (const fn of infra.functions) {
+    if (fn.codeFile?.endsWith('.py') && fn.exportName && inScope(fn.codeFile)) reportedIds.add(`${rel(cwd, fn.codeFile)}#${fn.exportName}`);
+  }
+  const scopeReportPaths = scope && new Set([...scope].map((file) => rel(cwd, file)));
+  const declaring = new Set(infra.functions.filter((fn) => fn.codeFile && reportedIds.has(`${rel(cwd, fn.codeFile)}#${fn.exportName}`)).map((fn) => fn.source.file));
+  errors.push(...infraErrors.filter((e) => inScope(e.file) || declaring.has(e.file)));
   const finished = finishFindings(
     runRules(activeRules, summaries, graph, handlers, fnHandlers, entrySet, infra.functions, cwd, options.config, discovery.packageJsons),
     summaries,
@@ -148,6 +174,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       writeBaseline: options.writeBaseline,
       ruleIds: new Set(rules.map((r) => r.id)),
       activeRuleIds: new Set(activeRules.map((r) => r.id)),
+      ...(scopeReportPaths && { keep: (f: Finding) => scopeReportPaths.has(f.file) || f.functions.some((id) => reportedIds.has(id)) }),
     },
   );
   const findings = finished.findings;
@@ -168,7 +195,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const seenIds = new Set<string>();
   specs.forEach((spec, i) => {
     const info = handlers[i]!;
-    if (seenIds.has(info.id)) return;
+    if (seenIds.has(info.id) || !reportedIds.has(info.id)) return;
     seenIds.add(info.id);
     const summary = summaries[spec.file]!;
     const runtime = spec.iac?.runtime;
@@ -189,7 +216,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   for (const fn of infra.functions) {
     if (!fn.codeFile || !fn.codeFile.endsWith('.py') || !fn.exportName) continue;
     const id = `${rel(cwd, fn.codeFile)}#${fn.exportName}`;
-    if (seenIds.has(id)) continue;
+    if (seenIds.has(id) || !reportedIds.has(id)) continue;
     seenIds.add(id);
     const runtime = fn.runtime ?? 'python';
     const coveredItems = itemsCovered(activeRules, { language: 'python', runtime, iac: fn });
@@ -227,7 +254,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     ...(finished.baseline ? { baseline: finished.baseline } : {}),
   };
   lap('report');
-  options.onProgress?.({ phase: 'done', files: total, elapsedMs: Date.now() - started });
+  options.onProgress?.({ phase: 'done', files: scanned.sources.length, elapsedMs: Date.now() - started });
   return report;
 }
 
@@ -237,14 +264,16 @@ function findHandlers(
   graph: ProjectGraph,
   iacFunctions: IacFunction[],
   errors: ScanError[],
+  infraErrors: ScanError[],
   cwd: string,
   overrides: HandlerOverrides | undefined,
+  inScope: (file: string) => boolean = () => true,
 ): HandlerSpec[] {
   const iacByFile = new Map<string, IacFunction[]>();
   for (const fn of iacFunctions) {
     if (!fn.codeFile || !fn.exportName) {
       if (fn.handler && (!fn.runtime || fn.runtime.startsWith('nodejs'))) {
-        errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file` });
+        infraErrors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file` });
       }
       continue;
     }
@@ -261,7 +290,7 @@ function findHandlers(
         if (seen.has(fn.exportName!)) continue;
         seen.add(fn.exportName!);
         if (!hasExport(summary, fn.exportName!) && graph.resolveExport(file, fn.exportName!, []).length === 0) {
-          errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: \`${rel(cwd, summary.file)}\` has no export \`${fn.exportName}\`` });
+          if (inScope(summary.file)) errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: \`${rel(cwd, summary.file)}\` has no export \`${fn.exportName}\`` });
           continue;
         }
         specs.push({ file, exportName: fn.exportName!, iac: fn });
@@ -273,7 +302,7 @@ function findHandlers(
     for (const name of configured ?? [DEFAULT_EXPORT]) {
       if (hasExport(summary, name) || (configured && graph.resolveExport(file, name, []).length > 0)) {
         specs.push({ file, exportName: name });
-      } else if (overrides?.literalKeys.some((k) => k.file === summary.file)) {
+      } else if (overrides?.literalKeys.some((k) => k.file === summary.file) && inScope(summary.file)) {
         errors.push({ file: summary.file, message: `the configuration names \`${name}\` as a handler, but this file has no such export` });
       }
     }
@@ -430,6 +459,24 @@ function awaitBetween(awaits: number[], from: number, to: number): boolean {
 }
 
 
+
+/** The scanned files, then the files of the project roots around them that are not among them. */
+function mergeDiscoveries(scanned: Discovery, context: Discovery): Discovery {
+  const byPath = <T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] => {
+    const seen = new Set(a.map(key));
+    return [...a, ...b.filter((x) => !seen.has(key(x)))].sort((x, y) => compare(key(x), key(y)));
+  };
+  const own = (f: string) => f;
+  return {
+    sources: byPath(scanned.sources, context.sources, (f) => f.path),
+    infra: byPath(scanned.infra, context.infra, (f) => f.path),
+    tsconfigs: byPath(scanned.tsconfigs, context.tsconfigs, own),
+    packageJsons: byPath(scanned.packageJsons, context.packageJsons, own),
+    python: byPath(scanned.python, context.python, own),
+    // Files outside the scanned paths that could not be read are not the scan's business.
+    errors: scanned.errors,
+  };
+}
 
 function dedupeErrors(errors: ScanError[]): ScanError[] {
   const seen = new Set<string>();
