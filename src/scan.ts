@@ -10,7 +10,9 @@ import { summarizeAll } from './analysis/parallel.js';
 import { readAndSummarize } from './summarizer.js';
 import { readInfrastructure, type IacFunction } from './iac/index.js';
 import { discoverFiles, DEFAULT_MAX_FILE_SIZE, type Discovery } from './project/files.js';
-import { findContextRoots } from './project/root.js';
+import { findContextRoots, isWithin } from './project/root.js';
+import { inferHandlers } from './project/handlers.js';
+import { isTestFile } from './project/test-files.js';
 import { ProjectGraph } from './core/graph.js';
 import { JsModuleResolver } from './lang/js/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
@@ -21,6 +23,7 @@ import { finishFindings, getActiveRules, resolveGate, selectFiles } from './scan
 import {
   type ChecklistItem,
   type Finding,
+  type HandlerDiscovery,
   type Report,
   type ReportFunction,
   type ScanError,
@@ -31,11 +34,10 @@ import { toolVersion } from './version.js';
 import { compareStrings as compare } from './util/compare-strings.js';
 import { toReportPath as rel } from './util/report-path.js';
 
-const DEFAULT_EXPORT = 'handler';
-
 interface HandlerSpec {
   file: number;
   exportName: string;
+  discovery: HandlerDiscovery;
   iac?: IacFunction;
 }
 
@@ -82,10 +84,10 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   lap('discover');
 
   // 1. One parse and one walk per file (on worker threads for big projects).
-  const summaries: FileSummary[] = [];
-  const total = discovery.sources.length;
+  let summaries: FileSummary[] = [];
+  const total = scanned.sources.length;
   const results = await summarizeAll(
-    discovery.sources.map((s) => s.path),
+    scanned.sources.map((s) => s.path),
     { readAndSummarize, jobs: options.jobs, workers: options.workers, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
   );
   for (const result of results) {
@@ -102,10 +104,15 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const infra = readInfrastructure({
     infraFiles: discovery.infra.map((f) => f.path),
     sourceFiles: discovery.sources.map((f) => f.path),
-    // The walk recorded every import: only files importing the CDK are read again.
-    cdkCandidates: summaries.filter((s) => s.parseError !== undefined || importsCdk(s)).map((s) => s.file),
+    // The walk recorded every import: only files importing the CDK are read again. Files of the
+    // project root around the scanned paths are not parsed: the reader looks for the CDK in their text.
+    cdkCandidates: [
+      ...summaries.filter((s) => s.parseError !== undefined || importsCdk(s)).map((s) => s.file),
+      ...(scope ? contextCdkCandidates(discovery, scope) : []),
+    ],
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
+  if (scope) summaries = addContextSummaries(summaries, discovery, infra.functions);
   // Problems of the infrastructure code itself, kept below for the files that are scanned or declare a reported function.
   const infraErrors = [...infra.errors];
   lap('infra');
@@ -113,7 +120,14 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   // 3. The graph, and the handlers with everything each one reaches.
   const resolver = new JsModuleResolver(new Set(summaries.map((s) => s.file)));
   const graph = new ProjectGraph(summaries, resolver);
-  const specs = findHandlers(summaries, graph, infra.functions, errors, infraErrors, cwd, createHandlerOverrides(options.config), inScope);
+  const scanRoots = [...paths.map((p) => path.resolve(cwd, p)), ...contextRoots];
+  const specs = findHandlers(summaries, graph, infra.functions, errors, infraErrors, cwd, {
+    overrides: createHandlerOverrides(options.config),
+    inScope,
+    infer: options.config?.inferHandlers?.enabled ?? true,
+    testFiles: options.config?.inferHandlers?.testFiles ?? false,
+    isTest: (file) => isTestFile(pathBelowRoot(file, scanRoots)),
+  });
   const handlers: HandlerInfo[] = [];
   const entrySet = new Set<string>();
   const fnHandlers: Array<Map<number, HandlerInfo[]>> = summaries.map(() => new Map());
@@ -207,6 +221,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       name: spec.exportName,
       line: exportLine(summary, spec.exportName),
       ...(spec.iac ? { declaredIn: { file: rel(cwd, spec.iac.source.file), line: spec.iac.source.line, logicalId: spec.iac.logicalId } } : {}),
+      discovery: spec.discovery,
       ...(runtime ? { runtime } : {}),
       score,
       checklist,
@@ -227,6 +242,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       name: fn.exportName,
       line: pythonDefLine(fn.codeFile, fn.exportName),
       declaredIn: { file: rel(cwd, fn.source.file), line: fn.source.line, logicalId: fn.logicalId },
+      discovery: 'infrastructure',
       ...(fn.runtime ? { runtime: fn.runtime } : {}),
       score,
       checklist,
@@ -258,7 +274,21 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   return report;
 }
 
-/** Handlers: infrastructure-named exports where a template names the file, else exports named `handler`. */
+interface HandlerDiscoveryOptions {
+  overrides: HandlerOverrides | undefined;
+  inScope: (file: string) => boolean;
+  /** Infer handlers at all (configuration `inferHandlers.enabled`, default true). */
+  infer: boolean;
+  /** Whether a file is a test file: never an importer that makes a module a library, and no inferred handler unless `testFiles`. */
+  isTest: (file: string) => boolean;
+  /** Infer handlers in test files too (configuration `inferHandlers.testFiles`). */
+  testFiles: boolean;
+}
+
+/**
+ * Handlers: the exports infrastructure code names, where it names the file; else the
+ * configuration's `handlers`; else the exports that look like handlers (src/project/handlers.ts).
+ */
 function findHandlers(
   summaries: FileSummary[],
   graph: ProjectGraph,
@@ -266,9 +296,9 @@ function findHandlers(
   errors: ScanError[],
   infraErrors: ScanError[],
   cwd: string,
-  overrides: HandlerOverrides | undefined,
-  inScope: (file: string) => boolean = () => true,
+  options: HandlerDiscoveryOptions,
 ): HandlerSpec[] {
+  const { overrides, inScope } = options;
   const iacByFile = new Map<string, IacFunction[]>();
   for (const fn of iacFunctions) {
     if (!fn.codeFile || !fn.exportName) {
@@ -281,6 +311,7 @@ function findHandlers(
     if (!list) iacByFile.set(fn.codeFile, (list = []));
     list.push(fn);
   }
+  const isImported = createImportedCheck(graph, options.isTest);
   const specs: HandlerSpec[] = [];
   summaries.forEach((summary, file) => {
     const named = iacByFile.get(summary.file);
@@ -293,18 +324,25 @@ function findHandlers(
           if (inScope(summary.file)) errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: \`${rel(cwd, summary.file)}\` has no export \`${fn.exportName}\`` });
           continue;
         }
-        specs.push({ file, exportName: fn.exportName!, iac: fn });
+        specs.push({ file, exportName: fn.exportName!, discovery: 'infrastructure', iac: fn });
       }
       return;
     }
-    // The configuration's `handlers` replace the `handler` convention for the files they match.
+    // The configuration's `handlers` replace inference for the files they match.
     const configured = overrides?.exportsOf(summary.file);
-    for (const name of configured ?? [DEFAULT_EXPORT]) {
-      if (hasExport(summary, name) || (configured && graph.resolveExport(file, name, []).length > 0)) {
-        specs.push({ file, exportName: name });
-      } else if (overrides?.literalKeys.some((k) => k.file === summary.file) && inScope(summary.file)) {
-        errors.push({ file: summary.file, message: `the configuration names \`${name}\` as a handler, but this file has no such export` });
+    if (configured) {
+      for (const name of configured) {
+        if (hasExport(summary, name) || graph.resolveExport(file, name, []).length > 0) {
+          specs.push({ file, exportName: name, discovery: 'configuration' });
+        } else if (overrides?.literalKeys.some((k) => k.file === summary.file) && inScope(summary.file)) {
+          errors.push({ file: summary.file, message: `the configuration names \`${name}\` as a handler, but this file has no such export` });
+        }
       }
+      return;
+    }
+    if (!options.infer || summary.parseError || (!options.testFiles && options.isTest(summary.file))) return;
+    for (const found of inferHandlers(file, graph, () => isImported(file))) {
+      specs.push({ file, exportName: found.exportName, discovery: 'inferred' });
     }
   });
   for (const { key, file } of overrides?.literalKeys ?? []) {
@@ -313,6 +351,38 @@ function findHandlers(
     }
   }
   return specs;
+}
+
+/**
+ * Is a file imported by another project file that is not a test? Computed once, on the first
+ * question: only exports whose sole evidence is an event parameter ask it.
+ */
+function createImportedCheck(graph: ProjectGraph, isTest: (file: string) => boolean): (file: number) => boolean {
+  let imported: Set<number> | undefined;
+  return (file) => {
+    if (!imported) {
+      imported = new Set();
+      graph.files.forEach((summary, from) => {
+        if (isTest(summary.file)) return;
+        const specifiers = new Set([...Object.values(summary.imports).map((i) => i.specifier), ...summary.reexports.map((r) => r.specifier), ...summary.starExports]);
+        for (const specifier of specifiers) {
+          const target = graph.resolveSpecifier(from, specifier);
+          if (target !== undefined && target !== from) imported!.add(target);
+        }
+      });
+    }
+    return imported.has(file);
+  };
+}
+
+/**
+ * A file's path below the deepest scanned directory or project root holding it, for the test
+ * file check: `tests/` above the project (`~/tests/my-app/src/x.ts`) says nothing about the file.
+ */
+function pathBelowRoot(file: string, roots: readonly string[]): string {
+  const holding = roots.filter((root) => root !== file && isWithin(root, file));
+  const base = holding.length > 0 ? holding.reduce((a, b) => (b.length > a.length ? b : a)) : path.dirname(file);
+  return path.relative(base, file).split(path.sep).join('/');
 }
 
 function hasExport(summary: FileSummary, name: string): boolean {
@@ -460,6 +530,49 @@ function awaitBetween(awaits: number[], from: number, to: number): boolean {
 
 
 
+/**
+ * Around the scanned files, the files of the project root that analysing them needs: what they
+ * import (transitively), and the handler files infrastructure code names with what those
+ * import, so that code in the scanned paths gets the same functions as in a scan of the root.
+ * The rest of the root is never parsed. Files outside the scanned paths are summarised on this
+ * thread: they are few next to the scanned ones.
+ */
+function addContextSummaries(scanned: FileSummary[], discovery: Discovery, iacFunctions: readonly IacFunction[]): FileSummary[] {
+  const resolver = new JsModuleResolver(new Set(discovery.sources.map((f) => f.path)));
+  const summarised = new Set(scanned.map((s) => s.file));
+  const summaries = [...scanned];
+  const queue: string[] = iacFunctions.flatMap((fn) => (fn.codeFile && !fn.codeFile.endsWith('.py') ? [fn.codeFile] : []));
+  const addImportsOf = (summary: FileSummary) => {
+    const specifiers = new Set([...Object.values(summary.imports).map((i) => i.specifier), ...summary.reexports.map((r) => r.specifier), ...summary.starExports]);
+    for (const specifier of specifiers) {
+      const target = resolver.resolve(summary.file, specifier);
+      if (target !== undefined && !summarised.has(target)) queue.push(target);
+    }
+  };
+  for (const summary of scanned) addImportsOf(summary);
+  const known = new Set(discovery.sources.map((f) => f.path));
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (summarised.has(file) || !known.has(file)) continue;
+    summarised.add(file);
+    const result = readAndSummarize(file);
+    if ('error' in result) continue;
+    summaries.push(result.summary);
+    addImportsOf(result.summary);
+  }
+  return summaries.sort((a, b) => compare(a.file, b.file));
+}
+
+/**
+ * Source files of the project root, outside the scanned paths, that may be CDK apps: the ones
+ * under a directory holding cdk.json (the CDK CLI only synthesizes apps it names).
+ */
+function contextCdkCandidates(discovery: Discovery, scope: ReadonlySet<string>): string[] {
+  const apps = (discovery.cdkApps ?? []).map((file) => path.dirname(file));
+  if (apps.length === 0) return [];
+  return discovery.sources.filter((f) => !scope.has(f.path) && apps.some((dir) => isWithin(dir, f.path))).map((f) => f.path);
+}
+
 /** The scanned files, then the files of the project roots around them that are not among them. */
 function mergeDiscoveries(scanned: Discovery, context: Discovery): Discovery {
   const byPath = <T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] => {
@@ -473,6 +586,7 @@ function mergeDiscoveries(scanned: Discovery, context: Discovery): Discovery {
     tsconfigs: byPath(scanned.tsconfigs, context.tsconfigs, own),
     packageJsons: byPath(scanned.packageJsons, context.packageJsons, own),
     python: byPath(scanned.python, context.python, own),
+    cdkApps: byPath(scanned.cdkApps ?? [], context.cdkApps ?? [], own),
     // Files outside the scanned paths that could not be read are not the scan's business.
     errors: scanned.errors,
   };

@@ -167,7 +167,7 @@ describe('without a project root above the scanned path', () => {
     ].join('\n'));
     fs.mkdirSync(path.join(dir, 'repo/.git'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'repo/src'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'repo/src/index.js'), 'exports.run = async (event) => event;\nexports.handler = async (event) => event;\n');
+    fs.writeFileSync(path.join(dir, 'repo/src/index.js'), 'exports.run = async (job) => job;\nexports.handler = async (event) => event;\n');
     const report = await scan({ paths: ['repo/src'], cwd: dir });
     expect(report.functions.map((f) => `${f.id} ${f.declaredIn?.logicalId ?? '-'}`)).toEqual(['repo/src/index.js#handler -']);
   });

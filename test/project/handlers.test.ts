@@ -1,0 +1,87 @@
+/**
+ * @fileoverview Handler inference, one source at a time: the evidence each export shape gives,
+ * and the look-alikes that give none. Through the real walk (summaries) and graph.
+ */
+import { describe, expect, it } from 'vitest';
+import { ProjectGraph } from '../../src/core/graph.js';
+import { inferHandlers } from '../../src/project/handlers.js';
+import { isTestFile } from '../../src/project/test-files.js';
+import { summarizeSource } from '../../src/summarizer.js';
+
+function infer(source: string, { file = '/p/src/h.ts', imported = false } = {}): string[] {
+  const graph = new ProjectGraph([summarizeSource(file, source)], { resolve: () => undefined });
+  return inferHandlers(0, graph, () => imported).map((h) => `${h.exportName}:${h.evidence}`);
+}
+
+describe('inferHandlers', () => {
+  it.each([
+    ['export const handler = serverless(app);', 'handler:name'],
+    ['export const lambdaHandler = async () => ({ statusCode: 200 });', 'lambdaHandler:name'],
+    ["import type { Handler } from 'aws-lambda';\nexport const go: Handler = async (x) => x;", 'go:type'],
+    ["import type * as lambda from 'aws-lambda';\nexport const go: lambda.SQSHandler = async (x) => {};", 'go:type'],
+    ["import type { Handler } from 'aws-lambda';\nexport const go: Handler = middy(async (x) => x);", 'go:type'],
+    ["import middy from '@middy/core';\nconst base = async (x) => x;\nexport const go = middy(base).use(cors());", 'go:wrapper'],
+    ["import serverless from 'serverless-http';\nexport const api = serverless(app);", 'api:wrapper'],
+    ['export async function go(evt, ctx) {}', 'go:context'],
+    ['exports.go = function (sqsEvent, context, callback) {};', 'go:context'],
+    ["import { Context } from 'aws-lambda';\nexport const go = async ({ Records }, c: Context) => {};", 'go:context'],
+    ['export const putItemHandler = async (event) => {};', 'putItemHandler:event'],
+    ["import type { SQSEvent } from 'aws-lambda';\nexport const go = async (batch: SQSEvent) => {};", 'go:event'],
+    ['export async function main(args) {}', 'main:event'],
+    ['const mkgif = async (e) => {};\nmodule.exports = { mkgif };', 'mkgif:event'],
+    ['module.exports = async (payload) => payload;', 'default:event'],
+    ['export default async function (input) {}', 'default:event'],
+  ])('%s -> %s', (source, expected) => {
+    expect(infer(source)).toEqual([expected]);
+  });
+
+  it.each([
+    ['a script main()', 'export function main() {}'],
+    ['an Express route', 'export function getUser(req, res) {}'],
+    ['Express middleware', 'export const log = (req, res, next) => next();'],
+    ['Koa middleware', 'export const mw = async (ctx, next) => next();'],
+    ['a second parameter that is no context', 'export function transform(input, options) {}'],
+    ['a context of another type', 'export function go(event, context: RequestContext) {}'],
+    ['a fourth parameter', 'export function go(event, context, callback, extra) {}'],
+    ['a rest parameter', 'export function go(...args) {}'],
+    ['a service worker listener', 'export function onFetch(event: FetchEvent) {}'],
+    ['a DOM listener', 'export const onClick = (e: MouseEvent) => {};'],
+    ['a non-event parameter name', 'export function format(value) {}'],
+    ['a destructured lone parameter', 'export const view = ({ title }) => title;'],
+    ['not a function', 'export const event = { source: "x" };'],
+    ['a class', 'export class Handler { run(event, context) {} }'],
+    ['a Powertools logger', "import { Logger } from '@aws-lambda-powertools/logger';\nexport const logger = new Logger();"],
+  ])('not %s', (_name, source) => {
+    expect(infer(source)).toEqual([]);
+  });
+
+  it('takes a lone event parameter only in a module no other project file imports', () => {
+    const source = 'export const parseBody = (event) => JSON.parse(event.body);\nexport const go = async (event, context) => {};';
+    expect(infer(source)).toEqual(['go:context', 'parseBody:event']);
+    expect(infer(source, { imported: true })).toEqual(['go:context']);
+  });
+
+  it('infers nothing but `handler` in JSX files (components and their callbacks)', () => {
+    const source = 'export const handler = async (event) => event;\nexport default function Page(event, ctx) { return <div />; }';
+    expect(infer(source, { file: '/p/src/page.tsx' })).toEqual(['handler:name']);
+  });
+});
+
+describe('isTestFile', () => {
+  it.each([
+    'src/handler.test.ts',
+    'src/handler.spec.mjs',
+    'src/app.e2e-spec.ts',
+    'src/get_test.js',
+    'src/__tests__/handler.ts',
+    'src/__mocks__/db.ts',
+    'test/unit/handler.js',
+    'tests/handler.ts',
+    'e2e/checkout.ts',
+    'packages/api/spec/h.ts',
+  ])('%s is a test file', (file) => expect(isTestFile(file)).toBe(true));
+
+  it.each(['src/handler.ts', 'src/latest.ts', 'src/contest/handler.ts', 'src/testing-utils.ts', 'src/attest.js'])('%s is not', (file) =>
+    expect(isTestFile(file)).toBe(false),
+  );
+});
