@@ -341,7 +341,7 @@ function findHandlers(
       return;
     }
     if (!options.infer || summary.parseError || (!options.testFiles && options.isTest(summary.file))) return;
-    for (const found of inferHandlers(file, graph, () => isImported(file))) {
+    for (const found of inferHandlers(file, graph, (name) => isImported(file, name))) {
       specs.push({ file, exportName: found.exportName, discovery: 'inferred' });
     }
   });
@@ -354,24 +354,31 @@ function findHandlers(
 }
 
 /**
- * Is a file imported by another project file that is not a test? Computed once, on the first
- * question: only exports whose sole evidence is an event parameter ask it.
+ * Is an export of a file imported by another project file that is not a test (a namespace
+ * import, a whole `require` or `export *` import every export)? Computed once, on the first
+ * question.
  */
-function createImportedCheck(graph: ProjectGraph, isTest: (file: string) => boolean): (file: number) => boolean {
-  let imported: Set<number> | undefined;
-  return (file) => {
+function createImportedCheck(graph: ProjectGraph, isTest: (file: string) => boolean): (file: number, exportName: string) => boolean {
+  let imported: Map<number, Set<string>> | undefined;
+  return (file, exportName) => {
     if (!imported) {
-      imported = new Set();
+      const found = (imported = new Map());
+      const add = (from: number, specifier: string, name: string) => {
+        const target = graph.resolveSpecifier(from, specifier);
+        if (target === undefined || target === from) return;
+        let names = found.get(target);
+        if (!names) found.set(target, (names = new Set()));
+        names.add(name);
+      };
       graph.files.forEach((summary, from) => {
         if (isTest(summary.file)) return;
-        const specifiers = new Set([...Object.values(summary.imports).map((i) => i.specifier), ...summary.reexports.map((r) => r.specifier), ...summary.starExports]);
-        for (const specifier of specifiers) {
-          const target = graph.resolveSpecifier(from, specifier);
-          if (target !== undefined && target !== from) imported!.add(target);
-        }
+        for (const imp of Object.values(summary.imports)) add(from, imp.specifier, imp.imported);
+        for (const re of summary.reexports) add(from, re.specifier, re.imported);
+        for (const specifier of summary.starExports) add(from, specifier, '*');
       });
     }
-    return imported.has(file);
+    const names = imported.get(file);
+    return names !== undefined && (names.has('*') || names.has(exportName));
   };
 }
 

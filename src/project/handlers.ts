@@ -13,10 +13,17 @@
  * - an export made by a handler wrapper package (`middy(fn)`, `serverless(app)`; Powertools works
  *   through middy middlewares and decorators on an `(event, context)` method);
  * - a context parameter: `(event, context)`, `(e, ctx, callback)`;
- * - a lone event parameter (`(event)`, `(evt: SQSEvent)`; `main(anything)`): helpers that take
- *   the event look the same, so this one only counts in a file no other project file imports.
+ * - a lone event parameter (`(event)`, `(evt: SQSEvent)`; `main(anything)`), or no parameter at
+ *   all under a `<verb>Handler` name (`helloFromLambdaHandler`; factories such as
+ *   `createHandler` excluded).
  *
- * Never: a function with no parameter (other than `handler`/`lambdaHandler`), Express-style
+ * Beyond the two names, only exports no other project file imports (test files aside): an
+ * imported export is a library's, and Lambda runs what its importer exports (helpers that take
+ * the event, a re-exported handler's original). A local dev server that imports the Express
+ * `app` beside `exports.api = serverless(app)` leaves `api` a handler. Two exports of the same function (`export
+ * default landingPage` beside `export const landingPage`) are one handler, by its name.
+ *
+ * Never: a function with no parameter (other than those names), Express-style
  * `(req, res)` / `(req, res, next)` route callbacks, DOM/service-worker event listeners
  * (`FetchEvent`, `MouseEvent`), rest parameters, and JSX files (components and their callbacks).
  */
@@ -34,7 +41,8 @@ export interface InferredHandler {
 const HANDLER_NAMES = new Set(['handler', 'lambdaHandler']);
 const EVENT_NAMES = new Set(['event', 'evt', 'ev', 'e', 'req', 'request', 'input', 'payload', '_event', 'lambdaEvent']);
 const CONTEXT_NAMES = new Set(['context', 'ctx', '_context', '_ctx', 'lambdaContext', 'awsContext']);
-const CALLBACK_NAMES = new Set(['callback', 'cb', 'done', '_callback', '_cb']);
+/** Compared in lower case: `callBack` is as common as `callback`. */
+const CALLBACK_NAMES = new Set(['callback', 'cb', 'done', '_callback', '_cb', 'next_']);
 /** Second parameters of web framework route callbacks. */
 const RESPONSE_NAMES = new Set(['res', 'response', 'reply', 'h']);
 /** DOM and service-worker events: listeners, not handlers. */
@@ -50,6 +58,7 @@ const WRAPPER_PACKAGES = [
   /^@fastify\/aws-lambda$/,
   /^aws-lambda-fastify$/,
   /^hono\/aws-lambda$/,
+  /^@as-integrations\/aws-lambda$/,
 ];
 /** Handler types of `@types/aws-lambda`: `Handler`, `APIGatewayProxyHandler`, `SQSHandler`, … */
 const HANDLER_TYPE = /Handler(?:V2)?$/;
@@ -63,39 +72,71 @@ export function exportNamesOf(summary: FileSummary): string[] {
 }
 
 /**
- * The exports of file `file` that look like handlers. `isImported` tells whether another
- * project source file (tests aside) imports this one; it is only asked when the weakest evidence
- * is all there is.
+ * The exports of file `file` that look like handlers, by name. `isImported` tells whether another
+ * project source file (tests aside) imports an export of this one (a namespace import or a whole
+ * `require` imports them all).
  */
-export function inferHandlers(file: number, graph: ProjectGraph, isImported: () => boolean): InferredHandler[] {
+export function inferHandlers(file: number, graph: ProjectGraph, isImported: (exportName: string) => boolean): InferredHandler[] {
   const summary = graph.files[file]!;
   const found: InferredHandler[] = [];
   const jsx = JSX_FILE.test(summary.file);
-  for (const name of exportNamesOf(summary)) {
+  // `export default landingPage` next to `export const landingPage`: one handler, by its name.
+  const names = exportNamesOf(summary).sort((a, b) => Number(a === 'default') - Number(b === 'default'));
+  const entries = new Set<string>();
+  for (const name of names) {
     if (HANDLER_NAMES.has(name)) {
       found.push({ exportName: name, evidence: 'name' });
+      entries.add(entryKey(graph, file, name));
       continue;
     }
-    if (jsx) continue;
-    const evidence = exportEvidence(summary, file, name, graph);
+    // An imported export is a library's: Lambda calls what its importer exports (tests aside).
+    if (jsx || isImported(name)) continue;
+    const evidence = exportEvidence(file, name, graph);
     if (evidence === undefined) continue;
-    if (evidence === 'event' && isImported()) continue;
+    const key = entryKey(graph, file, name);
+    if (key !== '' && entries.has(key)) continue;
+    entries.add(key);
     found.push({ exportName: name, evidence });
   }
-  return found;
+  return found.sort((a, b) => (a.exportName < b.exportName ? -1 : a.exportName > b.exportName ? 1 : 0));
 }
 
-function exportEvidence(summary: FileSummary, file: number, name: string, graph: ProjectGraph): HandlerEvidence | undefined {
-  const local = Object.hasOwn(summary.exports, name) ? summary.exports[name]! : undefined;
-  const binding = local !== undefined && Object.hasOwn(summary.bindings, local) ? summary.bindings[local]! : undefined;
-  // `middy(fn)`, `middy(fn).use(…)`, `serverless(app)`: the walk records the outermost callee's root first.
-  const callee = binding?.init === 'call' ? binding.value.refs[0] : undefined;
-  if (callee !== undefined && callee.path.length === 0 && isWrapperImport(summary, callee.name)) return 'wrapper';
+function entryKey(graph: ProjectGraph, file: number, name: string): string {
+  return graph
+    .resolveEntry(file, name)
+    .fns.map(([f, fn]) => `${f}:${fn}`)
+    .sort()
+    .join(',');
+}
+
+const NOT_CALLABLE = new Set(['array', 'object', 'map', 'set', 'weak', 'literal']);
+
+/** `helloFromLambdaHandler`, `putItemHandler` (sam init's one-file-per-handler templates); not factories. */
+const HANDLER_SUFFIX = /^(?!create|make|build|get[A-Z]|with|use)[a-z][A-Za-z0-9]*Handler$/;
+
+function exportEvidence(file: number, name: string, graph: ProjectGraph): HandlerEvidence | undefined {
+  // `middy(fn)`, `middy(fn).use(…)`, `serverless(app)`, also behind re-exports: the walk records
+  // the outermost callee's root first.
+  for (const target of graph.resolveExport(file, name, [])) {
+    const binding = graph.binding(target);
+    const callee = binding?.init === 'call' && target.path.length === 0 ? binding.value.refs[0] : undefined;
+    if (callee !== undefined && callee.path.length === 0 && isWrapperImport(graph.files[target.file]!, callee.name)) return 'wrapper';
+  }
+  const inits = graph.resolveExport(file, name, []).map((t) => (t.path.length === 0 ? (graph.binding(t)?.init ?? 'other') : 'other'));
+  // Lambda calls a function: an array, object literal or collection export is none.
+  if (inits.some((init) => NOT_CALLABLE.has(init))) return undefined;
+  // The value of a call (`withSentry(async (event, context) => …)`, `list.filter((e) => …)`):
+  // only a handler's full signature in the functions written inside it counts, not a lone event.
+  const madeByCall = inits.some((init) => init === 'call' || init === 'new');
   let best: HandlerEvidence | undefined;
   for (const [f, fn] of graph.resolveEntry(file, name).fns) {
-    const evidence = signatureEvidence(graph.files[f]!.functions[fn]!, name);
+    const summary = graph.files[f]!.functions[fn]!;
+    const evidence = signatureEvidence(summary, name);
     if (evidence === 'type' || evidence === 'context') return evidence;
+    if (madeByCall) continue;
     best ??= evidence;
+    // `export const helloFromLambdaHandler = async () => …`: the name says it, no parameter denies it.
+    if (best === undefined && summary.params?.length === 0 && HANDLER_SUFFIX.test(name)) best = 'name';
   }
   return best;
 }
@@ -113,10 +154,13 @@ export function signatureEvidence(fn: FunctionSummary, exportName: string): Hand
   const [event, context, callback] = params as [ParamSummary, ParamSummary | undefined, ParamSummary | undefined];
   if (event.type && !event.type.lambda && DOM_EVENT.test(event.type.name)) return undefined;
   if (context && !isContext(context)) return undefined;
-  if (callback && !(callback.name !== undefined && CALLBACK_NAMES.has(callback.name))) return undefined;
-  if (context) return 'context';
-  if (event.type?.lambda) return 'event';
-  if (event.name !== undefined && (EVENT_NAMES.has(event.name) || exportName === 'main')) return 'event';
+  if (callback && !(callback.name !== undefined && CALLBACK_NAMES.has(callback.name.toLowerCase()))) return undefined;
+  const eventLike = event.type?.lambda === true || event.pattern === true || (event.name !== undefined && EVENT_NAMES.has(event.name));
+  // `(node, ctx)` visitors and `(value, context)` reducers are not handlers: a second parameter
+  // named like a context needs an event-like first one, the aws-lambda type, or a callback third.
+  if (context) return eventLike || callback !== undefined || context.type?.lambda === true ? 'context' : undefined;
+  if (eventLike && event.pattern !== true) return 'event';
+  if (exportName === 'main' && event.name !== undefined) return 'event';
   return undefined;
 }
 

@@ -16,6 +16,7 @@ const HANDLERS = [
   'src/api/middy.mjs#main',
   'src/api/sst.ts#main',
   'src/api/typed.ts#invoke',
+  'src/express/app.js#api',
   'src/functions/default-export.mjs#default',
   'src/functions/mkgif.js#mkgif',
   'src/functions/todos.js#create',
@@ -30,7 +31,15 @@ describe('fixtures/projects/inferred-handlers', () => {
     const report = await scan({ paths: ['.'], cwd: PROJECT });
     expect(report.functions.map((f) => `${f.id} ${f.discovery}`)).toEqual(HANDLERS.map((id) => `${id} inferred`));
     expect(report.functions.every((f) => f.declaredIn === undefined)).toBe(true);
-    expect(report.errors).toEqual([]);
+    // `exports.api = serverless(app)`: a handler lmi-audit cannot follow into the package.
+    expect(report.errors).toEqual([
+      {
+        file: 'src/express/app.js',
+        message: 'handler `api` is not a function lmi-audit can follow (created by a package or at run time); its invocation code was not checked',
+      },
+    ]);
+    // The helper a handler imports is reported under that handler only.
+    expect(report.findings.find((f) => f.file === 'src/lib/format.mjs')?.functions).toEqual(['src/handlers/put-item.mjs#putItemHandler']);
   });
 
   it('gives each handler the line of its export', async () => {

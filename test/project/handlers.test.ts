@@ -8,9 +8,9 @@ import { inferHandlers } from '../../src/project/handlers.js';
 import { isTestFile } from '../../src/project/test-files.js';
 import { summarizeSource } from '../../src/summarizer.js';
 
-function infer(source: string, { file = '/p/src/h.ts', imported = false } = {}): string[] {
+function infer(source: string, { file = '/p/src/h.ts', imported = false as boolean | string[] } = {}): string[] {
   const graph = new ProjectGraph([summarizeSource(file, source)], { resolve: () => undefined });
-  return inferHandlers(0, graph, () => imported).map((h) => `${h.exportName}:${h.evidence}`);
+  return inferHandlers(0, graph, (name) => imported === true || (Array.isArray(imported) && imported.includes(name))).map((h) => `${h.exportName}:${h.evidence}`);
 }
 
 describe('inferHandlers', () => {
@@ -24,6 +24,9 @@ describe('inferHandlers', () => {
     ["import serverless from 'serverless-http';\nexport const api = serverless(app);", 'api:wrapper'],
     ['export async function go(evt, ctx) {}', 'go:context'],
     ['exports.go = function (sqsEvent, context, callback) {};', 'go:context'],
+    ['export const main = withSentry(async (event, context) => {});', 'main:context'],
+    ['export const step1 = (data_, context, callBack) => {};', 'step1:context'],
+    ["import type { Context } from 'aws-lambda';\nexport const go = async (job, c: Context) => {};", 'go:context'],
     ["import { Context } from 'aws-lambda';\nexport const go = async ({ Records }, c: Context) => {};", 'go:context'],
     ['export const putItemHandler = async (event) => {};', 'putItemHandler:event'],
     ["import type { SQSEvent } from 'aws-lambda';\nexport const go = async (batch: SQSEvent) => {};", 'go:event'],
@@ -31,12 +34,15 @@ describe('inferHandlers', () => {
     ['const mkgif = async (e) => {};\nmodule.exports = { mkgif };', 'mkgif:event'],
     ['module.exports = async (payload) => payload;', 'default:event'],
     ['export default async function (input) {}', 'default:event'],
+    ['export const helloFromLambdaHandler = async () => {};', 'helloFromLambdaHandler:name'],
   ])('%s -> %s', (source, expected) => {
     expect(infer(source)).toEqual([expected]);
   });
 
   it.each([
     ['a script main()', 'export function main() {}'],
+    ['a handler factory', 'export function createHandler() {}'],
+    ['a getter', 'export const getHandler = () => handlers.get;'],
     ['an Express route', 'export function getUser(req, res) {}'],
     ['Express middleware', 'export const log = (req, res, next) => next();'],
     ['Koa middleware', 'export const mw = async (ctx, next) => next();'],
@@ -50,15 +56,25 @@ describe('inferHandlers', () => {
     ['a destructured lone parameter', 'export const view = ({ title }) => title;'],
     ['not a function', 'export const event = { source: "x" };'],
     ['a class', 'export class Handler { run(event, context) {} }'],
+    ['a visitor with a ctx', 'export function visit(node, ctx) {}'],
+    ['the value of a call with a callback', "export const dirs = fs.readdirSync('.').filter((e) => e.isDirectory());"],
+    ['an array of functions', 'export const rules = [(event, context) => {}];'],
+    ['an object of functions', 'export const api = { get: async (event, context) => {} };'],
     ['a Powertools logger', "import { Logger } from '@aws-lambda-powertools/logger';\nexport const logger = new Logger();"],
   ])('not %s', (_name, source) => {
     expect(infer(source)).toEqual([]);
   });
 
-  it('takes a lone event parameter only in a module no other project file imports', () => {
-    const source = 'export const parseBody = (event) => JSON.parse(event.body);\nexport const go = async (event, context) => {};';
-    expect(infer(source)).toEqual(['go:context', 'parseBody:event']);
-    expect(infer(source, { imported: true })).toEqual(['go:context']);
+  it('infers nothing but the two names among the exports another project file imports (a library)', () => {
+    const source = 'export const parseBody = (event) => JSON.parse(event.body);\nexport const go = async (event, context) => {};\nexport const handler = go;';
+    expect(infer(source)).toEqual(['go:context', 'handler:name', 'parseBody:event']);
+    expect(infer(source, { imported: true })).toEqual(['handler:name']);
+    expect(infer(source, { imported: ['parseBody'] })).toEqual(['go:context', 'handler:name']);
+  });
+
+  it('counts two exports of one function once, by its name', () => {
+    expect(infer('export const landingPage = (event, _context, callBack) => {};\nexport default landingPage;')).toEqual(['landingPage:context']);
+    expect(infer('export const handler = async (event) => {};\nexport default handler;')).toEqual(['handler:name']);
   });
 
   it('infers nothing but `handler` in JSX files (components and their callbacks)', () => {
@@ -84,4 +100,16 @@ describe('isTestFile', () => {
   it.each(['src/handler.ts', 'src/latest.ts', 'src/contest/handler.ts', 'src/testing-utils.ts', 'src/attest.js'])('%s is not', (file) =>
     expect(isTestFile(file)).toBe(false),
   );
+});
+
+describe('inferHandlers across files', () => {
+  it('sees a wrapper behind a re-export (`export { default as graphqlHandler } from …`)', () => {
+    const server = summarizeSource(
+      '/p/src/server.ts',
+      "import { startServerAndCreateLambdaHandler } from '@as-integrations/aws-lambda';\nexport default startServerAndCreateLambdaHandler(server, handlers.createAPIGatewayProxyEventV2RequestHandler());",
+    );
+    const entry = summarizeSource('/p/src/handler.ts', "export { default as graphqlHandler } from './server';");
+    const graph = new ProjectGraph([entry, server], { resolve: (_from, spec) => (spec === './server' ? '/p/src/server.ts' : undefined) });
+    expect(inferHandlers(0, graph, () => false)).toEqual([{ exportName: 'graphqlHandler', evidence: 'wrapper' }]);
+  });
 });
