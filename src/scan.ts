@@ -354,11 +354,11 @@ function findHandlers(
 }
 
 /**
- * Is an export of a file imported by another project file that is not a test (a namespace
- * import, a whole `require` or `export *` import every export)? Computed once, on the first
- * question.
+ * Is an export of a file (or, without a name, anything of it) imported by another project file
+ * that is not a test (a namespace import, a whole `require` or `export *` import every export)?
+ * Computed once, on the first question.
  */
-function createImportedCheck(graph: ProjectGraph, isTest: (file: string) => boolean): (file: number, exportName: string) => boolean {
+function createImportedCheck(graph: ProjectGraph, isTest: (file: string) => boolean): (file: number, exportName?: string) => boolean {
   let imported: Map<number, Set<string>> | undefined;
   return (file, exportName) => {
     if (!imported) {
@@ -378,7 +378,7 @@ function createImportedCheck(graph: ProjectGraph, isTest: (file: string) => bool
       });
     }
     const names = imported.get(file);
-    return names !== undefined && (names.has('*') || names.has(exportName));
+    return names !== undefined && (exportName === undefined || names.has('*') || names.has(exportName));
   };
 }
 

@@ -18,9 +18,14 @@
  *   `createHandler` excluded).
  *
  * Beyond the two names, only exports no other project file imports (test files aside): an
- * imported export is a library's, and Lambda runs what its importer exports (helpers that take
- * the event, a re-exported handler's original). A local dev server that imports the Express
- * `app` beside `exports.api = serverless(app)` leaves `api` a handler. Two exports of the same function (`export
+ * imported export is a library's, and Lambda runs what its importer exports (a re-exported
+ * handler's original). A local dev server that imports the Express `app` beside
+ * `exports.api = serverless(app)` leaves `api` a handler. The two weakest kinds (a lone event,
+ * a `…Handler` name) only count in a module nothing imports from: a helper module's unused
+ * `describeEvent(event)` is still a helper.
+ *
+ * A lone event typed with a type of the project's own (`event: OrderEvent`) is a helper's
+ * argument: handlers get aws-lambda's types, or none. Two exports of the same function (`export
  * default landingPage` beside `export const landingPage`) are one handler, by its name.
  *
  * Never: a function with no parameter (other than those names), Express-style
@@ -72,11 +77,11 @@ export function exportNamesOf(summary: FileSummary): string[] {
 }
 
 /**
- * The exports of file `file` that look like handlers, by name. `isImported` tells whether another
- * project source file (tests aside) imports an export of this one (a namespace import or a whole
- * `require` imports them all).
+ * The exports of file `file` that look like handlers, by name. `isImported(name)` tells whether
+ * another project source file (tests aside) imports that export of this one (a namespace import
+ * or a whole `require` imports them all), `isImported()` whether it imports anything from it.
  */
-export function inferHandlers(file: number, graph: ProjectGraph, isImported: (exportName: string) => boolean): InferredHandler[] {
+export function inferHandlers(file: number, graph: ProjectGraph, isImported: (exportName?: string) => boolean): InferredHandler[] {
   const summary = graph.files[file]!;
   const found: InferredHandler[] = [];
   const jsx = JSX_FILE.test(summary.file);
@@ -93,6 +98,8 @@ export function inferHandlers(file: number, graph: ProjectGraph, isImported: (ex
     if (jsx || isImported(name)) continue;
     const evidence = exportEvidence(file, name, graph);
     if (evidence === undefined) continue;
+    // The weakest evidence, only in a module nothing imports: helpers take the event too.
+    if ((evidence === 'event' || evidence === 'name') && isImported()) continue;
     const key = entryKey(graph, file, name);
     if (key !== '' && entries.has(key)) continue;
     entries.add(key);
@@ -156,9 +163,11 @@ export function signatureEvidence(fn: FunctionSummary, exportName: string): Hand
   if (context && !isContext(context)) return undefined;
   if (callback && !(callback.name !== undefined && CALLBACK_NAMES.has(callback.name.toLowerCase()))) return undefined;
   const eventLike = event.type?.lambda === true || event.pattern === true || (event.name !== undefined && EVENT_NAMES.has(event.name));
+  const ownType = event.type !== undefined && event.type.lambda !== true;
   // `(node, ctx)` visitors and `(value, context)` reducers are not handlers: a second parameter
   // named like a context needs an event-like first one, the aws-lambda type, or a callback third.
   if (context) return eventLike || callback !== undefined || context.type?.lambda === true ? 'context' : undefined;
+  if (ownType) return undefined;
   if (eventLike && event.pattern !== true) return 'event';
   if (exportName === 'main' && event.name !== undefined) return 'event';
   return undefined;

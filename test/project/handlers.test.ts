@@ -10,7 +10,7 @@ import { summarizeSource } from '../../src/summarizer.js';
 
 function infer(source: string, { file = '/p/src/h.ts', imported = false as boolean | string[] } = {}): string[] {
   const graph = new ProjectGraph([summarizeSource(file, source)], { resolve: () => undefined });
-  return inferHandlers(0, graph, (name) => imported === true || (Array.isArray(imported) && imported.includes(name))).map((h) => `${h.exportName}:${h.evidence}`);
+  return inferHandlers(0, graph, (name) => imported === true || (Array.isArray(imported) && (name === undefined || imported.includes(name)))).map((h) => `${h.exportName}:${h.evidence}`);
 }
 
 describe('inferHandlers', () => {
@@ -52,6 +52,7 @@ describe('inferHandlers', () => {
     ['a rest parameter', 'export function go(...args) {}'],
     ['a service worker listener', 'export function onFetch(event: FetchEvent) {}'],
     ['a DOM listener', 'export const onClick = (e: MouseEvent) => {};'],
+    ["a lone event of the project's own type", 'export function describeEvent(event: AccountEvent): string {}'],
     ['a non-event parameter name', 'export function format(value) {}'],
     ['a destructured lone parameter', 'export const view = ({ title }) => title;'],
     ['not a function', 'export const event = { source: "x" };'],
@@ -65,11 +66,12 @@ describe('inferHandlers', () => {
     expect(infer(source)).toEqual([]);
   });
 
-  it('infers nothing but the two names among the exports another project file imports (a library)', () => {
+  it('infers nothing but the two names among imported exports, and no lone event in an imported module', () => {
     const source = 'export const parseBody = (event) => JSON.parse(event.body);\nexport const go = async (event, context) => {};\nexport const handler = go;';
     expect(infer(source)).toEqual(['go:context', 'handler:name', 'parseBody:event']);
     expect(infer(source, { imported: true })).toEqual(['handler:name']);
-    expect(infer(source, { imported: ['parseBody'] })).toEqual(['go:context', 'handler:name']);
+    // A lone event only counts in a module nothing imports from; a context, where its export is not imported.
+    expect(infer(source, { imported: ['handler'] })).toEqual(['go:context', 'handler:name']);
   });
 
   it('counts two exports of one function once, by its name', () => {
