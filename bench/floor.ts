@@ -1,7 +1,7 @@
 /**
  * @fileoverview The floor contender of `npm run bench`: read every .ts file of a corpus and parse
  * it with `ts.createSourceFile` on one thread, as the scanner must at least do. Defaults
- * (JSDoc parsed, no parent pointers) as in PERFORMANCE.md, so the floor is not inflated by work
+ * (JSDoc parsed, no parent pointers) as a scan would parse, so the floor is not inflated by work
  * the scanner chose to do. Prints `{ files, bytes,
  * statements }` as JSON on stdout (the statement count keeps the parse from being optimised away).
  * Usage: node dist-bench/bench/floor.js <corpus dir>

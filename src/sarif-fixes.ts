@@ -1,7 +1,8 @@
 /**
  * @fileoverview The concrete edits behind a finding's fix, for SARIF `fixes`: the rule's
- * transform is run in memory on the file, limited to the finding's line (the transforms'
- * `lines` option), and the difference with the original text becomes replacements. Nothing is
+ * transform is run in memory on the file exactly as `lmi-audit fix` runs it
+ * (src/fix/apply-fix.ts: the finding's line, the file's handlers, the pool size from the
+ * infrastructure code), and the difference with the original text becomes replacements. Nothing is
  * written. A transform that throws, or changes nothing for that line, gives no fix, and the
  * result keeps only its `fixCommand`. A transform run costs tens of milliseconds (a parse and a
  * print), so only the first {@link MAX_FIXES} unsuppressed fixable findings get their edits:
@@ -19,16 +20,8 @@ export const MAX_FIXES = 25;
 export async function createFixProvider(report: Report, cwd: string): Promise<((finding: Finding) => FindingFix | undefined) | undefined> {
   const fixable = report.findings.filter((f) => f.fix && !f.suppressed).slice(0, MAX_FIXES);
   if (fixable.length === 0) return undefined;
-  const [{ getTransform }, { applyTransform }] = await Promise.all([
-    import('../transforms/index.js'),
-    import('./fix/applyTransform.js'),
-  ]);
-  const handlersByFile = new Map<string, string[]>();
-  for (const fn of report.functions) {
-    let names = handlersByFile.get(fn.file);
-    if (!names) handlersByFile.set(fn.file, (names = []));
-    names.push(fn.name);
-  }
+  const [{ getTransform }, { createFixer }] = await Promise.all([import('../transforms/index.js'), import('./fix/apply-fix.js')]);
+  const applyFix = createFixer({ cwd, report });
   const sources = new Map<string, string | undefined>();
   const readSource = (file: string) => {
     if (!sources.has(file)) {
@@ -47,10 +40,7 @@ export async function createFixProvider(report: Report, cwd: string): Promise<((
     const source = readSource(finding.file);
     if (!transform || source === undefined) continue;
     try {
-      const run = applyTransform(transform, { path: path.resolve(cwd, finding.file), source }, {
-        lines: [finding.line],
-        handlers: handlersByFile.get(finding.file) ?? [],
-      });
+      const run = applyFix(transform, { path: path.resolve(cwd, finding.file), source }, [finding]);
       if (!run.changed) continue;
       const replacements = getReplacements(source, run.output);
       const unsafe = transform.meta.safety === 'unsafe' ? ' Unsafe: review the change.' : '';

@@ -3,10 +3,11 @@
  * the options of the `scan` API. `schema/report.schema.json` describes the same shape; a test
  * keeps the two in step.
  */
+import type { Worker } from 'node:worker_threads';
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** The seven items of the LMI migration checklist, in checklist order (LMI.md). */
+/** The seven items of the LMI migration checklist, in checklist order (README, "Checklist and scoring"). */
 export const CHECKLIST_ITEMS = [
   'global-mutable-state',
   'shared-tmp-path',
@@ -146,7 +147,7 @@ export interface ScanOptions {
    * Worker threads started before the scan (`prestartWorkers`, as the CLI does while it loads
    * the analyser). The scan uses them first and terminates all of them, used or not.
    */
-  workers?: readonly import('node:worker_threads').Worker[];
+  workers?: readonly Worker[];
   /** A configuration file read by `loadConfig`. The options above win over its values. */
   config?: LoadedConfig;
   /** A baseline file: the findings it lists are kept, marked suppressed, and do not gate. */

@@ -64,3 +64,19 @@ function listFiles(dir: string): string[] {
     return e.isDirectory() ? listFiles(p) : [p];
   });
 }
+
+describe('infrastructure reader registry', () => {
+  it('registers every reader src/iac/ defines, once, with the catch-all template reader last of its kind', async () => {
+    const { readers } = await import('../src/iac/readers.js');
+    const iacDir = path.join(root, 'src/iac');
+    const declared = fs
+      .readdirSync(iacDir)
+      .flatMap((f) => [...fs.readFileSync(path.join(iacDir, f), 'utf8').matchAll(/export const (\w+): InfrastructureReader\b/g)].map((m) => m[1]!));
+    expect(declared.length).toBeGreaterThanOrEqual(3);
+    expect(readers).toHaveLength(declared.length);
+    expect(new Set(readers.map((r) => r.name)).size).toBe(readers.length);
+    const templates = readers.filter((r) => r.reads === 'infrastructure');
+    expect(templates.at(-1)!.accepts('/p/anything.yaml', () => '')).toBe(true);
+    expect(templates.slice(0, -1).every((r) => !r.accepts('/p/template.yaml', () => ''))).toBe(true);
+  });
+});

@@ -20,27 +20,28 @@
  * reused by name) would move to a different connection per query; review the diff.
  */
 import type { API, FileInfo } from 'jscodeshift';
-import { addMarkerComment } from './lib/addMarkerComment.js';
-import { ensureImportedName } from './lib/ensureImportedName.js';
-import { findReferences } from './lib/findReferences.js';
-import { getBodyStatementIndex } from './lib/getBodyStatementIndex.js';
-import { getEnclosingStatement } from './lib/getEnclosingStatement.js';
-import { getModuleImports, type ModuleImport } from './lib/getModuleImports.js';
-import { getParser } from './lib/getParser.js';
-import { getTopLevelFunction } from './lib/getTopLevelFunction.js';
-import { getLeadingCommentStart } from './lib/getLeadingCommentStart.js';
+import { addMarkerComment } from './lib/add-marker-comment.js';
+import { ensureImportedName } from './lib/ensure-imported-name.js';
+import { findReferences } from './lib/find-references.js';
+import { getBodyStatementIndex } from './lib/get-body-statement-index.js';
+import { getEnclosingStatement } from './lib/get-enclosing-statement.js';
+import { getModuleImports, type ModuleImport } from './lib/get-module-imports.js';
+import { getParser } from './lib/get-parser.js';
+import { getTopLevelFunction } from './lib/get-top-level-function.js';
+import { getLeadingCommentStart } from './lib/get-leading-comment-start.js';
 import { getMemberName, getStringValue, isAsync, isObjectProperty, unwrapExpression } from './lib/nodes.js';
-import { removeStatement } from './lib/removeStatement.js';
-import { resolveImportedCallee } from './lib/resolveImportedCallee.js';
-import { runRecipe } from './lib/runRecipe.js';
+import { removeStatement } from './lib/remove-statement.js';
+import { resolveImportedCallee } from './lib/resolve-imported-callee.js';
+import { runRecipe } from './lib/run-recipe.js';
 import type { AstNode, AstPath, RecipeContext, TransformMeta, TransformOptions } from './lib/types.js';
-import { canWrapInTryFinally, wrapInTryFinally } from './lib/wrapInTryFinally.js';
+import { canWrapInTryFinally, wrapInTryFinally } from './lib/wrap-in-try-finally.js';
 
 export const meta: TransformMeta = {
   id: 'client-to-pool',
   description: 'Turns a module-level pg Client (or mysql/mysql2/mariadb connection) into a pool; transactions check out a connection and release it in finally.',
   fixes: 'shared-db-connection',
   safety: 'unsafe',
+  options: ['poolMax'],
 };
 
 export const parser = getParser;
@@ -372,7 +373,7 @@ function checkOut(ctx: RecipeContext, c: Creation, use: FunctionUse, poolName: s
       return `\`${fnName}\` runs a transaction and calls \`${otherName}\`, which also uses \`${c.name}\`: pass the checked-out connection to it, by hand.`;
     }
   }
-  const statements: AstNode[] = (fn.body ?? fn.value?.body).body;
+  const statements: AstNode[] = (fn.body ?? fn.value.body).body;
   const first = statements[start];
   edits.push(() => {
     const indent = ctx.edits.indentAt(first.start);

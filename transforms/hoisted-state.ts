@@ -15,22 +15,22 @@
  * `process.env`, `this` of a shared instance) is left as it is, with a `// lmi-audit:` marker.
  */
 import type { API, FileInfo } from 'jscodeshift';
-import { addArgument } from './lib/addArgument.js';
-import { addMarkerComment } from './lib/addMarkerComment.js';
-import { addParameter } from './lib/addParameter.js';
-import { findModuleFunction } from './lib/findModuleFunction.js';
-import { findReferences } from './lib/findReferences.js';
-import { getBodyStatementIndex } from './lib/getBodyStatementIndex.js';
-import { getEnclosingStatement } from './lib/getEnclosingStatement.js';
-import { getHandlerFunctions } from './lib/getHandlerFunctions.js';
-import { getInvocationFunctions } from './lib/getInvocationFunctions.js';
-import { getLeadingCommentStart } from './lib/getLeadingCommentStart.js';
-import { getModuleImports } from './lib/getModuleImports.js';
-import { getParser } from './lib/getParser.js';
-import { getTopLevelFunction } from './lib/getTopLevelFunction.js';
+import { addArgument } from './lib/add-argument.js';
+import { addMarkerComment } from './lib/add-marker-comment.js';
+import { addParameter } from './lib/add-parameter.js';
+import { findModuleFunction } from './lib/find-module-function.js';
+import { findReferences } from './lib/find-references.js';
+import { getBodyStatementIndex } from './lib/get-body-statement-index.js';
+import { getEnclosingStatement } from './lib/get-enclosing-statement.js';
+import { getHandlerFunctions } from './lib/get-handler-functions.js';
+import { getInvocationFunctions } from './lib/get-invocation-functions.js';
+import { getLeadingCommentStart } from './lib/get-leading-comment-start.js';
+import { getModuleImports } from './lib/get-module-imports.js';
+import { getParser } from './lib/get-parser.js';
+import { getTopLevelFunction } from './lib/get-top-level-function.js';
 import { getMemberName, getParams, isFunctionNode, isObjectProperty, unwrapExpression } from './lib/nodes.js';
-import { removeStatement } from './lib/removeStatement.js';
-import { runRecipe } from './lib/runRecipe.js';
+import { removeStatement } from './lib/remove-statement.js';
+import { runRecipe } from './lib/run-recipe.js';
 import type { AstNode, AstPath, RecipeContext, TransformMeta, TransformOptions } from './lib/types.js';
 
 export const meta: TransformMeta = {
@@ -348,7 +348,7 @@ function isDefiniteFirstWrite(ctx: RecipeContext, fn: AstNode, first: Ref, name:
   if (first.kind !== 'write' || first.write?.type !== 'AssignmentExpression' || first.write.operator !== '=') return false;
   const index = getBodyStatementIndex(fn, first.path);
   if (index < 0) return false;
-  const statement = (fn.body ?? fn.value?.body).body[index];
+  const statement = (fn.body ?? fn.value.body).body[index];
   if (statement.type !== 'ExpressionStatement' || unwrapExpression(statement.expression) !== first.write) return false;
   const right = first.write.right;
   if (ctx.j(right).find(ctx.j.Identifier, { name }).size() > 0) return false;
@@ -565,7 +565,7 @@ function isPlainLiteral(node: AstNode): boolean {
 function isTopLevelStatement(fn: AstNode, path: AstPath, write: AstNode): boolean {
   const index = getBodyStatementIndex(fn, path);
   if (index < 0) return false;
-  const statement = (fn.body ?? fn.value?.body).body[index];
+  const statement = (fn.body ?? fn.value.body).body[index];
   return statement.type === 'ExpressionStatement' && unwrapExpression(statement.expression) === write;
 }
 

@@ -17,26 +17,26 @@
  * is left as it is, with a `// lmi-audit:` marker saying why.
  */
 import type { API, FileInfo } from 'jscodeshift';
-import { addMarkerComment } from './lib/addMarkerComment.js';
-import { ensureImportedName } from './lib/ensureImportedName.js';
-import { findReferences } from './lib/findReferences.js';
+import { addMarkerComment } from './lib/add-marker-comment.js';
+import { ensureImportedName } from './lib/ensure-imported-name.js';
+import { findReferences } from './lib/find-references.js';
 import { getFsFunction, type FsFunction } from '../src/kit/fs-functions.js';
-import { getBodyStatementIndex } from './lib/getBodyStatementIndex.js';
-import { getEnclosingStatement } from './lib/getEnclosingStatement.js';
-import { getHandlerFunctions } from './lib/getHandlerFunctions.js';
-import { getLeadingCommentStart } from './lib/getLeadingCommentStart.js';
-import { getModuleImports } from './lib/getModuleImports.js';
-import { getParser } from './lib/getParser.js';
-import { getPathPieces, type PathEnv, type Piece, type Via } from './lib/getPathPieces.js';
-import { getRequestIdExpression } from './lib/getRequestIdExpression.js';
-import { getTopLevelFunction } from './lib/getTopLevelFunction.js';
+import { getBodyStatementIndex } from './lib/get-body-statement-index.js';
+import { getEnclosingStatement } from './lib/get-enclosing-statement.js';
+import { getHandlerFunctions } from './lib/get-handler-functions.js';
+import { getLeadingCommentStart } from './lib/get-leading-comment-start.js';
+import { getModuleImports } from './lib/get-module-imports.js';
+import { getParser } from './lib/get-parser.js';
+import { getPathPieces, type PathEnv, type Piece, type Via } from './lib/get-path-pieces.js';
+import { getRequestIdExpression } from './lib/get-request-id-expression.js';
+import { getTopLevelFunction } from './lib/get-top-level-function.js';
 import { isAsync, isFunctionNode } from './lib/nodes.js';
-import { removeImportSpecifier } from './lib/removeImportSpecifier.js';
-import { removeStatement } from './lib/removeStatement.js';
-import { resolveImportedCallee } from './lib/resolveImportedCallee.js';
-import { runRecipe } from './lib/runRecipe.js';
+import { removeImportSpecifier } from './lib/remove-import-specifier.js';
+import { removeStatement } from './lib/remove-statement.js';
+import { resolveImportedCallee } from './lib/resolve-imported-callee.js';
+import { runRecipe } from './lib/run-recipe.js';
 import type { AstNode, AstPath, RecipeContext, TransformMeta, TransformOptions } from './lib/types.js';
-import { canWrapInTryFinally, wrapInTryFinally } from './lib/wrapInTryFinally.js';
+import { canWrapInTryFinally, wrapInTryFinally } from './lib/wrap-in-try-finally.js';
 
 export const meta: TransformMeta = {
   id: 'tmp-paths',
@@ -55,6 +55,12 @@ const RM = '\u0000RM\u0000';
 interface Use {
   /** The path argument (or a non-fs literal naming the same file). */
   expr: AstPath;
+  /**
+   * Not an fs call's argument: another place in the function that names the same file (a helper
+   * argument, a child-process argument, a returned value). It gets the same rewrite as the fs
+   * uses, or the group is left alone: one path, one value.
+   */
+  mention?: boolean;
   call?: AstNode;
   callPath?: AstPath;
   method?: string;
@@ -78,6 +84,8 @@ interface Group {
   fnPath: AstPath;
   uses: Use[];
   isDir: boolean;
+  /** A text in the function names the path inside a longer string (a shell command): rewrite none. */
+  namedIn?: string;
 }
 
 interface TextEdit {
@@ -230,6 +238,7 @@ interface Plan {
 
 function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, groups: Group[], opts: RewriteOptions): void {
   const fn = fnPath.node;
+  addMentions(env, fnPath, groups);
   const plans: Plan[] = [];
   for (const group of groups.sort((a, b) => a.uses[0]!.expr.node.start - b.uses[0]!.expr.node.start)) {
     const first = group.uses.find((u) => u.call && ctx.isReported(u.call)) ?? group.uses[0]!;
@@ -238,6 +247,11 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
       if (statement) addMarkerComment(ctx, statement.node, text);
     };
     const shown = display(group.root);
+    if (group.namedIn) {
+      const text = group.namedIn.length > 60 ? `${group.namedIn.slice(0, 57)}...` : group.namedIn;
+      mark(`\`${shown}\` is also named inside ${text}, which cannot get the same unique name automatically: build the path once from context.awsRequestId and use it everywhere, by hand.`);
+      continue;
+    }
     const initTemp = planInitTemp(ctx, fnPath, group);
     if (typeof initTemp === 'string') {
       mark(initTemp);
@@ -377,6 +391,76 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
   for (const plan of plans) if (!plan.cleanup) noteNoCleanup(ctx, plan, plan.cleanupWhyNot);
 }
 
+/**
+ * Adds to each group the other expressions of the function that evaluate to a path with the
+ * group's root (a helper argument, a child-process argument, a returned value, a local), so
+ * that they are rewritten with the fs uses or, when one of them cannot be, none is.
+ */
+function addMentions(env: PathEnv, fnPath: AstPath, groups: Group[]): void {
+  const fn = fnPath.node;
+  const byRoot = new Map(groups.map((g) => [g.root, g]));
+  // What the fs uses already cover: their argument expressions and the nodes of their pieces.
+  const covered: Array<[number, number]> = [];
+  for (const g of groups) {
+    for (const u of g.uses) {
+      covered.push([u.expr.node.start, u.expr.node.end]);
+      for (const p of u.pieces) covered.push([p.node.start, p.node.end]);
+    }
+  }
+  const overlaps = (node: AstNode) => covered.some(([s, e]) => node.start < e && s < node.end);
+  const body = fn.body ?? fn.value?.body;
+  if (!body) return;
+  const visit = (path: AstPath): void => {
+    const node = path.node;
+    if (!node || typeof node.type !== 'string') return;
+    const candidate =
+      (node.type === 'StringLiteral' || (node.type === 'Literal' && typeof node.value === 'string') || node.type === 'TemplateLiteral' || node.type === 'BinaryExpression' || node.type === 'CallExpression') &&
+      !overlaps(node);
+    if (candidate) {
+      const use = evaluateUse(env, path, 'write');
+      const group = use && byRoot.get(use.root);
+      if (use && group) {
+        use.mention = true;
+        use.topFn = fnPath;
+        use.index = getBodyStatementIndex(fn, path);
+        group.uses.push(use);
+        covered.push([node.start, node.end]);
+        return;
+      }
+    }
+    for (const key of Object.keys(node)) {
+      if (key === 'loc' || key === 'comments' || key === 'leadingComments' || key === 'trailingComments' || key === 'type') continue;
+      const child = node[key];
+      if (Array.isArray(child)) child.forEach((_, i) => visit(path.get(key, i)));
+      else if (child && typeof child === 'object' && typeof child.type === 'string') visit(path.get(key));
+    }
+  };
+  visit(fnPath.get(fn.body ? 'body' : 'value'));
+  for (const g of groups) g.uses.sort((a, b) => a.expr.node.start - b.expr.node.start);
+  // The path inside a longer text (`execSync(`gzip /tmp/report.csv`)`) cannot get the same
+  // rewrite: the group is left alone, with a marker.
+  env.ctx.j(body).find(env.ctx.j.Node).forEach((p: AstPath) => {
+    const node = p.node;
+    const texts: string[] =
+      node.type === 'TemplateLiteral' ? node.quasis.map((q: AstNode) => q.value.cooked ?? q.value.raw) : (node.type === 'StringLiteral' || node.type === 'Literal') && typeof node.value === 'string' ? [node.value] : [];
+    if (texts.length === 0 || overlaps(node)) return;
+    for (const g of groups) {
+      // A root with a dynamic part (a placeholder character, or `${...}`) has no one text to look for.
+      if (g.namedIn || g.root.includes('\u0001') || g.root.includes('\u0002') || g.root.includes('$')) continue;
+      if (texts.some((t) => containsPath(t, g.root))) g.namedIn = sourceOf(env.ctx, node);
+    }
+  });
+}
+
+/** Does `text` name `root` (followed by the end, `/`, `.`, a quote or a space, not more name)? */
+function containsPath(text: string, root: string): boolean {
+  for (let i = text.indexOf(root); i >= 0; i = text.indexOf(root, i + 1)) {
+    const next = text[i + root.length];
+    if (next === undefined || !/[\w-]/.test(next)) return true;
+  }
+  return false;
+}
+
 /** The `//` comment lines right above a module-level declaration (not a file header): they describe it and move with it. */
 function movableComments(ctx: RecipeContext, declaration: AstNode): { start: number } | undefined {
   const start = getLeadingCommentStart(ctx, declaration);
@@ -435,7 +519,7 @@ function planMkdtemp(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, group: G
   const creator = group.uses[0]!;
   if (creator.hasRest || creator.fn?.creates !== 'dir' || creator.index < 0) return undefined;
   const fn = fnPath.node;
-  const statements: AstNode[] = (fn.body ?? fn.value?.body).body;
+  const statements: AstNode[] = (fn.body ?? fn.value.body).body;
   const statement = statements[creator.index];
   if (statement.type !== 'ExpressionStatement') return undefined;
   const awaited = statement.expression.type === 'AwaitExpression';
@@ -749,6 +833,7 @@ function findEscape(ctx: RecipeContext, fnPath: AstPath, group: Group): string |
   const checked = new Set<AstNode>();
   const pathLocals = new Set<AstNode>();
   for (const use of group.uses) for (const p of use.pieces) for (const v of p.via) if (v.declarator) pathLocals.add(v.declarator);
+  if (group.uses.some((u) => u.mention)) return 'the path is also passed outside file-system calls';
   for (const use of group.uses) {
     const why = escapeOf(use.callPath!, fn, use.method!);
     if (why) return why;
@@ -910,6 +995,7 @@ function dirName(root: string): string {
 }
 
 function display(root: string): string {
+  // eslint-disable-next-line no-control-regex -- the placeholders are control characters on purpose
   return root.replace(/\u0001|\u0002/g, '…');
 }
 

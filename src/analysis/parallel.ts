@@ -1,6 +1,6 @@
 /**
  * @fileoverview Summarise many files, on worker threads when it pays. Parsing is the floor of a
- * scan's cost (PERFORMANCE.md: ~0.55 ms per file per thread), and each worker pays ~0.4 s to
+ * scan's cost (the `floor` of `npm run bench`: ~0.5 ms per file per thread), and each worker pays ~0.4 s to
  * load TypeScript, so small projects stay on the main thread (workers.ts starts workers early
  * for the CLI). The main thread works too, on the same queue of chunks. Results land by index:
  * the output is identical whatever the parallelism.

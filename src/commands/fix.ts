@@ -8,7 +8,7 @@
  * (bad options, a dirty git work tree, an unreadable or invalid report).
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import type { CliIO } from '../cli.js';
+import type { CliIO } from './io.js';
 import { isKnownError } from '../errors.js';
 import type { FixFileResult, FixResult } from '../fix/index.js';
 
@@ -33,7 +33,7 @@ export function registerFixCommand(program: Command, io: CliIO, setExitCode: (co
     .option('--all', 'run every safe transform')
     .option('--from-report <file>', 'fix only the findings of this JSON report (`scan --format json`) instead of scanning')
     .option('--dry', 'print a unified diff of the changes and write nothing')
-    .option('--allow-dirty', 'write even when the git work tree has uncommitted changes')
+    .option('--allow-dirty', 'write even when a file to rewrite has uncommitted changes')
     .option('--pool-max <n>', 'client-to-pool: max connections per pool (default: from the infrastructure code, else 64)', parsePositive)
     .option('--config <file>', 'configuration file (default: lmi-audit.config.json or the "lmi-audit" key of package.json, from the first path upward)')
     .option('--no-config', 'ignore configuration files')

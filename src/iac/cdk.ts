@@ -20,12 +20,22 @@ import { assignNumbers, lmiConfig } from './cloudformation.js';
 import { NODE_EXTENSIONS, resolveHandler } from './handler-path.js';
 import { markLmiAddedToExisting } from './previous-build.js';
 import { addEvent, assignDefined } from './template-wiring.js';
-import type { IacAsyncConfig, IacEventKind, IacEventSource, IacFunction, IacLocation, IacQueue, ReaderContext } from './types.js';
+import type { IacAsyncConfig, IacEventKind, IacEventSource, IacFunction, IacLocation, IacQueue, InfrastructureReader, ReaderContext } from './types.js';
 
 /** The cheap test a source file must pass before it is parsed as a CDK app. */
-export function mentionsCdk(text: string): boolean {
+function mentionsCdk(text: string): boolean {
   return text.includes('aws-cdk-lib') || text.includes('@aws-cdk/');
 }
+
+const CDK_SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
+
+/** CDK apps, read from their syntax tree (never synthesised or run). */
+export const cdkReader: InfrastructureReader = {
+  name: 'CDK',
+  reads: 'source',
+  accepts: (file, text) => CDK_SOURCE.test(file) && !/\.d\.[cm]?ts$/i.test(file) && mentionsCdk(text()),
+  read: (file, ctx, text) => readCdk(file, ctx, text()),
+};
 
 /** Module specifier -> the canonical module key used in qualified names. */
 const MODULES: Record<string, string> = {

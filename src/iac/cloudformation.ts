@@ -8,7 +8,7 @@ import { resolveEntryFile, resolveHandler } from './handler-path.js';
 import { markLmiAddedToExisting } from './previous-build.js';
 import type { ResourceScope } from './references.js';
 import { readTemplateWiring } from './template-wiring.js';
-import type { IacFunction, IacLmiConfig, ReaderContext } from './types.js';
+import type { IacFunction, IacLmiConfig, InfrastructureReader, ReaderContext } from './types.js';
 import { asNumber, asObject, asString, isObject, referenceList, referenceToString, type PlainObject } from './values.js';
 import { parseJson, parseYaml, type ParsedDocument } from './yaml.js';
 
@@ -45,6 +45,14 @@ export function loadTemplate(file: string, ctx: ReaderContext): Template | undef
   for (const problem of document.unknownTags) ctx.errors.push({ file, ...problem });
   return { file, dir: path.dirname(file), body, resources, document };
 }
+
+/** SAM and CloudFormation templates (YAML with the CloudFormation tags, or JSON), parsed as data. */
+export const cloudFormationReader: InfrastructureReader = {
+  name: 'SAM/CloudFormation',
+  reads: 'infrastructure',
+  accepts: () => true,
+  read: (file, ctx) => readCloudFormation(file, ctx),
+};
 
 export function readCloudFormation(file: string, ctx: ReaderContext): IacFunction[] {
   const template = loadTemplate(file, ctx);

@@ -7,10 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScanError } from '../types.js';
-import { readCdk, mentionsCdk } from './cdk.js';
-import { readCloudFormation } from './cloudformation.js';
-import { isServerlessFile, readServerless } from './serverless.js';
-import type { IacFunction, IacResult, ReadInfrastructureInput, ReaderContext } from './types.js';
+import { readers } from './readers.js';
+import type { IacFunction, IacResult, InfrastructureReader, ReadInfrastructureInput, ReaderContext } from './types.js';
 import { compareStrings as compare } from '../util/compare-strings.js';
 
 export type {
@@ -24,11 +22,10 @@ export type {
   IacLocation,
   IacQueue,
   IacResult,
+  InfrastructureReader,
   ReadInfrastructureInput,
 } from './types.js';
 export { resolveHandler } from './handler-path.js';
-
-const CDK_SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 
 /** Build output that repeats the real definitions (synthesized CDK templates, packaged SAM templates). */
 function isGenerated(file: string): boolean {
@@ -67,17 +64,23 @@ export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
     }
   };
 
-  for (const file of unique(input.infraFiles)) {
-    if (isGenerated(file)) continue;
-    guarded(file, () => (isServerlessFile(file) ? readServerless(file, ctx) : readCloudFormation(file, ctx)));
-  }
-  for (const file of unique(input.cdkCandidates ?? input.sourceFiles)) {
-    if (isGenerated(file) || !CDK_SOURCE.test(file) || /\.d\.[cm]?ts$/i.test(file)) continue;
-    guarded(file, () => {
-      const text = input.readFile(file);
-      return mentionsCdk(text) ? readCdk(file, ctx, text) : [];
-    });
-  }
+  const readFileOnce = (file: string): (() => string) => {
+    let text: string | undefined;
+    return () => (text ??= input.readFile(file));
+  };
+  const readAll = (files: string[], kind: InfrastructureReader['reads']): void => {
+    const ofKind = readers.filter((reader) => reader.reads === kind);
+    for (const file of unique(files)) {
+      if (isGenerated(file)) continue;
+      guarded(file, () => {
+        const text = readFileOnce(file);
+        const reader = ofKind.find((r) => r.accepts(file, text));
+        return reader ? reader.read(file, ctx, text) : [];
+      });
+    }
+  };
+  readAll(input.infraFiles, 'infrastructure');
+  readAll(input.cdkCandidates ?? input.sourceFiles, 'source');
 
   functions.sort(
     (a, b) =>

@@ -1,7 +1,7 @@
 /**
  * @fileoverview Was an LMI function created without LMI? A capacity provider can only be given to
  * a function when it is created ("It can't be added or removed after the function resource has
- * been created", SAM `CapacityProviderConfig` docs; LMI.md): adding it to a deployed function
+ * been created", SAM `CapacityProviderConfig` docs): adding it to a deployed function
  * means replacing the function. Nothing here talks to AWS, so the evidence is the last build
  * output beside the infrastructure code, which is what was (or is about to be) deployed:
  * `.aws-sam/build/template.*` (sam build), `.serverless/cloudformation-template-update-stack.json`

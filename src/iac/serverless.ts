@@ -11,7 +11,7 @@ import { resolveHandler } from './handler-path.js';
 import { markLmiAddedToExisting, normalizeServerlessName } from './previous-build.js';
 import { destinationOf, locate, queueOf, resolveResource, type ResourceScope } from './references.js';
 import { addEvent, assignDefined, readTemplateWiring } from './template-wiring.js';
-import type { IacEventKind, IacEventSource, IacFunction, ReaderContext } from './types.js';
+import type { IacEventKind, IacEventSource, IacFunction, InfrastructureReader, ReaderContext } from './types.js';
 import { asNumber, asObject, asString, isObject, referenceList, referenceToString, type PlainObject } from './values.js';
 
 /** Event keys -> kind. Kafka, MQ and CloudWatch Logs sources are not judged. */
@@ -32,6 +32,14 @@ const EVENT_KINDS: Record<string, IacEventKind> = {
 export function isServerlessFile(file: string): boolean {
   return /^serverless\.(ya?ml|json)$/i.test(path.basename(file));
 }
+
+/** Serverless Framework `serverless.yml` / `.yaml` / `.json`, parsed as data. */
+export const serverlessReader: InfrastructureReader = {
+  name: 'Serverless Framework',
+  reads: 'infrastructure',
+  accepts: (file) => isServerlessFile(file),
+  read: (file, ctx) => readServerless(file, ctx),
+};
 
 export function readServerless(file: string, ctx: ReaderContext): IacFunction[] {
   const document = parseTemplateFile(file, ctx.readFile(file));

@@ -9,7 +9,7 @@ import type { IacFunction, IacLocation } from './types.js';
 /** Seconds when `Timeout`/`timeout` is not written: 3 for CloudFormation, SAM and the CDK, 6 for the Serverless Framework. */
 const DEFAULT_TIMEOUT: Record<IacFunction['kind'], number> = { sam: 3, cloudformation: 3, cdk: 3, serverless: 6 };
 
-/** MB when `MemorySize`/`memorySize` is not written: 128, and 1024 for the Serverless Framework (2048 for its LMI functions, LMI.md). */
+/** MB when `MemorySize`/`memorySize` is not written: 128, and 1024 for the Serverless Framework (2048 for its LMI functions). */
 const DEFAULT_MEMORY: Record<IacFunction['kind'], number> = { sam: 128, cloudformation: 128, cdk: 128, serverless: 1024 };
 
 /** The timeout the function runs with, or `undefined` when it is written but not statically known. */
@@ -44,7 +44,7 @@ export function describeLocation(location: IacLocation): string {
   return `${path.basename(location.file)}:${location.line}`;
 }
 
-/** Node.js default: 64 concurrent invocations per vCPU when `PerExecutionEnvironmentMaxConcurrency` is not set (LMI.md). */
+/** Node.js default: 64 concurrent invocations per vCPU when `PerExecutionEnvironmentMaxConcurrency` is not set (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html). */
 const DEFAULT_CONCURRENCY_PER_VCPU = 64;
 /** `ExecutionEnvironmentMemoryGiBPerVCpu` when not set. */
 const DEFAULT_GIB_PER_VCPU = 2;

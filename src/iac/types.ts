@@ -150,6 +150,21 @@ export interface ReadInfrastructureInput {
   readFile: (absPath: string) => string;
 }
 
+/**
+ * An infrastructure reader: one file in src/iac/, registered in src/iac/readers.ts. It reads
+ * either infrastructure files (templates, serverless.yml) or source files (CDK apps) into the
+ * one function model; the first registered reader that accepts a file reads it.
+ */
+export interface InfrastructureReader {
+  /** Shown in errors and docs. */
+  name: string;
+  /** Which of the scan's files it reads. */
+  reads: 'infrastructure' | 'source';
+  /** Does it read this file? `text` reads the file (once) for readers that need its content. */
+  accepts(file: string, text: () => string): boolean;
+  read(file: string, ctx: ReaderContext, text: () => string): IacFunction[];
+}
+
 /** What every reader gets: file access and a place to report problems. */
 export interface ReaderContext {
   readFile: (absPath: string) => string;

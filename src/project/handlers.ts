@@ -123,10 +123,11 @@ const HANDLER_SUFFIX = /^(?!create|make|build|get[A-Z]|with|use)[a-z][A-Za-z0-9]
 
 function exportEvidence(file: number, name: string, graph: ProjectGraph): HandlerEvidence | undefined {
   // `middy(fn)`, `middy(fn).use(…)`, `serverless(app)`, also behind re-exports: the walk records
-  // the outermost callee's root first.
+  // the outermost callee's root first (in `calls`, or in `refs` when the value also uses it otherwise).
   for (const target of graph.resolveExport(file, name, [])) {
     const binding = graph.binding(target);
-    const callee = binding?.init === 'call' && target.path.length === 0 ? binding.value.refs[0] : undefined;
+    if (binding?.init !== 'call' || target.path.length !== 0) continue;
+    const callee = binding.value.calls?.[0] ?? binding.value.refs[0];
     if (callee !== undefined && callee.path.length === 0 && isWrapperImport(graph.files[target.file]!, callee.name)) return 'wrapper';
   }
   const inits = graph.resolveExport(file, name, []).map((t) => (t.path.length === 0 ? (graph.binding(t)?.init ?? 'other') : 'other'));

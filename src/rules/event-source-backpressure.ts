@@ -10,7 +10,7 @@ type MessageId = 'sqsVisibilityTimeout' | 'sqsNoRedrive' | 'sqsLowMaxReceiveCoun
 
 /** SQS's own default when a queue does not set `VisibilityTimeout`. */
 const SQS_DEFAULT_VISIBILITY_TIMEOUT = 30;
-/** AWS's guidance for event source mappings: visibility timeout at least 6 × the function timeout (LMI.md). */
+/** AWS's guidance for event source mappings: visibility timeout at least 6 × the function timeout (AWS's LMI scaling and event source mapping guidance). */
 const VISIBILITY_FACTOR = 6;
 /** Below this, receives of throttled batches alone can move good messages to the DLQ (AWS guidance: at least 5). */
 const MIN_MAX_RECEIVE_COUNT = 5;
@@ -55,7 +55,7 @@ export default defineRule<MessageId>({
       'Event sources that lose or duplicate work when LMI rejects invocations: short SQS visibility timeouts, queues without a DLQ, async and stream sources without failure handling (errors on LMI, warnings otherwise).',
     why:
       'On LMI, when every worker of every execution environment is busy, new invocations are rejected (HTTP 429) instead of ' +
-      'scaling out at once; scaling takes minutes (LMI.md, "Backpressure"). The event source has to absorb that. An SQS message ' +
+      'scaling out at once; scaling takes minutes (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html). The event source has to absorb that. An SQS message ' +
       'whose invocation is throttled or slow becomes visible again after the visibility timeout and is processed twice unless the ' +
       'timeout is at least 6 × the function timeout (AWS guidance, also cfn-lint E3505 and cdk-nag); without a redrive policy, ' +
       'poison messages are retried until they expire. Asynchronous sources (S3, SNS, EventBridge, schedules) are retried from ' +

@@ -16,7 +16,7 @@ import { defineRule, type HandlerInfo, type RuleReport } from './define.js';
 
 type MessageId = 'layers' | 'initAlarm' | 'callbackHandler' | 'contextMethod' | 'callbackWaits' | 'dependencyFloor' | 'awsSdkV2';
 
-/** LMI-aware versions (LMI.md, "lifecycle": AWS's LMI guidance). */
+/** LMI-aware versions (AWS's LMI guidance). */
 const FLOORS: Array<{ prefix: string; floor: string; note: string }> = [
   {
     prefix: '@aws-lambda-powertools/',
@@ -46,12 +46,12 @@ export default defineRule<MessageId, LifecycleFact>({
   id: 'lifecycle',
   checklist: 'lifecycle',
   severity: 'warning',
-  fix: null,
+  fix: { transform: 'callback-to-async', safety: 'unsafe', messages: ['callbackHandler', 'contextMethod', 'callbackWaits'] },
   docs: {
     summary:
       'LMI lifecycle changes: layers (extensions) and init/cold-start alarms of LMI functions, callback-style handlers, and dependencies below the LMI-aware versions.',
     why:
-      'On LMI an execution environment runs many invocations at once and lives long (LMI.md, "Lifecycle"). A crashed extension ' +
+      'On LMI an execution environment runs many invocations at once and lives long (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html). A crashed extension ' +
       'terminates the whole environment and every in-flight invocation, with no reset or repair, so every layer that brings an ' +
       'extension has to be reviewed. Init may take up to 15 minutes and spawns the workers before the environment takes ' +
       'traffic; there are no per-request cold starts, so alarms tuned for on-demand init duration or cold-start counts fire ' +
@@ -91,7 +91,8 @@ export default defineRule<MessageId, LifecycleFact>({
     howToFix:
       'Review each layer of an LMI function and drop extensions that are not built for multi-concurrency. Retune or remove ' +
       'init-duration and cold-start alarms. Make handlers `async` and return results (throw errors) instead of calling ' +
-      '`callback` or `context.succeed/fail/done`. Upgrade `@aws-lambda-powertools/*` to 2.29.0 or later and `@aws-sdk/*` to ' +
+      '`callback` or `context.succeed/fail/done`: `lmi-audit fix --transform callback-to-async` does it (unsafe: a handler that ' +
+      'never calls its callback now times out instead of ending with its event loop). Upgrade `@aws-lambda-powertools/*` to 2.29.0 or later and `@aws-sdk/*` to ' +
       '3.933.0 or later, and migrate from `aws-sdk` (v2) to the v3 clients (aws-sdk-js-codemod does most of it).',
     whenNotToUse: 'Functions that will stay on on-demand Lambda with a runtime that still supports callbacks.',
   },

@@ -15,7 +15,7 @@ import { defineRule } from './define.js';
 
 type MessageId = 'unsupportedRuntime' | 'memoryTooLow' | 'lmiAddedToExisting';
 
-/** Runtimes with LMI support, by family: the lowest version (LMI.md, "Runtimes with LMI"). */
+/** Runtimes with LMI support, by family: the lowest version (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-runtimes.html). */
 const SUPPORTED: Array<{ pattern: RegExp; minimum: number[]; latest: string }> = [
   { pattern: /^nodejs(\d+)\.x$/, minimum: [22], latest: 'nodejs22.x or later' },
   { pattern: /^python(\d+)\.(\d+)$/, minimum: [3, 13], latest: 'python3.13 or later' },
@@ -52,7 +52,7 @@ export default defineRule<MessageId>({
       'LMI functions on a runtime LMI does not support or with less than 2048 MB of memory, and capacity providers added to functions created without one.',
     why:
       'LMI runs Node.js 22 and later, Python 3.13 and later, Java 21+, .NET 8+ and provided.al2023, and needs at least 2048 MB ' +
-      'of memory per function (LMI.md; docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-runtimes.html). A ' +
+      'of memory per function (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-runtimes.html). A ' +
       'capacity provider "needs to be specified during the first function deployment. It can\'t be added or removed after the ' +
       'function resource has been created" (SAM `CapacityProviderConfig` docs): a function that already exists has to be ' +
       'replaced. That last check reads the previous build output beside the infrastructure code (`.aws-sam/build`, ' +

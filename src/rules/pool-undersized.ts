@@ -91,8 +91,7 @@ export default defineRule<MessageId, PoolFact>({
     why:
       'On LMI the Node.js runtime starts one worker thread per vCPU (`AWS_LAMBDA_NODEJS_WORKER_COUNT` overrides it), and each ' +
       'worker loads the module, so each worker has its own pool. The execution environment takes up to ' +
-      '`PerExecutionEnvironmentMaxConcurrency` invocations at once (64 per vCPU by default), spread over the workers (LMI.md, ' +
-      '"The execution model"; docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html). lmi-audit ' +
+      '`PerExecutionEnvironmentMaxConcurrency` invocations at once (64 per vCPU by default), spread over the workers (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html). lmi-audit ' +
       'works out: vCPUs = memory / `ExecutionEnvironmentMemoryGiBPerVCpu` (2 GiB by default); workers = ' +
       '`AWS_LAMBDA_NODEJS_WORKER_COUNT` or the vCPUs; per-worker concurrency = ceil(`PerExecutionEnvironmentMaxConcurrency` / ' +
       'workers), or 64 when the maximum is not set. A pool smaller than that makes the extra invocations wait for a ' +

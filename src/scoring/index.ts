@@ -14,7 +14,7 @@ import {
 
 /**
  * How much each checklist item counts towards a function's score (sum 100). The correctness
- * items (silent data corruption if missed, LMI.md items 1-3) weigh most, then the event-source
+ * items (silent data corruption if missed, checklist items 1-3) weigh most, then the event-source
  * item (throttled invocations are lost without retries/DLQ), then the operational ones.
  */
 export const CHECKLIST_WEIGHTS: Record<ChecklistItem, number> = {
@@ -35,7 +35,7 @@ const CREDIT: Partial<Record<ChecklistStatus, number>> = { pass: 1, warn: 0.5, f
 
 /**
  * Python runs one process per concurrent invocation, so module globals are private to an
- * invocation (LMI.md, "The execution model"): these items cannot go wrong there.
+ * invocation (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-python-runtime.html): these items cannot go wrong there.
  */
 const PROCESS_ISOLATED_ITEMS: ReadonlySet<ChecklistItem> = new Set([
   'global-mutable-state',

@@ -147,9 +147,9 @@ describe('without a project root above the scanned path', () => {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-noroot-')));
     temps.push(dir);
     fs.mkdirSync(path.join(dir, 'a'));
-    fs.writeFileSync(path.join(dir, 'a/index.js'), 'let n;\nexports.handler = async (event) => { n = event.id; return n; };\n');
+    fs.writeFileSync(path.join(dir, 'a/index.js'), 'let n;\nexports.handler = async (event) => { n = event.id; return event.id; };\n');
     // Beside the scanned folder but not under a project root: not read.
-    fs.writeFileSync(path.join(dir, 'other.js'), 'let m;\nexports.handler = async (event) => { m = event.id; return m; };\n');
+    fs.writeFileSync(path.join(dir, 'other.js'), 'let m;\nexports.handler = async (event) => { m = event.id; return event.id; };\n');
     const report = await scan({ paths: ['a'], cwd: dir });
     expect(report.functions.map((f) => f.id)).toEqual(['a/index.js#handler']);
     expect(rows(report)).toEqual(['a/index.js:2 global-mutable-state -> a/index.js#handler']);

@@ -61,14 +61,18 @@ describe('lmi-audit fix', () => {
     fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify({ ...report, findings: [finding, { ...finding, file: 'bad.mjs' }] }));
     const result = await run(['--all', '--from-report', 'report.json']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^failed    bad\.mjs: hoisted-state: /m);
-    expect(result.stdout).toMatch(/^changed   good\.mjs/m);
+    expect(result.stdout).toMatch(/^failed {4}bad\.mjs: hoisted-state: /m);
+    expect(result.stdout).toMatch(/^changed {3}good\.mjs/m);
     expect(result.stdout).toContain('1 changed, 0 unchanged, 0 skipped, 1 failed');
   });
 
   it('exits 2, with one line, when it cannot start', async () => {
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lmi-audit: Choose what to run: --transform/) });
-    expect(await run(['--transform', 'nope'])).toMatchObject({ code: 2, stderr: 'lmi-audit: Unknown transform `nope` (known: client-to-pool, tmp-paths, hoisted-state)\n' });
+    expect(await run(['--transform', 'nope'])).toMatchObject({
+      code: 2,
+      stderr: 'lmi-audit: Unknown transform `nope`. Transforms: client-to-pool, tmp-paths, hoisted-state, callback-to-async (or the id of the rule one of them fixes)\n',
+    });
+    expect(await run(['--transform', 'tmp-path'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown transform `tmp-path`. Did you mean `tmp-paths`?') });
     expect(await run(['--all', '--from-report', 'missing.json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Cannot read the report missing\.json/) });
     expect(await run(['--all', '--pool-max', 'lots'])).toMatchObject({ code: 2 });
   });
@@ -88,8 +92,8 @@ describe('lmi-audit fix', () => {
     expect(before.findings.filter((f) => fixable.includes(f.ruleId)).length).toBeGreaterThanOrEqual(4);
     const result = await run(['--transform', 'client-to-pool,tmp-paths,hoisted-state']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^changed   src\/users\/handler\.ts  \(client-to-pool, hoisted-state\)$/m);
-    expect(result.stdout).toMatch(/^changed   src\/reports\/handler\.ts  \(tmp-paths\)$/m);
+    expect(result.stdout).toMatch(/^changed {3}src\/users\/handler\.ts {2}\(client-to-pool, hoisted-state\)$/m);
+    expect(result.stdout).toMatch(/^changed {3}src\/reports\/handler\.ts {2}\(tmp-paths\)$/m);
     const after = await scan({ paths: ['.'], cwd: dir });
     expect(after.findings.filter((f) => fixable.includes(f.ruleId) && f.severity !== 'info')).toEqual([]);
     // What the transforms do not fix is still reported.

@@ -13,8 +13,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureFiles } from './fixtureFiles.js';
-import { makeInvocations, runHarness } from './runHarness.js';
+import { fixtureFiles } from './fixture-files.js';
+import { makeInvocations, runHarness } from './run-harness.js';
 
 const N = 50;
 const where = `${process.env.PGHOST ?? 'localhost'}:${process.env.PGPORT ?? '5432'}`;

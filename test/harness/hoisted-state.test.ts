@@ -4,8 +4,8 @@
  * invocation sees the data of the one that wrote last; after it, each sees its own.
  */
 import { describe, expect, it } from 'vitest';
-import { fixtureFiles } from './fixtureFiles.js';
-import { makeInvocations, runHarness } from './runHarness.js';
+import { fixtureFiles } from './fixture-files.js';
+import { makeInvocations, runHarness } from './run-harness.js';
 
 const N = 50;
 
@@ -41,6 +41,7 @@ describe('hoisted-state under 50 concurrent invocations', () => {
     console.info(`hoisted-state/${name}: cross-talk ${before.crossTalk.length}/${N} before the fix, ${after.crossTalk.length}/${N} after`);
     expect(before.crossTalk.length).toBeGreaterThanOrEqual(N / 2);
     expect(after.crossTalk).toEqual([]);
+    expect(after.alone, 'the fix changed what an invocation alone returns').toEqual(before.alone);
     expect(after.concurrent.every((r) => r.ok)).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ describe('json reporter', () => {
   it('is pretty-printed with two spaces and never coloured', () => {
     const out = reporters.json(makeReport(), ctx);
     expect(out.split('\n')[1]).toBe('  "schemaVersion": 1,');
+    // eslint-disable-next-line no-control-regex -- ANSI escape sequences start with ESC
     expect(out).not.toMatch(/\u001b\[/);
   });
 

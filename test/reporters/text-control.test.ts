@@ -53,7 +53,7 @@ describe('text reporter: suppressions, baseline, quiet', () => {
     const text = reporters.text(controlled(), { ...context, quiet: true });
     expect(text).toContain('error  mutable-module-state  src/orders/handler.ts:10:3');
     expect(text).toContain('src/broken.ts:3:9: Parsing error');
-    expect(text).not.toMatch(/  warning  |  info  |Baseline|src\/reports\/handler/);
+    expect(text).not.toMatch(/ {2}warning {2}| {2}info {2}|Baseline|src\/reports\/handler/);
     expect(text.trimEnd().split('\n').at(-1)).toBe('FAILED: 1 error (--fail-on error).');
   });
 

@@ -3,6 +3,7 @@ import { reporters, type ReporterContext } from '../../src/reporters/index.js';
 import type { Report } from '../../src/types.js';
 import { checklist, makeReport, readSourceLine, RULES } from './sample-report.js';
 
+// eslint-disable-next-line no-control-regex -- ANSI escape sequences start with ESC
 const ANSI = /\u001b\[[0-9;]*m/;
 
 function context(overrides: Partial<ReporterContext> = {}): ReporterContext {

@@ -79,6 +79,7 @@ describe('report schema', () => {
     expect(errorsOf(minimal)).toEqual([]);
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test breaks the report's shape on purpose
   it.each<[string, (r: Record<string, any>) => void, RegExp]>([
     ['a missing top-level field', (r) => delete r.errors, /must have required property 'errors'/],
     ['a missing finding field', (r) => delete r.findings[0].fix, /\/findings\/0 must have required property 'fix'/],
@@ -96,6 +97,7 @@ describe('report schema', () => {
     ['a 0 line', (r) => (r.findings[0].line = 0), /\/findings\/0\/line must be >= 1/],
     ['an unknown discovery', (r) => (r.functions[0].discovery = 'guessed'), /\/functions\/0\/discovery must be equal to one of/],
   ])('rejects %s', (_name, mutate, expected) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test breaks the report's shape on purpose
     const report = makeReport() as unknown as Record<string, any>;
     mutate(report);
     expect(errorsOf(report).join('\n')).toMatch(expected);

@@ -16,9 +16,9 @@ import jscodeshift from 'jscodeshift';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fix, scan, type FixResult, type Report } from '../../src/index.js';
-import { applyTransform } from '../../src/fix/applyTransform.js';
+import { applyTransform } from '../../src/fix/apply-transform.js';
 import { getTransform } from '../../transforms/index.js';
-import { getParser } from '../../transforms/lib/getParser.js';
+import { getParser } from '../../transforms/lib/get-parser.js';
 import { listCases, TRANSFORM_IDS, type FixtureCase } from './cases.js';
 
 const read = (file: string) => fs.readFileSync(file, 'utf8');

@@ -4,7 +4,7 @@
  * jscodeshift transform `(file, api, options) => string | undefined`.
  */
 import type { API, Collection, FileInfo, JSCodeshift, Options } from 'jscodeshift';
-import type { SourceEdits } from './sourceEdits.js';
+import type { SourceEdits } from './source-edits.js';
 
 export type Safety = 'safe' | 'unsafe';
 
@@ -16,7 +16,15 @@ export interface TransformMeta {
   fixes: string;
   /** `safe` transforms keep what the code does for one invocation; `--all` runs only those. */
   safety: Safety;
+  /**
+   * Options beyond `lines` and `handlers` that the fix engine works out for each file, the same
+   * way for `lmi-audit fix` and for SARIF `fixes` (src/fix/apply-fix.ts).
+   */
+  options?: readonly TransformOptionId[];
 }
+
+/** An option the fix engine resolves for a transform: `poolMax` from `--pool-max` or the infrastructure code. */
+export type TransformOptionId = 'poolMax';
 
 /** Options the fix engine passes (all optional: without them a transform works on its own). */
 export interface TransformOptions extends Options {
