@@ -35,7 +35,7 @@
 import type { ProjectGraph } from '../core/graph.js';
 import type { FileSummary, FunctionSummary, ParamSummary } from '../core/summary.js';
 
-export type HandlerEvidence = 'name' | 'type' | 'wrapper' | 'context' | 'event';
+type HandlerEvidence = 'name' | 'type' | 'wrapper' | 'context' | 'event';
 
 export interface InferredHandler {
   exportName: string;
@@ -70,7 +70,7 @@ const HANDLER_TYPE = /Handler(?:V2)?$/;
 const JSX_FILE = /\.[jt]sx$/i;
 
 /** Names a file exports (own exports and re-exports), sorted. */
-export function exportNamesOf(summary: FileSummary): string[] {
+function exportNamesOf(summary: FileSummary): string[] {
   const names = new Set(Object.keys(summary.exports));
   for (const re of summary.reexports) names.add(re.exported);
   return [...names].sort();
@@ -155,7 +155,7 @@ function isWrapperImport(summary: FileSummary, local: string): boolean {
 }
 
 /** What a function's signature says; undefined when it is not a handler's. */
-export function signatureEvidence(fn: FunctionSummary, exportName: string): HandlerEvidence | undefined {
+function signatureEvidence(fn: FunctionSummary, exportName: string): HandlerEvidence | undefined {
   if (fn.declaredType?.lambda && HANDLER_TYPE.test(fn.declaredType.name)) return 'type';
   const params = fn.params;
   if (!params || params.length === 0 || params.length > 3 || params.some((p) => p.rest)) return undefined;

@@ -26,7 +26,7 @@ export function findProjectRoot(start: string): string | undefined {
   }
 }
 
-export function isProjectRoot(dir: string): boolean {
+function isProjectRoot(dir: string): boolean {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
