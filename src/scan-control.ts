@@ -58,6 +58,11 @@ export interface FinishOptions {
   ruleIds: ReadonlySet<string>;
   /** Ids of the rules that ran. */
   activeRuleIds: ReadonlySet<string>;
+  /**
+   * The findings the report keeps (after inline suppressions, so that a comment outside the
+   * scanned paths still silences its finding; before the baseline, which only records these).
+   */
+  keep?: (finding: Finding) => boolean;
 }
 
 /**
@@ -75,11 +80,12 @@ export function finishFindings(
     severityOf: (id: DirectiveRuleId) => getConfiguredSeverity(options.config, id) ?? DIRECTIVE_RULES.get(id)!.severity,
     relative: (file) => relative(options.cwd, file),
   });
-  withDirectives.sort(
+  const kept = options.keep ? withDirectives.filter(options.keep) : withDirectives;
+  kept.sort(
     (a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId),
   );
   const functionsByFile = new Map(summaries.map((s) => [relative(options.cwd, s.file), s.functions]));
-  const fingerprinted = fingerprintFindings(withDirectives, options.cwd, { functionsOf: (file) => functionsByFile.get(file) });
+  const fingerprinted = fingerprintFindings(kept, options.cwd, { functionsOf: (file) => functionsByFile.get(file) });
   const result = applyBaselineOptions(fingerprinted, options);
   return result.summary ? { findings: result.findings, baseline: result.summary } : { findings: result.findings };
 }

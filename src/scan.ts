@@ -9,7 +9,10 @@ import type { Fact, FileSummary, Loc } from './core/summary.js';
 import { summarizeAll } from './analysis/parallel.js';
 import { readAndSummarize } from './summarizer.js';
 import { readInfrastructure, type IacFunction } from './iac/index.js';
-import { discoverFiles, DEFAULT_MAX_FILE_SIZE } from './project/files.js';
+import { discoverFiles, DEFAULT_MAX_FILE_SIZE, type Discovery } from './project/files.js';
+import { findContextRoots, isWithin } from './project/root.js';
+import { inferHandlers } from './project/handlers.js';
+import { isTestFile } from './project/test-files.js';
 import { ProjectGraph } from './core/graph.js';
 import { JsModuleResolver } from './lang/js/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
@@ -20,6 +23,7 @@ import { finishFindings, getActiveRules, resolveGate, selectFiles } from './scan
 import {
   type ChecklistItem,
   type Finding,
+  type HandlerDiscovery,
   type Report,
   type ReportFunction,
   type ScanError,
@@ -30,11 +34,10 @@ import { toolVersion } from './version.js';
 import { compareStrings as compare } from './util/compare-strings.js';
 import { toReportPath as rel } from './util/report-path.js';
 
-const DEFAULT_EXPORT = 'handler';
-
 interface HandlerSpec {
   file: number;
   exportName: string;
+  discovery: HandlerDiscovery;
   iac?: IacFunction;
 }
 
@@ -63,24 +66,36 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const lap = phaseTimer();
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const paths = options.paths.length ? options.paths : ['.'];
-  const discovery = selectFiles(await discoverFiles(paths, { cwd, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE }), options.config);
-  const errors: ScanError[] = [...discovery.errors];
-  options.onProgress?.({ phase: 'discover', files: discovery.sources.length });
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const scanned = selectFiles(await discoverFiles(paths, { cwd, maxFileSize }), options.config);
+  // The project root above the scanned paths: its infrastructure code and the code the scanned
+  // handlers import are read too, and only what is in the scanned paths is reported.
+  const contextRoots = findContextRoots(
+    paths.map((p) => path.resolve(cwd, p)),
+    (p) => fs.statSync(p).isDirectory(),
+  );
+  const discovery = contextRoots.length
+    ? mergeDiscoveries(scanned, selectFiles(await discoverFiles(contextRoots, { cwd, maxFileSize }), options.config))
+    : scanned;
+  const scope = contextRoots.length ? new Set([...scanned.sources.map((f) => f.path), ...scanned.infra.map((f) => f.path), ...scanned.python]) : undefined;
+  const inScope = (file: string): boolean => scope === undefined || scope.has(file);
+  const errors: ScanError[] = [...scanned.errors];
+  options.onProgress?.({ phase: 'discover', files: scanned.sources.length });
   lap('discover');
 
   // 1. One parse and one walk per file (on worker threads for big projects).
-  const summaries: FileSummary[] = [];
-  const total = discovery.sources.length;
+  let summaries: FileSummary[] = [];
+  const total = scanned.sources.length;
   const results = await summarizeAll(
-    discovery.sources.map((s) => s.path),
+    scanned.sources.map((s) => s.path),
     { readAndSummarize, jobs: options.jobs, workers: options.workers, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
   );
   for (const result of results) {
     if ('error' in result) {
-      errors.push(result.error);
+      if (inScope(result.error.file)) errors.push(result.error);
       continue;
     }
-    if (result.summary.parseError) errors.push({ file: result.summary.file, ...result.summary.parseError });
+    if (result.summary.parseError && inScope(result.summary.file)) errors.push({ file: result.summary.file, ...result.summary.parseError });
     summaries.push(result.summary);
   }
 
@@ -89,17 +104,30 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const infra = readInfrastructure({
     infraFiles: discovery.infra.map((f) => f.path),
     sourceFiles: discovery.sources.map((f) => f.path),
-    // The walk recorded every import: only files importing the CDK are read again.
-    cdkCandidates: summaries.filter((s) => s.parseError !== undefined || importsCdk(s)).map((s) => s.file),
+    // The walk recorded every import: only files importing the CDK are read again. Files of the
+    // project root around the scanned paths are not parsed: the reader looks for the CDK in their text.
+    cdkCandidates: [
+      ...summaries.filter((s) => s.parseError !== undefined || importsCdk(s)).map((s) => s.file),
+      ...(scope ? contextCdkCandidates(discovery, scope) : []),
+    ],
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
-  errors.push(...infra.errors);
+  if (scope) summaries = addContextSummaries(summaries, discovery, infra.functions);
+  // Problems of the infrastructure code itself, kept below for the files that are scanned or declare a reported function.
+  const infraErrors = [...infra.errors];
   lap('infra');
 
   // 3. The graph, and the handlers with everything each one reaches.
   const resolver = new JsModuleResolver(new Set(summaries.map((s) => s.file)));
   const graph = new ProjectGraph(summaries, resolver);
-  const specs = findHandlers(summaries, graph, infra.functions, errors, cwd, createHandlerOverrides(options.config));
+  const scanRoots = [...paths.map((p) => path.resolve(cwd, p)), ...contextRoots];
+  const specs = findHandlers(summaries, graph, infra.functions, errors, infraErrors, cwd, {
+    overrides: createHandlerOverrides(options.config),
+    inScope,
+    infer: options.config?.inferHandlers?.enabled ?? true,
+    testFiles: options.config?.inferHandlers?.testFiles ?? false,
+    isTest: (file) => isTestFile(pathBelowRoot(file, scanRoots)),
+  });
   const handlers: HandlerInfo[] = [];
   const entrySet = new Set<string>();
   const fnHandlers: Array<Map<number, HandlerInfo[]>> = summaries.map(() => new Map());
@@ -128,7 +156,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   }
   for (const spec of unresolved) {
     const summary = summaries[spec.file]!;
-    if (summary.parseError) continue;
+    if (summary.parseError || !inScope(summary.file)) continue;
     errors.push({
       file: summary.file,
       message: `handler \`${spec.exportName}\` is not a function lmi-audit can follow (created by a package or at run time); its invocation code was not checked`,
@@ -138,6 +166,18 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   lap('graph');
   // 4. Rules, then inline suppressions, fingerprints and the baseline (suppressed findings stay, marked).
   const activeRules = getActiveRules(rules, options.config);
+  // Outside the scanned paths, only what belongs to a reported function is kept: the template
+  // findings of a scanned handler, and findings in code outside the paths that it reaches.
+  const reportedIds = new Set<string>();
+  specs.forEach((spec, i) => {
+    if (inScope(summaries[spec.file]!.file)) reportedIds.add(handlers[i]!.id);
+  });
+  for (const fn of infra.functions) {
+    if (fn.codeFile?.endsWith('.py') && fn.exportName && inScope(fn.codeFile)) reportedIds.add(`${rel(cwd, fn.codeFile)}#${fn.exportName}`);
+  }
+  const scopeReportPaths = scope && new Set([...scope].map((file) => rel(cwd, file)));
+  const declaring = new Set(infra.functions.filter((fn) => fn.codeFile && reportedIds.has(`${rel(cwd, fn.codeFile)}#${fn.exportName}`)).map((fn) => fn.source.file));
+  errors.push(...infraErrors.filter((e) => inScope(e.file) || declaring.has(e.file)));
   const finished = finishFindings(
     runRules(activeRules, summaries, graph, handlers, fnHandlers, entrySet, infra.functions, cwd, options.config, discovery.packageJsons),
     summaries,
@@ -148,6 +188,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       writeBaseline: options.writeBaseline,
       ruleIds: new Set(rules.map((r) => r.id)),
       activeRuleIds: new Set(activeRules.map((r) => r.id)),
+      ...(scopeReportPaths && { keep: (f: Finding) => scopeReportPaths.has(f.file) || f.functions.some((id) => reportedIds.has(id)) }),
     },
   );
   const findings = finished.findings;
@@ -168,7 +209,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const seenIds = new Set<string>();
   specs.forEach((spec, i) => {
     const info = handlers[i]!;
-    if (seenIds.has(info.id)) return;
+    if (seenIds.has(info.id) || !reportedIds.has(info.id)) return;
     seenIds.add(info.id);
     const summary = summaries[spec.file]!;
     const runtime = spec.iac?.runtime;
@@ -180,6 +221,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       name: spec.exportName,
       line: exportLine(summary, spec.exportName),
       ...(spec.iac ? { declaredIn: { file: rel(cwd, spec.iac.source.file), line: spec.iac.source.line, logicalId: spec.iac.logicalId } } : {}),
+      discovery: spec.discovery,
       ...(runtime ? { runtime } : {}),
       score,
       checklist,
@@ -189,7 +231,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   for (const fn of infra.functions) {
     if (!fn.codeFile || !fn.codeFile.endsWith('.py') || !fn.exportName) continue;
     const id = `${rel(cwd, fn.codeFile)}#${fn.exportName}`;
-    if (seenIds.has(id)) continue;
+    if (seenIds.has(id) || !reportedIds.has(id)) continue;
     seenIds.add(id);
     const runtime = fn.runtime ?? 'python';
     const coveredItems = itemsCovered(activeRules, { language: 'python', runtime, iac: fn });
@@ -200,6 +242,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       name: fn.exportName,
       line: pythonDefLine(fn.codeFile, fn.exportName),
       declaredIn: { file: rel(cwd, fn.source.file), line: fn.source.line, logicalId: fn.logicalId },
+      discovery: 'infrastructure',
       ...(fn.runtime ? { runtime: fn.runtime } : {}),
       score,
       checklist,
@@ -227,24 +270,40 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     ...(finished.baseline ? { baseline: finished.baseline } : {}),
   };
   lap('report');
-  options.onProgress?.({ phase: 'done', files: total, elapsedMs: Date.now() - started });
+  options.onProgress?.({ phase: 'done', files: scanned.sources.length, elapsedMs: Date.now() - started });
   return report;
 }
 
-/** Handlers: infrastructure-named exports where a template names the file, else exports named `handler`. */
+interface HandlerDiscoveryOptions {
+  overrides: HandlerOverrides | undefined;
+  inScope: (file: string) => boolean;
+  /** Infer handlers at all (configuration `inferHandlers.enabled`, default true). */
+  infer: boolean;
+  /** Whether a file is a test file: never an importer that makes a module a library, and no inferred handler unless `testFiles`. */
+  isTest: (file: string) => boolean;
+  /** Infer handlers in test files too (configuration `inferHandlers.testFiles`). */
+  testFiles: boolean;
+}
+
+/**
+ * Handlers: the exports infrastructure code names, where it names the file; else the
+ * configuration's `handlers`; else the exports that look like handlers (src/project/handlers.ts).
+ */
 function findHandlers(
   summaries: FileSummary[],
   graph: ProjectGraph,
   iacFunctions: IacFunction[],
   errors: ScanError[],
+  infraErrors: ScanError[],
   cwd: string,
-  overrides: HandlerOverrides | undefined,
+  options: HandlerDiscoveryOptions,
 ): HandlerSpec[] {
+  const { overrides, inScope } = options;
   const iacByFile = new Map<string, IacFunction[]>();
   for (const fn of iacFunctions) {
     if (!fn.codeFile || !fn.exportName) {
       if (fn.handler && (!fn.runtime || fn.runtime.startsWith('nodejs'))) {
-        errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file` });
+        infraErrors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file` });
       }
       continue;
     }
@@ -252,6 +311,7 @@ function findHandlers(
     if (!list) iacByFile.set(fn.codeFile, (list = []));
     list.push(fn);
   }
+  const isImported = createImportedCheck(graph, options.isTest);
   const specs: HandlerSpec[] = [];
   summaries.forEach((summary, file) => {
     const named = iacByFile.get(summary.file);
@@ -261,21 +321,28 @@ function findHandlers(
         if (seen.has(fn.exportName!)) continue;
         seen.add(fn.exportName!);
         if (!hasExport(summary, fn.exportName!) && graph.resolveExport(file, fn.exportName!, []).length === 0) {
-          errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: \`${rel(cwd, summary.file)}\` has no export \`${fn.exportName}\`` });
+          if (inScope(summary.file)) errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: \`${rel(cwd, summary.file)}\` has no export \`${fn.exportName}\`` });
           continue;
         }
-        specs.push({ file, exportName: fn.exportName!, iac: fn });
+        specs.push({ file, exportName: fn.exportName!, discovery: 'infrastructure', iac: fn });
       }
       return;
     }
-    // The configuration's `handlers` replace the `handler` convention for the files they match.
+    // The configuration's `handlers` replace inference for the files they match.
     const configured = overrides?.exportsOf(summary.file);
-    for (const name of configured ?? [DEFAULT_EXPORT]) {
-      if (hasExport(summary, name) || (configured && graph.resolveExport(file, name, []).length > 0)) {
-        specs.push({ file, exportName: name });
-      } else if (overrides?.literalKeys.some((k) => k.file === summary.file)) {
-        errors.push({ file: summary.file, message: `the configuration names \`${name}\` as a handler, but this file has no such export` });
+    if (configured) {
+      for (const name of configured) {
+        if (hasExport(summary, name) || graph.resolveExport(file, name, []).length > 0) {
+          specs.push({ file, exportName: name, discovery: 'configuration' });
+        } else if (overrides?.literalKeys.some((k) => k.file === summary.file) && inScope(summary.file)) {
+          errors.push({ file: summary.file, message: `the configuration names \`${name}\` as a handler, but this file has no such export` });
+        }
       }
+      return;
+    }
+    if (!options.infer || summary.parseError || (!options.testFiles && options.isTest(summary.file))) return;
+    for (const found of inferHandlers(file, graph, (name) => isImported(file, name))) {
+      specs.push({ file, exportName: found.exportName, discovery: 'inferred' });
     }
   });
   for (const { key, file } of overrides?.literalKeys ?? []) {
@@ -284,6 +351,45 @@ function findHandlers(
     }
   }
   return specs;
+}
+
+/**
+ * Is an export of a file (or, without a name, anything of it) imported by another project file
+ * that is not a test (a namespace import, a whole `require` or `export *` import every export)?
+ * Computed once, on the first question.
+ */
+function createImportedCheck(graph: ProjectGraph, isTest: (file: string) => boolean): (file: number, exportName?: string) => boolean {
+  let imported: Map<number, Set<string>> | undefined;
+  return (file, exportName) => {
+    if (!imported) {
+      const found = (imported = new Map());
+      const add = (from: number, specifier: string, name: string) => {
+        const target = graph.resolveSpecifier(from, specifier);
+        if (target === undefined || target === from) return;
+        let names = found.get(target);
+        if (!names) found.set(target, (names = new Set()));
+        names.add(name);
+      };
+      graph.files.forEach((summary, from) => {
+        if (isTest(summary.file)) return;
+        for (const imp of Object.values(summary.imports)) add(from, imp.specifier, imp.imported);
+        for (const re of summary.reexports) add(from, re.specifier, re.imported);
+        for (const specifier of summary.starExports) add(from, specifier, '*');
+      });
+    }
+    const names = imported.get(file);
+    return names !== undefined && (exportName === undefined || names.has('*') || names.has(exportName));
+  };
+}
+
+/**
+ * A file's path below the deepest scanned directory or project root holding it, for the test
+ * file check: `tests/` above the project (`~/tests/my-app/src/x.ts`) says nothing about the file.
+ */
+function pathBelowRoot(file: string, roots: readonly string[]): string {
+  const holding = roots.filter((root) => root !== file && isWithin(root, file));
+  const base = holding.length > 0 ? holding.reduce((a, b) => (b.length > a.length ? b : a)) : path.dirname(file);
+  return path.relative(base, file).split(path.sep).join('/');
 }
 
 function hasExport(summary: FileSummary, name: string): boolean {
@@ -430,6 +536,68 @@ function awaitBetween(awaits: number[], from: number, to: number): boolean {
 }
 
 
+
+/**
+ * Around the scanned files, the files of the project root that analysing them needs: what they
+ * import (transitively), and the handler files infrastructure code names with what those
+ * import, so that code in the scanned paths gets the same functions as in a scan of the root.
+ * The rest of the root is never parsed. Files outside the scanned paths are summarised on this
+ * thread: they are few next to the scanned ones.
+ */
+function addContextSummaries(scanned: FileSummary[], discovery: Discovery, iacFunctions: readonly IacFunction[]): FileSummary[] {
+  const resolver = new JsModuleResolver(new Set(discovery.sources.map((f) => f.path)));
+  const summarised = new Set(scanned.map((s) => s.file));
+  const summaries = [...scanned];
+  const queue: string[] = iacFunctions.flatMap((fn) => (fn.codeFile && !fn.codeFile.endsWith('.py') ? [fn.codeFile] : []));
+  const addImportsOf = (summary: FileSummary) => {
+    const specifiers = new Set([...Object.values(summary.imports).map((i) => i.specifier), ...summary.reexports.map((r) => r.specifier), ...summary.starExports]);
+    for (const specifier of specifiers) {
+      const target = resolver.resolve(summary.file, specifier);
+      if (target !== undefined && !summarised.has(target)) queue.push(target);
+    }
+  };
+  for (const summary of scanned) addImportsOf(summary);
+  const known = new Set(discovery.sources.map((f) => f.path));
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (summarised.has(file) || !known.has(file)) continue;
+    summarised.add(file);
+    const result = readAndSummarize(file);
+    if ('error' in result) continue;
+    summaries.push(result.summary);
+    addImportsOf(result.summary);
+  }
+  return summaries.sort((a, b) => compare(a.file, b.file));
+}
+
+/**
+ * Source files of the project root, outside the scanned paths, that may be CDK apps: the ones
+ * under a directory holding cdk.json (the CDK CLI only synthesizes apps it names).
+ */
+function contextCdkCandidates(discovery: Discovery, scope: ReadonlySet<string>): string[] {
+  const apps = (discovery.cdkApps ?? []).map((file) => path.dirname(file));
+  if (apps.length === 0) return [];
+  return discovery.sources.filter((f) => !scope.has(f.path) && apps.some((dir) => isWithin(dir, f.path))).map((f) => f.path);
+}
+
+/** The scanned files, then the files of the project roots around them that are not among them. */
+function mergeDiscoveries(scanned: Discovery, context: Discovery): Discovery {
+  const byPath = <T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] => {
+    const seen = new Set(a.map(key));
+    return [...a, ...b.filter((x) => !seen.has(key(x)))].sort((x, y) => compare(key(x), key(y)));
+  };
+  const own = (f: string) => f;
+  return {
+    sources: byPath(scanned.sources, context.sources, (f) => f.path),
+    infra: byPath(scanned.infra, context.infra, (f) => f.path),
+    tsconfigs: byPath(scanned.tsconfigs, context.tsconfigs, own),
+    packageJsons: byPath(scanned.packageJsons, context.packageJsons, own),
+    python: byPath(scanned.python, context.python, own),
+    cdkApps: byPath(scanned.cdkApps ?? [], context.cdkApps ?? [], own),
+    // Files outside the scanned paths that could not be read are not the scan's business.
+    errors: scanned.errors,
+  };
+}
 
 function dedupeErrors(errors: ScanError[]): ScanError[] {
   const seen = new Set<string>();

@@ -48,6 +48,7 @@ export declare namespace ts {
   export type FunctionLikeDeclaration = TsMorph.ts.FunctionLikeDeclaration;
   export type Identifier = TsMorph.ts.Identifier;
   export type IfStatement = TsMorph.ts.IfStatement;
+  export type ImportClause = TsMorph.ts.ImportClause;
   export type ImportDeclaration = TsMorph.ts.ImportDeclaration;
   export type JSDocParsingMode = TsMorph.ts.JSDocParsingMode;
   export type JsonSourceFile = TsMorph.ts.JsonSourceFile;
@@ -67,6 +68,7 @@ export declare namespace ts {
   export type Statement = TsMorph.ts.Statement;
   export type StringLiteral = TsMorph.ts.StringLiteral;
   export type SyntaxKind = TsMorph.ts.SyntaxKind;
+  export type TypeNode = TsMorph.ts.TypeNode;
   export type VariableDeclaration = TsMorph.ts.VariableDeclaration;
   export type VariableDeclarationList = TsMorph.ts.VariableDeclarationList;
 }

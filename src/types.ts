@@ -29,10 +29,18 @@ export interface ReportFunction {
   line: number;
   /** Where the function was declared when infrastructure code names it (template, serverless.yml, CDK). */
   declaredIn?: { file: string; line: number; logicalId: string };
+  /**
+   * How the scan found the handler: named by infrastructure code (`declaredIn` says where), by the
+   * configuration's `handlers`, or inferred from the export (its name, signature or wrapper).
+   * Always written since it was added; optional so that earlier reports stay valid.
+   */
+  discovery?: HandlerDiscovery;
   runtime?: string;
   score: number;
   checklist: Record<ChecklistItem, ChecklistStatus>;
 }
+
+export type HandlerDiscovery = 'infrastructure' | 'configuration' | 'inferred';
 
 export interface Finding {
   /**
@@ -176,6 +184,13 @@ export interface Config {
    * replace the `handler` convention for the matching files.
    */
   handlers?: Record<string, string[]>;
+  /** Handler inference for files nothing names (src/project/handlers.ts). */
+  inferHandlers?: {
+    /** Default true; false leaves only infrastructure code and `handlers`. */
+    enabled?: boolean;
+    /** Infer handlers in test files too (default false). */
+    testFiles?: boolean;
+  };
 }
 
 export interface LoadedConfig extends Config {

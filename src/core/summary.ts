@@ -86,6 +86,25 @@ export interface FunctionSummary {
   owner?: string;
   /** Uses a logger bound to the request context (`logger.addContext(context)`, `child({ requestId })`, decorator). */
   logContext?: boolean;
+  /** Module-level functions only (parent -1): the parameters, for handler discovery. */
+  params?: ParamSummary[];
+  /** Module-level functions only: the type annotation of the variable the function is assigned to. */
+  declaredType?: TypeRefSummary;
+}
+
+/** A parameter as handler discovery sees it: its name (absent for a destructuring pattern) and type. */
+export interface ParamSummary {
+  name?: string;
+  /** Destructured (`{ body }`): no name. */
+  pattern?: boolean;
+  rest?: boolean;
+  type?: TypeRefSummary;
+}
+
+/** A type reference (`APIGatewayProxyEvent`, `lambda.Context`): the type's own name, and `lambda` when `aws-lambda` exports it. */
+export interface TypeRefSummary {
+  name: string;
+  lambda?: boolean;
 }
 
 /**

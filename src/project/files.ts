@@ -42,6 +42,8 @@ export interface Discovery {
   packageJsons: string[];
   /** Python sources (.py): listed only, not analysed yet. Sorted. */
   python: string[];
+  /** cdk.json files (the roots of CDK apps), sorted. */
+  cdkApps?: string[];
   /** Problems that did not stop discovery. Sorted by file, then message. */
   errors: ScanError[];
 }
@@ -81,7 +83,7 @@ const CONCURRENCY = 32;
 /** How much of a file the binary check looks at. */
 const SNIFF_BYTES = 8192;
 
-export type FileKind = 'source' | 'infra' | 'tsconfig' | 'packageJson' | 'python';
+export type FileKind = 'source' | 'infra' | 'tsconfig' | 'packageJson' | 'python' | 'cdkApp';
 
 const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']);
 /** `x.d.ts`, `x.d.mts`, `x.d.cts`, and `x.d.css.ts` (TypeScript's `allowArbitraryExtensions`). */
@@ -95,6 +97,7 @@ export function classifyFile(name: string): FileKind | null {
   if (ext === '.py') return 'python';
   if (name === 'package.json') return 'packageJson';
   if (name === 'tsconfig.json' || name === 'jsconfig.json') return 'tsconfig';
+  if (name === 'cdk.json') return 'cdkApp';
   if (INFRA_FILE.test(name)) return 'infra';
   return null;
 }
@@ -726,6 +729,9 @@ function assemble(ctx: Context): Discovery {
         break;
       case 'python':
         discovery.python.push(file);
+        break;
+      case 'cdkApp':
+        (discovery.cdkApps ??= []).push(file);
         break;
     }
   }

@@ -53,6 +53,7 @@ function orderFunction(fn: ReportFunction): ReportFunction {
     ...(fn.declaredIn && {
       declaredIn: { file: fn.declaredIn.file, line: fn.declaredIn.line, logicalId: fn.declaredIn.logicalId },
     }),
+    ...(fn.discovery !== undefined && { discovery: fn.discovery }),
     ...(fn.runtime !== undefined && { runtime: fn.runtime }),
     score: fn.score,
     checklist: Object.fromEntries(

@@ -69,7 +69,15 @@ function formatFunctionRow(fn: ReportFunction, active: readonly Finding[], ctx: 
   const top = findings.slice(0, TOP_FINDINGS).map((f) => `${SEVERITY_MARKS[f.severity]} ${ruleLink(f.ruleId)} ${locationLink(f.file, f.line, ctx)}`);
   if (findings.length > TOP_FINDINGS) top.push(`+${findings.length - TOP_FINDINGS} more`);
   const marks = CHECKLIST_ITEMS.map((item) => STATUS_MARKS[fn.checklist[item]]);
-  return `| ${code(fn.id)} | ${fn.score} | ${marks.join(' | ')} | ${top.length > 0 ? top.join('<br>') : 'none'} |`;
+  return `| ${code(fn.id)}${formatDiscovery(fn)} | ${fn.score} | ${marks.join(' | ')} | ${top.length > 0 ? top.join('<br>') : 'none'} |`;
+}
+
+/** How the handler was found, under its id: where infrastructure code declares it, or that nothing does. */
+function formatDiscovery(fn: ReportFunction): string {
+  if (fn.discovery === 'infrastructure' && fn.declaredIn) return `<br><sub>declared in ${code(`${fn.declaredIn.file}:${fn.declaredIn.line}`)}</sub>`;
+  if (fn.discovery === 'configuration') return '<br><sub>named by the configuration</sub>';
+  if (fn.discovery === 'inferred') return '<br><sub>inferred</sub>';
+  return '';
 }
 
 function formatFindings(active: readonly Finding[], ctx: ReporterContext): string {

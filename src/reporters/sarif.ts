@@ -57,6 +57,17 @@ export function toSarif(report: Report, ctx: ReporterContext): Sarif.Log {
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(ctx.cwd) } },
         columnKind: 'utf16CodeUnits',
         results: report.findings.map((finding) => toResult(finding, ruleIndex.get(finding.ruleId)!, ctx)),
+        // The functions the results name (`properties.functions`), and how each handler was found.
+        ...(report.functions.length > 0 && {
+          properties: {
+            functions: report.functions.map((fn) => ({
+              id: fn.id,
+              ...(fn.discovery !== undefined && { discovery: fn.discovery }),
+              ...(fn.declaredIn && { declaredIn: fn.declaredIn }),
+              score: fn.score,
+            })),
+          },
+        }),
       },
     ],
   };

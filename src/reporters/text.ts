@@ -137,6 +137,10 @@ function formatFunctionHeader(fn: ReportFunction, { c, status }: Style): string[
   if (fn.declaredIn) {
     const { file, line, logicalId } = fn.declaredIn;
     details.push(`declared in ${file}:${line} (${logicalId})`);
+  } else if (fn.discovery === 'configuration') {
+    details.push('handler named by the configuration');
+  } else if (fn.discovery === 'inferred') {
+    details.push('inferred handler: no infrastructure code names it');
   }
   if (fn.runtime) details.push(fn.runtime);
   if (details.length > 0) lines.push(`  ${c.gray(details.join(', '))}`);

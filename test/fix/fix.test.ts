@@ -165,8 +165,8 @@ describe('a transform for some of a rule\'s findings', () => {
 });
 
 describe('the configuration', () => {
-  // A handler only the configuration names: `process`, not the `handler` convention.
-  const CONFIGURED = ARTICLE_TMP.replace('export const handler', 'export const process');
+  // A handler only the configuration names: `process(job)` has neither a handler's name nor its signature.
+  const CONFIGURED = ARTICLE_TMP.replace('export const handler = async (event, context)', 'export const process = async (job)').replaceAll('event.payload', 'job.payload');
   const config = (value: object) => fs.writeFileSync(path.join(dir, 'lmi-audit.config.json'), JSON.stringify(value));
 
   it('fixes the handlers the configuration file declares, as scan reports them', async () => {

@@ -38,6 +38,7 @@ const fullFunction: Required<ReportFunction> = {
   name: 'handler',
   line: 1,
   declaredIn: { file: 'template.yaml', line: 3, logicalId: 'Fn' },
+  discovery: 'infrastructure',
   runtime: 'nodejs22.x',
   score: 100,
   checklist: checklist(),
@@ -94,6 +95,7 @@ describe('report schema', () => {
     ['a score over 100', (r) => (r.functions[0].score = 101), /\/functions\/0\/score must be <= 100/],
     ['a fractional score', (r) => (r.summary.score = 70.5), /\/summary\/score must be integer/],
     ['a 0 line', (r) => (r.findings[0].line = 0), /\/findings\/0\/line must be >= 1/],
+    ['an unknown discovery', (r) => (r.functions[0].discovery = 'guessed'), /\/functions\/0\/discovery must be equal to one of/],
   ])('rejects %s', (_name, mutate, expected) => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test breaks the report's shape on purpose
     const report = makeReport() as unknown as Record<string, any>;
@@ -109,6 +111,11 @@ describe('report schema stays in step with src/types.ts', () => {
     expect(node.required).toEqual([...CHECKLIST_ITEMS]);
   });
 
+  it('has the ways a handler is found', () => {
+    const values: Record<NonNullable<ReportFunction['discovery']>, true> = { infrastructure: true, configuration: true, inferred: true };
+    expect(sorted(defs.function.properties!.discovery!.enum!)).toEqual(sorted(Object.keys(values)));
+  });
+
   it('has the severities and statuses', () => {
     expect(sorted(defs.severity.enum!)).toEqual(sorted(Object.keys(SEVERITY_RANK)));
     expect(sorted(Object.keys(schema.properties!.summary.properties!.bySeverity.properties!))).toEqual(
@@ -121,7 +128,7 @@ describe('report schema stays in step with src/types.ts', () => {
     ['Report', schema, fullReport, ['baseline']],
     ['tool', schema.properties!.tool, fullReport.tool, []],
     ['summary', schema.properties!.summary, fullReport.summary, ['suppressed']],
-    ['ReportFunction', defs.function, fullFunction, ['declaredIn', 'runtime']],
+    ['ReportFunction', defs.function, fullFunction, ['declaredIn', 'discovery', 'runtime']],
     ['declaredIn', defs.function.properties!.declaredIn, fullFunction.declaredIn, []],
     ['Finding', defs.finding, fullFinding, ['suppressed', 'fingerprint']],
     ['suppressed', defs.finding.properties!.suppressed, fullFinding.suppressed, []],

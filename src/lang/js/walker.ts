@@ -15,7 +15,9 @@ import type {
   InitKind,
   Loc,
   ModuleBinding,
+  ParamSummary,
   PathValue,
+  TypeRefSummary,
   ValueSummary,
 } from '../../core/summary.js';
 import { isFunctionLike, isTypeOnly, unwrap } from './ast.js';
@@ -202,6 +204,8 @@ class Walker implements WalkContext {
   private readonly collectorKeys = new WeakMap<ValueSummary, Map<string, 'ref' | 'call'>>();
   private thisOwner: string | undefined;
   private requireCount = 0;
+  /** Local names of `aws-lambda` imports (types): `Context`, `APIGatewayProxyEvent`, `lambda` of `import * as lambda`. */
+  private readonly lambdaTypes = new Set<string>();
   private lineStarts: readonly number[] | undefined;
   /** The file may declare a `var` (most TypeScript never does: nested blocks need no second walk). */
   private readonly hasVar: boolean;
@@ -590,6 +594,7 @@ class Walker implements WalkContext {
     if (!ts.isStringLiteralLike(node.moduleSpecifier)) return;
     const specifier = node.moduleSpecifier.text;
     const clause = node.importClause;
+    if (clause && isAwsLambdaTypes(specifier)) this.noteLambdaTypes(clause);
     if (!clause || clause.isTypeOnly) return;
     const add = (local: string, imported: string) => {
       this.summary.imports[local] = { specifier, imported };
@@ -603,6 +608,43 @@ class Walker implements WalkContext {
         if (el.isTypeOnly) continue;
         add(el.name.text, (el.propertyName ?? el.name).text);
       }
+    }
+  }
+
+  /** The local names `aws-lambda` (the `@types/aws-lambda` types) is imported under, type-only imports included. */
+  private noteLambdaTypes(clause: ts.ImportClause): void {
+    if (clause.name) this.lambdaTypes.add(clause.name.text);
+    const nb = clause.namedBindings;
+    if (nb && ts.isNamespaceImport(nb)) this.lambdaTypes.add(nb.name.text);
+    if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) this.lambdaTypes.add(el.name.text);
+  }
+
+  /** A type annotation as handler discovery reads it: the referenced type's name, and whether it is one of `aws-lambda`'s. */
+  private typeRefOf(type: ts.TypeNode | undefined): TypeRefSummary | undefined {
+    if (!type || !ts.isTypeReferenceNode(type)) return undefined;
+    const name = type.typeName;
+    if (ts.isIdentifier(name)) return this.lambdaTypes.has(name.text) ? { name: name.text, lambda: true } : { name: name.text };
+    const root = ts.isIdentifier(name.left) ? name.left.text : undefined;
+    return root !== undefined && this.lambdaTypes.has(root) ? { name: name.right.text, lambda: true } : { name: name.right.text };
+  }
+
+  /** Parameters and declared type of a module-level function: what handler discovery reads (src/handlers/infer.ts). */
+  private recordSignature(fn: FunctionSummary, node: ts.FunctionLikeDeclaration): void {
+    fn.params = node.parameters.map((p): ParamSummary => {
+      const param: ParamSummary = {};
+      if (ts.isIdentifier(p.name)) param.name = p.name.text;
+      else param.pattern = true;
+      if (p.dotDotDotToken) param.rest = true;
+      const type = this.typeRefOf(p.type);
+      if (type) param.type = type;
+      return param;
+    });
+    // `export const handler: Handler = async (event) => …`, also through a wrapper: `: Handler = middy(async …)`.
+    let up: ts.Node = node.parent;
+    while (up && (ts.isCallExpression(up) || ts.isParenthesizedExpression(up) || ts.isAsExpression(up) || ts.isSatisfiesExpression(up))) up = up.parent;
+    if (up && ts.isVariableDeclaration(up)) {
+      const declared = this.typeRefOf(up.type);
+      if (declared) fn.declaredType = declared;
     }
   }
 
@@ -965,6 +1007,7 @@ class Walker implements WalkContext {
       refs: [],
     };
     this.summary.functions.push(fn);
+    if (parentFn === -1) this.recordSignature(fn, node);
     if (parentFn === -1 && this.collector) this.collector.fns.push(index);
     // Module-level function declarations are values of their binding.
     if (ts.isFunctionDeclaration(node) && node.name && parentFn === -1) {
@@ -1039,6 +1082,10 @@ class Walker implements WalkContext {
 }
 
 // ------------------------------------------------------------------ helpers
+
+function isAwsLambdaTypes(specifier: string): boolean {
+  return specifier === 'aws-lambda' || specifier === '@types/aws-lambda';
+}
 
 /**
  * Where each line starts, as TypeScript computes them (`\n`, `\r\n`, `\r`, U+2028, U+2029 end a
