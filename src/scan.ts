@@ -7,11 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Fact, FileSummary, Loc } from './core/summary.js';
 import { summarizeAll } from './analysis/parallel.js';
-import { readAndSummarize } from './summarizer.js';
+import { prepare, readAndSummarize } from './summarizer.js';
 import { readInfrastructure, type IacFunction } from './iac/index.js';
 import { discoverFiles, DEFAULT_MAX_FILE_SIZE } from './project/files.js';
 import { ProjectGraph } from './core/graph.js';
 import { JsModuleResolver } from './lang/js/resolve.js';
+import { PyModuleResolver } from './lang/python/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
 import { rules } from './rules/index.js';
 import { evaluateGate, scoreFunction } from './scoring/index.js';
@@ -65,14 +66,17 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const paths = options.paths.length ? options.paths : ['.'];
   const discovery = selectFiles(await discoverFiles(paths, { cwd, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE }), options.config);
   const errors: ScanError[] = [...discovery.errors];
-  options.onProgress?.({ phase: 'discover', files: discovery.sources.length });
+  // JavaScript/TypeScript sources, then Python ones: one list for every later step.
+  const sourceFiles = [...discovery.sources.map((s) => s.path), ...discovery.python];
+  options.onProgress?.({ phase: 'discover', files: sourceFiles.length });
   lap('discover');
 
   // 1. One parse and one walk per file (on worker threads for big projects).
   const summaries: FileSummary[] = [];
-  const total = discovery.sources.length;
+  const total = sourceFiles.length;
+  await prepare(sourceFiles);
   const results = await summarizeAll(
-    discovery.sources.map((s) => s.path),
+    sourceFiles,
     { readAndSummarize, jobs: options.jobs, workers: options.workers, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
   );
   for (const result of results) {
@@ -90,14 +94,20 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     infraFiles: discovery.infra.map((f) => f.path),
     sourceFiles: discovery.sources.map((f) => f.path),
     // The walk recorded every import: only files importing the CDK are read again.
-    cdkCandidates: summaries.filter((s) => s.parseError !== undefined || importsCdk(s)).map((s) => s.file),
+    cdkCandidates: summaries.filter((s) => !s.file.endsWith('.py') && (s.parseError !== undefined || importsCdk(s))).map((s) => s.file),
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
   errors.push(...infra.errors);
   lap('infra');
 
   // 3. The graph, and the handlers with everything each one reaches.
-  const resolver = new JsModuleResolver(new Set(summaries.map((s) => s.file)));
+  const summarised = new Set(summaries.map((s) => s.file));
+  const jsResolver = new JsModuleResolver(summarised);
+  const pyResolver = new PyModuleResolver(summarised);
+  const resolver = {
+    resolve: (fromFile: string, specifier: string) => (isPython(fromFile) ? pyResolver : jsResolver).resolve(fromFile, specifier),
+    member: (moduleFile: string, name: string) => (isPython(moduleFile) ? pyResolver.member(moduleFile, name) : undefined),
+  };
   const graph = new ProjectGraph(summaries, resolver);
   const specs = findHandlers(summaries, graph, infra.functions, errors, cwd, createHandlerOverrides(options.config));
   const handlers: HandlerInfo[] = [];
@@ -172,8 +182,9 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     seenIds.add(info.id);
     const summary = summaries[spec.file]!;
     const runtime = spec.iac?.runtime;
-    const coveredItems = itemsCovered(activeRules, { language: 'javascript', runtime, iac: spec.iac });
-    const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, ruleItem });
+    const language = isPython(summary.file) ? 'python' : 'javascript';
+    const coveredItems = itemsCovered(activeRules, { language, runtime, iac: spec.iac });
+    const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, language, ruleItem });
     functions.push({
       id: info.id,
       file: rel(cwd, summary.file),
@@ -185,26 +196,6 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       checklist,
     });
   });
-  // Python functions named by infrastructure: listed (their checklist is mostly unknown or not applicable).
-  for (const fn of infra.functions) {
-    if (!fn.codeFile || !fn.codeFile.endsWith('.py') || !fn.exportName) continue;
-    const id = `${rel(cwd, fn.codeFile)}#${fn.exportName}`;
-    if (seenIds.has(id)) continue;
-    seenIds.add(id);
-    const runtime = fn.runtime ?? 'python';
-    const coveredItems = itemsCovered(activeRules, { language: 'python', runtime, iac: fn });
-    const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(id) ?? [], coveredItems, runtime, ruleItem });
-    functions.push({
-      id,
-      file: rel(cwd, fn.codeFile),
-      name: fn.exportName,
-      line: pythonDefLine(fn.codeFile, fn.exportName),
-      declaredIn: { file: rel(cwd, fn.source.file), line: fn.source.line, logicalId: fn.logicalId },
-      ...(fn.runtime ? { runtime: fn.runtime } : {}),
-      score,
-      checklist,
-    });
-  }
   functions.sort((a, b) => compare(a.id, b.id));
 
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -270,7 +261,7 @@ function findHandlers(
     }
     // The configuration's `handlers` replace the `handler` convention for the files they match.
     const configured = overrides?.exportsOf(summary.file);
-    for (const name of configured ?? [DEFAULT_EXPORT]) {
+    for (const name of configured ?? conventionalHandlers(summary)) {
       if (hasExport(summary, name) || (configured && graph.resolveExport(file, name, []).length > 0)) {
         specs.push({ file, exportName: name });
       } else if (overrides?.literalKeys.some((k) => k.file === summary.file)) {
@@ -286,6 +277,16 @@ function findHandlers(
   return specs;
 }
 
+/** The exports treated as handlers when nothing names the file: the front-end's convention, else `handler`. */
+function conventionalHandlers(summary: FileSummary): readonly string[] {
+  if (isPython(summary.file)) return summary.entryPoints ?? [];
+  return [DEFAULT_EXPORT];
+}
+
+function isPython(file: string): boolean {
+  return file.endsWith('.py');
+}
+
 function hasExport(summary: FileSummary, name: string): boolean {
   return Object.hasOwn(summary.exports, name) || summary.reexports.some((r) => r.exported === name);
 }
@@ -294,16 +295,6 @@ function exportLine(summary: FileSummary, name: string): number {
   const local = Object.hasOwn(summary.exports, name) ? summary.exports[name]! : undefined;
   const binding = local !== undefined && Object.hasOwn(summary.bindings, local) ? summary.bindings[local] : undefined;
   return binding?.line ?? 1;
-}
-
-function pythonDefLine(file: string, name: string): number {
-  try {
-    const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-    const i = lines.findIndex((l) => new RegExp(`^(async\\s+)?def\\s+${name}\\s*\\(`).test(l));
-    return i >= 0 ? i + 1 : 1;
-  } catch {
-    return 1;
-  }
 }
 
 function runRules(
@@ -381,21 +372,17 @@ function toFinding(
     endColumn: loc.endColumn,
     message: formatMessage(template, r.data ?? {}),
     functions: [...new Set([...r.handlers.map((h) => h.id), ...(r.functionIds ?? [])])].sort(compare),
-    fix: fix ? { transform: fix.transform } : null,
+    fix: fix && r.fixable !== false ? { transform: fix.transform } : null,
   };
 }
 
-/**
- * The report function ids of the code an infrastructure function names: its JS/TS handler when the
- * scan found that export, or its Python function (every Python function with a code file and an
- * export is listed in the report, see step 5).
- */
+/** The report function ids of the code an infrastructure function names: its handler, when the scan found that export. */
 function infraFunctionIds(fn: IacFunction, handlers: readonly HandlerInfo[], cwd: string): string[] {
   if (!fn.codeFile || !fn.exportName) return [];
   const id = `${rel(cwd, fn.codeFile)}#${fn.exportName}`;
   let ids = handlerIdSets.get(handlers);
   if (!ids) handlerIdSets.set(handlers, (ids = new Set(handlers.map((h) => h.id))));
-  return fn.codeFile.endsWith('.py') || ids.has(id) ? [id] : [];
+  return ids.has(id) ? [id] : [];
 }
 const handlerIdSets = new WeakMap<readonly HandlerInfo[], Set<string>>();
 
