@@ -171,6 +171,18 @@ export default defineRule<MessageId, DbFact>({
       'check out one client for multi-statement work (transactions, `LISTEN`, cursors), releasing it in `finally`. ' +
       '`lmi-audit fix --transform client-to-pool` does this for pg, mysql/mysql2 and mariadb (unsafe: review the diff).',
     whenNotToUse: 'Functions whose per-environment maximum concurrency is 1.',
+    python: {
+      summary:
+        'Python on LMI runs one process per concurrent invocation, so a module-level psycopg2/psycopg/PyMySQL/mysql-connector ' +
+        'connection is never shared between requests. It is reported as `info`, about the connection count: the database ' +
+        'sees one connection per process, up to PerExecutionEnvironmentMaxConcurrency (16 by default for Python) per ' +
+        'execution environment, times the environments.',
+      bad: ['import psycopg2', 'conn = psycopg2.connect(dsn)  # info: one connection per process'].join('\n'),
+      good: [
+        'from psycopg2 import pool',
+        'connection_pool = pool.ThreadedConnectionPool(1, 10, dsn)  # not reported',
+      ].join('\n'),
+    },
   },
   messages: {
     moduleConnection:

@@ -144,6 +144,33 @@ export default defineRule<MessageId, TmpFact>({
       'Make the name unique to the request (`context.awsRequestId`, `randomUUID()`), or create a per-request directory with ' +
       '`mkdtemp`, and remove what the invocation created in a `finally`. `lmi-audit fix --transform tmp-paths` does this: the request id goes into the name, a work directory comes from `mkdtemp`, and a `finally` removes them.',
     whenNotToUse: 'A file that is deliberately shared and written atomically (write to a unique name, then rename), where every reader accepts any version.',
+    python: {
+      summary:
+        'The same check for Python: `open()`, `os`/`shutil` file functions, `pathlib.Path` methods (and its `/` operator), ' +
+        "boto3's `download_file`/`upload_file`, and `/tmp` paths inside `os.system`/`subprocess` commands. Python on LMI runs " +
+        'one process per concurrent invocation, but every process shares /tmp. A name from `random.randint(...)` or the clock ' +
+        'repeats across requests, and module-level code that writes /tmp (`pip install --target /tmp/...`) runs in every process ' +
+        'at once. Python findings have no automatic fix yet.',
+      bad: [
+        'def handler(event, context):',
+        '    with open("/tmp/result.json", "w") as f:      # reported',
+        '        json.dump(event, f)',
+        '    (Path("/tmp/work") / "out.csv").write_text(x)  # reported',
+        '    os.system("rm -rf /tmp/*")                    # reported',
+        '    open(f"/tmp/{random.randint(0, 1000)}", "w")  # reported: the name repeats',
+      ].join('\n'),
+      good: [
+        'def handler(event, context):',
+        '    path = f"/tmp/result-{context.aws_request_id}.json"',
+        '    try:',
+        '        with open(path, "w") as f:',
+        '            json.dump(event, f)',
+        '    finally:',
+        '        os.remove(path)',
+        '    with tempfile.TemporaryDirectory() as tmp:     # also uuid.uuid4(), mkstemp(), NamedTemporaryFile()',
+        '        open(os.path.join(tmp, "a.txt"), "w")',
+      ].join('\n'),
+    },
   },
   messages: {
     staticPath:

@@ -55,6 +55,23 @@ export default defineRule<MessageId, LogFact>({
       'Use Powertools Logger with the Lambda context injected (`logger.addContext(context)`, the `injectLambdaContext` ' +
       'middleware or decorator), or a pino/winston child logger bound to `context.awsRequestId`, and log through it.',
     whenNotToUse: 'When your runtime or log pipeline already adds the request id to every line and you accept plain-text messages.',
+    python: {
+      summary:
+        '`print` during an invocation is reported: its lines carry no request id, even in a function that also uses a ' +
+        "logger. The stdlib `logging` module gets the request id from the runtime on LMI's JSON logs, and Powertools " +
+        '`Logger` with `@logger.inject_lambda_context` is the recommendation.',
+      bad: ['def handler(event, context):', '    print(f"Processing event for user {event[\'user_id\']}")  # reported'].join('\n'),
+      good: [
+        'from aws_lambda_powertools import Logger',
+        'logger = Logger()',
+        '',
+        '@logger.inject_lambda_context',
+        'def handler(event, context):',
+        '    logger.info("Processing event", user_id=event["user_id"])',
+        '',
+        '# Also fine: logging.getLogger().info(...), and print at module scope (init).',
+      ].join('\n'),
+    },
   },
   messages: {
     console:
