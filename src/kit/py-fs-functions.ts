@@ -80,4 +80,8 @@ export const PY_SHELL_FUNCTIONS = new Set([
   'subprocess.Popen',
   'subprocess.getoutput',
   'subprocess.getstatusoutput',
+  // pip run in-process (`main(['install', '--target', '/tmp/', ...])`), usually at init.
+  'pip.main',
+  'pip._internal.main',
+  'pip._internal.cli.main.main',
 ]);

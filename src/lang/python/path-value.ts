@@ -15,6 +15,8 @@ export interface PyPathEnv {
   importOf(node: PyNode): PyImportUse | undefined;
   /** The one value a local of the current function is assigned (`x = ...`, `with ... as x`), if it has exactly one. */
   assignedValue(name: string): PyNode | undefined;
+  /** The iterable a loop variable of the current function walks (`for record in event['Records']`), if it has one. */
+  loopSource(name: string): PyNode | undefined;
 }
 
 /** Attributes that carry the invocation's request id (the Lambda context object). */
@@ -47,6 +49,9 @@ const JOIN_CALLS = new Set(['os.path.join', 'posixpath.join', 'pathlib.Path', 'p
 const SAME_PATH_CALLS = new Set(['os.path.abspath', 'os.path.normpath', 'os.path.realpath', 'os.fspath', 'os.path.expanduser']);
 /** Methods of a path or string that keep what the receiver is made of. */
 const RECEIVER_METHODS = new Set(['resolve', 'absolute', 'expanduser', 'strip', 'lower', 'upper']);
+/** String transformations: event data in, event data out (`key.replace('/', '')`, `key.split('/')[-1]`). */
+const EVENT_PRESERVING_METHODS = new Set(['replace', 'split', 'rsplit', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'removeprefix', 'removesuffix', 'encode', 'decode', 'get']);
+const EVENT_PRESERVING_CALLS = new Set(['urllib.parse.unquote', 'urllib.parse.unquote_plus', 'werkzeug.utils.secure_filename']);
 
 const MAX_DEPTH = 10;
 
@@ -211,6 +216,10 @@ function callValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
       return v.t === 'str' ? str(v.v.slice(v.v.lastIndexOf('/') + 1)) : v;
     }
     if ((name === 'builtins.str' || name === 'builtins.int') && positional.length === 1) return pathValueOf(env, positional[0]!, depth + 1);
+    if (EVENT_PRESERVING_CALLS.has(name) && positional[0]) {
+      const v = pathValueOf(env, positional[0], depth + 1);
+      if (v.t === 'param') return { ...v, text: node.text };
+    }
   }
   if (callee.type === 'attribute') {
     const receiver = callee.childForFieldName('object');
@@ -224,6 +233,10 @@ function callValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
         return { t: 'join', parts: [pathValueOf(env, receiver, depth + 1), ...positional.map((a) => pathValueOf(env, a, depth + 1))], resolve: false };
       }
       if (RECEIVER_METHODS.has(method)) return pathValueOf(env, receiver, depth + 1);
+      if (EVENT_PRESERVING_METHODS.has(method)) {
+        const v = pathValueOf(env, receiver, depth + 1);
+        if (v.t === 'param') return { ...v, text: node.text };
+      }
     }
   }
   return unknown(node);
@@ -250,13 +263,18 @@ function memberValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
     if (!next) return unknown(node);
     root = next;
   }
+  if (root.type === 'call') {
+    // `key.split('/')[-1]`: read off event data, still event data.
+    const v = pathValueOf(env, root, depth + 1);
+    return v.t === 'param' ? { ...v, text: node.text } : unknown(node);
+  }
   if (root.type !== 'identifier') return unknown(node);
   const b = env.lookup(root.text);
   if (!b) return unknown(node);
   if (b.param) return { t: 'param', fn: b.param.fn, index: b.param.index, text: node.text };
   if (b.module && node.type === 'attribute' && path.length) return { t: 'ref', ref: { name: root.text, path } };
   if (b.kind === 'local') {
-    const value = env.assignedValue(root.text);
+    const value = env.assignedValue(root.text) ?? env.loopSource(root.text);
     if (value) {
       const v = pathValueOf(env, value, depth + 1);
       // Something read off event data is event data.
@@ -272,5 +290,9 @@ function nameValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
   if (b.param) return { t: 'param', fn: b.param.fn, index: b.param.index, text: node.text };
   if (b.module) return { t: 'ref', ref: { name: node.text, path: [] } };
   const value = env.assignedValue(node.text);
-  return value ? pathValueOf(env, value, depth + 1) : unknown(node);
+  if (value) return pathValueOf(env, value, depth + 1);
+  // An element of event data is event data; of anything else, unknown.
+  const source = env.loopSource(node.text);
+  const element = source ? pathValueOf(env, source, depth + 1) : undefined;
+  return element?.t === 'param' ? { ...element, text: node.text } : unknown(node);
 }

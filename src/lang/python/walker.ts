@@ -29,6 +29,8 @@ interface FnScope {
   globals: Set<string>;
   /** Locals assigned exactly once, with their value (for constant folding). */
   values: Map<string, PyNode>;
+  /** Loop variables bound by one `for` only, with the iterable they walk. */
+  loops: Map<string, PyNode>;
   /** Imports written inside the function. */
   imports: Map<string, { specifier: string; imported: string }>;
   /** The first parameter of a method (`self`), which stands for the owner class. */
@@ -302,7 +304,7 @@ class PyWalker implements PyWalkContext {
   // ---- The walk.
 
   private walkChildren(node: PyNode): void {
-    for (const child of node.children) if (child) this.walk(child);
+    for (const child of node.namedChildren) if (child) this.walk(child);
   }
 
   private walk(node: PyNode): void {
@@ -339,7 +341,7 @@ class PyWalker implements PyWalkContext {
         return;
       case 'expression_statement':
         if (this.fn < 0 && this.currentClass === undefined) {
-          for (const child of node.children) {
+          for (const child of node.namedChildren) {
             if (child && child.type === 'assignment') this.onModuleAssignment(child);
             else if (child) this.walk(child);
           }
@@ -604,7 +606,7 @@ class PyWalker implements PyWalkContext {
   }
 
   private newScope(index: number, params: PyNode | null): FnScope {
-    const scope: FnScope = { index, parent: this.scope, locals: new Map(), globals: new Set(), values: new Map(), imports: new Map() };
+    const scope: FnScope = { index, parent: this.scope, locals: new Map(), globals: new Set(), values: new Map(), loops: new Map(), imports: new Map() };
     let position = 0;
     for (const p of named(params)) {
       let id: PyNode | undefined;
@@ -624,6 +626,7 @@ class PyWalker implements PyWalkContext {
   private collectLocals(body: PyNode | null, scope: FnScope): void {
     if (!body) return;
     const counts = new Map<string, number>();
+    const loopCounts = new Map<string, number>();
     const bindName = (name: string, value: PyNode | undefined, once = true) => {
       if (scope.globals.has(name)) return;
       if (!scope.locals.has(name)) scope.locals.set(name, { name, module: false, kind: 'local' });
@@ -669,7 +672,12 @@ class PyWalker implements PyWalkContext {
         case 'for_statement':
         case 'for_in_clause': {
           const left = node.childForFieldName('left');
+          const right = node.childForFieldName('right');
           if (left) for (const id of targetNames(left)) bind(id, undefined, false);
+          if (left?.type === 'identifier' && right) {
+            loopCounts.set(left.text, (loopCounts.get(left.text) ?? 0) + 1);
+            scope.loops.set(left.text, right);
+          }
           break;
         }
         case 'with_item': {
@@ -699,6 +707,8 @@ class PyWalker implements PyWalkContext {
     };
     visit(body);
     for (const [name, n] of counts) if (n !== 1) scope.values.delete(name);
+    // A loop variable also assigned elsewhere, or bound by two loops, has no one source.
+    for (const [name, n] of loopCounts) if (n !== 1 || (counts.get(name) ?? 0) > 2) scope.loops.delete(name);
   }
 
   private inFunction(index: number, scope: FnScope, body: () => void): void {
@@ -764,6 +774,13 @@ class PyWalker implements PyWalkContext {
   assignedValue(name: string): PyNode | undefined {
     for (let s = this.scope; s; s = s.parent) {
       if (s.locals.has(name)) return s.values.get(name);
+    }
+    return undefined;
+  }
+
+  loopSource(name: string): PyNode | undefined {
+    for (let s = this.scope; s; s = s.parent) {
+      if (s.locals.has(name)) return s.loops.get(name);
     }
     return undefined;
   }
