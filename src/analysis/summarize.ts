@@ -15,7 +15,7 @@ import { summarizePythonFile } from '../lang/python/walker.js';
 import type { ScanError } from '../types.js';
 
 /** Is this a file for the Python front-end? */
-export function isPythonFile(file: string): boolean {
+function isPythonFile(file: string): boolean {
   return file.endsWith('.py');
 }
 

@@ -50,7 +50,7 @@ export interface PyWalkContext<F extends object = Record<string, unknown>> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table holds every rule's visitors, whatever its fact type
-export type PyVisitor<F extends object = any> = (node: PyNode, ctx: PyWalkContext<F>) => void;
+type PyVisitor<F extends object = any> = (node: PyNode, ctx: PyWalkContext<F>) => void;
 /** Visitors by tree-sitter node type. */
 export type PythonVisitorMap<F extends object = Record<string, unknown>> = Partial<Record<string, PyVisitor<F>>>;
 

@@ -324,7 +324,10 @@ class PyWalker implements PyWalkContext {
         for (const child of named(node)) if (child.type === 'decorator') this.walk(child);
         if (def?.type === 'function_definition') {
           const list2 = this.visitors.get(def.type);
-          if (list2) for (const v of list2) ((this.rule = v.rule), v.visit(def, this));
+          for (const v of list2 ?? []) {
+            this.rule = v.rule;
+            v.visit(def, this);
+          }
           this.walkFunction(def, node);
         } else if (def) this.walk(def);
         return;
