@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scan } from '../../src/index.js';
+import { fix, scan } from '../../src/index.js';
 import type { Report } from '../../src/types.js';
 
 const run = promisify(execFile);
@@ -106,6 +106,15 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
     expect(stdout).toMatch(/shared-tmp-path/);
   });
 
+  it('leaves Python files to a human when fix runs (the transforms rewrite JavaScript/TypeScript)', async () => {
+    const result = await fix({ cwd: dir, transforms: ['tmp-paths'], dry: true, allowDirty: true });
+    expect(result.files.map((f) => `${f.file} ${f.status}: ${f.reason}`)).toEqual([
+      'src/app.py skipped: not a JavaScript or TypeScript file',
+      'src/report.py skipped: not a JavaScript or TypeScript file',
+    ]);
+    expect(result.summary.changed).toBe(0);
+  });
+
   it('baselines Python findings like any others', async () => {
     const copy = project({});
     fs.cpSync(dir, copy, { recursive: true });
@@ -125,6 +134,30 @@ describe('fixtures/projects/serverless-python (serverless.yml + Python)', () => 
     expect(report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}: ${f.message.split(' is ')[0]}`)).toEqual([
       'src/handler.py:15 shared-tmp-path: `/tmp/exports/export-${random.randint(0, 1000)}.csv`',
     ]);
+  });
+});
+
+describe('a CDK app with a PythonFunction', () => {
+  it('names index.py#handler of the entry directory as the function', async () => {
+    const dir = project({
+      'cdk.json': '{"app": "npx ts-node bin/app.ts"}',
+      'lib/stack.ts': [
+        "import { Stack } from 'aws-cdk-lib';",
+        "import * as lambda from 'aws-cdk-lib/aws-lambda';",
+        "import { PythonFunction } from '@aws-cdk/aws-lambda-python-alpha';",
+        'export class S extends Stack {',
+        '  constructor(scope: any, id: string) {',
+        '    super(scope, id);',
+        "    new PythonFunction(this, 'ReportFn', { entry: 'lambda/report', runtime: lambda.Runtime.PYTHON_3_13 });",
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+      'lambda/report/index.py': 'def handler(event, context):\n    open("/tmp/r.csv", "w")\n',
+    });
+    const report = await scan({ paths: ['.'], cwd: dir });
+    expect(report.functions.map((f) => `${f.id} ${f.declaredIn?.logicalId} ${f.runtime}`)).toEqual(['lambda/report/index.py#handler ReportFn python3.13']);
+    expect(findingsOf(report)).toEqual(['lambda/report/index.py:2 shared-tmp-path (error) -> lambda/report/index.py#handler']);
   });
 });
 
