@@ -176,6 +176,28 @@ describe('Python without infrastructure code', () => {
     expect(findingsOf(report)).toEqual(['a.py:2 unstructured-logging (warning) -> a.py#lambda_handler']);
   });
 
+  it('reads # lmi-audit-ignore comments: same line, next line, whole file, and says how to write a bad one', async () => {
+    const dir = project({
+      'a.py': [
+        'def handler(event, context):',
+        '    open("/tmp/a", "w")  # lmi-audit-ignore shared-tmp-path -- one invocation at a time (max concurrency 1)',
+        '    # lmi-audit-ignore-next-line unstructured-logging',
+        '    print("no reason given")',
+        '',
+      ].join('\n'),
+      'b.py': '# lmi-audit-ignore-file unstructured-logging -- a CLI prints its output\ndef handler(event, context):\n    print(1)\n    print(2)\n',
+    });
+    const report = await scan({ paths: ['.'], cwd: dir });
+    expect(findingsOf(report)).toEqual([
+      'a.py:2 shared-tmp-path (error) suppressed -> a.py#handler',
+      'a.py:3 invalid-suppression (warning) -> ',
+      'a.py:4 unstructured-logging (warning) -> a.py#handler',
+      'b.py:3 unstructured-logging (warning) suppressed -> b.py#handler',
+      'b.py:4 unstructured-logging (warning) suppressed -> b.py#handler',
+    ]);
+    expect(report.findings.find((f) => f.ruleId === 'invalid-suppression')!.message).toContain('`# lmi-audit-ignore-next-line <rule-id>');
+  });
+
   it('reports a file that does not parse and goes on with the others', async () => {
     const dir = project({
       'broken.py': 'def handler(event, context)\n    return 1\n',
