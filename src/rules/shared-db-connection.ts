@@ -114,6 +114,16 @@ function enclosingModuleDeclaration(node: ts.Node): string | undefined {
   return undefined;
 }
 
+/** Processes per execution environment: the largest PerExecutionEnvironmentMaxConcurrency the handlers' infrastructure sets. */
+function perEnvironmentOf(handlers: readonly HandlerInfo[]): string {
+  const declared = handlers
+    .map((h) => h.iac?.lmi?.perExecutionEnvironmentMaxConcurrency)
+    .filter((n): n is number => typeof n === 'number');
+  return declared.length
+    ? `${Math.max(...declared)} (the PerExecutionEnvironmentMaxConcurrency the infrastructure code sets)`
+    : 'PerExecutionEnvironmentMaxConcurrency (16 by default for Python)';
+}
+
 function pyClosesInFunction(node: PyNode, name: string): boolean {
   let fn: PyNode | null = node.parent;
   while (fn && fn.type !== 'function_definition') fn = fn.parent;
@@ -198,9 +208,8 @@ export default defineRule<MessageId, DbFact>({
       'a new connection. A module-level pool reuses connections.',
     processConnection:
       '`{{name}}` is one {{driver}} per process: Python on LMI runs one process per concurrent invocation, so requests never ' +
-      'share it, but each process opens its own. The database sees up to PerExecutionEnvironmentMaxConcurrency (16 by ' +
-      'default for Python) connections per execution environment, times the execution environments: check that ' +
-      '`max_connections` (or an RDS Proxy) allows that many.',
+      'share it, but each process opens its own. The database sees up to {{perEnvironment}} connections per execution ' +
+      'environment, times the execution environments: check that `max_connections` (or an RDS Proxy) allows that many.',
   },
   python: {
     call(node, ctx) {
@@ -266,7 +275,15 @@ export default defineRule<MessageId, DbFact>({
       const handlers = [...new Set([...users, ...creators])].sort((a, b) => a.index - b.index);
       if (handlers.length === 0) continue;
       if (f.py) {
-        ctx.report({ file, loc: f.loc, messageId: 'processConnection', severity: 'info', data: { name: f.binding!, driver: f.driver }, handlers, fixable: false });
+        ctx.report({
+          file,
+          loc: f.loc,
+          messageId: 'processConnection',
+          severity: 'info',
+          data: { name: f.binding!, driver: f.driver, perEnvironment: perEnvironmentOf(handlers) },
+          handlers,
+          fixable: false,
+        });
         continue;
       }
       ctx.report({

@@ -60,7 +60,10 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
     ]);
     // Python findings carry no fix: the transforms rewrite JavaScript/TypeScript.
     expect(report.findings.every((f) => f.fix === null)).toBe(true);
-    expect(report.findings.find((f) => f.ruleId === 'shared-db-connection')!.message).toMatch(/one psycopg2 connection per process/);
+    // The connection count uses the concurrency the template sets for the function that uses it.
+    expect(report.findings.find((f) => f.ruleId === 'shared-db-connection')!.message).toMatch(
+      /one psycopg2 connection per process.*up to 32 \(the PerExecutionEnvironmentMaxConcurrency the infrastructure code sets\) connections per execution environment/,
+    );
     expect(report.functions.map((f) => ({ id: f.id, line: f.line, runtime: f.runtime, declaredIn: f.declaredIn?.logicalId, checklist: f.checklist, score: f.score }))).toEqual([
       {
         id: 'src/app.py#lambda_handler',
