@@ -22,6 +22,7 @@ import { isKnownError, UsageError } from './errors.js';
 import { REPORTER_NAMES, reporters, type ReporterContext } from './reporters/index.js';
 import { toolVersion } from './version.js';
 import type { FailOn, ProgressEvent, Report } from './types.js';
+import { parse as parseByteSize } from 'bytes';
 
 export type { CliIO } from './commands/io.js';
 
@@ -69,7 +70,7 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
     .description('Audit AWS Lambda functions for Lambda Managed Instances (LMI) readiness.')
     .version(toolVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .helpCommand(false)
+    .helpCommand('help [command]', 'show help for a command')
     // Set before adding commands: subcommands inherit them.
     .exitOverride()
     .configureOutput({
@@ -99,7 +100,7 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
     .option('--baseline <file>', 'report and gate only findings the baseline does not list; list its fixed entries')
     .option('--write-baseline <file>', "record today's findings in a baseline file, then judge the run against it")
     .option('--quiet', 'print only errors: error findings and files not analysed')
-    .option('--max-file-size <bytes>', 'skip files larger than this, reporting them (default: 1 MiB)', parseBytes)
+    .option('--max-file-size <size>', 'skip files larger than this, reporting them: bytes, or with a unit: 500KB, 2MB (binary: 1MB = 1024 KB) (default: 1MB)', parseBytes)
     .option('--jobs <n>', "threads for parsing and analysing files, or 'auto' (one thread for small projects, one per core for big ones)", parseJobs, 'auto')
     .option('--no-progress', 'do not show the progress spinner')
     .option('--debug', 'print stack traces of errors')
@@ -242,12 +243,13 @@ function parseJobs(value: string): number | 'auto' {
   return jobs;
 }
 
+/** `1048576`, `1MB`, `512kb`, `1.5 MB` (the `bytes` package: units are binary, 1KB = 1024 bytes). */
 function parseBytes(value: string): number {
-  const bytes = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(bytes) || bytes <= 0) {
-    throw new InvalidArgumentError('Expected a whole number of bytes greater than 0.');
+  const parsed = /^\s*\d+(\.\d+)?\s*([kmgt]i?b|b)?\s*$/i.test(value) ? parseByteSize(value.replace(/ib\b/i, 'b')) : null;
+  if (parsed === null || !Number.isSafeInteger(Math.floor(parsed)) || Math.floor(parsed) <= 0) {
+    throw new InvalidArgumentError('Expected a size greater than 0: a number of bytes, or with a unit (500KB, 2MB).');
   }
-  return bytes;
+  return Math.floor(parsed);
 }
 
 /** Flag first, then FORCE_COLOR (which wins over NO_COLOR, as in Node), then NO_COLOR, then TTY. */

@@ -354,7 +354,7 @@ function toFinding(
   ruleId: string,
   severity: Severity,
   messages: Record<string, string>,
-  fix: { transform: string } | null,
+  fix: { transform: string; messages?: readonly string[] } | null,
   r: RuleReport<string>,
   summaries: FileSummary[],
   cwd: string,
@@ -372,7 +372,7 @@ function toFinding(
     endColumn: loc.endColumn,
     message: formatMessage(template, r.data ?? {}),
     functions: [...new Set([...r.handlers.map((h) => h.id), ...(r.functionIds ?? [])])].sort(compare),
-    fix: fix && r.fixable !== false ? { transform: fix.transform } : null,
+    fix: fix && r.fixable !== false && (!fix.messages || fix.messages.includes(r.messageId)) ? { transform: fix.transform } : null,
   };
 }
 

@@ -8,6 +8,7 @@
 import type { Directive, FileSummary } from './core/summary.js';
 import type { RuleDocs } from './rules/types.js';
 import type { DIRECTIVE_RULE_IDS, Finding, Severity } from './types.js';
+import { closestMatch } from './util/did-you-mean.js';
 
 export type DirectiveRuleId = (typeof DIRECTIVE_RULE_IDS)[number];
 
@@ -143,7 +144,11 @@ function getProblems(directive: Directive, knownRules: ReadonlySet<string>): str
   if (directive.rules.length === 0) problems.push('it names no rule id');
   const unknown = directive.rules.filter((id) => !knownRules.has(id));
   if (unknown.length > 0) {
-    problems.push(`${unknown.length === 1 ? 'rule' : 'rules'} ${unknown.map((id) => `\`${id}\``).join(', ')} ${unknown.length === 1 ? 'does' : 'do'} not exist`);
+    const suggestion = unknown.length === 1 ? closestMatch(unknown[0]!, knownRules) : undefined;
+    const names = unknown.map((id) => `\`${id}\``).join(', ');
+    problems.push(
+      `${unknown.length === 1 ? 'rule' : 'rules'} ${names} ${unknown.length === 1 ? 'does' : 'do'} not exist${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}`,
+    );
   }
   if (directive.reason === undefined) problems.push('it gives no reason after ` -- `');
   return problems;

@@ -33,7 +33,7 @@ export function registerFixCommand(program: Command, io: CliIO, setExitCode: (co
     .option('--all', 'run every safe transform')
     .option('--from-report <file>', 'fix only the findings of this JSON report (`scan --format json`) instead of scanning')
     .option('--dry', 'print a unified diff of the changes and write nothing')
-    .option('--allow-dirty', 'write even when the git work tree has uncommitted changes')
+    .option('--allow-dirty', 'write even when a file to rewrite has uncommitted changes')
     .option('--pool-max <n>', 'client-to-pool: max connections per pool (default: from the infrastructure code, else 64)', parsePositive)
     .option('--config <file>', 'configuration file (default: lmi-audit.config.json or the "lmi-audit" key of package.json, from the first path upward)')
     .option('--no-config', 'ignore configuration files')
@@ -81,7 +81,7 @@ async function runFix(paths: string[], options: FixCommandOptions, io: CliIO): P
   }
 }
 
-export function formatFile(file: FixFileResult): string {
+function formatFile(file: FixFileResult): string {
   let line = `${file.status.padEnd(9)} ${file.file}`;
   if (file.transforms.length) line += `  (${file.transforms.join(', ')})`;
   if (file.reason) line += `: ${file.reason}`;
@@ -91,7 +91,7 @@ export function formatFile(file: FixFileResult): string {
   return text;
 }
 
-export function formatSummary(result: FixResult): string {
+function formatSummary(result: FixResult): string {
   const s = result.summary;
   const verb = result.dry ? 'would change' : 'changed';
   const review = s.markers ? `; ${s.markers} place${s.markers === 1 ? '' : 's'} to review by hand (marked \`// lmi-audit:\`)` : '';

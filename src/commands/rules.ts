@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import { getDocumentedRules, getRuleDocsUrl, renderRulePage, renderRuleText, type DocumentedRule } from '../docs/rule-docs.js';
 import type { RuleMeta } from '../rules/types.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
 export type RulesFormat = 'text' | 'json';
 export type ExplainFormat = 'text' | 'markdown' | 'json';
@@ -52,7 +53,10 @@ export function formatExplanation(registry: ReadonlyArray<RuleMeta>, id: string,
 
 function findRule(registry: ReadonlyArray<RuleMeta>, id: string): DocumentedRule {
   const rules = getDocumentedRules(registry);
-  const rule = rules.find((r) => r.id === id);
-  if (!rule) throw new UsageError(`Unknown rule \`${id}\`. Rules: ${rules.map((r) => r.id).join(', ')}`);
+  const rule = rules.find((r) => r.id === id) ?? rules.find((r) => r.id === id.toLowerCase());
+  if (!rule) {
+    const ids = rules.map((r) => r.id);
+    throw new UsageError(`Unknown rule \`${id}\`.${didYouMean(id, ids)} Rules: ${ids.join(', ')}`);
+  }
   return rule;
 }

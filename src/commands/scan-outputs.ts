@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import { REPORTER_NAMES, type ReporterName } from '../reporters/index.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
 export interface FormatSpec {
   format: ReporterName;
@@ -26,10 +27,12 @@ export interface OutputOptions {
 
 /** Commander argument parser for a repeatable `--format <name>[=<file>]`. */
 export function collectFormat(value: string, previous: FormatSpec[] = []): FormatSpec[] {
-  const [name, ...rest] = value.split('=');
+  const [given = '', ...rest] = value.split('=');
   const file = rest.join('=');
+  // Case-insensitive (`--format SARIF=out.sarif`); the file name keeps its case.
+  const name = given.toLowerCase();
   if (!REPORTER_NAMES.includes(name as ReporterName)) {
-    throw new InvalidArgumentError(`Expected one of ${REPORTER_NAMES.join(', ')}, optionally with =<file>.`);
+    throw new InvalidArgumentError(`Expected one of ${REPORTER_NAMES.join(', ')}, optionally with =<file>.${didYouMean(name, REPORTER_NAMES)}`);
   }
   if (rest.length > 0 && file === '') throw new InvalidArgumentError(`Expected a file name after ${name}=.`);
   return [...previous, { format: name as ReporterName, ...(file && { file }) }];

@@ -13,9 +13,10 @@ import { ConfigurationError } from '../errors.js';
 import type { Config, LoadedConfig } from '../types.js';
 import { findJsonSyntaxError } from './json-syntax.js';
 import { validateAgainstSchema, type SchemaNode } from './validate-schema.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
-export const CONFIG_FILE = 'lmi-audit.config.json';
-export const PACKAGE_KEY = 'lmi-audit';
+const CONFIG_FILE = 'lmi-audit.config.json';
+const PACKAGE_KEY = 'lmi-audit';
 const CODE_CONFIG_FILES = ['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'].map((ext) => `lmi-audit.config.${ext}`);
 
 export interface LoadConfigOptions {
@@ -55,7 +56,7 @@ function startDirectory(options: LoadConfigOptions): string {
 }
 
 /** The nearest configuration file from `dir` upward, or undefined. */
-export function findConfigFile(dir: string): string | undefined {
+function findConfigFile(dir: string): string | undefined {
   for (let current = path.resolve(dir); ; ) {
     const json = path.join(current, CONFIG_FILE);
     if (fs.existsSync(json)) return json;
@@ -129,7 +130,7 @@ export function validateConfig(
   const config = data as Config;
   for (const [id, setting] of Object.entries(config.rules ?? {})) {
     if (!ruleIds.has(id)) {
-      throw error(`rules.${id}`, `unknown rule (rules: ${[...ruleIds].sort().join(', ')}); \`lmi-audit rules\` lists them`);
+      throw error(`rules.${id}`, `unknown rule.${didYouMean(id, ruleIds)} Rules: ${[...ruleIds].sort().join(', ')}; \`lmi-audit rules\` lists them`);
     }
     const options = Array.isArray(setting) ? setting[1] : undefined;
     if (options && Object.keys(options).length > 0) throw error(`rules.${id}[1]`, `rule ${id} takes no options`);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ProjectGraph } from './graph.js';
 import type { PathValue } from './summary.js';
 
-export type PathKind =
+type PathKind =
   /** The same string for every invocation. */
   | 'static'
   /** Built from a value that repeats across requests (`random.randint(0, 1000)`, the clock). */

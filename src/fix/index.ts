@@ -9,11 +9,12 @@ import { createTwoFilesPatch } from 'diff';
 import { getTransform, transforms as allTransforms, type TransformModule } from '../../transforms/index.js';
 import { resolveConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import { scan } from '../scan.js';
 import { getConfigurableRuleIds } from '../scan-control.js';
 import type { Finding, Report } from '../types.js';
 import { createFixer, type ApplyFix } from './apply-fix.js';
-import { assertCleanWorkTree } from './assert-clean-work-tree.js';
+import { assertCleanFiles } from './assert-clean-work-tree.js';
 import { findMarkers } from './find-markers.js';
 import { loadReport } from './load-report.js';
 import { mapLines } from './map-lines.js';
@@ -32,20 +33,20 @@ export async function fix(options: FixOptions): Promise<FixResult> {
   for (const [i, target] of targets.entries()) {
     if (!fs.existsSync(target)) throw new UsageError(`Path not found: ${paths[i]}`);
   }
-  if (!options.dry && !options.allowDirty) assertCleanWorkTree(targets);
 
   const report: Report =
     options.fromReport !== undefined
       ? loadReport(options.fromReport, cwd)
       : await scan({ paths, cwd, config: resolveConfig(options.config, { cwd, paths, ruleIds: getConfigurableRuleIds() }) });
-  const rules = new Set(selected.map((t) => t.meta.fixes));
+  // A finding names the transform that fixes it (a rule's transform may cover only some of its messages).
+  const ids = new Set(selected.map((t) => t.meta.id));
   // `info` findings are notes (a per-invocation connection): nothing to fix. Suppressed and
   // baselined findings were reviewed by a person: `fix` leaves them alone too.
   const inTargets = (file: string) => {
     const abs = path.resolve(cwd, file);
     return targets.some((t) => abs === t || abs.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
   };
-  const findings = report.findings.filter((f) => rules.has(f.ruleId) && f.severity !== 'info' && !f.suppressed && inTargets(f.file));
+  const findings = report.findings.filter((f) => f.fix !== null && ids.has(f.fix.transform) && f.severity !== 'info' && !f.suppressed && inTargets(f.file));
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     let list = byFile.get(f.file);
@@ -54,9 +55,20 @@ export async function fix(options: FixOptions): Promise<FixResult> {
   }
   const applyFix = createFixer({ cwd, report, poolMax: options.poolMax });
 
+  // Every file is rewritten in memory first; the git guard then checks exactly the files that
+  // change, and only then is anything written (a refusal leaves every file as it was).
+  const planned = [...byFile]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([file, fileFindings]) => planFile(file, fileFindings, { cwd, selected, applyFix }));
+  if (!options.dry && !options.allowDirty) {
+    assertCleanFiles(
+      planned.filter((p) => p.output !== undefined).map((p) => path.resolve(cwd, p.result.file)),
+      cwd,
+    );
+  }
   const files: FixFileResult[] = [];
-  for (const [file, fileFindings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const result = await fixFile(file, fileFindings, { cwd, selected, options, applyFix });
+  for (const plan of planned) {
+    const result = options.dry || plan.output === undefined ? plan.result : await writePlanned(plan.result, plan.output, cwd);
     files.push(result);
     options.onFile?.(result);
   }
@@ -83,21 +95,37 @@ function selectTransforms(options: FixOptions): TransformModule[] {
   if (ids.length === 0) {
     throw new UsageError(`Choose what to run: --transform <id>[,<id>...] (${allTransforms.map((t) => t.meta.id).join(', ')}) or --all (every safe transform)`);
   }
-  for (const id of ids) {
-    if (!getTransform(id)) throw new UsageError(`Unknown transform \`${id}\` (known: ${allTransforms.map((t) => t.meta.id).join(', ')})`);
-  }
+  const wanted = ids.map((id) => {
+    const transform = getTransform(id) ?? getTransform(id.toLowerCase());
+    if (transform) return transform.meta.id;
+    // A rule id names its transform when exactly one transform fixes that rule (`--transform shared-tmp-path`).
+    const fixing = allTransforms.filter((t) => t.meta.fixes === id.toLowerCase());
+    if (fixing.length === 1) return fixing[0]!.meta.id;
+    const known = allTransforms.map((t) => t.meta.id);
+    throw new UsageError(`Unknown transform \`${id}\`.${didYouMean(id, known)} Transforms: ${known.join(', ')} (or the id of the rule one of them fixes)`);
+  });
   // Registry order, whatever the order on the command line: it is the order that composes.
-  return allTransforms.filter((t) => ids.includes(t.meta.id));
+  return allTransforms.filter((t) => wanted.includes(t.meta.id));
 }
 
 interface FileContext {
   cwd: string;
   selected: TransformModule[];
-  options: FixOptions;
   applyFix: ApplyFix;
 }
 
-async function fixFile(file: string, findings: Finding[], fc: FileContext): Promise<FixFileResult> {
+/** A file's outcome before anything is written; `output` is the new text when it changed. */
+interface PlannedFile {
+  result: FixFileResult;
+  output?: string;
+}
+
+function planFile(file: string, findings: Finding[], fc: FileContext): PlannedFile {
+  const result = transformFile(file, findings, fc);
+  return 'output' in result ? { result: result.result, output: result.output } : { result };
+}
+
+function transformFile(file: string, findings: Finding[], fc: FileContext): FixFileResult | { result: FixFileResult; output: string } {
   const abs = path.resolve(fc.cwd, file);
   const result: FixFileResult = { file, status: 'unchanged', transforms: [], findings: findings.length, markers: [], notes: [] };
   if (!SOURCE.test(file)) return { ...result, status: 'skipped', reason: 'not a JavaScript or TypeScript file' };
@@ -111,7 +139,7 @@ async function fixFile(file: string, findings: Finding[], fc: FileContext): Prom
   const start = original.slice(bom.length);
   let current = start;
   for (const transform of fc.selected) {
-    const own = findings.filter((f) => f.ruleId === transform.meta.fixes);
+    const own = findings.filter((f) => f.fix?.transform === transform.meta.id);
     if (own.length === 0) continue;
     const lines = mapLines(start, current, own.map((f) => f.line));
     try {
@@ -130,12 +158,14 @@ async function fixFile(file: string, findings: Finding[], fc: FileContext): Prom
   result.status = 'changed';
   result.markers = findMarkers(original, output);
   result.diff = createTwoFilesPatch(`a/${file}`, `b/${file}`, original, output, undefined, undefined, { context: 3 });
-  if (!fc.options.dry) {
-    try {
-      await writeFileAtomic(abs, output);
-    } catch (error) {
-      return { ...result, status: 'failed', reason: `cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-    }
+  return { result, output };
+}
+
+async function writePlanned(result: FixFileResult, output: string, cwd: string): Promise<FixFileResult> {
+  try {
+    await writeFileAtomic(path.resolve(cwd, result.file), output);
+    return result;
+  } catch (error) {
+    return { ...result, status: 'failed', reason: `cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
-  return result;
 }

@@ -41,7 +41,7 @@ export interface FixOptions {
   fromReport?: string | Report;
   /** Compute the changes and diffs, write nothing. */
   dry?: boolean;
-  /** Write even when the git work tree has uncommitted changes. */
+  /** Write even when a file to rewrite has uncommitted changes (modified, staged or untracked) in its git work tree. */
   allowDirty?: boolean;
   /**
    * The configuration the scan runs under, as `scan` resolves it: a file (`--config`), `false`

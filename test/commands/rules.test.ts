@@ -50,6 +50,11 @@ describe('explain', () => {
 
   it('refuses an unknown rule, listing the known ones', () => {
     expect(() => formatExplanation(rules, 'shared-tmp', 'text')).toThrow(UsageError);
-    expect(() => formatExplanation(rules, 'shared-tmp', 'text')).toThrow(/^Unknown rule `shared-tmp`\. Rules: global-mutable-state, /);
+    expect(() => formatExplanation(rules, 'shared-tmp', 'text')).toThrow(/^Unknown rule `shared-tmp`\. Did you mean `shared-tmp-path`\? Rules: global-mutable-state, /);
+    expect(() => formatExplanation(rules, 'no-such-rule', 'text')).toThrow(/^Unknown rule `no-such-rule`\. Rules: /);
+  });
+
+  it('takes a rule id in any case', () => {
+    expect(formatExplanation(rules, 'Shared-Tmp-Path', 'text')).toBe(formatExplanation(rules, 'shared-tmp-path', 'text'));
   });
 });

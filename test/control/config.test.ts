@@ -98,7 +98,7 @@ describe('configuration errors name the file and the key', () => {
     ['a bad severity', { rules: { 'shared-tmp-path': 'fatal' } }, 'lmi-audit.config.json: rules.shared-tmp-path: must be one of error, warning, info, off'],
     ['a bad severity in the array form', { rules: { 'shared-tmp-path': ['fatal'] } }, 'lmi-audit.config.json: rules.shared-tmp-path[0]: must be one of error, warning, info'],
     ['a setting of the wrong type', { rules: { 'shared-tmp-path': 2 } }, 'lmi-audit.config.json: rules.shared-tmp-path: must be one of error, warning, info, off, or an array'],
-    ['an unknown rule', { rules: { 'shared-tmp-paths': 'off' } }, 'lmi-audit.config.json: rules.shared-tmp-paths: unknown rule (rules: '],
+    ['an unknown rule', { rules: { 'shared-tmp-paths': 'off' } }, 'lmi-audit.config.json: rules.shared-tmp-paths: unknown rule. Did you mean `shared-tmp-path`? Rules: '],
     ['options for a rule that takes none', { rules: { 'shared-tmp-path': ['warning', { max: 1 }] } }, 'lmi-audit.config.json: rules.shared-tmp-path[1]: rule shared-tmp-path takes no options'],
     ['an unknown key', { rulez: {} }, 'lmi-audit.config.json: rulez: unknown key (allowed: include, exclude, rules, failOn, minScore, handlers)'],
     ['a bad failOn', { failOn: 'errors' }, 'lmi-audit.config.json: failOn: must be one of error, warning, info, none'],

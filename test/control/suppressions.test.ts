@@ -65,7 +65,7 @@ describe('inline suppressions', () => {
     );
     expect(messages[34]).toMatch(/ignored: it gives no reason after ` -- `/);
     expect(messages[36]).toMatch(/ignored: it names no rule id/);
-    expect(messages[39]).toMatch(/ignored: rule `shared-tmp-paths` does not exist/);
+    expect(messages[39]).toMatch(/ignored: rule `shared-tmp-paths` does not exist \(did you mean `shared-tmp-path`\?\)/);
     expect(messages[42]).toMatch(/`lmi-audit-ignore-line` is not a directive/);
     expect(messages[29]).toMatch(/for `shared-db-connection` silences nothing.*Remove the comment/);
     expect(messages[45]).toMatch(/for `global-mutable-state` silences nothing.*Remove the unused rule ids/);

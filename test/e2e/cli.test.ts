@@ -77,6 +77,34 @@ describe.concurrent('lmi-audit CLI', () => {
     expect(result.stderr).toContain('bogus');
   });
 
+  it('prints help for a command with `help <command>`', async () => {
+    const help = await runCli(['help', 'scan']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe((await runCli(['scan', '--help'])).stdout);
+    expect(help.stdout).toMatch(/^Usage: lmi-audit scan \[options\] \[paths\.\.\.\]/);
+  });
+
+  it('takes --format in any case, and suggests the format meant', async () => {
+    const upper = await runCli(['scan', '--format', 'JSON', '--no-progress', SAMPLE_APP]);
+    expect(upper.code).toBe(1);
+    expect(validate(JSON.parse(upper.stdout))).toBe(true);
+    const typo = await runCli(['scan', '--format', 'sarf', SAMPLE_APP]);
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toContain('Did you mean `sarif`?');
+  });
+
+  it('reads --max-file-size with a unit (binary: 1KB = 1024 bytes)', async () => {
+    const skipped = (r: CliResult) => (JSON.parse(r.stdout) as Report).errors.filter((e) => /size limit/.test(e.message)).length;
+    const small = await runCli(['scan', '--format', 'json', '--no-progress', '--max-file-size', '1KB', SAMPLE_APP]);
+    const bytes = await runCli(['scan', '--format', 'json', '--no-progress', '--max-file-size', '1024', SAMPLE_APP]);
+    expect(skipped(small)).toBeGreaterThan(0);
+    expect(small.stdout).toBe(bytes.stdout);
+    expect(skipped(await runCli(['scan', '--format', 'json', '--no-progress', '--max-file-size', '1MB', SAMPLE_APP]))).toBe(0);
+    const bad = await runCli(['scan', '--max-file-size', '1XB', SAMPLE_APP]);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toContain('Expected a size greater than 0');
+  });
+
   it('prints a schema-valid JSON report of the sample app and fails its gate', async () => {
     const result = await runCli(['scan', '--format', 'json', SAMPLE_APP]);
     const report = JSON.parse(result.stdout) as Report;

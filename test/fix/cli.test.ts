@@ -68,7 +68,11 @@ describe('lmi-audit fix', () => {
 
   it('exits 2, with one line, when it cannot start', async () => {
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lmi-audit: Choose what to run: --transform/) });
-    expect(await run(['--transform', 'nope'])).toMatchObject({ code: 2, stderr: 'lmi-audit: Unknown transform `nope` (known: client-to-pool, tmp-paths, hoisted-state)\n' });
+    expect(await run(['--transform', 'nope'])).toMatchObject({
+      code: 2,
+      stderr: 'lmi-audit: Unknown transform `nope`. Transforms: client-to-pool, tmp-paths, hoisted-state, callback-to-async (or the id of the rule one of them fixes)\n',
+    });
+    expect(await run(['--transform', 'tmp-path'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown transform `tmp-path`. Did you mean `tmp-paths`?') });
     expect(await run(['--all', '--from-report', 'missing.json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Cannot read the report missing\.json/) });
     expect(await run(['--all', '--pool-max', 'lots'])).toMatchObject({ code: 2 });
   });

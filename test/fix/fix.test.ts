@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fix, scan, UsageError, type Report } from '../../src/index.js';
 import { mapLines } from '../../src/fix/map-lines.js';
 import { createFixProvider } from '../../src/sarif-fixes.js';
+import { applyReplacements } from '../helpers/apply-replacements.js';
 
 const ARTICLE_TMP = `import { writeFileSync, readFileSync } from 'fs';
 
@@ -44,17 +45,6 @@ export const handler = async (event: { id: string }) => {
 };
 `;
 
-/** The text SARIF replacements (offsets into `text`) turn `text` into. */
-function applyReplacements(text: string, replacements: Array<{ offset: number; length: number; text: string }>): string {
-  let out = '';
-  let at = 0;
-  for (const r of replacements) {
-    out += text.slice(at, r.offset) + r.text;
-    at = r.offset + r.length;
-  }
-  return out + text.slice(at);
-}
-
 let dir: string;
 const write = (name: string, text: string) => {
   fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -81,6 +71,10 @@ describe('choosing transforms', () => {
     write('app.mjs', STATE);
     await expect(fix({ cwd: dir })).rejects.toThrow(UsageError);
     await expect(fix({ cwd: dir, transforms: ['no-such'] })).rejects.toThrow(/Unknown transform `no-such`/);
+    await expect(fix({ cwd: dir, transforms: ['hoisted-stat'] })).rejects.toThrow(/Did you mean `hoisted-state`\?/);
+    // The id of a rule that one transform fixes names that transform; ids in any case.
+    expect((await fix({ cwd: dir, transforms: ['global-mutable-state'], dry: true })).transforms).toEqual(['hoisted-state']);
+    expect((await fix({ cwd: dir, transforms: ['TMP-PATHS'], dry: true })).transforms).toEqual(['tmp-paths']);
     await expect(fix({ cwd: dir, transforms: ['tmp-paths'], all: true })).rejects.toThrow(/either --transform or --all/);
     await expect(fix({ cwd: dir, paths: ['missing'], all: true })).rejects.toThrow(/Path not found: missing/);
   });
@@ -109,18 +103,37 @@ describe('choosing transforms', () => {
 });
 
 describe.skipIf(!hasGit)('the git guard', () => {
-  it('refuses a work tree with uncommitted changes unless allowed, and accepts a clean one', async () => {
-    write('app.mjs', STATE);
+  it('refuses to rewrite a file with uncommitted changes unless allowed; other work in progress does not block it', async () => {
+    write('src/orders/app.mjs', STATE);
+    write('other.mjs', 'export const x = 1;\n');
     git('init', '-q');
     git('add', '.');
     git('commit', '-qm', 'init');
+    // Unrelated work in progress: an untracked file and a modified one that fix does not touch.
     write('notes.txt', 'work in progress');
-    await expect(fix({ cwd: dir, all: true })).rejects.toThrow(/uncommitted changes \(notes\.txt\).*--allow-dirty/);
-    expect(read('app.mjs')).toBe(STATE);
-    // A dry run writes nothing, so it needs no clean tree.
+    write('other.mjs', 'export const x = 2;\n');
     expect((await fix({ cwd: dir, all: true, dry: true })).summary.changed).toBe(1);
-    fs.rmSync(path.join(dir, 'notes.txt'));
+    // The file fix would rewrite is modified: refused before anything is written, path shown whole.
+    const edited = STATE.replace('let currentUser', 'let  currentUser');
+    write('src/orders/app.mjs', edited);
+    await expect(fix({ cwd: dir, all: true })).rejects.toThrow(/uncommitted changes \(src\/orders\/app\.mjs\).*--allow-dirty/);
+    expect(read('src/orders/app.mjs')).toBe(edited);
+    // Staged counts too; from a subdirectory the path is relative to it.
+    git('add', 'src/orders/app.mjs');
+    await expect(fix({ cwd: path.join(dir, 'src'), all: true })).rejects.toThrow(/\(orders\/app\.mjs\)/);
+    git('commit', '-qm', 'edit');
     expect((await fix({ cwd: dir, all: true })).summary.changed).toBe(1);
+    expect(read('other.mjs')).toBe('export const x = 2;\n');
+  });
+
+  it('refuses an untracked file it would rewrite (git could not undo the fix)', async () => {
+    write('tracked.mjs', 'export const y = 1;\n');
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'init');
+    write('app.mjs', STATE);
+    await expect(fix({ cwd: dir, all: true })).rejects.toThrow(/uncommitted changes \(app\.mjs\)/);
+    expect(read('app.mjs')).toBe(STATE);
   });
 
   it('writes into a dirty tree with allowDirty', async () => {
@@ -132,6 +145,22 @@ describe.skipIf(!hasGit)('the git guard', () => {
   it('allows a directory that is not in a git work tree', async () => {
     write('app.mjs', STATE);
     expect((await fix({ cwd: dir, all: true })).summary.changed).toBe(1);
+  });
+});
+
+describe('a transform for some of a rule\'s findings', () => {
+  it('callback-to-async: only the code findings of lifecycle carry it; the dependency finding is left alone', async () => {
+    write('package.json', JSON.stringify({ name: 'app', dependencies: { 'aws-sdk': '2.1500.0' } }));
+    write('app.mjs', 'export const handler = (event, context, callback) => {\n  callback(null, { id: event.id });\n};\n');
+    const report = await scan({ paths: ['.'], cwd: dir });
+    const lifecycle = report.findings.filter((f) => f.ruleId === 'lifecycle');
+    expect(lifecycle.map((f) => [f.file, f.fix?.transform ?? null]).sort()).toEqual([
+      ['app.mjs', 'callback-to-async'],
+      ['package.json', null],
+    ]);
+    const result = await fix({ cwd: dir, transforms: ['callback-to-async'] });
+    expect(result.summary).toMatchObject({ changed: 1, skipped: 0, findings: 1 });
+    expect(read('app.mjs')).toMatch(/^export const handler = async \(event, context\) => \{\n {2}return new Promise/);
   });
 });
 
