@@ -5,8 +5,23 @@
  * deserialisation does there.
  */
 import { parentPort } from 'node:worker_threads';
-import { readAndSummarize } from './summarizer.js';
+import { prepare, readAndSummarize } from './summarizer.js';
+
+const post = (message: { chunk: number; files: string[] }) => {
+  parentPort!.postMessage({ chunk: message.chunk, json: JSON.stringify(message.files.map(readAndSummarize)) });
+};
 
 parentPort!.on('message', (message: { chunk: number; files: string[] }) => {
-  parentPort!.postMessage({ chunk: message.chunk, json: JSON.stringify(message.files.map(readAndSummarize)) });
+  // The Python grammar loads once, on the first chunk with a .py file; chunks without one (all of
+  // a JavaScript-only scan) are answered at once, as before.
+  if (!message.files.some((f) => f.endsWith('.py'))) {
+    post(message);
+    return;
+  }
+  prepare(message.files).then(
+    () => post(message),
+    (error: unknown) => {
+      throw error;
+    },
+  );
 });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Fact, FileSummary, Loc } from './core/summary.js';
 import { summarizeAll } from './analysis/parallel.js';
-import { readAndSummarize } from './summarizer.js';
+import { prepare, readAndSummarize } from './summarizer.js';
 import { readInfrastructure, type IacFunction } from './iac/index.js';
 import { discoverFiles, DEFAULT_MAX_FILE_SIZE, type Discovery } from './project/files.js';
 import { findContextRoots, isWithin } from './project/root.js';
@@ -15,6 +15,7 @@ import { inferHandlers } from './project/handlers.js';
 import { isTestFile } from './project/test-files.js';
 import { ProjectGraph } from './core/graph.js';
 import { JsModuleResolver } from './lang/js/resolve.js';
+import { PyModuleResolver } from './lang/python/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
 import { rules } from './rules/index.js';
 import { evaluateGate, scoreFunction } from './scoring/index.js';
@@ -80,14 +81,18 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const scope = contextRoots.length ? new Set([...scanned.sources.map((f) => f.path), ...scanned.infra.map((f) => f.path), ...scanned.python]) : undefined;
   const inScope = (file: string): boolean => scope === undefined || scope.has(file);
   const errors: ScanError[] = [...scanned.errors];
-  options.onProgress?.({ phase: 'discover', files: scanned.sources.length });
+  // JavaScript/TypeScript sources, then Python ones: one list for every later step.
+  const sourceFiles = [...scanned.sources.map((s) => s.path), ...scanned.python];
+  options.onProgress?.({ phase: 'discover', files: sourceFiles.length });
   lap('discover');
 
-  // 1. One parse and one walk per file (on worker threads for big projects).
+  // 1. One parse and one walk per file (on worker threads for big projects). The Python parser
+  // loads only when there are Python files (the project root's included: it may name one).
   let summaries: FileSummary[] = [];
-  const total = scanned.sources.length;
+  const total = sourceFiles.length;
+  await prepare([...sourceFiles, ...discovery.python]);
   const results = await summarizeAll(
-    scanned.sources.map((s) => s.path),
+    sourceFiles,
     { readAndSummarize, jobs: options.jobs, workers: options.workers, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
   );
   for (const result of results) {
@@ -107,7 +112,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     // The walk recorded every import: only files importing the CDK are read again. Files of the
     // project root around the scanned paths are not parsed: the reader looks for the CDK in their text.
     cdkCandidates: [
-      ...summaries.filter((s) => s.parseError !== undefined || importsCdk(s)).map((s) => s.file),
+      ...summaries.filter((s) => !isPython(s.file) && (s.parseError !== undefined || importsCdk(s))).map((s) => s.file),
       ...(scope ? contextCdkCandidates(discovery, scope) : []),
     ],
     readFile: (file) => fs.readFileSync(file, 'utf8'),
@@ -118,7 +123,13 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   lap('infra');
 
   // 3. The graph, and the handlers with everything each one reaches.
-  const resolver = new JsModuleResolver(new Set(summaries.map((s) => s.file)));
+  const summarised = new Set(summaries.map((s) => s.file));
+  const jsResolver = new JsModuleResolver(summarised);
+  const pyResolver = new PyModuleResolver(summarised);
+  const resolver = {
+    resolve: (fromFile: string, specifier: string) => (isPython(fromFile) ? pyResolver : jsResolver).resolve(fromFile, specifier),
+    member: (moduleFile: string, name: string) => (isPython(moduleFile) ? pyResolver.member(moduleFile, name) : undefined),
+  };
   const graph = new ProjectGraph(summaries, resolver);
   const scanRoots = [...paths.map((p) => path.resolve(cwd, p)), ...contextRoots];
   const specs = findHandlers(summaries, graph, infra.functions, errors, infraErrors, cwd, {
@@ -213,8 +224,9 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     seenIds.add(info.id);
     const summary = summaries[spec.file]!;
     const runtime = spec.iac?.runtime;
-    const coveredItems = itemsCovered(activeRules, { language: 'javascript', runtime, iac: spec.iac });
-    const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, ruleItem });
+    const language = isPython(summary.file) ? 'python' : 'javascript';
+    const coveredItems = itemsCovered(activeRules, { language, runtime, iac: spec.iac });
+    const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, language, ruleItem });
     functions.push({
       id: info.id,
       file: rel(cwd, summary.file),
@@ -227,27 +239,6 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       checklist,
     });
   });
-  // Python functions named by infrastructure: listed (their checklist is mostly unknown or not applicable).
-  for (const fn of infra.functions) {
-    if (!fn.codeFile || !fn.codeFile.endsWith('.py') || !fn.exportName) continue;
-    const id = `${rel(cwd, fn.codeFile)}#${fn.exportName}`;
-    if (seenIds.has(id) || !reportedIds.has(id)) continue;
-    seenIds.add(id);
-    const runtime = fn.runtime ?? 'python';
-    const coveredItems = itemsCovered(activeRules, { language: 'python', runtime, iac: fn });
-    const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(id) ?? [], coveredItems, runtime, ruleItem });
-    functions.push({
-      id,
-      file: rel(cwd, fn.codeFile),
-      name: fn.exportName,
-      line: pythonDefLine(fn.codeFile, fn.exportName),
-      declaredIn: { file: rel(cwd, fn.source.file), line: fn.source.line, logicalId: fn.logicalId },
-      discovery: 'infrastructure',
-      ...(fn.runtime ? { runtime: fn.runtime } : {}),
-      score,
-      checklist,
-    });
-  }
   functions.sort((a, b) => compare(a.id, b.id));
 
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -341,6 +332,11 @@ function findHandlers(
       return;
     }
     if (!options.infer || summary.parseError || (!options.testFiles && options.isTest(summary.file))) return;
+    // Python: the front-end's conventions (`def lambda_handler(event, context)`, Powertools decorators).
+    if (isPython(summary.file)) {
+      for (const name of summary.entryPoints ?? []) if (hasExport(summary, name)) specs.push({ file, exportName: name, discovery: 'inferred' });
+      return;
+    }
     for (const found of inferHandlers(file, graph, (name) => isImported(file, name))) {
       specs.push({ file, exportName: found.exportName, discovery: 'inferred' });
     }
@@ -392,6 +388,10 @@ function pathBelowRoot(file: string, roots: readonly string[]): string {
   return path.relative(base, file).split(path.sep).join('/');
 }
 
+function isPython(file: string): boolean {
+  return file.endsWith('.py');
+}
+
 function hasExport(summary: FileSummary, name: string): boolean {
   return Object.hasOwn(summary.exports, name) || summary.reexports.some((r) => r.exported === name);
 }
@@ -400,16 +400,6 @@ function exportLine(summary: FileSummary, name: string): number {
   const local = Object.hasOwn(summary.exports, name) ? summary.exports[name]! : undefined;
   const binding = local !== undefined && Object.hasOwn(summary.bindings, local) ? summary.bindings[local] : undefined;
   return binding?.line ?? 1;
-}
-
-function pythonDefLine(file: string, name: string): number {
-  try {
-    const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-    const i = lines.findIndex((l) => new RegExp(`^(async\\s+)?def\\s+${name}\\s*\\(`).test(l));
-    return i >= 0 ? i + 1 : 1;
-  } catch {
-    return 1;
-  }
 }
 
 function runRules(
@@ -487,21 +477,17 @@ function toFinding(
     endColumn: loc.endColumn,
     message: formatMessage(template, r.data ?? {}),
     functions: [...new Set([...r.handlers.map((h) => h.id), ...(r.functionIds ?? [])])].sort(compare),
-    fix: fix && (!fix.messages || fix.messages.includes(r.messageId)) ? { transform: fix.transform } : null,
+    fix: fix && r.fixable !== false && (!fix.messages || fix.messages.includes(r.messageId)) ? { transform: fix.transform } : null,
   };
 }
 
-/**
- * The report function ids of the code an infrastructure function names: its JS/TS handler when the
- * scan found that export, or its Python function (every Python function with a code file and an
- * export is listed in the report, see step 5).
- */
+/** The report function ids of the code an infrastructure function names: its handler, when the scan found that export. */
 function infraFunctionIds(fn: IacFunction, handlers: readonly HandlerInfo[], cwd: string): string[] {
   if (!fn.codeFile || !fn.exportName) return [];
   const id = `${rel(cwd, fn.codeFile)}#${fn.exportName}`;
   let ids = handlerIdSets.get(handlers);
   if (!ids) handlerIdSets.set(handlers, (ids = new Set(handlers.map((h) => h.id))));
-  return fn.codeFile.endsWith('.py') || ids.has(id) ? [id] : [];
+  return ids.has(id) ? [id] : [];
 }
 const handlerIdSets = new WeakMap<readonly HandlerInfo[], Set<string>>();
 

@@ -6,4 +6,4 @@
 import { createSummarizer } from './analysis/summarize.js';
 import { rules } from './rules/index.js';
 
-export const { summarizeSource, readAndSummarize } = createSummarizer(rules);
+export const { prepare, summarizeSource, readAndSummarize } = createSummarizer(rules);

@@ -22,6 +22,10 @@ export interface DirectiveRule {
 const SYNTAX =
   '`// lmi-audit-ignore-next-line <rule-id>[, <rule-id>] -- reason`, `// lmi-audit-ignore <rule-id> -- reason` ' +
   '(same line) or `/* lmi-audit-ignore-file <rule-id> -- reason */`';
+/** The same in Python's comment syntax, for directives in `.py` files. */
+const PYTHON_SYNTAX =
+  '`# lmi-audit-ignore-next-line <rule-id>[, <rule-id>] -- reason`, `# lmi-audit-ignore <rule-id> -- reason` ' +
+  '(same line) or `# lmi-audit-ignore-file <rule-id> -- reason`';
 
 export const directiveRules: ReadonlyArray<DirectiveRule> = [
   {
@@ -113,7 +117,7 @@ export function applyInlineSuppressions(
     for (const directive of directives) {
       const problems = getProblems(directive, options.knownRules);
       if (problems.length > 0) {
-        pushDirectiveFinding(out, 'invalid-suppression', file, directive, invalidMessage(problems), options);
+        pushDirectiveFinding(out, 'invalid-suppression', file, directive, invalidMessage(problems, file.endsWith('.py') ? PYTHON_SYNTAX : SYNTAX), options);
         continue;
       }
       const unused = directive.rules.filter((id) => options.activeRules.has(id) && !used.get(directive)?.has(id));
@@ -150,10 +154,10 @@ function getProblems(directive: Directive, knownRules: ReadonlySet<string>): str
   return problems;
 }
 
-function invalidMessage(problems: string[]): string {
+function invalidMessage(problems: string[], syntax: string): string {
   return (
     `This suppression comment is ignored: ${problems.join(', ')}. A suppression must say which rule it silences and why, ` +
-    `so the finding it meant to silence is still reported. Write it as ${SYNTAX}.`
+    `so the finding it meant to silence is still reported. Write it as ${syntax}.`
   );
 }
 

@@ -29,10 +29,16 @@ describe('rule registry', () => {
     });
 
     it('documents what it finds, why, bad and good code, the fix and when not to use it', () => {
-      for (const [section, text] of Object.entries(rule.docs)) {
+      const { python, ...sections } = rule.docs;
+      for (const [section, text] of Object.entries(sections)) {
         expect(text.trim().length, `docs.${section}`).toBeGreaterThan(10);
       }
       expect(rule.docs.summary).not.toContain('\n');
+      // The optional Python section: what the rule does for Python code, with examples.
+      if (python) {
+        expect(python.summary.trim().length, 'docs.python.summary').toBeGreaterThan(10);
+        expect(python.bad ?? python.good, 'docs.python has an example').toBeDefined();
+      }
     });
 
     it('uses every message it declares, and each says what is wrong and what to do', () => {

@@ -10,6 +10,11 @@ import type { FileSummary, ModuleBinding, Ref, ValueSummary } from './summary.js
 /** Resolves an import specifier of a file to another summarised file (a front-end's module rules). */
 export interface ModuleResolver {
   resolve(fromFile: string, specifier: string): string | undefined;
+  /**
+   * A module reached as a name of another module that does not bind it: a Python package's
+   * submodule (`from . import db`, `import pkg.db` then `pkg.db.x`). Optional: JavaScript has none.
+   */
+  member?(moduleFile: string, name: string): string | undefined;
 }
 
 /** Own-property lookup: summaries are plain records, and `constructor`/`toString` are valid names. */
@@ -107,9 +112,19 @@ export class ProjectGraph {
     const target = this.resolveSpecifier(file, specifier);
     if (target === undefined) return [];
     if (imported === '*') {
-      return path.length ? this.resolveExport(target, path[0]!, path.slice(1), depth + 1) : [{ file: target, path: [] }];
+      return path.length ? this.resolveExportOrMember(target, path[0]!, path.slice(1), depth + 1) : [{ file: target, path: [] }];
     }
-    return this.resolveExport(target, imported, path, depth + 1);
+    return this.resolveExportOrMember(target, imported, path, depth + 1);
+  }
+
+  /** Export `name` of `file`, else its submodule `name` (when the resolver knows submodules). */
+  private resolveExportOrMember(file: number, name: string, path: string[], depth: number): Target[] {
+    const found = this.resolveExport(file, name, path, depth);
+    if (found.length || !this.resolver.member) return found;
+    const memberFile = this.resolver.member(this.files[file]!.file, name);
+    const index = memberFile === undefined ? undefined : this.index.get(memberFile);
+    if (index === undefined) return [];
+    return path.length ? this.resolveExportOrMember(index, path[0]!, path.slice(1), depth + 1) : [{ file: index, path: [] }];
   }
 
   /** What export `name` of `file` is. */

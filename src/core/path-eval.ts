@@ -10,6 +10,8 @@ import type { PathValue } from './summary.js';
 type PathKind =
   /** The same string for every invocation. */
   | 'static'
+  /** Built from a value that repeats across requests (`random.randint(0, 1000)`, the clock). */
+  | 'repeatable'
   /** Built from event data: the same for two requests with the same value. */
   | 'event'
   /** Under a directory made once by `mkdtemp` at module scope. */
@@ -30,7 +32,7 @@ export interface PathEnv {
 }
 
 const TMP = '/tmp';
-const RANK: Record<PathKind, number> = { static: 0, initTemp: 1, event: 2, unknown: 3, unique: 4 };
+const RANK: Record<PathKind, number> = { static: 0, initTemp: 1, repeatable: 2, event: 3, unknown: 4, unique: 5 };
 
 function combine(kinds: PathKind[]): PathKind {
   let worst: PathKind = 'static';
@@ -49,6 +51,8 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
       return { kind: 'unique', text: `\${${value.why}}` };
     case 'unknown':
       return { kind: 'unknown', text: `\${${value.text}}` };
+    case 'repeatable':
+      return { kind: 'repeatable', text: `\${${value.text}}` };
     case 'param':
       return env.isEventParam(file, value.fn, value.index)
         ? { kind: 'event', text: `\${${value.text}}` }

@@ -122,6 +122,8 @@ export type PathValue =
   | { t: 'param'; fn: number; index: number; text: string }
   /** A directory made by `mkdtemp` at module scope: one directory for every invocation. */
   | { t: 'initTemp'; prefix: PathValue }
+  /** A value that repeats across concurrent requests (a small random range, the clock): `text` is its source. */
+  | { t: 'repeatable'; text: string }
   | { t: 'unknown'; text: string };
 
 /** One fact a rule recorded during the walk; `fn` is the function it sits in (-1: module scope). */
@@ -144,6 +146,13 @@ export interface FileSummary {
   bindings: Record<string, ModuleBinding>;
   functions: FunctionSummary[];
   facts: Record<string, Fact[]>;
+  /**
+   * Names the front-end recognises as Lambda handlers by convention, for files no infrastructure
+   * code names; absent means the `handler` export (JavaScript). Python: module-level
+   * `def lambda_handler(event, context)` / `def handler(event, context)` and functions wrapped by a
+   * Powertools handler decorator (`@logger.inject_lambda_context`).
+   */
+  entryPoints?: string[];
   /** `lmi-audit-ignore*` comments; only set when the file has any (src/analysis/directives.ts). */
   directives?: Directive[];
 }

@@ -83,8 +83,23 @@ export function renderRulePage(rule: DocumentedRule): string {
     `# \`${rule.id}\``,
     '',
     renderRuleHelpMarkdown(rule),
+    ...renderPythonMarkdown(rule),
     '',
   ].join('\n');
+}
+
+/** The rule's Python section (page only: SARIF help keeps the language-neutral sections). */
+function renderPythonMarkdown(rule: DocumentedRule): string[] {
+  const python = rule.docs.python;
+  if (!python) return [];
+  return [
+    '',
+    '## Python',
+    '',
+    python.summary,
+    ...(python.bad ? ['', 'Reported:', '', fence(python.bad)] : []),
+    ...(python.good ? ['', 'Not reported:', '', fence(python.good)] : []),
+  ];
 }
 
 /** SARIF `help.text`: the same content without Markdown. */
@@ -117,6 +132,10 @@ export function renderRuleText(rule: DocumentedRule, options: { title?: boolean 
     '',
     section('When not to use it', docs.whenNotToUse),
     '',
+    // `explain` only: SARIF's help.text (title false) keeps the language-neutral sections.
+    ...(docs.python && options.title !== false
+      ? [section('Python', [docs.python.summary, docs.python.bad && `Reported:\n${docs.python.bad}`, docs.python.good && `Not reported:\n${docs.python.good}`].filter(Boolean).join('\n\n')), '']
+      : []),
     `Docs: ${getRuleDocsUrl(rule.id)}`,
   ].join('\n');
 }

@@ -5,6 +5,7 @@
 import type { Fact, FileSummary, Loc } from '../core/summary.js';
 import type { IacFunction } from '../iac/index.js';
 import type { VisitorMap } from '../lang/js/context.js';
+import type { PythonVisitorMap } from '../lang/python/context.js';
 import type { ProjectGraph, Reach } from '../core/graph.js';
 import type { Severity } from '../types.js';
 import type { RuleMeta } from './types.js';
@@ -38,6 +39,8 @@ export interface RuleReport<MessageId extends string> {
   functionIds?: readonly string[];
   /** Defaults to the rule's severity. */
   severity?: Severity;
+  /** False when the rule's transform cannot fix this finding (its transform is for JavaScript/TypeScript, the code is Python). */
+  fixable?: boolean;
 }
 
 export interface CheckContext<MessageId extends string = string, F extends object = Record<string, unknown>> {
@@ -71,8 +74,10 @@ export interface CheckContext<MessageId extends string = string, F extends objec
  * worker thread) recording facts of type `F`, and `check`, which reads those facts back.
  */
 export interface Rule<MessageId extends string = string, F extends object = Record<string, unknown>> extends RuleMeta<MessageId> {
-  /** Per-file visitors, run inside the single walk of each file. */
+  /** Per-file visitors for JavaScript/TypeScript, run inside the single walk of each file. */
   visitors: VisitorMap<F>;
+  /** Visitors for Python files (by tree-sitter node type), run inside the Python walk. */
+  python?: PythonVisitorMap<F>;
   /**
    * Does the rule judge this function? Functions it does not apply to show its checklist item as
    * `unknown` (or `not-applicable`), never `pass`. Default: JavaScript/TypeScript functions.

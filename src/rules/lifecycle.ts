@@ -148,7 +148,8 @@ export default defineRule<MessageId, LifecycleFact>({
       }
     },
   },
-  appliesTo: (fn) => fn.iac !== undefined,
+  // Python functions: the Powertools-for-Python floor and Python's lifecycle are not checked yet, so the item stays unknown.
+  appliesTo: (fn) => fn.iac !== undefined && fn.language === 'javascript',
   check(ctx) {
     // Code facts.
     for (const { file, fact } of ctx.facts()) {

@@ -104,7 +104,8 @@ export default defineRule<MessageId>({
       'place. Recreate it: give it a new {{idKind}} (and a new function name, if one is set) and move its event sources.',
   },
   visitors: {},
-  appliesTo: (fn) => fn.iac !== undefined,
+  // With lifecycle (the same checklist item), which does not judge Python code yet: a Python function's item stays unknown.
+  appliesTo: (fn) => fn.iac !== undefined && fn.language === 'javascript',
   check(ctx) {
     for (const fn of ctx.infra) {
       if (!fn.lmi) continue;

@@ -4,9 +4,10 @@
 import { ts } from '../ts.js';
 import { unwrap } from '../lang/js/ast.js';
 import type { WalkContext } from '../lang/js/context.js';
+import type { PyNode } from '../lang/python/context.js';
 import { defineRule, type HandlerInfo } from './define.js';
 
-type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation';
+type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation' | 'processConnection';
 
 /** Single-connection constructors and factories, by package. Pools are deliberately absent. */
 const DRIVERS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; label: string }> = [
@@ -17,7 +18,26 @@ const DRIVERS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; la
   { modules: ['tedious'], name: 'Connection', kind: 'new', label: 'SQL Server connection' },
 ];
 
+/** Python single-connection factories, by qualified name. Pools (`psycopg2.pool.*`) are deliberately absent. */
+const PY_DRIVERS: Record<string, string> = {
+  'psycopg2.connect': 'psycopg2 connection',
+  'psycopg.connect': 'psycopg connection',
+  'psycopg.Connection.connect': 'psycopg connection',
+  'pymysql.connect': 'PyMySQL connection',
+  'pymysql.connections.Connection': 'PyMySQL connection',
+  'MySQLdb.connect': 'MySQLdb connection',
+  'mysql.connector.connect': 'MySQL Connector connection',
+  'pg8000.connect': 'pg8000 connection',
+  'pg8000.native.Connection': 'pg8000 connection',
+  'redshift_connector.connect': 'Redshift connection',
+  'oracledb.connect': 'Oracle connection',
+  'cx_Oracle.connect': 'Oracle connection',
+  'pyodbc.connect': 'ODBC connection',
+};
+
 interface DbFact {
+  /** Recorded by the Python visitors: a module-level connection is one per process there. */
+  py?: boolean;
   driver: string;
   /** Module-level binding the connection is kept in. */
   binding?: string;
@@ -94,6 +114,23 @@ function enclosingModuleDeclaration(node: ts.Node): string | undefined {
   return undefined;
 }
 
+/** Processes per execution environment: the largest PerExecutionEnvironmentMaxConcurrency the handlers' infrastructure sets. */
+function perEnvironmentOf(handlers: readonly HandlerInfo[]): string {
+  const declared = handlers
+    .map((h) => h.iac?.lmi?.perExecutionEnvironmentMaxConcurrency)
+    .filter((n): n is number => typeof n === 'number');
+  return declared.length
+    ? `${Math.max(...declared)} (the PerExecutionEnvironmentMaxConcurrency the infrastructure code sets)`
+    : 'PerExecutionEnvironmentMaxConcurrency (16 by default for Python)';
+}
+
+function pyClosesInFunction(node: PyNode, name: string): boolean {
+  let fn: PyNode | null = node.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  if (!fn) return false;
+  return new RegExp(`\\b${name}\\s*\\.\\s*close\\s*\\(|with\\s+${name}\\b`).test(fn.text);
+}
+
 function closesInFunction(node: ts.Node, name: string, sf: ts.SourceFile): boolean {
   let fn: ts.Node | undefined = node.parent;
   while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
@@ -144,6 +181,18 @@ export default defineRule<MessageId, DbFact>({
       'check out one client for multi-statement work (transactions, `LISTEN`, cursors), releasing it in `finally`. ' +
       '`lmi-audit fix --transform client-to-pool` does this for pg, mysql/mysql2 and mariadb (unsafe: review the diff).',
     whenNotToUse: 'Functions whose per-environment maximum concurrency is 1.',
+    python: {
+      summary:
+        'Python on LMI runs one process per concurrent invocation, so a module-level psycopg2/psycopg/PyMySQL/mysql-connector ' +
+        'connection is never shared between requests. It is reported as `info`, about the connection count: the database ' +
+        'sees one connection per process, up to PerExecutionEnvironmentMaxConcurrency (16 by default for Python) per ' +
+        'execution environment, times the environments.',
+      bad: ['import psycopg2', 'conn = psycopg2.connect(dsn)  # info: one connection per process'].join('\n'),
+      good: [
+        'from psycopg2 import pool',
+        'connection_pool = pool.ThreadedConnectionPool(1, 10, dsn)  # not reported',
+      ].join('\n'),
+    },
   },
   messages: {
     moduleConnection:
@@ -157,6 +206,26 @@ export default defineRule<MessageId, DbFact>({
     perInvocation:
       'A {{driver}} is opened inside the invocation{{closedNote}}: safe under concurrency, but every invocation pays for ' +
       'a new connection. A module-level pool reuses connections.',
+    processConnection:
+      '`{{name}}` is one {{driver}} per process: Python on LMI runs one process per concurrent invocation, so requests never ' +
+      'share it, but each process opens its own. The database sees up to {{perEnvironment}} connections per execution ' +
+      'environment, times the execution environments: check that `max_connections` (or an RDS Proxy) allows that many.',
+  },
+  python: {
+    call(node, ctx) {
+      const callee = node.childForFieldName('function');
+      const qualified = callee ? ctx.importOf(callee)?.qualified : undefined;
+      if (qualified === undefined || !Object.hasOwn(PY_DRIVERS, qualified)) return;
+      const driver = PY_DRIVERS[qualified]!;
+      const binding = ctx.assignedModuleName(node);
+      if (binding !== undefined) {
+        ctx.record(node, { py: true, driver, binding, lazy: ctx.fn >= 0 });
+        return;
+      }
+      if (ctx.fn < 0) return;
+      const local = ctx.assignedLocalName(node);
+      ctx.record(node, { py: true, driver, local: local ?? '(unnamed)', closed: local !== undefined && pyClosesInFunction(node, local) });
+    },
   },
   visitors: {
     NewExpression(node, ctx) {
@@ -168,6 +237,7 @@ export default defineRule<MessageId, DbFact>({
       if (driver) onCreate(ctx, node, driver);
     },
   },
+  appliesTo: () => true,
   check(ctx) {
     const facts = [...ctx.facts()];
     // Which handlers touch each module-level connection: one pass over what handlers reach.
@@ -195,6 +265,7 @@ export default defineRule<MessageId, DbFact>({
           severity: 'info',
           data: { driver: f.driver, closedNote: f.closed ? ' and closed' : ' (make sure it is closed in a `finally`)' },
           handlers,
+          ...(f.py ? { fixable: false } : {}),
         });
         continue;
       }
@@ -203,6 +274,18 @@ export default defineRule<MessageId, DbFact>({
       const creators = f.lazy ? ctx.handlersReaching(file, f.fn) : [];
       const handlers = [...new Set([...users, ...creators])].sort((a, b) => a.index - b.index);
       if (handlers.length === 0) continue;
+      if (f.py) {
+        ctx.report({
+          file,
+          loc: f.loc,
+          messageId: 'processConnection',
+          severity: 'info',
+          data: { name: f.binding!, driver: f.driver, perEnvironment: perEnvironmentOf(handlers) },
+          handlers,
+          fixable: false,
+        });
+        continue;
+      }
       ctx.report({
         file,
         loc: f.loc,

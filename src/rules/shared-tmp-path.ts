@@ -7,15 +7,104 @@ import { evaluatePath, isUnderTmp, type EvaluatedPath } from '../core/path-eval.
 import type { Fact, PathValue } from '../core/summary.js';
 import { unwrap } from '../lang/js/ast.js';
 import { FS_FUNCTIONS, FS_MODULES, type FsOp } from '../kit/fs-functions.js';
-import { defineRule, type HandlerInfo } from './define.js';
+import { PY_FS_FUNCTIONS, PY_FS_METHODS, PY_PATH_METHODS, PY_SHELL_FUNCTIONS, type PyFsFunction } from '../kit/py-fs-functions.js';
+import type { PyNode, PyWalkContext } from '../lang/python/context.js';
+import { callArguments, stringLiteralText } from '../lang/python/path-value.js';
+import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
 
-type MessageId = 'staticPath' | 'eventPath' | 'initTempPath' | 'sharedRead';
+type MessageId =
+  | 'staticPath'
+  | 'eventPath'
+  | 'initTempPath'
+  | 'sharedRead'
+  | 'pyStaticPath'
+  | 'pyEventPath'
+  | 'pyInitTempPath'
+  | 'pySharedRead'
+  | 'repeatablePath'
+  | 'initWrite';
 
 interface TmpFact {
   method: string;
   op: FsOp;
   path: PathValue;
+  /** Python: recorded at module scope, which every process runs (one process per concurrent invocation). */
+  init?: boolean;
+  /** Recorded by the Python visitors (their messages name Python's request-unique sources). */
+  py?: boolean;
 }
+
+/** `/tmp` or `/tmp/...` up to the next blank or quote, in a shell command. */
+const SHELL_TMP = /(?:^|[\s=:'"])(\/tmp(?:\/[^\s'";|&]*)?)/g;
+
+/** The `/tmp` paths a shell command names, as path values (f-string parts kept, so request ids count). */
+function shellTmpPaths(value: PathValue): PathValue[] {
+  if (value.t === 'str') {
+    return [...value.v.matchAll(SHELL_TMP)].map((m) => ({ t: 'str', v: m[1]! }) as PathValue);
+  }
+  if (value.t !== 'cat') return [];
+  const out: PathValue[] = [];
+  const parts = value.parts;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part.t !== 'str') continue;
+    for (const m of part.v.matchAll(SHELL_TMP)) {
+      const start = m.index + m[0].length - m[1]!.length;
+      const rest = part.v.slice(start);
+      if (/[\s'";|&]/.test(rest) || i === parts.length - 1) {
+        out.push({ t: 'str', v: m[1]! });
+        continue;
+      }
+      // The path goes on into the next (interpolated) parts, up to a blank.
+      const pieces: PathValue[] = [{ t: 'str', v: rest }];
+      for (let j = i + 1; j < parts.length; j++) {
+        const next = parts[j]!;
+        if (next.t === 'str') {
+          const cut = next.v.search(/[\s'";|&]/);
+          pieces.push({ t: 'str', v: cut < 0 ? next.v : next.v.slice(0, cut) });
+          if (cut >= 0) break;
+        } else pieces.push(next);
+      }
+      out.push({ t: 'cat', parts: pieces });
+    }
+  }
+  return out;
+}
+
+function pyRecord(ctx: PyWalkContext<TmpFact>, node: PyNode, method: string, op: FsOp, path: PathValue): void {
+  const fact: TmpFact = { method, op, path, py: true };
+  if (ctx.fn < 0) fact.init = true;
+  ctx.record(node, fact);
+}
+
+function pyPathArgs(ctx: PyWalkContext<TmpFact>, call: PyNode, method: string, spec: PyFsFunction, openMode?: PyNode): void {
+  const { positional, keywords } = callArguments(call);
+  for (const arg of spec.args) {
+    const node = (arg.keyword ? keywords.get(arg.keyword) : undefined) ?? positional[arg.index];
+    if (!node || node.type === 'list_splat' || node.type === 'dictionary_splat') continue;
+    let op = arg.op;
+    if (openMode !== undefined || method.endsWith('open') || method === 'zipfile.ZipFile') {
+      // open(path) and open(path, 'r') only read.
+      const mode = openMode ?? keywords.get('mode') ?? positional[1];
+      const text = mode ? stringLiteralText(mode) : 'r';
+      if (text !== undefined && !/[wax+]/.test(text)) op = 'read';
+    }
+    pyRecord(ctx, call, method, op, ctx.pathValue(node));
+  }
+}
+
+/** Handlers whose invocations load `file` (its module-level code runs in every process that imports it). */
+function handlersLoading(ctx: CheckContext<MessageId, TmpFact>, file: number): HandlerInfo[] {
+  const prefix = `${file}#`;
+  return ctx.handlers.filter((h) => h.file === file || h.reach.functions.has(file) || [...h.reach.bindings].some((b) => b.startsWith(prefix)));
+}
+
+const PY_MESSAGES: Partial<Record<MessageId, MessageId>> = {
+  staticPath: 'pyStaticPath',
+  eventPath: 'pyEventPath',
+  initTempPath: 'pyInitTempPath',
+  sharedRead: 'pySharedRead',
+};
 
 export default defineRule<MessageId, TmpFact>({
   id: 'shared-tmp-path',
@@ -55,6 +144,33 @@ export default defineRule<MessageId, TmpFact>({
       'Make the name unique to the request (`context.awsRequestId`, `randomUUID()`), or create a per-request directory with ' +
       '`mkdtemp`, and remove what the invocation created in a `finally`. `lmi-audit fix --transform tmp-paths` does this: the request id goes into the name, a work directory comes from `mkdtemp`, and a `finally` removes them.',
     whenNotToUse: 'A file that is deliberately shared and written atomically (write to a unique name, then rename), where every reader accepts any version.',
+    python: {
+      summary:
+        'The same check for Python: `open()`, `os`/`shutil` file functions, `pathlib.Path` methods (and its `/` operator), ' +
+        "boto3's `download_file`/`upload_file`, and `/tmp` paths inside `os.system`/`subprocess` commands. Python on LMI runs " +
+        'one process per concurrent invocation, but every process shares /tmp. A name from `random.randint(...)` or the clock ' +
+        'repeats across requests, and module-level code that writes /tmp (`pip install --target /tmp/...`) runs in every process ' +
+        'at once. Python findings have no automatic fix yet.',
+      bad: [
+        'def handler(event, context):',
+        '    with open("/tmp/result.json", "w") as f:      # reported',
+        '        json.dump(event, f)',
+        '    (Path("/tmp/work") / "out.csv").write_text(x)  # reported',
+        '    os.system("rm -rf /tmp/*")                    # reported',
+        '    open(f"/tmp/{random.randint(0, 1000)}", "w")  # reported: the name repeats',
+      ].join('\n'),
+      good: [
+        'def handler(event, context):',
+        '    path = f"/tmp/result-{context.aws_request_id}.json"',
+        '    try:',
+        '        with open(path, "w") as f:',
+        '            json.dump(event, f)',
+        '    finally:',
+        '        os.remove(path)',
+        '    with tempfile.TemporaryDirectory() as tmp:     # also uuid.uuid4(), mkstemp(), NamedTemporaryFile()',
+        '        open(os.path.join(tmp, "a.txt"), "w")',
+      ].join('\n'),
+    },
   },
   messages: {
     staticPath:
@@ -70,6 +186,73 @@ export default defineRule<MessageId, TmpFact>({
     sharedRead:
       '`{{path}}` is read during an invocation and also written by invocations of the same function: a concurrent request ' +
       'can replace it between the write and this read. Make the name unique per request (`context.awsRequestId`).',
+    pyStaticPath:
+      '`{{path}}` is the same path for every concurrent invocation: on LMI the processes of an execution environment ' +
+      "(one per concurrent invocation) share /tmp, so one request can overwrite, read or delete another's file. Put " +
+      '`context.aws_request_id` or `uuid.uuid4()` in the name, or use `tempfile.mkstemp()`/`TemporaryDirectory()`, and remove it in a `finally`.',
+    pyEventPath:
+      '`{{path}}` is built from event data, which is not unique per request: two concurrent invocations with the same value ' +
+      'collide in the shared /tmp. Include `context.aws_request_id` or `uuid.uuid4()` in the name.',
+    pyInitTempPath:
+      '`{{path}}` is inside a directory created once by `tempfile.mkdtemp()` at module scope, so every invocation of that ' +
+      'process uses it, and the name may repeat across processes. Call `mkdtemp()` inside the handler and remove it in a `finally`.',
+    pySharedRead:
+      '`{{path}}` is read during an invocation and also written by invocations of the same function: a concurrent ' +
+      'invocation (another process, same /tmp) can replace it between the write and this read. Put ' +
+      '`context.aws_request_id` in the name.',
+    repeatablePath:
+      '`{{path}}` is named with a value that repeats across requests (a small random range or the clock): two concurrent ' +
+      'invocations can draw the same name in the shared /tmp. Use `context.aws_request_id` or `uuid.uuid4()`.',
+    initWrite:
+      '`{{path}}` is written by module-level code: on Python LMI every process (one per concurrent invocation) runs the init ' +
+      'code, at the same time, in the same /tmp, so the processes overwrite each other\'s file. Write to a per-process name ' +
+      '(`tempfile.mkdtemp()`), or build the file into the deployment package or a layer.',
+  },
+  python: {
+    call(node, ctx) {
+      const callee = node.childForFieldName('function');
+      if (!callee) return;
+      const imp = ctx.importOf(callee);
+      const qualified = imp?.qualified ?? (callee.type === 'identifier' && ctx.isBuiltin(callee.text) ? `builtins.${callee.text}` : undefined);
+      if (qualified !== undefined) {
+        const spec = Object.hasOwn(PY_FS_FUNCTIONS, qualified) ? PY_FS_FUNCTIONS[qualified]! : undefined;
+        if (spec) {
+          pyPathArgs(ctx, node, qualified.replace(/^builtins\./, ''), spec);
+          return;
+        }
+        if (PY_SHELL_FUNCTIONS.has(qualified)) {
+          const { positional, keywords } = callArguments(node);
+          const command = positional[0] ?? keywords.get('args') ?? keywords.get('cmd') ?? keywords.get('command');
+          if (!command) return;
+          const pieces = command.type === 'list' ? command.namedChildren.filter((c): c is PyNode => c !== null) : [command];
+          for (const piece of pieces) {
+            for (const path of shellTmpPaths(ctx.pathValue(piece))) pyRecord(ctx, node, qualified, 'write', path);
+          }
+          return;
+        }
+      }
+      if (callee.type !== 'attribute') return;
+      const method = callee.childForFieldName('attribute')?.text;
+      const receiver = callee.childForFieldName('object');
+      if (!method || !receiver || imp) return;
+      if (Object.hasOwn(PY_FS_METHODS, method)) {
+        pyPathArgs(ctx, node, method, PY_FS_METHODS[method]!);
+        return;
+      }
+      if (Object.hasOwn(PY_PATH_METHODS, method)) {
+        const path = ctx.pathValue(receiver);
+        // Only receivers known to be paths: `f.open()` on some object is not a file-system call.
+        if (path.t !== 'join' && path.t !== 'str' && path.t !== 'tmpdir' && path.t !== 'cat' && path.t !== 'ref') return;
+        let op = PY_PATH_METHODS[method]!;
+        if (method === 'open') {
+          const { positional, keywords } = callArguments(node);
+          const mode = keywords.get('mode') ?? positional[0];
+          const text = mode ? stringLiteralText(mode) : 'r';
+          if (text !== undefined && !/[wax+]/.test(text)) op = 'read';
+        }
+        pyRecord(ctx, node, `Path.${method}`, op, path);
+      }
+    },
   },
   visitors: {
     CallExpression(node, ctx) {
@@ -91,6 +274,7 @@ export default defineRule<MessageId, TmpFact>({
       });
     },
   },
+  appliesTo: () => true,
   check(ctx) {
     const env = { graph: ctx.graph, isEventParam: ctx.isEventParam };
     const evaluated: Array<{ file: number; fact: Fact & TmpFact; path: EvaluatedPath; handlers: HandlerInfo[] }> = [];
@@ -98,6 +282,14 @@ export default defineRule<MessageId, TmpFact>({
     const written = new Map<string, Set<number>>();
     for (const { file, fact } of ctx.facts()) {
       const f = fact;
+      if (f.init) {
+        if (f.op !== 'write') continue;
+        const path = evaluatePath(env, file, f.path);
+        if (path.kind === 'unique' || path.kind === 'unknown' || !isUnderTmp(path.text)) continue;
+        const handlers = handlersLoading(ctx, file);
+        if (handlers.length) ctx.report({ file, loc: f.loc, messageId: 'initWrite', data: { path: path.text }, handlers, fixable: false });
+        continue;
+      }
       const handlers = ctx.handlersReaching(file, f.fn);
       if (handlers.length === 0) continue;
       const path = evaluatePath(env, file, f.path);
@@ -115,14 +307,16 @@ export default defineRule<MessageId, TmpFact>({
       if (reported.has(key)) continue; // one finding per call, even when two of its arguments are shared
       let targets = handlers;
       let messageId: MessageId = path.kind === 'event' ? 'eventPath' : path.kind === 'initTemp' ? 'initTempPath' : 'staticPath';
+      if (path.kind === 'repeatable') messageId = 'repeatablePath';
       if (fact.op === 'read') {
         const writers = written.get(path.text);
         targets = handlers.filter((h) => writers?.has(h.index));
         if (targets.length === 0) continue;
         if (messageId === 'staticPath') messageId = 'sharedRead';
       }
+      if (fact.py) messageId = PY_MESSAGES[messageId] ?? messageId;
       reported.add(key);
-      ctx.report({ file, loc: fact.loc, messageId, data: { path: path.text }, handlers: targets });
+      ctx.report({ file, loc: fact.loc, messageId, data: { path: path.text }, handlers: targets, ...(fact.py ? { fixable: false } : {}) });
     }
   },
 });

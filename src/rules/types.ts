@@ -21,6 +21,11 @@ export interface RuleDocs {
   howToFix: string;
   /** When it is reasonable to turn the rule off. */
   whenNotToUse: string;
+  /**
+   * What the rule does for Python code, with examples. Shown on the rule's page and by `explain`;
+   * SARIF's rule help keeps the sections above, so reports of JavaScript-only projects do not change.
+   */
+  python?: { summary: string; bad?: string; good?: string };
 }
 
 export interface RuleMeta<MessageId extends string = string> {

@@ -6,12 +6,14 @@ import { ts } from '../ts.js';
 import { unwrap } from '../lang/js/ast.js';
 import { defineRule } from './define.js';
 
-/** A `console.*` call during an invocation. */
+/** A `console.*` (or Python `print`) call during an invocation. */
 interface LogFact {
   method: string;
+  /** Python `print`: its lines never carry the request id, whatever logger the function also uses. */
+  print?: boolean;
 }
 
-type MessageId = 'console';
+type MessageId = 'console' | 'print';
 
 const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
 /** Calls that bind a logger to the Lambda context (Powertools, pino-lambda). */
@@ -53,12 +55,42 @@ export default defineRule<MessageId, LogFact>({
       'Use Powertools Logger with the Lambda context injected (`logger.addContext(context)`, the `injectLambdaContext` ' +
       'middleware or decorator), or a pino/winston child logger bound to `context.awsRequestId`, and log through it.',
     whenNotToUse: 'When your runtime or log pipeline already adds the request id to every line and you accept plain-text messages.',
+    python: {
+      summary:
+        '`print` during an invocation is reported: its lines carry no request id, even in a function that also uses a ' +
+        "logger. The stdlib `logging` module gets the request id from the runtime on LMI's JSON logs, and Powertools " +
+        '`Logger` with `@logger.inject_lambda_context` is the recommendation.',
+      bad: ['def handler(event, context):', '    print(f"Processing event for user {event[\'user_id\']}")  # reported'].join('\n'),
+      good: [
+        'from aws_lambda_powertools import Logger',
+        'logger = Logger()',
+        '',
+        '@logger.inject_lambda_context',
+        'def handler(event, context):',
+        '    logger.info("Processing event", user_id=event["user_id"])',
+        '',
+        '# Also fine: logging.getLogger().info(...), and print at module scope (init).',
+      ].join('\n'),
+    },
   },
   messages: {
     console:
       '`console.{{method}}` runs during invocations of a function that has no logger bound to the request context: on LMI, ' +
       'lines of concurrent invocations interleave and cannot be told apart. Log through Powertools Logger with the Lambda ' +
       'context injected (or a child logger bound to `context.awsRequestId`).',
+    print:
+      '`print` runs during invocations: on LMI the output of concurrent invocations interleaves in one log stream, and a ' +
+      '`print` line carries no request id (the runtime adds it to `logging` records, not to stdout). Log through the ' +
+      '`logging` module, or Powertools `Logger` with `@logger.inject_lambda_context`.',
+  },
+  python: {
+    call(node, ctx) {
+      if (ctx.fn < 0) return;
+      const callee = node.childForFieldName('function');
+      if (callee?.type === 'identifier' && callee.text === 'print' && ctx.isBuiltin('print')) {
+        ctx.record(node, { method: 'print', print: true });
+      }
+    },
   },
   visitors: {
     CallExpression(node, ctx) {
@@ -81,8 +113,14 @@ export default defineRule<MessageId, LogFact>({
       }
     },
   },
+  appliesTo: () => true,
   check(ctx) {
     for (const { file, fact } of ctx.facts()) {
+      if (fact.print) {
+        const handlers = ctx.handlersReaching(file, fact.fn);
+        if (handlers.length) ctx.report({ file, loc: fact.loc, messageId: 'print', handlers });
+        continue;
+      }
       const handlers = ctx.handlersReaching(file, fact.fn).filter((h) => !h.reach.logContext);
       if (handlers.length === 0) continue;
       ctx.report({ file, loc: fact.loc, messageId: 'console', data: { method: String(fact.method) }, handlers });

@@ -42,19 +42,14 @@ const PROCESS_ISOLATED_ITEMS: ReadonlySet<ChecklistItem> = new Set([
   'unsafe-shared-collection',
 ]);
 
-/**
- * Items judged from infrastructure code (templates, serverless.yml, CDK), whatever the
- * function's language. Every other item needs its source analysed, and only JS/TS is, so for
- * Python functions those stay `unknown` rather than claiming a pass nobody checked.
- */
-const INFRASTRUCTURE_ITEMS: ReadonlySet<ChecklistItem> = new Set(['event-source-backpressure']);
-
 export interface ScoreInput {
   /** Findings touching this function. */
   findings: readonly Finding[];
   /** Items that have at least one implemented rule; the others cannot pass. */
   coveredItems: ReadonlySet<ChecklistItem>;
   runtime?: string;
+  /** The language of the function's code; a `python*` runtime means Python too. */
+  language?: 'javascript' | 'python';
   /** The checklist item of a rule id; unknown rule ids are ignored. */
   ruleItem: (ruleId: string) => ChecklistItem | undefined;
 }
@@ -66,7 +61,7 @@ export interface ScoreResult {
 
 export function scoreFunction(input: ScoreInput): ScoreResult {
   const worst = getWorstSeverityByItem(input.findings, input.ruleItem);
-  const isPython = input.runtime?.startsWith('python') ?? false;
+  const isPython = input.language === 'python' || (input.runtime?.startsWith('python') ?? false);
   const checklist = {} as Record<ChecklistItem, ChecklistStatus>;
   for (const item of CHECKLIST_ITEMS) {
     checklist[item] = getItemStatus(item, worst.get(item), input.coveredItems.has(item), isPython);
@@ -101,7 +96,6 @@ function getItemStatus(
   if (worst === 'error') return 'fail';
   if (worst === 'warning') return 'warn';
   if (isPython && PROCESS_ISOLATED_ITEMS.has(item)) return 'not-applicable';
-  if (isPython && !INFRASTRUCTURE_ITEMS.has(item)) return 'unknown';
   // Info findings are notes: they do not lower the status.
   return covered ? 'pass' : 'unknown';
 }

@@ -37,14 +37,17 @@ function checklist(overrides: Partial<Record<ChecklistItem, ChecklistStatus>> = 
   };
 }
 
-/** A Python function's checklist: only the infrastructure item is judged; the process-isolated items cannot fail. */
+/**
+ * A Python function's checklist: its code is analysed for /tmp, connections and logging; the
+ * process-isolated items cannot fail; lifecycle is not judged for Python yet.
+ */
 function pythonChecklist(backpressure: ChecklistStatus): Record<ChecklistItem, ChecklistStatus> {
   return {
     'global-mutable-state': 'not-applicable',
-    'shared-tmp-path': 'unknown',
-    'shared-db-connection': 'unknown',
+    'shared-tmp-path': 'pass',
+    'shared-db-connection': 'pass',
     'event-source-backpressure': backpressure,
-    'unstructured-logging': 'unknown',
+    'unstructured-logging': 'pass',
     'unsafe-shared-collection': 'not-applicable',
     lifecycle: 'unknown',
   };
@@ -111,7 +114,8 @@ describe('fixtures/projects/sam-lmi (SAM)', () => {
         declaredIn: { file: 'template.yaml', line: 114, logicalId: 'ReportsFunction' },
         runtime: 'python3.12',
         checklist: pythonChecklist('warn'),
-        score: 50,
+        // (tmp 20 + db 20 + backpressure 15 x 0.5 + logging 10) / 65
+        score: 88,
       },
       'src/thumbnails/handler.ts#handler': {
         declaredIn: { file: 'template.yaml', line: 74, logicalId: 'ThumbnailsFunction' },
@@ -177,7 +181,8 @@ describe('fixtures/projects/serverless-lmi (Serverless Framework)', () => {
         declaredIn: { file: 'serverless.yml', line: 68, logicalId: 'audit' },
         runtime: 'python3.13',
         checklist: pythonChecklist('warn'),
-        score: 50,
+        // (tmp 20 + db 20 + backpressure 15 x 0.5 + logging 10) / 65
+        score: 88,
       },
       'src/charge.ts#handler': {
         declaredIn: { file: 'serverless.yml', line: 21, logicalId: 'charge' },

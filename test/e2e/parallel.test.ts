@@ -30,4 +30,20 @@ describe('parallel analysis', () => {
     expect(JSON.parse(single).findings.length).toBeGreaterThan(0);
     expect(parallel).toBe(single);
   });
+
+  it('summarises Python files on worker threads (the grammar loads in each worker) with the same report', async () => {
+    // 200 Python files: every chunk of 64 files has some, so each thread loads the Python parser.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-par-py-'));
+    try {
+      for (let i = 0; i < 200; i++) {
+        fs.writeFileSync(path.join(dir, `f${String(i).padStart(3, '0')}.py`), `def handler(event, context):\n    open("/tmp/f${i}.json", "w")\n    print(${i})\n`);
+      }
+      const single = await scanJson(dir, '1');
+      const parallel = await scanJson(dir, '3');
+      expect(JSON.parse(single).findings.length).toBe(400);
+      expect(parallel).toBe(single);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

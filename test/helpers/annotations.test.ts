@@ -112,10 +112,12 @@ describe('readExpectations', () => {
     write('lib/x.tsx', 'c(); // ok: global-mutable-state');
     write('lib/y.jsx', 'd(); // ok: global-mutable-state');
     write('lib/z.cjs', 'e(); // ok: global-mutable-state');
-    write('handler.py', 'x = 1  # expect: global-mutable-state\nf() // expect: global-mutable-state');
+    write('handler.py', 'x = 1  # ok: global-mutable-state\nf() // expect: global-mutable-state');
     write('README.md', 'g(); // expect: global-mutable-state');
     write('node_modules/pg/index.js', 'h(); // expect: global-mutable-state');
     expect(readExpectations(dir).map((e) => `${e.file}:${e.line}:${e.kind}`)).toEqual([
+      // Python comments are `#`: the `//` on line 2 is not an annotation there.
+      'handler.py:1:ok',
       'handler.ts:1:expect',
       'lib/store/state.js:1:expect',
       'lib/x.tsx:1:ok',

@@ -6,8 +6,8 @@
  *   // ok: global-mutable-state                      the next line must NOT be reported
  *   writeFileSync(p, data); // expect: shared-tmp-path, global-mutable-state   (trailing: own line)
  *
- * YAML files (templates, serverless.yml) use their own comment syntax: `# expect: <rule-id>`,
- * `# ok: <rule-id>`. JSON has no comments, so JSON templates are tested with explicit assertions.
+ * YAML files (templates, serverless.yml) and Python files use their own comment syntax:
+ * `# expect: <rule-id>`, `# ok: <rule-id>`. JSON has no comments, so JSON templates are tested with explicit assertions.
  *
  * A standalone annotation applies to the next line that is not itself a standalone annotation,
  * so several may be stacked above one line. An annotation that would land on a blank line, a
@@ -28,8 +28,9 @@ export interface Expectation {
   kind: 'expect' | 'ok';
 }
 
-const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.yml', '.yaml']);
-const YAML_EXTENSIONS = new Set(['.yml', '.yaml']);
+const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.yml', '.yaml', '.py']);
+/** Files whose comments start with `#`. */
+const HASH_COMMENT_EXTENSIONS = new Set(['.yml', '.yaml', '.py']);
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
 // The `//` must be followed by the keyword and a colon, so URLs (`'http://x'`) never match.
@@ -46,7 +47,7 @@ export function readExpectations(dir: string): Expectation[] {
   const expectations: Expectation[] = [];
   for (const file of files) {
     const relative = path.relative(base, file).split(path.sep).join('/');
-    expectations.push(...parseAnnotations(readFileSync(file, 'utf8'), relative, YAML_EXTENSIONS.has(path.extname(file))));
+    expectations.push(...parseAnnotations(readFileSync(file, 'utf8'), relative, HASH_COMMENT_EXTENSIONS.has(path.extname(file))));
   }
   return expectations.sort(
     (a, b) =>

@@ -16,7 +16,7 @@ import type { Finding, Report, ScanOptions, Severity } from '../../src/types.js'
 import { readExpectations, type Expectation } from '../helpers/annotations.js';
 
 const RULES_DIR = fileURLToPath(new URL('../../fixtures/rules/', import.meta.url));
-const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx']);
+const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.py']);
 
 /** Default severity of each rule: an `expect` annotation without `(severity)` means this one. */
 const DEFAULT_SEVERITY: Record<string, Severity> = {

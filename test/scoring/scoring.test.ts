@@ -95,17 +95,26 @@ describe('scoreFunction: statuses', () => {
 });
 
 describe('scoreFunction: Python', () => {
-  it('marks process-isolated items not-applicable and unanalysed code items unknown', () => {
-    const { checklist } = score({ runtime: 'python3.13' });
+  it('marks process-isolated items not-applicable, items no rule judges for Python unknown, and the judged ones pass', () => {
+    // What scan.ts passes for a Python function: the items whose rules apply to Python code.
+    const coveredItems = new Set<ChecklistItem>(['shared-tmp-path', 'shared-db-connection', 'event-source-backpressure', 'unstructured-logging']);
+    const { checklist } = score({ runtime: 'python3.13', coveredItems });
     expect(checklist).toEqual({
       'global-mutable-state': 'not-applicable',
-      'shared-tmp-path': 'unknown',
-      'shared-db-connection': 'unknown',
+      'shared-tmp-path': 'pass',
+      'shared-db-connection': 'pass',
       'event-source-backpressure': 'pass',
-      'unstructured-logging': 'unknown',
+      'unstructured-logging': 'pass',
       'unsafe-shared-collection': 'not-applicable',
       lifecycle: 'unknown',
     });
+  });
+
+  it('knows a Python function by its language when no runtime is declared', () => {
+    const { checklist } = score({ language: 'python' });
+    expect(checklist['global-mutable-state']).toBe('not-applicable');
+    expect(checklist['unsafe-shared-collection']).toBe('not-applicable');
+    expect(score({ language: 'javascript' }).checklist['global-mutable-state']).toBe('pass');
   });
 
   it('lets findings decide a Python code item', () => {
@@ -115,9 +124,10 @@ describe('scoreFunction: Python', () => {
     expect(checklist['shared-db-connection']).toBe('warn');
   });
 
-  it('keeps an info-only Python code item unknown', () => {
-    const { checklist } = score({ runtime: 'python3.13', findings: [finding('shared-tmp-path/x', 'info')] });
-    expect(checklist['shared-tmp-path']).toBe('unknown');
+  it('lets an info note leave a judged Python item passing, and an unjudged one unknown', () => {
+    const findings = [finding('shared-db-connection/x', 'info')];
+    expect(score({ runtime: 'python3.13', findings }).checklist['shared-db-connection']).toBe('pass');
+    expect(score({ runtime: 'python3.13', findings, coveredItems: new Set() }).checklist['shared-db-connection']).toBe('unknown');
   });
 
   it('does not hide a finding behind not-applicable', () => {

@@ -18,7 +18,7 @@ import type { Directive } from '../../core/summary.js';
 
 export const DIRECTIVE_MARKER = 'lmi-audit-ignore';
 
-const KINDS: Record<string, Directive['kind']> = {
+export const KINDS: Record<string, Directive['kind']> = {
   '': 'line',
   '-next-line': 'next-line',
   '-file': 'file',
@@ -113,7 +113,7 @@ function skipTrivia(text: string, pos: number): number {
 }
 
 /** `a, b -- why` -> rules `['a', 'b']`, reason `why`. */
-function parseArguments(text: string): { rules: string[]; reason?: string } {
+export function parseArguments(text: string): { rules: string[]; reason?: string } {
   const separator = /(?:^|\s)--(?:\s|$)/.exec(text);
   const list = separator ? text.slice(0, separator.index) : text;
   const rules = list.split(/[\s,]+/).filter((id) => id.length > 0);
@@ -170,7 +170,7 @@ function getCoveredLines(sourceFile: ts.SourceFile, line: number): Array<[number
   return mergeRanges(ranges);
 }
 
-function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
+export function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
   const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const range of sorted) {
