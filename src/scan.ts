@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Fact, FileSummary, Loc } from './core/summary.js';
 import { summarizeAll } from './analysis/parallel.js';
 import { readAndSummarize } from './summarizer.js';
-import { readInfrastructure, type IacFunction } from './iac/index.js';
+import { parseTerraformFiles, readInfrastructure, type IacFunction } from './iac/index.js';
 import { discoverFiles, DEFAULT_MAX_FILE_SIZE } from './project/files.js';
 import { ProjectGraph } from './core/graph.js';
 import { JsModuleResolver } from './lang/js/resolve.js';
@@ -88,6 +88,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   // 2. Infrastructure code names handlers (and wins over the `handler` convention).
   const infra = readInfrastructure({
     infraFiles: discovery.infra.map((f) => f.path),
+    terraform: await parseTerraformFiles(discovery.infra.map((f) => f.path), (file) => fs.readFileSync(file, 'utf8')),
     sourceFiles: discovery.sources.map((f) => f.path),
     // The walk recorded every import: only files importing the CDK are read again.
     cdkCandidates: summaries.filter((s) => s.parseError !== undefined || importsCdk(s)).map((s) => s.file),

@@ -143,6 +143,7 @@ const ID_KIND: Record<IacFunction['kind'], string> = {
   cloudformation: 'logical id',
   serverless: 'function key',
   cdk: 'construct id',
+  terraform: 'resource name',
 };
 
 /** The evidence file relative to the infrastructure file's directory (`.aws-sam/build/template.yaml`, `../cdk.out/App.template.json`). */

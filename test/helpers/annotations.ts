@@ -6,7 +6,7 @@
  *   // ok: global-mutable-state                      the next line must NOT be reported
  *   writeFileSync(p, data); // expect: shared-tmp-path, global-mutable-state   (trailing: own line)
  *
- * YAML files (templates, serverless.yml) use their own comment syntax: `# expect: <rule-id>`,
+ * YAML files (templates, serverless.yml) and Terraform `.tf` files use their own comment syntax: `# expect: <rule-id>`,
  * `# ok: <rule-id>`. JSON has no comments, so JSON templates are tested with explicit assertions.
  *
  * A standalone annotation applies to the next line that is not itself a standalone annotation,
@@ -28,8 +28,8 @@ export interface Expectation {
   kind: 'expect' | 'ok';
 }
 
-const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.yml', '.yaml']);
-const YAML_EXTENSIONS = new Set(['.yml', '.yaml']);
+const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.yml', '.yaml', '.tf']);
+const YAML_EXTENSIONS = new Set(['.yml', '.yaml', '.tf']);
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
 // The `//` must be followed by the keyword and a colon, so URLs (`'http://x'`) never match.
