@@ -18,7 +18,7 @@
 import * as path from 'node:path';
 import { resolveHandler } from './handler-path.js';
 import { applyHandler } from './cloudformation.js';
-import { addEvent, assignDefined } from './template-wiring.js';
+import { addEvent, assignDefined, polledServiceOfArn } from './template-wiring.js';
 import type {
   IacEventKind,
   IacEventSource,
@@ -175,17 +175,25 @@ function blockHeaders(text: string): Map<string, number> {
   return headers;
 }
 
-/** The 1-based line of `name = ...` or `name {` inside the block starting at `blockLine`, searched up to the block's closing brace. */
+/**
+ * The 1-based line of `name = ...` or `name {` inside the block starting at `block.line`, searched up
+ * to the block's closing brace; with several names, the first name found wins.
+ */
 function attributeLine(block: Block, ...names: string[]): number | undefined {
+  for (const name of names) {
+    const line = findAttribute(block, name);
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+function findAttribute(block: Block, name: string): number | undefined {
   const lines = block.file.text.split('\n');
+  const pattern = new RegExp(`^\\s*${name}\\s*(=|\\{)`);
   let depth = 0;
   for (let index = block.line - 1; index < lines.length; index++) {
     const line = lines[index]!.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/#.*$|\/\/.*$/, '');
-    if (index > block.line - 1 && depth >= 1) {
-      for (const name of names) {
-        if (new RegExp(`^\\s*${name}\\s*(=|\\{)`).test(line)) return index + 1;
-      }
-    }
+    if (index > block.line - 1 && depth >= 1 && pattern.test(line)) return index + 1;
     for (const char of line) {
       if (char === '{') depth++;
       else if (char === '}') depth--;
@@ -360,8 +368,6 @@ const STREAM_RESOURCES: Record<string, IacPolledService> = {
   aws_docdb_elastic_cluster: 'documentdb',
 };
 
-const ARN_SERVICES: Record<string, IacPolledService> = { sqs: 'sqs', kinesis: 'kinesis', dynamodb: 'dynamodb', kafka: 'msk', mq: 'mq', rds: 'documentdb', 'docdb-elastic': 'documentdb' };
-
 function wireFunctions(module: Module, functions: Map<string, IacFunction>): void {
   for (const block of module.resources.values()) {
     const props = block.body;
@@ -461,7 +467,7 @@ function eventSourceMapping(module: Module, block: Block): IacEventSource {
   const reference = referenceOf(props.event_source_arn);
   const arn = stringOf(module, props.event_source_arn);
   let service: IacPolledService | undefined = reference && !reference.data ? STREAM_RESOURCES[reference.type] : undefined;
-  if (service === undefined && arn !== undefined) service = ARN_SERVICES[/^arn:[^:]+:([^:]+):/.exec(arn)?.[1] ?? ''];
+  if (service === undefined) service = polledServiceOfArn(arn);
   if (service === undefined && props.self_managed_event_source !== undefined) service = 'kafka';
   if (service === undefined && props.amazon_managed_kafka_event_source_config !== undefined) service = 'msk';
   const kind: IacEventKind = service === 'sqs' ? 'sqs' : service === 'kinesis' || service === 'dynamodb' ? 'stream' : 'other';

@@ -100,7 +100,7 @@ describe('Terraform root modules (fixtures/iac/terraform-basic)', () => {
       // `var.max_environments` defaults to 0.
       scaling: { source: at('functions/lambda.tf', 56), min: 0, max: 0 },
     });
-    expect(api.settingLines).toEqual({ runtime: 19, memorySize: 20, layers: 22, capacityProvider: 24, logFormat: 32 });
+    expect(api.settingLines).toEqual({ runtime: 19, memorySize: 20, layers: 22, capacityProvider: 24, logFormat: 33 });
   });
 
   it('reads an image function without a code file, and `publish = false` as not publishing', () => {
