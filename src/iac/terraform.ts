@@ -265,9 +265,9 @@ function readFunction(module: Module, block: Block, ctx: ReaderContext): IacFunc
   if (props.timeout !== undefined && fn.timeout === undefined) unknown.push('timeout');
   if (unknown.length > 0) fn.unknownSettings = unknown;
 
+  // Only a list written out names the layers; an expression (`var.layers`, a conditional) is not known.
   const layers = valueOf(module, props.layers);
   if (Array.isArray(layers)) fn.layers = layers.map(display).filter((layer): layer is string => layer !== undefined);
-  else if (typeof layers === 'string') fn.layers = [display(layers)!];
 
   const capacity = firstBlock(props.capacity_provider_config);
   if (capacity) {
@@ -316,14 +316,14 @@ function readFunction(module: Module, block: Block, ctx: ReaderContext): IacFunc
  * `output_path`. A zip built elsewhere (or S3 code) has no code root.
  */
 function codeRootOf(module: Module, filename: unknown): string | undefined {
+  // `data "archive_file"`, or the `resource "archive_file"` of newer archive providers.
+  const archives = [...module.data.values(), ...module.resources.values()].filter((block) => block.type === 'archive_file');
   const reference = referenceOf(filename);
   let archive: Block | undefined;
-  if (reference?.data && reference.type === 'archive_file') archive = module.data.get(`archive_file.${reference.name}`);
+  if (reference?.type === 'archive_file') archive = (reference.data ? module.data : module.resources).get(`archive_file.${reference.name}`);
   else if (typeof filename === 'string') {
     const zip = modulePath(module, filename);
-    if (zip !== undefined) {
-      archive = [...module.data.values()].find((block) => block.type === 'archive_file' && modulePath(module, block.body.output_path) === zip);
-    }
+    if (zip !== undefined) archive = archives.find((block) => modulePath(module, block.body.output_path) === zip);
   }
   if (!archive) return undefined;
   const sourceDir = modulePath(module, archive.body.source_dir);

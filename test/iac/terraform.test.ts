@@ -103,6 +103,19 @@ describe('Terraform root modules (fixtures/iac/terraform-basic)', () => {
     expect(api.settingLines).toEqual({ runtime: 19, memorySize: 20, layers: 22, capacityProvider: 24, logFormat: 33 });
   });
 
+  it('finds the code through a `resource "archive_file"`, and leaves layers named by an expression unknown', () => {
+    expect(simplify(NAME, result).find((fn) => fn.logicalId === 'aws_lambda_function.jobs')).toEqual({
+      logicalId: 'aws_lambda_function.jobs',
+      kind: 'terraform',
+      source: { file: 'functions/schedules.tf', line: 29 },
+      runtime: 'python3.14',
+      handler: 'jobs.handler',
+      codeFile: 'functions/src/jobs.py',
+      exportName: 'handler',
+      publishesVersion: false,
+    });
+  });
+
   it('reads an image function without a code file, and `publish = false` as not publishing', () => {
     expect(simplify(NAME, result).find((fn) => fn.logicalId === 'aws_lambda_function.image')).toEqual({
       logicalId: 'aws_lambda_function.image',
