@@ -66,6 +66,8 @@ export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
   '.aws-sam',
   'cdk.out',
   '.serverless',
+  // Terraform's downloaded copies of providers and child modules.
+  '.terraform',
   'coverage',
   '.next',
   '.turbo',

@@ -111,6 +111,8 @@ describe('classification', () => {
       'tf/main.tf': 'x',
       'tf/terraform.tfvars': 'x',
       'tf/main.tf.json': '{}',
+      'tf/.terraform/modules/lambda/main.tf': 'x',
+      'tf/.terraform/modules/lambda/package.py': 'x',
       'samconfig.toml': 'x',
       'samconfig.yaml': 'x',
       'tsconfig.json': '{}',
