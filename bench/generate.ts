@@ -38,7 +38,7 @@ export const PROPORTIONS = {
   consoleLog: 0.4,
 } as const;
 
-export interface HandlerManifest {
+interface HandlerManifest {
   file: string;
   flavor: 'api' | 'sqs' | 'schedule';
   moduleLet: boolean;
@@ -86,7 +86,7 @@ export interface Corpus {
 // ---------------------------------------------------------------------------------------------
 // PRNG
 
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -14,7 +14,7 @@ import type { BaselineEntry, BaselineSummary, Finding } from './types.js';
 import { compareStrings as compare } from './util/compare-strings.js';
 import { toReportPath as relative } from './util/report-path.js';
 
-export const BASELINE_VERSION = 1;
+const BASELINE_VERSION = 1;
 
 export interface BaselineFile {
   version: typeof BASELINE_VERSION;
@@ -54,7 +54,7 @@ export function applyBaselineOptions(
   return matchBaseline(findings, baseline, dir, options.cwd, relative(options.cwd, file));
 }
 
-export function createBaseline(fingerprinted: readonly FingerprintedFinding[], dir: string, cwd: string): BaselineFile {
+function createBaseline(fingerprinted: readonly FingerprintedFinding[], dir: string, cwd: string): BaselineFile {
   const entries = fingerprinted
     .filter(({ finding }) => !finding.suppressed)
     .map(({ finding, fingerprint, parts }) => ({
@@ -76,7 +76,7 @@ export function createBaseline(fingerprinted: readonly FingerprintedFinding[], d
 }
 
 /** Reads and checks a baseline file; `shown` is how the user wrote its path (for messages). */
-export function readBaseline(file: string, shown = file): BaselineFile {
+function readBaseline(file: string, shown = file): BaselineFile {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -16,7 +16,7 @@ import type { Finding } from './types.js';
 /** Longest `code` kept in a baseline entry; the hash covers all of it. */
 const MAX_CODE_LENGTH = 160;
 
-export interface FingerprintParts {
+interface FingerprintParts {
   /** The enclosing functions, outermost first, joined with `.`; `<module>` at module scope. */
   function: string;
   /** The flagged code, whitespace collapsed (cut to {@link MAX_CODE_LENGTH} characters). */

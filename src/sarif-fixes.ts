@@ -14,7 +14,7 @@ import { diffLines } from 'diff';
 import type { FindingFix } from './reporters/types.js';
 import type { Finding, Report } from './types.js';
 
-export const MAX_FIXES = 25;
+const MAX_FIXES = 25;
 
 /** `lmi-audit scan` only loads the transforms (and jscodeshift) when a SARIF report is asked for. */
 export async function createFixProvider(report: Report, cwd: string): Promise<((finding: Finding) => FindingFix | undefined) | undefined> {

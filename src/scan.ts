@@ -364,7 +364,7 @@ function toFinding(
   ruleId: string,
   severity: Severity,
   messages: Record<string, string>,
-  fix: { transform: string } | null,
+  fix: { transform: string; messages?: readonly string[] } | null,
   r: RuleReport<string>,
   summaries: FileSummary[],
   cwd: string,
@@ -382,7 +382,7 @@ function toFinding(
     endColumn: loc.endColumn,
     message: formatMessage(template, r.data ?? {}),
     functions: [...new Set([...r.handlers.map((h) => h.id), ...(r.functionIds ?? [])])].sort(compare),
-    fix: fix ? { transform: fix.transform } : null,
+    fix: fix && (!fix.messages || fix.messages.includes(r.messageId)) ? { transform: fix.transform } : null,
   };
 }
 

@@ -6,5 +6,4 @@
 import { createSummarizer } from './analysis/summarize.js';
 import { rules } from './rules/index.js';
 
-export type { FileResult } from './analysis/summarize.js';
 export const { summarizeSource, readAndSummarize } = createSummarizer(rules);

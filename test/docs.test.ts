@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_SOURCES } from '../src/docs/check-sources.js';
-import { CHECKS_START, renderChecksTable, renderRulesTable, RULES_END, RULES_START, updateReadme } from '../src/docs/rules-table.js';
+import { CHECKS_END, CHECKS_START, renderChecksTable, renderRulesTable, RULES_END, RULES_START, updateReadme } from '../src/docs/rules-table.js';
 import { rules } from '../src/rules/index.js';
 
 const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
@@ -29,6 +29,7 @@ describe('README checks table', () => {
   it('is generated and up to date', () => {
     expect(readme).toContain(CHECKS_START);
     expect(readme).toContain(renderChecksTable(rules));
+    expect(renderChecksTable(rules).endsWith(CHECKS_END)).toBe(true);
   });
 
   it('names an AWS documentation page for every check of every rule, and no check that does not exist', () => {

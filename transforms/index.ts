@@ -4,6 +4,7 @@
  * names and every `fixes` pointing at a rule that points back.
  */
 import type { API, FileInfo } from 'jscodeshift';
+import * as callbackToAsync from './callback-to-async.js';
 import * as clientToPool from './client-to-pool.js';
 import * as hoistedState from './hoisted-state.js';
 import * as tmpPaths from './tmp-paths.js';
@@ -18,9 +19,10 @@ export interface TransformModule {
 
 /**
  * In the order the fix engine applies them to one file: the pool first (its rewrite settles
- * lazy-connection findings that hoisted-state would otherwise mark), then paths, then state.
+ * lazy-connection findings that hoisted-state would otherwise mark), then paths, then state, then
+ * the handler's shape (its body moves into a promise: one level deeper).
  */
-export const transforms: readonly TransformModule[] = [clientToPool, tmpPaths, hoistedState];
+export const transforms: readonly TransformModule[] = [clientToPool, tmpPaths, hoistedState, callbackToAsync];
 
 export function getTransform(id: string): TransformModule | undefined {
   return transforms.find((t) => t.meta.id === id);

@@ -55,6 +55,12 @@ const RM = '\u0000RM\u0000';
 interface Use {
   /** The path argument (or a non-fs literal naming the same file). */
   expr: AstPath;
+  /**
+   * Not an fs call's argument: another place in the function that names the same file (a helper
+   * argument, a child-process argument, a returned value). It gets the same rewrite as the fs
+   * uses, or the group is left alone: one path, one value.
+   */
+  mention?: boolean;
   call?: AstNode;
   callPath?: AstPath;
   method?: string;
@@ -78,6 +84,8 @@ interface Group {
   fnPath: AstPath;
   uses: Use[];
   isDir: boolean;
+  /** A text in the function names the path inside a longer string (a shell command): rewrite none. */
+  namedIn?: string;
 }
 
 interface TextEdit {
@@ -230,6 +238,7 @@ interface Plan {
 
 function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, groups: Group[], opts: RewriteOptions): void {
   const fn = fnPath.node;
+  addMentions(env, fnPath, groups);
   const plans: Plan[] = [];
   for (const group of groups.sort((a, b) => a.uses[0]!.expr.node.start - b.uses[0]!.expr.node.start)) {
     const first = group.uses.find((u) => u.call && ctx.isReported(u.call)) ?? group.uses[0]!;
@@ -238,6 +247,11 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
       if (statement) addMarkerComment(ctx, statement.node, text);
     };
     const shown = display(group.root);
+    if (group.namedIn) {
+      const text = group.namedIn.length > 60 ? `${group.namedIn.slice(0, 57)}...` : group.namedIn;
+      mark(`\`${shown}\` is also named inside ${text}, which cannot get the same unique name automatically: build the path once from context.awsRequestId and use it everywhere, by hand.`);
+      continue;
+    }
     const initTemp = planInitTemp(ctx, fnPath, group);
     if (typeof initTemp === 'string') {
       mark(initTemp);
@@ -375,6 +389,76 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
   }
   // After the moved declarations, so a marker sits right above the statement it is about.
   for (const plan of plans) if (!plan.cleanup) noteNoCleanup(ctx, plan, plan.cleanupWhyNot);
+}
+
+/**
+ * Adds to each group the other expressions of the function that evaluate to a path with the
+ * group's root (a helper argument, a child-process argument, a returned value, a local), so
+ * that they are rewritten with the fs uses or, when one of them cannot be, none is.
+ */
+function addMentions(env: PathEnv, fnPath: AstPath, groups: Group[]): void {
+  const fn = fnPath.node;
+  const byRoot = new Map(groups.map((g) => [g.root, g]));
+  // What the fs uses already cover: their argument expressions and the nodes of their pieces.
+  const covered: Array<[number, number]> = [];
+  for (const g of groups) {
+    for (const u of g.uses) {
+      covered.push([u.expr.node.start, u.expr.node.end]);
+      for (const p of u.pieces) covered.push([p.node.start, p.node.end]);
+    }
+  }
+  const overlaps = (node: AstNode) => covered.some(([s, e]) => node.start < e && s < node.end);
+  const body = fn.body ?? fn.value?.body;
+  if (!body) return;
+  const visit = (path: AstPath): void => {
+    const node = path.node;
+    if (!node || typeof node.type !== 'string') return;
+    const candidate =
+      (node.type === 'StringLiteral' || (node.type === 'Literal' && typeof node.value === 'string') || node.type === 'TemplateLiteral' || node.type === 'BinaryExpression' || node.type === 'CallExpression') &&
+      !overlaps(node);
+    if (candidate) {
+      const use = evaluateUse(env, path, 'write');
+      const group = use && byRoot.get(use.root);
+      if (use && group) {
+        use.mention = true;
+        use.topFn = fnPath;
+        use.index = getBodyStatementIndex(fn, path);
+        group.uses.push(use);
+        covered.push([node.start, node.end]);
+        return;
+      }
+    }
+    for (const key of Object.keys(node)) {
+      if (key === 'loc' || key === 'comments' || key === 'leadingComments' || key === 'trailingComments' || key === 'type') continue;
+      const child = node[key];
+      if (Array.isArray(child)) child.forEach((_, i) => visit(path.get(key, i)));
+      else if (child && typeof child === 'object' && typeof child.type === 'string') visit(path.get(key));
+    }
+  };
+  visit(fnPath.get(fn.body ? 'body' : 'value'));
+  for (const g of groups) g.uses.sort((a, b) => a.expr.node.start - b.expr.node.start);
+  // The path inside a longer text (`execSync(`gzip /tmp/report.csv`)`) cannot get the same
+  // rewrite: the group is left alone, with a marker.
+  env.ctx.j(body).find(env.ctx.j.Node).forEach((p: AstPath) => {
+    const node = p.node;
+    const texts: string[] =
+      node.type === 'TemplateLiteral' ? node.quasis.map((q: AstNode) => q.value.cooked ?? q.value.raw) : (node.type === 'StringLiteral' || node.type === 'Literal') && typeof node.value === 'string' ? [node.value] : [];
+    if (texts.length === 0 || overlaps(node)) return;
+    for (const g of groups) {
+      // A root with a dynamic part (a placeholder character, or `${...}`) has no one text to look for.
+      if (g.namedIn || g.root.includes('\u0001') || g.root.includes('\u0002') || g.root.includes('$')) continue;
+      if (texts.some((t) => containsPath(t, g.root))) g.namedIn = sourceOf(env.ctx, node);
+    }
+  });
+}
+
+/** Does `text` name `root` (followed by the end, `/`, `.`, a quote or a space, not more name)? */
+function containsPath(text: string, root: string): boolean {
+  for (let i = text.indexOf(root); i >= 0; i = text.indexOf(root, i + 1)) {
+    const next = text[i + root.length];
+    if (next === undefined || !/[\w-]/.test(next)) return true;
+  }
+  return false;
 }
 
 /** The `//` comment lines right above a module-level declaration (not a file header): they describe it and move with it. */
@@ -749,6 +833,7 @@ function findEscape(ctx: RecipeContext, fnPath: AstPath, group: Group): string |
   const checked = new Set<AstNode>();
   const pathLocals = new Set<AstNode>();
   for (const use of group.uses) for (const p of use.pieces) for (const v of p.via) if (v.declarator) pathLocals.add(v.declarator);
+  if (group.uses.some((u) => u.mention)) return 'the path is also passed outside file-system calls';
   for (const use of group.uses) {
     const why = escapeOf(use.callPath!, fn, use.method!);
     if (why) return why;

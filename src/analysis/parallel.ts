@@ -9,8 +9,6 @@ import type { Worker } from 'node:worker_threads';
 import type { FileResult } from './summarize.js';
 import { CHUNK, isStopped, resolveJobs, spawnWorker } from './workers.js';
 
-export { PARALLEL_THRESHOLD, resolveJobs } from './workers.js';
-
 export interface SummarizeOptions {
   /** Summarises a file on the main thread (the workers use src/scan-worker.ts, with the same rules). */
   readAndSummarize: (file: string) => FileResult;

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { classifyFile, SKIPPED_DIRECTORIES } from '../project/files.js';
 
 /** Below this many files one thread is faster than paying for workers to start. */
-export const PARALLEL_THRESHOLD = 1500;
+const PARALLEL_THRESHOLD = 1500;
 /** Files per message to and from a worker. */
 export const CHUNK = 64;
 

@@ -81,7 +81,7 @@ async function runFix(paths: string[], options: FixCommandOptions, io: CliIO): P
   }
 }
 
-export function formatFile(file: FixFileResult): string {
+function formatFile(file: FixFileResult): string {
   let line = `${file.status.padEnd(9)} ${file.file}`;
   if (file.transforms.length) line += `  (${file.transforms.join(', ')})`;
   if (file.reason) line += `: ${file.reason}`;
@@ -91,7 +91,7 @@ export function formatFile(file: FixFileResult): string {
   return text;
 }
 
-export function formatSummary(result: FixResult): string {
+function formatSummary(result: FixResult): string {
   const s = result.summary;
   const verb = result.dry ? 'would change' : 'changed';
   const review = s.markers ? `; ${s.markers} place${s.markers === 1 ? '' : 's'} to review by hand (marked \`// lmi-audit:\`)` : '';

@@ -15,8 +15,8 @@ import { findJsonSyntaxError } from './json-syntax.js';
 import { validateAgainstSchema, type SchemaNode } from './validate-schema.js';
 import { didYouMean } from '../util/did-you-mean.js';
 
-export const CONFIG_FILE = 'lmi-audit.config.json';
-export const PACKAGE_KEY = 'lmi-audit';
+const CONFIG_FILE = 'lmi-audit.config.json';
+const PACKAGE_KEY = 'lmi-audit';
 const CODE_CONFIG_FILES = ['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'].map((ext) => `lmi-audit.config.${ext}`);
 
 export interface LoadConfigOptions {
@@ -56,7 +56,7 @@ function startDirectory(options: LoadConfigOptions): string {
 }
 
 /** The nearest configuration file from `dir` upward, or undefined. */
-export function findConfigFile(dir: string): string | undefined {
+function findConfigFile(dir: string): string | undefined {
   for (let current = path.resolve(dir); ; ) {
     const json = path.join(current, CONFIG_FILE);
     if (fs.existsSync(json)) return json;

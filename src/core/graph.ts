@@ -26,8 +26,17 @@ export interface Target {
 
 interface Resolved {
   fns: Array<[number, number]>;
+  /**
+   * Functions called while the value was computed, at init (`const ready = init()`): their
+   * bodies do not run per invocation, but the functions they return or store may.
+   */
+  initFns: Array<[number, number]>;
   bindings: string[];
   logContext: boolean;
+}
+
+function emptyResolved(): Resolved {
+  return { fns: [], initFns: [], bindings: [], logContext: false };
 }
 
 export interface Reach {
@@ -48,6 +57,8 @@ export class ProjectGraph {
   private readonly refCache: Array<Map<string, Resolved>> = [];
   /** What each function's references resolve to: the same for every handler that reaches it. */
   private readonly fnUses: Array<Array<Resolved | undefined>> = [];
+  /** The same for the functions each one only calls. */
+  private readonly fnCalls: Array<Array<Resolved | undefined>> = [];
 
   constructor(
     readonly files: readonly FileSummary[],
@@ -63,6 +74,7 @@ export class ProjectGraph {
       this.specifierCache.push(new Map());
       this.refCache.push(new Map());
       this.fnUses.push(new Array(f.functions.length));
+      this.fnCalls.push(new Array(f.functions.length));
     });
   }
 
@@ -181,6 +193,15 @@ export class ProjectGraph {
         this.expand(t, out, seen, depth + 1);
       }
     }
+    if (!value.calls) return;
+    // `const ready = init()`: what `init` stands for ran once, at init.
+    const called = emptyResolved();
+    for (const ref of value.calls) {
+      for (const t of this.resolveRef(file, ref, undefined, depth + 1)) this.expand(t, called, seen, depth + 1);
+    }
+    if (called.logContext) out.logContext = true;
+    out.bindings.push(...called.bindings);
+    out.initFns.push(...called.fns, ...called.initFns);
   }
 
   /** Functions and bindings a reference stands for (memoised per file). */
@@ -191,34 +212,39 @@ export class ProjectGraph {
     const cache = this.refCache[file]!;
     let hit = cache.get(key);
     if (!hit) {
-      hit = { fns: [], bindings: [], logContext: false };
+      hit = emptyResolved();
       for (const t of this.resolveRef(file, ref, owner)) this.expand(t, hit, new Set(), 0);
       cache.set(key, hit);
     }
     return hit;
   }
 
-  /** Everything function `fn` of `file` refers to, merged over its references (memoised). */
-  private usesOf(file: number, fnIndex: number): Resolved {
-    const cached = this.fnUses[file]![fnIndex];
+  /** Everything function `fn` of `file` refers to (`calls`: only calls), merged over its references (memoised). */
+  private usesOf(file: number, fnIndex: number, calls = false): Resolved {
+    const memo = (calls ? this.fnCalls : this.fnUses)[file]!;
+    const cached = memo[fnIndex];
     if (cached) return cached;
     const fn = this.files[file]!.functions[fnIndex]!;
-    const merged: Resolved = { fns: [], bindings: [], logContext: false };
-    for (const ref of fn.refs) {
+    const merged = emptyResolved();
+    for (const ref of (calls ? fn.calls : fn.refs) ?? []) {
       const use = this.resolveUse(file, ref, fn.owner);
       if (use.logContext) merged.logContext = true;
       merged.bindings.push(...use.bindings);
       merged.fns.push(...use.fns);
+      merged.initFns.push(...use.initFns);
     }
-    this.fnUses[file]![fnIndex] = merged;
+    memo[fnIndex] = merged;
     return merged;
   }
 
   /** The functions an export stands for (the entry points of a handler). */
   resolveEntry(file: number, exportName: string): Resolved {
-    const out: Resolved = { fns: [], bindings: [], logContext: false };
+    const out = emptyResolved();
     const seen = new Set<string>();
     for (const t of this.resolveExport(file, exportName, [])) this.expand(t, out, seen, 0);
+    // `export const handler = makeHandler(deps)`: the factory is the entry (what it returns is the handler).
+    out.fns.push(...out.initFns);
+    out.initFns = [];
     return out;
   }
 
@@ -227,25 +253,40 @@ export class ProjectGraph {
     const functions = new Map<number, Set<number>>();
     const bindings = new Set<string>();
     let logContext = initialLogContext;
-    const queue: Array<[number, number]> = [];
+    // Functions that only ran at init (called by a module-level value the invocation uses): their
+    // bodies are not invocation code, but the callbacks inside them and what they return may be.
+    const initOnly = new Set<string>();
+    const queue: Array<[number, number, boolean]> = [];
     const push = (file: number, fn: number) => {
       let set = functions.get(file);
       if (!set) functions.set(file, (set = new Set()));
       if (set.has(fn)) return;
       set.add(fn);
-      queue.push([file, fn]);
+      queue.push([file, fn, false]);
+    };
+    const pushInit = (file: number, fn: number) => {
+      const key = `${file}:${fn}`;
+      if (initOnly.has(key) || functions.get(file)?.has(fn)) return;
+      initOnly.add(key);
+      queue.push([file, fn, true]);
     };
     for (const [file, fn] of entries) push(file, fn);
     while (queue.length) {
-      const [file, fnIndex] = queue.pop()!;
+      const [file, fnIndex, atInit] = queue.pop()!;
+      if (atInit && functions.get(file)?.has(fnIndex)) continue;
       const fn = this.files[file]!.functions[fnIndex]!;
       if (fn.logContext) logContext = true;
       // Callbacks written inside invocation code run during the invocation too.
       for (const child of this.children[file]![fnIndex]!) push(file, child);
       const use = this.usesOf(file, fnIndex);
-      if (use.logContext) logContext = true;
-      for (const b of use.bindings) bindings.add(b);
+      const calls = this.usesOf(file, fnIndex, true);
+      for (const u of [use, calls]) {
+        if (u.logContext) logContext = true;
+        for (const b of u.bindings) bindings.add(b);
+        for (const [f, i] of u.initFns) pushInit(f, i);
+      }
       for (const [f, i] of use.fns) push(f, i);
+      for (const [f, i] of calls.fns) (atInit ? pushInit : push)(f, i);
     }
     return { functions, bindings, logContext };
   }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ProjectGraph } from './graph.js';
 import type { PathValue } from './summary.js';
 
-export type PathKind =
+type PathKind =
   /** The same string for every invocation. */
   | 'static'
   /** Built from event data: the same for two requests with the same value. */

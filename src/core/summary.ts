@@ -28,6 +28,11 @@ export interface Ref {
 export interface ValueSummary {
   fns: number[];
   refs: Ref[];
+  /**
+   * Bindings only ever called directly (`const ready = init()`): the body of what they name
+   * runs right there, at init, while what it returns or stores may run later.
+   */
+  calls?: Ref[];
   /** The value wires a logger to the Lambda context (`injectLambdaContext(...)`). */
   logContext?: boolean;
 }
@@ -75,6 +80,8 @@ export interface FunctionSummary {
   /** Positions of `await`, `yield` and `for await` directly in this function (not nested ones). */
   awaits: number[];
   refs: Ref[];
+  /** Refs only ever called directly (see {@link ValueSummary.calls}). */
+  calls?: Ref[];
   /** Module-level class or object literal this function is a member of (for `this`). */
   owner?: string;
   /** Uses a logger bound to the request context (`logger.addContext(context)`, `child({ requestId })`, decorator). */

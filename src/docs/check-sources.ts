@@ -22,7 +22,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
   'global-mutable-state': {
     reassigned: NODE,
     reassignedWithRequestData: NODE,
-    lazyInitRace: NODE,
+    reassignedWithValue: NODE,
     mutated: NODE,
     thisMutated: NODE,
     envWrite: NODE,
@@ -38,7 +38,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     streamNoFailureHandling: MAPPINGS,
   },
   'unstructured-logging': { console: NODE },
-  'unsafe-shared-collection': { checkThenAct: NODE },
+  'unsafe-shared-collection': { lazyInitRace: NODE, checkThenAct: NODE },
   lifecycle: {
     layers: LMI,
     initAlarm: SCALING,

@@ -38,14 +38,15 @@ export async function fix(options: FixOptions): Promise<FixResult> {
     options.fromReport !== undefined
       ? loadReport(options.fromReport, cwd)
       : await scan({ paths, cwd, config: resolveConfig(options.config, { cwd, paths, ruleIds: getConfigurableRuleIds() }) });
-  const rules = new Set(selected.map((t) => t.meta.fixes));
+  // A finding names the transform that fixes it (a rule's transform may cover only some of its messages).
+  const ids = new Set(selected.map((t) => t.meta.id));
   // `info` findings are notes (a per-invocation connection): nothing to fix. Suppressed and
   // baselined findings were reviewed by a person: `fix` leaves them alone too.
   const inTargets = (file: string) => {
     const abs = path.resolve(cwd, file);
     return targets.some((t) => abs === t || abs.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
   };
-  const findings = report.findings.filter((f) => rules.has(f.ruleId) && f.severity !== 'info' && !f.suppressed && inTargets(f.file));
+  const findings = report.findings.filter((f) => f.fix !== null && ids.has(f.fix.transform) && f.severity !== 'info' && !f.suppressed && inTargets(f.file));
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     let list = byFile.get(f.file);
@@ -138,7 +139,7 @@ function transformFile(file: string, findings: Finding[], fc: FileContext): FixF
   const start = original.slice(bom.length);
   let current = start;
   for (const transform of fc.selected) {
-    const own = findings.filter((f) => f.ruleId === transform.meta.fixes);
+    const own = findings.filter((f) => f.fix?.transform === transform.meta.id);
     if (own.length === 0) continue;
     const lines = mapLines(start, current, own.map((f) => f.line));
     try {

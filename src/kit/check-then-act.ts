@@ -33,7 +33,7 @@ interface Pairing {
 const pairings = new WeakMap<object, Pairing[]>();
 
 /** Writes that follow a check of the same collection, in the same function, with an `await` in between. */
-export function pairChecksAndWrites(facts: Iterable<Pairing>, ctx: AwaitQuery): Pairing[] {
+export function pairChecksAndWrites(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Pairing[] {
   // Two rules ask (this one and global-mutable-state); both get the same files array.
   const cached = pairings.get(ctx.files);
   if (cached) return cached;
@@ -42,11 +42,13 @@ export function pairChecksAndWrites(facts: Iterable<Pairing>, ctx: AwaitQuery): 
   return result;
 }
 
-function computePairings(facts: Iterable<Pairing>, ctx: AwaitQuery): Pairing[] {
+function computePairings(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Pairing[] {
   const checks = new Map<string, Array<Fact & CollectionFact>>();
   const writes: Pairing[] = [];
   for (const { file, fact } of facts) {
-    const f = fact;
+    // The same rule records lazy initialisations of variables (src/kit/lazy-init.ts).
+    if (fact.k !== 'check' && fact.k !== 'write') continue;
+    const f = fact as Fact & CollectionFact;
     if (f.k === 'check') {
       const key = `${file}:${f.fn}:${refKey(f.ref)}`;
       let list = checks.get(key);
@@ -61,6 +63,6 @@ function computePairings(facts: Iterable<Pairing>, ctx: AwaitQuery): Pairing[] {
 }
 
 /** `file:fn:line:column` of the paired writes (unsafe-shared-collection reports them; global-mutable-state does not report them twice). */
-export function checkThenActWrites(facts: Iterable<Pairing>, ctx: AwaitQuery): Set<string> {
+export function checkThenActWrites(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Set<string> {
   return new Set(pairChecksAndWrites(facts, ctx).map(({ file, fact }) => `${file}:${fact.fn}:${fact.loc.line}:${fact.loc.column}`));
 }

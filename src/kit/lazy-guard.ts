@@ -82,3 +82,118 @@ function exits(statement: ts.Statement): boolean {
   }
   return false;
 }
+
+/**
+ * The innermost guard of `node` that makes it part of a lazy initialisation of some shared name:
+ * an enclosing `if` whose branch runs only while a name is absent (`if (!server)`,
+ * `if (!loaded)`, `if (client == null)`, or the `else` of `if (x)`), or an earlier
+ * `if (x) return ...;` of an enclosing block. `names` are the names the guard tests that `isShared`
+ * accepts; `region` is the code that runs under it (for the awaits after the write).
+ */
+export interface InitGuard {
+  pos: number;
+  /** Where the guarded code starts: the condition of an `if`, the end of an early-return `if`. */
+  from: number;
+  names: string[];
+  region: readonly ts.Node[];
+}
+
+export function findInitGuard(node: ts.Node, sourceFile: ts.SourceFile, isShared: (name: string) => boolean): InitGuard | undefined {
+  let child: ts.Node = node;
+  for (let p = node.parent; p && !isFunctionLike(p) && p.kind !== S.SourceFile; child = p, p = p.parent) {
+    if (ts.isIfStatement(p) && child !== p.expression) {
+      const inThen = child === p.thenStatement;
+      const names = (inThen ? absentNames(p.expression) : presentNames(p.expression)).filter(isShared);
+      if (names.length) {
+        const pos = p.expression.getStart(sourceFile);
+        return { pos, from: pos, names, region: [child] };
+      }
+    }
+    if (ts.isBlock(p)) {
+      const statements = p.statements;
+      const at = statements.indexOf(child as ts.Statement);
+      for (let i = at - 1; i >= 0; i--) {
+        const stmt = statements[i]!;
+        if (!ts.isIfStatement(stmt) || stmt.elseStatement || !exits(stmt.thenStatement)) continue;
+        const names = presentNames(stmt.expression).filter(isShared);
+        // The exit branch (`if (p) return await p;`) is not on the path to the write.
+        if (names.length) return { pos: stmt.expression.getStart(sourceFile), from: stmt.end, names, region: statements.slice(i + 1) };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Plain names a condition requires to be absent for its `then` branch to run. */
+function absentNames(cond: ts.Expression): string[] {
+  const e = unwrap(cond);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === S.ExclamationToken) {
+    const t = unwrap(e.operand);
+    return ts.isIdentifier(t) ? [t.text] : [];
+  }
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === S.BarBarToken || op === S.AmpersandAmpersandToken) return [...absentNames(e.left), ...absentNames(e.right)];
+    if (op === S.EqualsEqualsToken || op === S.EqualsEqualsEqualsToken) {
+      const name = nullishComparisonSubject(e);
+      return name ? [name] : [];
+    }
+  }
+  return [];
+}
+
+/** Plain names a condition requires to be present for its `then` branch to run. */
+function presentNames(cond: ts.Expression): string[] {
+  const e = unwrap(cond);
+  if (ts.isIdentifier(e)) return [e.text];
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === S.AmpersandAmpersandToken) return [...presentNames(e.left), ...presentNames(e.right)];
+    if (op === S.ExclamationEqualsToken || op === S.ExclamationEqualsEqualsToken) {
+      const name = nullishComparisonSubject(e);
+      return name ? [name] : [];
+    }
+  }
+  return [];
+}
+
+/** `x == null`, `x === undefined`, `typeof x === 'undefined'` (either side) -> `x`. */
+function nullishComparisonSubject(e: ts.BinaryExpression): string | undefined {
+  const [a, b] = [unwrap(e.left), unwrap(e.right)];
+  const isNullish = (x: ts.Expression) =>
+    x.kind === S.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined') || (ts.isStringLiteralLike(x) && x.text === 'undefined');
+  const subject = (x: ts.Expression) => {
+    const s = ts.isTypeOfExpression(x) ? unwrap(x.expression) : x;
+    return ts.isIdentifier(s) && s.text !== 'undefined' ? s.text : undefined;
+  };
+  if (isNullish(b)) return subject(a);
+  if (isNullish(a)) return subject(b);
+  return undefined;
+}
+
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+
+/**
+ * Is there, in `region` after position `after`, an `await name.method(...)` that prepares the
+ * value just stored (`await client.connect()`)? Awaiting the stored promise itself (`await p`,
+ * `await p.then(...)`) is what a single-flight cache does, and does not count.
+ */
+export function awaitsPreparation(region: readonly ts.Node[], name: string, after: number): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (isFunctionLike(n)) return false;
+    if (ts.isAwaitExpression(n) && n.end > after) {
+      const operand = unwrap(n.expression);
+      if (ts.isCallExpression(operand)) {
+        const callee = unwrap(operand.expression);
+        if (ts.isPropertyAccessExpression(callee) && !PROMISE_METHODS.has(callee.name.text)) {
+          let root: ts.Expression = callee.expression;
+          while (ts.isPropertyAccessExpression(unwrap(root))) root = (unwrap(root) as ts.PropertyAccessExpression).expression;
+          root = unwrap(root);
+          if (ts.isIdentifier(root) && root.text === name) return true;
+        }
+      }
+    }
+    return ts.forEachChild(n, (c) => (visit(c) ? true : undefined)) === true;
+  };
+  return region.some(visit);
+}

@@ -3,25 +3,39 @@
  */
 import { ts } from '../ts.js';
 import type { Ref } from '../core/summary.js';
-import { unwrap } from '../lang/js/ast.js';
-import type { WalkContext } from '../lang/js/context.js';
-import { CHECK_THEN_ACT_RULE, checkThenActWrites, type CollectionFact } from '../kit/check-then-act.js';
+import { isFunctionLike, unwrap } from '../lang/js/ast.js';
+import type { TaintSources, WalkContext } from '../lang/js/context.js';
+import { CHECK_THEN_ACT_RULE, checkThenActWrites } from '../kit/check-then-act.js';
 import { findLazyGuard } from '../kit/lazy-guard.js';
+import { LAZY_INIT_RULE, lazyInits, writeKey } from '../kit/lazy-init.js';
+import { describeValueSource, getValueSource } from '../kit/value-source.js';
 import { defineRule, type CheckContext } from './define.js';
 
 const S = ts.SyntaxKind;
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
+/** `process.env.NAME` / `process.env['NAME']`: one variable, whatever the invocation. */
+const STATIC_ENV_KEY = /^process\.env(\.[\w$]+|\[(['"`])[\w$]+\2\])$/;
 const OBJECT_MUTATORS = new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']);
 
-type MessageId = 'reassigned' | 'reassignedWithRequestData' | 'lazyInitRace' | 'mutated' | 'thisMutated' | 'envWrite';
+type MessageId = 'reassigned' | 'reassignedWithRequestData' | 'reassignedWithValue' | 'mutated' | 'thisMutated' | 'envWrite';
 
 interface WriteFact {
-  k: 'reassign' | 'mutate' | 'env';
+  /** `decl`: a module-level `let`/`var` and its constant initial value (for constant writes). */
+  k: 'reassign' | 'mutate' | 'env' | 'decl';
   ref?: Ref;
   text: string;
   tainted: boolean;
+  /** Where the per-invocation data of the written value comes from. */
+  taint?: TaintSources;
+  /** The written value when it is a literal constant, as JSON. */
+  constant?: string;
   /** Start of an `if` that tests the target for absence (lazy initialisation). */
   guard?: number;
+  /**
+   * An unconditional `x = v` after which this function reads `x` only with no `await` in between
+   * (and never before it): within this function the variable is a local in all but name.
+   */
+  scratch?: boolean;
   /** `x ??= v` / `x ||= v`. */
   logical?: boolean;
   end: number;
@@ -38,12 +52,19 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
   if (ts.isIdentifier(t)) {
     const b = ctx.lookup(t.text);
     if (!b || !b.module || (b.kind !== 'let' && b.kind !== 'var')) return;
+    const taint = value ? ctx.taintOf(value) : undefined;
+    const constant = value && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined;
     record(ctx, node, {
       k: 'reassign',
       ref: { name: t.text, path: [] },
       text: t.text,
-      tainted: value ? ctx.isTainted(value) : false,
+      tainted: taint !== undefined,
+      ...(taint ? { taint } : {}),
+      ...(constant !== undefined ? { constant } : {}),
       guard: findLazyGuard(node, t.text, ctx.sourceFile),
+      ...(node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken && isScratchWrite(node, t.text, ctx.sourceFile)
+        ? { scratch: true }
+        : {}),
       logical,
       end: node.getEnd(),
     });
@@ -63,9 +84,81 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     node,
     t.expression,
     () => t.getText(ctx.sourceFile),
-    () => (value ? ctx.isTainted(value) : false) || (ts.isElementAccessExpression(t) && ctx.isTainted(t.argumentExpression)),
+    () => joinTaint(value ? ctx.taintOf(value) : undefined, ts.isElementAccessExpression(t) ? ctx.taintOf(t.argumentExpression) : undefined),
     logical,
+    () => (value && (!ts.isElementAccessExpression(t) || ts.isStringLiteralLike(t.argumentExpression)) && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined),
   );
+}
+
+/**
+ * Is `write` (an assignment to module-level `name`) a scratch write: it runs whenever its function
+ * runs (only blocks and `try` blocks between it and the function body), nothing in the function
+ * reads `name` before it, and no `await` (or `yield`) lies between it and any later read? Then no
+ * other invocation can run between this invocation's write and its reads (`let response;` of
+ * the SAM starter: `response = { statusCode: 200, ... }; return response;`).
+ */
+function isScratchWrite(write: ts.Node, name: string, sourceFile: ts.SourceFile): boolean {
+  let fn: ts.Node | undefined = write.parent;
+  let child: ts.Node = write;
+  for (; fn && !isFunctionLike(fn); child = fn, fn = fn.parent) {
+    if (ts.isExpressionStatement(fn) || ts.isBlock(fn)) continue;
+    if (ts.isTryStatement(fn) && child === fn.tryBlock) continue;
+    return false;
+  }
+  const fnBody = fn && (fn as ts.FunctionLikeDeclaration).body;
+  // One walk of the function per write: bundles' giant functions are left as they were (reported).
+  if (!fnBody || fnBody.end - fnBody.pos > 50_000) return false;
+  const start = write.getStart(sourceFile);
+  const end = write.getEnd();
+  const leftEnd = (write as ts.BinaryExpression).left.getEnd();
+  let ok = true;
+  let awaited = false;
+  let read = false;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    if (n !== fn && isFunctionLike(n)) {
+      // A callback that reads it may run after an `await`.
+      if (mentions(n, name)) ok = false;
+      return;
+    }
+    const pos = n.getStart(sourceFile);
+    if ((ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) && pos > end) awaited = true;
+    if (ts.isIdentifier(n) && n.text === name && !(n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+      // `x = await refresh(x)`: the new value depends on the one another invocation left.
+      if (pos < start || (pos > leftEnd && pos < end) || (pos > end && awaited)) ok = false;
+      else if (pos > end) read = true;
+      // A local of the same name: the analysis would not know which is meant.
+      if (n.parent && (ts.isVariableDeclaration(n.parent) || ts.isParameter(n.parent)) && (n.parent as ts.NamedDeclaration).name === n) ok = false;
+    }
+    ts.forEachChild(n, visit);
+  };
+  const body = (fn as ts.FunctionLikeDeclaration).body!;
+  for (const p of (fn as ts.FunctionLikeDeclaration).parameters) visit(p);
+  visit(body);
+  // A variable the function never reads back is not used as a local: the write stays reported.
+  return ok && read;
+}
+
+function mentions(node: ts.Node, name: string): boolean {
+  if (ts.isIdentifier(node) && node.text === name) return true;
+  return ts.forEachChild(node, (c) => (mentions(c, name) ? true : undefined)) === true;
+}
+
+/** JSON of a literal constant (`'UTC'`, `5`, `true`, `null`, `` `x` ``), undefined for anything else. */
+function constantOf(value: ts.Node): string | undefined {
+  const v = unwrap(value as ts.Expression);
+  if (ts.isStringLiteralLike(v)) return JSON.stringify(v.text);
+  if (ts.isNumericLiteral(v)) return JSON.stringify(Number(v.text));
+  if (ts.isPrefixUnaryExpression(v) && v.operator === S.MinusToken && ts.isNumericLiteral(v.operand)) return JSON.stringify(-Number(v.operand.text));
+  if (v.kind === S.TrueKeyword) return 'true';
+  if (v.kind === S.FalseKeyword) return 'false';
+  if (v.kind === S.NullKeyword) return 'null';
+  return undefined;
+}
+
+function joinTaint(a: TaintSources | undefined, b: TaintSources | undefined): TaintSources | undefined {
+  if (!a || !b) return a ?? b;
+  return { params: [...a.params, ...b.params], awaited: a.awaited || b.awaited, caught: a.caught || b.caught };
 }
 
 /**
@@ -77,8 +170,9 @@ function onObjectWrite(
   node: ts.Node,
   object: ts.Expression,
   text: () => string,
-  tainted: () => boolean,
+  taintOf: () => TaintSources | undefined,
   logical = false,
+  constant: () => string | undefined = () => undefined,
 ): void {
   if (ctx.fn < 0) return;
   let root: ts.Expression = unwrap(object);
@@ -86,18 +180,22 @@ function onObjectWrite(
   if (ts.isIdentifier(root) && root.text === 'process' && ctx.isGlobal('process')) {
     const o = unwrap(object);
     if (ts.isPropertyAccessExpression(o) && o.name.text === 'env') {
-      record(ctx, node, { k: 'env', text: text(), tainted: tainted(), end: node.getEnd() });
+      const taint = taintOf();
+      const c = constant();
+      record(ctx, node, { k: 'env', text: text(), tainted: taint !== undefined, ...(taint ? { taint } : {}), ...(c !== undefined ? { constant: c } : {}), end: node.getEnd() });
     }
     return;
   }
   const target = ctx.stateTarget(object);
   if (!target) return;
   const written = text();
+  const taint = taintOf();
   record(ctx, node, {
     k: 'mutate',
     ref: target.ref,
     text: written,
-    tainted: tainted(),
+    tainted: taint !== undefined,
+    ...(taint ? { taint } : {}),
     guard: findLazyGuard(node, written, ctx.sourceFile),
     logical,
     end: node.getEnd(),
@@ -115,7 +213,10 @@ export default defineRule<MessageId, WriteFact>({
       'On Lambda Managed Instances the Node.js runtime runs many invocations at once on each worker thread; they share the ' +
       'handler module and all module-level state, and interleave at every `await`. A module-level variable set from one ' +
       "request can be overwritten by another before the first reads it back, so a response can carry another user's data. " +
-      '`process.env` is shared the same way. (Python runs one process per concurrent invocation, so Python globals are safe.)',
+      '`process.env` is shared the same way. (Python runs one process per concurrent invocation, so Python globals are safe.) ' +
+      'Messages say where the written value comes from: "request data" only when it derives from the handler\'s event or ' +
+      'context; a helper\'s parameter or an awaited result (an SDK call, `fetch`, SSM) is named as such, since it differs ' +
+      'between invocations without being request data.',
     bad: [
       'let currentUser = null;',
       'export const handler = async (event) => {',
@@ -131,10 +232,24 @@ export default defineRule<MessageId, WriteFact>({
       '  return { user: currentUser };',
       '};',
       '',
-      '// Not reported: writes in init code, locals that shadow module names, and lazy clients',
-      '// created with no `await` between the check and the assignment:',
+      '// Not reported: writes in init code (including functions module-level code starts, such as',
+      '// `const ready = init()`), locals that shadow module names, lazy clients created with no',
+      '// `await` between the check and the assignment, initialisations guarded by a flag with nothing',
+      '// awaited in between, and the same constant written by every invocation:',
       'let s3;',
       'const client = () => (s3 ??= new S3Client({}));',
+      "process.env.TZ = 'UTC'; // inside the handler: every invocation writes the same value",
+      '',
+      '// A variable one function writes and reads back with no `await` in between (the SAM',
+      '// starter\'s `let response;`): no other invocation can run between the write and the reads.',
+      'let response;',
+      'export const hello = async () => {',
+      "  response = { statusCode: 200, body: 'hello' };",
+      '  return response;',
+      '};',
+      '',
+      '// A lazy initialisation with an `await` before the value is ready is a check-then-act race:',
+      '// unsafe-shared-collection reports it, once per initialisation.',
     ].join('\n'),
     howToFix:
       'Keep per-request values in locals of the handler and pass them to helpers as parameters (or use `AsyncLocalStorage` ' +
@@ -149,23 +264,35 @@ export default defineRule<MessageId, WriteFact>({
       'and interleave at every `await`. Keep per-request values in locals; if it deliberately spans invocations (a counter, a ' +
       'cold-start flag), confirm that is safe under concurrency.',
     reassignedWithRequestData:
-      '`{{name}}` is a module-level variable set from request data during an invocation: concurrent invocations on the same ' +
-      "worker overwrite it, so a response can carry another request's data. Make it a local of the handler and pass it to " +
-      'helpers as a parameter.',
-    lazyInitRace:
-      '`{{name}}` is initialised lazily with an `await` between the check and the assignment: concurrent first invocations all ' +
-      'see it empty and each initialise it. Store the pending promise synchronously (`x ??= load()`) or initialise it at module scope.',
+      '`{{name}}` is a module-level variable set from request data (the invocation\'s event or context) during an invocation: ' +
+      "concurrent invocations on the same worker overwrite it, so a response can carry another request's data. Make it a local " +
+      'of the handler and pass it to helpers as a parameter.',
+    reassignedWithValue:
+      '`{{name}}` is a module-level variable set during an invocation from {{source}}: concurrent invocations on the same ' +
+      'worker overwrite it, and one can read the value another stored. Keep it in a local and pass it on as a parameter; if ' +
+      'it deliberately spans invocations (a cache), store it once, at init or as a pending promise.',
     mutated:
-      'Module-level `{{name}}` is mutated with request data during an invocation (`{{text}}`): every concurrent invocation on the ' +
+      'Module-level `{{name}}` is mutated during an invocation with {{source}} (`{{text}}`): every concurrent invocation on the ' +
       'worker reads and overwrites the same object. Build a per-request object inside the handler instead.',
     thisMutated:
-      '`{{text}}` stores request data on `{{name}}`, which lives at module level and is shared by concurrent invocations: ' +
+      '`{{text}}` stores {{source}} on `{{name}}`, which lives at module level and is shared by concurrent invocations: ' +
       "they overwrite each other's fields. Keep per-request values in locals or pass them as arguments.",
     envWrite:
       '`{{text}}` writes `process.env` during an invocation: it is shared by every concurrent invocation on the worker, and ' +
       'the value leaks into other requests. Pass the value explicitly instead.',
   },
   visitors: {
+    VariableDeclaration(node, ctx) {
+      if (ctx.fn >= 0) return;
+      const n = node as ts.VariableDeclaration;
+      if (!ts.isIdentifier(n.name) || !n.initializer) return;
+      const init = unwrap(n.initializer);
+      if (ts.isIdentifier(init) && init.text === 'undefined') return;
+      const b = ctx.lookup(n.name.text);
+      if (!b || !b.module || (b.kind !== 'let' && b.kind !== 'var')) return;
+      const constant = constantOf(init);
+      record(ctx, n, { k: 'decl', text: n.name.text, tainted: false, ...(constant !== undefined ? { constant } : {}), end: n.getEnd() });
+    },
     BinaryExpression(node, ctx) {
       const n = node as ts.BinaryExpression;
       const op = n.operatorToken.kind;
@@ -190,7 +317,7 @@ export default defineRule<MessageId, WriteFact>({
           n,
           e.expression,
           () => n.getText(ctx.sourceFile),
-          () => ts.isElementAccessExpression(e) && ctx.isTainted(e.argumentExpression),
+          () => (ts.isElementAccessExpression(e) ? ctx.taintOf(e.argumentExpression) : undefined),
         );
       }
     },
@@ -206,7 +333,7 @@ export default defineRule<MessageId, WriteFact>({
           n,
           callee.expression,
           () => n.getText(ctx.sourceFile),
-          () => n.arguments.some((a) => ctx.isTainted(a)),
+          () => n.arguments.reduce<TaintSources | undefined>((acc, a) => joinTaint(acc, ctx.taintOf(a)), undefined),
         );
         return;
       }
@@ -217,7 +344,7 @@ export default defineRule<MessageId, WriteFact>({
         n.arguments.length > 1
       ) {
         const target = n.arguments[0]!;
-        const tainted = n.arguments.slice(1).some((a) => ctx.isTainted(a));
+        const tainted = n.arguments.slice(1).reduce<TaintSources | undefined>((acc, a) => joinTaint(acc, ctx.taintOf(a)), undefined);
         const t = unwrap(target);
         if (ts.isPropertyAccessExpression(t) || ts.isIdentifier(t) || ts.isElementAccessExpression(t)) {
           // `Object.assign(state, event)` mutates `state` itself.
@@ -227,27 +354,53 @@ export default defineRule<MessageId, WriteFact>({
     },
   },
   check(ctx) {
-    const owned = checkThenActWrites(ctx.factsOf<CollectionFact>(CHECK_THEN_ACT_RULE), ctx);
+    const owned = checkThenActWrites(ctx.factsOf(CHECK_THEN_ACT_RULE), ctx);
+    // Writes of lazy initialisations: unsafe-shared-collection reports the racy ones, once per
+    // initialisation; the others are safe unless they cache request data (reported below).
+    const lazy = new Set<string>();
+    // `server = await bootstrap()` where `bootstrap` is that racy initialisation: the same finding.
+    const racyNames = new Set<string>();
+    for (const init of lazyInits(ctx.factsOf(LAZY_INIT_RULE), ctx)) {
+      if (init.requestData) continue;
+      for (const w of init.writes) {
+        lazy.add(writeKey(init.file, w));
+        if (init.racy) racyNames.add(`${init.file}#${w.name}`);
+      }
+    }
+    const constants = constantWrites(ctx);
+    const scratch = scratchVariables(ctx);
     let instantiated: Set<string> | undefined;
     for (const { file, fact } of ctx.facts()) {
-      if (fact.fn < 0) continue;
+      if (fact.fn < 0 || fact.k === 'decl') continue;
       const handlers = ctx.handlersReaching(file, fact.fn);
       if (handlers.length === 0) continue;
       const f = fact;
-      const lazySafe = (f.guard !== undefined && !ctx.awaitBetween(file, fact.fn, f.guard, f.end)) || f.logical;
+      const source = getValueSource(ctx, file, f.taint);
       if (f.k === 'env') {
+        // The same constant written by every invocation (`process.env.TZ = 'UTC'`) carries nothing between them.
+        if (f.constant !== undefined && STATIC_ENV_KEY.test(f.text) && constants.get(`${file}|env|${f.text}`) === f.constant) continue;
         ctx.report({ file, loc: fact.loc, messageId: 'envWrite', data: { text: f.text }, handlers });
         continue;
       }
       if (f.k === 'reassign') {
-        if (lazySafe && !f.tainted) continue;
-        const messageId = f.guard !== undefined && !f.tainted ? 'lazyInitRace' : f.tainted ? 'reassignedWithRequestData' : 'reassigned';
-        ctx.report({ file, loc: fact.loc, messageId, data: { name: f.text }, handlers });
+        if (lazy.has(writeKey(file, fact))) continue;
+        const lazySafe = (f.guard !== undefined && !ctx.awaitBetween(file, fact.fn, f.guard, f.end)) || f.logical;
+        if (lazySafe && source?.source !== 'request') continue;
+        if (f.constant !== undefined && constants.get(`${file}|var|${f.text}`) === f.constant) continue;
+        if (source?.source === 'awaited' && racyNames.has(`${file}#${f.text}`)) continue;
+        if (scratch.has(`${file}#${f.text}`)) continue;
+        if (source?.source === 'request') {
+          ctx.report({ file, loc: fact.loc, messageId: 'reassignedWithRequestData', data: { name: f.text }, handlers });
+        } else if (source) {
+          ctx.report({ file, loc: fact.loc, messageId: 'reassignedWithValue', data: { name: f.text, source: describeValueSource(source) }, handlers });
+        } else {
+          ctx.report({ file, loc: fact.loc, messageId: 'reassigned', data: { name: f.text }, handlers });
+        }
         continue;
       }
       // mutate
-      if (!f.tainted) continue;
-      if (owned.has(`${file}:${fact.fn}:${fact.loc.line}:${fact.loc.column}`)) continue;
+      if (!source) continue;
+      if (owned.has(writeKey(file, fact))) continue;
       const ref = f.ref!;
       if (ref.name === 'this') {
         const owner = ctx.files[file]!.functions[fact.fn]!.owner;
@@ -256,7 +409,7 @@ export default defineRule<MessageId, WriteFact>({
         const ownerBinding = ctx.graph.binding({ file, name: owner, path: [] });
         const shared = !!ownerBinding && (ownerBinding.init !== 'class' || instantiated.has(`${file}#${owner}`));
         if (!shared) continue;
-        ctx.report({ file, loc: fact.loc, messageId: 'thisMutated', data: { text: f.text, name: owner }, handlers });
+        ctx.report({ file, loc: fact.loc, messageId: 'thisMutated', data: { text: f.text, name: owner, source: describeValueSource(source) }, handlers });
         continue;
       }
       const targets = ctx.graph.resolveRef(file, { name: ref.name, path: [] });
@@ -266,26 +419,90 @@ export default defineRule<MessageId, WriteFact>({
         return !!b && b.init !== 'function' && b.init !== 'class';
       });
       if (!shared) continue;
-      ctx.report({ file, loc: fact.loc, messageId: 'mutated', data: { name: ref.name.replace(/^require#\d+:/, ''), text: truncate(f.text) }, handlers });
+      ctx.report({
+        file,
+        loc: fact.loc,
+        messageId: 'mutated',
+        data: { name: ref.name.replace(/^require#\d+:/, ''), text: truncate(f.text), source: describeValueSource(source) },
+        handlers,
+      });
     }
   },
 });
 
-function onObjectWriteWhole(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expression, tainted: boolean): void {
+/**
+ * Module-level variables used as scratch space by one function: not exported, referred to by that
+ * function alone, which writes them (`isScratchWrite`) before reading them within one synchronous
+ * stretch. Each invocation reads only what it wrote itself. Keyed `file#name`.
+ */
+function scratchVariables(ctx: CheckContext<MessageId, WriteFact>): Set<string> {
+  const writers = new Map<string, number>();
+  const candidates = new Set<string>();
+  for (const { file, fact } of ctx.facts()) {
+    if (fact.k !== 'reassign' || fact.fn < 0) continue;
+    const key = `${file}#${fact.text}`;
+    const prev = writers.get(key);
+    writers.set(key, prev === undefined || prev === fact.fn ? fact.fn : -2);
+    if (fact.scratch) candidates.add(key);
+  }
+  const out = new Set<string>();
+  for (const key of candidates) {
+    const fn = writers.get(key)!;
+    if (fn < 0) continue;
+    const [fileText, name] = [key.slice(0, key.indexOf('#')), key.slice(key.indexOf('#') + 1)];
+    const summary = ctx.files[Number(fileText)]!;
+    if (Object.values(summary.exports).includes(name)) continue;
+    const others = summary.functions.some((f, i) => i !== fn && (f.refs.some((r) => r.name === name) || !!f.calls?.some((r) => r.name === name)));
+    if (others) continue;
+    out.add(key);
+  }
+  return out;
+}
+
+/**
+ * Targets that hold one constant whatever the interleaving: every write during an invocation
+ * (in code a handler reaches) stores the same literal, and a variable's own initial value, if it
+ * has one, is that literal too. A one-way flag (`let cold = true; ... cold = false`) is not one:
+ * concurrent invocations race on its transition. Keyed `file|var|name` and `file|env|process.env.X`.
+ */
+function constantWrites(ctx: CheckContext<MessageId, WriteFact>): Map<string, string> {
+  const values = new Map<string, string | null>();
+  const note = (key: string, value: string | undefined) => {
+    const prev = values.get(key);
+    if (prev === null) return;
+    values.set(key, value === undefined || (prev !== undefined && prev !== value) ? null : value);
+  };
+  for (const { file, fact } of ctx.facts()) {
+    if (fact.k === 'decl') {
+      note(`${file}|var|${fact.text}`, fact.constant);
+      continue;
+    }
+    if (fact.fn < 0 || ctx.handlersReaching(file, fact.fn).length === 0) continue;
+    if (fact.k === 'reassign') note(`${file}|var|${fact.text}`, fact.constant);
+    else if (fact.k === 'env') note(`${file}|env|${fact.text}`, fact.constant);
+  }
+  const out = new Map<string, string>();
+  for (const [key, value] of values) if (value !== null && value !== undefined) out.set(key, value);
+  return out;
+}
+
+function onObjectWriteWhole(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expression, taint: TaintSources | undefined): void {
+  const tainted = taint !== undefined;
+  const sources = taint ? { taint } : {};
   if (ts.isIdentifier(target)) {
     if (target.text === 'process') return;
     const st = ctx.stateTarget(target);
     if (!st) return;
-    record(ctx, node, { k: 'mutate', ref: st.ref, text: node.getText(ctx.sourceFile), tainted, end: node.getEnd() });
+    record(ctx, node, { k: 'mutate', ref: st.ref, text: node.getText(ctx.sourceFile), tainted, ...sources, end: node.getEnd() });
     return;
   }
   const e = target as ts.PropertyAccessExpression | ts.ElementAccessExpression;
   const root = unwrap(e.expression);
   if (ts.isIdentifier(root) && root.text === 'process' && ctx.isGlobal('process') && ts.isPropertyAccessExpression(e) && e.name.text === 'env') {
-    record(ctx, node, { k: 'env', text: node.getText(ctx.sourceFile), tainted, end: node.getEnd() });
+    record(ctx, node, { k: 'env', text: node.getText(ctx.sourceFile), tainted, ...sources, end: node.getEnd() });
     return;
   }
-  onObjectWrite(ctx, node, e, () => node.getText(ctx.sourceFile), () => tainted);
+  onObjectWrite(ctx, node, e, () => node.getText(ctx.sourceFile), () => taint);
 }
 
 /** `file#Class` for every class with an instance created at module level somewhere in the project. */

@@ -64,7 +64,7 @@ export default defineRule<MessageId, LifecycleFact>({
   id: 'lifecycle',
   checklist: 'lifecycle',
   severity: 'warning',
-  fix: null,
+  fix: { transform: 'callback-to-async', safety: 'unsafe', messages: ['callbackHandler', 'contextMethod', 'callbackWaits'] },
   docs: {
     summary:
       'LMI lifecycle changes: layers (extensions) and init/cold-start alarms of LMI functions, callback-style handlers, and dependencies below the LMI-aware versions.',
@@ -115,7 +115,8 @@ export default defineRule<MessageId, LifecycleFact>({
     howToFix:
       'Review each layer of an LMI function and drop extensions that are not built for multi-concurrency. Retune or remove ' +
       'init-duration and cold-start alarms. Make handlers `async` and return results (throw errors) instead of calling ' +
-      '`callback` or `context.succeed/fail/done`. Upgrade `@aws-lambda-powertools/*` to 2.29.0 or later and `@aws-sdk/*` to ' +
+      '`callback` or `context.succeed/fail/done`: `lmi-audit fix --transform callback-to-async` does it (unsafe: a handler that ' +
+      'never calls its callback now times out instead of ending with its event loop). Upgrade `@aws-lambda-powertools/*` to 2.29.0 or later and `@aws-sdk/*` to ' +
       '3.933.0 or later, and migrate from `aws-sdk` (v2) to the v3 clients (aws-sdk-js-codemod does most of it).',
     whenNotToUse: 'Functions that will stay on on-demand Lambda with a runtime that still supports callbacks.',
   },

@@ -28,7 +28,8 @@ export interface RuleMeta<MessageId extends string = string> {
   checklist: ChecklistItem;
   /** Default severity of the rule's findings (a message may report lower, e.g. an `info` note). */
   severity: Severity;
-  fix: { transform: string; safety: 'safe' | 'unsafe' } | null;
+  /** The transform that fixes the rule's findings; `messages` limits it to the findings of those messages (default: all). */
+  fix: { transform: string; safety: 'safe' | 'unsafe'; messages?: readonly MessageId[] } | null;
   docs: RuleDocs;
   /** Message templates with `{{placeholder}}` slots; every report names one. */
   messages: Record<MessageId, string>;

@@ -6,6 +6,8 @@ import { ts } from '../ts.js';
 import { unwrap } from '../lang/js/ast.js';
 import type { WalkContext } from '../lang/js/context.js';
 import { pairChecksAndWrites, refKey, type CollectionFact } from '../kit/check-then-act.js';
+import { awaitsPreparation, findInitGuard } from '../kit/lazy-guard.js';
+import { lazyInits, type GuardedCallFact, type LazyWriteFact, type UnguardedWriteFact } from '../kit/lazy-init.js';
 import { defineRule } from './define.js';
 
 const S = ts.SyntaxKind;
@@ -13,18 +15,19 @@ const RULE_ID = 'unsafe-shared-collection';
 const CHECK_METHODS = new Set(['has', 'get', 'includes', 'indexOf', 'find', 'some']);
 const WRITE_METHODS = new Set(['set', 'add', 'push', 'unshift']);
 
-type MessageId = 'checkThenAct';
+type MessageId = 'checkThenAct' | 'lazyInitRace';
+type UscFact = CollectionFact | LazyWriteFact | UnguardedWriteFact | GuardedCallFact;
 
 /**
  * Record the module-level collections a condition reads (`cache.has(k)`, `cache[k]`, `k in cache`,
  * `cache.users`), once per collection and condition.
  */
-function recordChecks(ctx: WalkContext<CollectionFact>, cond: ts.Expression): void {
+function recordChecks(ctx: WalkContext<UscFact>, cond: ts.Expression): void {
   if (ctx.fn < 0) return;
   collectChecks(ctx, cond, cond, new Set());
 }
 
-function collectChecks(ctx: WalkContext<CollectionFact>, cond: ts.Expression, node: ts.Node, seen: Set<string>): void {
+function collectChecks(ctx: WalkContext<UscFact>, cond: ts.Expression, node: ts.Node, seen: Set<string>): void {
   switch (node.kind) {
     case S.CallExpression: {
       const callee = unwrap((node as ts.CallExpression).expression);
@@ -55,7 +58,7 @@ function collectChecks(ctx: WalkContext<CollectionFact>, cond: ts.Expression, no
 }
 
 /** Record that `cond` reads the collection `object`, if it is module state (once per collection). */
-function considerCheck(ctx: WalkContext<CollectionFact>, cond: ts.Expression, object: ts.Expression, seen: Set<string>): void {
+function considerCheck(ctx: WalkContext<UscFact>, cond: ts.Expression, object: ts.Expression, seen: Set<string>): void {
   const root = unwrap(object);
   // Only names rooted at an identifier can be module state; skip the lookup otherwise.
   if (root.kind !== S.Identifier && root.kind !== S.PropertyAccessExpression) return;
@@ -68,7 +71,7 @@ function considerCheck(ctx: WalkContext<CollectionFact>, cond: ts.Expression, ob
   ctx.record(cond, fact);
 }
 
-function recordWrite(ctx: WalkContext<CollectionFact>, node: ts.Node, object: ts.Expression): void {
+function recordWrite(ctx: WalkContext<UscFact>, node: ts.Node, object: ts.Expression): void {
   if (ctx.fn < 0) return;
   const target = ctx.stateTarget(object);
   if (!target || target.ref.name === 'this') return;
@@ -76,18 +79,89 @@ function recordWrite(ctx: WalkContext<CollectionFact>, node: ts.Node, object: ts
   ctx.record(node, fact);
 }
 
-export default defineRule<MessageId, CollectionFact>({
+/** Is `name` a module-level `let`/`var` here (not shadowed by a local)? */
+function isModuleVariable(ctx: WalkContext<UscFact>, name: string): boolean {
+  const b = ctx.lookup(name);
+  return !!b && b.module && (b.kind === 'let' || b.kind === 'var');
+}
+
+/**
+ * A write of a module-level variable under a lazy-initialisation guard: `x ??= v`,
+ * `x = x ?? v`, or an assignment under `if (!x)` / `if (!loaded)` / after `if (x) return x;`.
+ */
+function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): void {
+  if (ctx.fn < 0) return;
+  const left = unwrap(node.left);
+  if (!ts.isIdentifier(left) || !isModuleVariable(ctx, left.text)) return;
+  const name = left.text;
+  const op = node.operatorToken.kind;
+  const right = unwrap(node.right);
+  const selfGuarded =
+    op === S.QuestionQuestionEqualsToken ||
+    op === S.BarBarEqualsToken ||
+    (op === S.EqualsToken &&
+      ts.isBinaryExpression(right) &&
+      (right.operatorToken.kind === S.QuestionQuestionToken || right.operatorToken.kind === S.BarBarToken) &&
+      ts.isIdentifier(unwrap(right.left)) &&
+      (unwrap(right.left) as ts.Identifier).text === name);
+  const pos = node.getStart(ctx.sourceFile);
+  const taint = ctx.taintOf(node.right);
+  if (selfGuarded) {
+    ctx.record(node, { k: 'lazy', name, guard: pos, from: pos, guardNames: [name], pos, end: node.getEnd(), prepared: false, ...(taint ? { taint } : {}) });
+    return;
+  }
+  if (op !== S.EqualsToken) return;
+  const guard = findInitGuard(node, ctx.sourceFile, (n) => isModuleVariable(ctx, n));
+  if (!guard) {
+    // Maybe guarded by the caller (`if (app) return app(event); return setup(event);`).
+    ctx.record(node, { k: 'unguarded', name, pos, end: node.getEnd(), ...(taint ? { taint } : {}) });
+    return;
+  }
+  ctx.record(node, {
+    k: 'lazy',
+    name,
+    guard: guard.pos,
+    from: guard.from,
+    guardNames: guard.names,
+    pos,
+    end: node.getEnd(),
+    prepared: awaitsPreparation(guard.region, name, node.getEnd()),
+    ...(taint ? { taint } : {}),
+  });
+}
+
+/** A call of a module-level function under a lazy-initialisation guard (`if (!app) return setup();`). */
+function recordGuardedCall(ctx: WalkContext<UscFact>, node: ts.Node, callee: string): void {
+  const b = ctx.lookup(callee);
+  if (!b || !b.module) return;
+  const init = b.init && unwrap(b.init);
+  const isFunction = b.kind === 'function' || (b.kind === 'const' && !!init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)));
+  if (!isFunction) return;
+  const guard = findInitGuard(node, ctx.sourceFile, (n) => isModuleVariable(ctx, n));
+  if (!guard) return;
+  ctx.record(node, { k: 'guardedCall', callee, guard: guard.pos, guardNames: guard.names });
+}
+
+export default defineRule<MessageId, UscFact>({
   id: RULE_ID,
   checklist: 'unsafe-shared-collection',
   severity: 'warning',
   fix: null,
   docs: {
-    summary: 'A module-level cache filled with check-then-act across an `await`: concurrent invocations race between the check and the write.',
+    summary:
+      'A module-level cache, or a lazily initialised module-level variable, filled with check-then-act across an `await`: ' +
+      'concurrent invocations race between the check and the write.',
     why:
       'Invocations on one LMI worker share module-level collections and interleave at every `await`. With ' +
       '`if (!cache.has(k)) cache.set(k, await load(k))`, every invocation that arrives while the first load is pending also ' +
       'misses the cache and loads again, and the last writer wins: duplicated work against a downstream that now sees a ' +
-      'burst, and values that can flip under a reader.',
+      'burst, and values that can flip under a reader. The same holds for lazy initialisation of a module-level variable ' +
+      '(`if (!server) server = await bootstrap()`, `server ??= await bootstrap()`, `if (!loaded) { config = await ssm...; ' +
+      'loaded = true }`, `client = new Client(); await client.connect()` under `if (!client)`, or an initialiser the ' +
+      'guarded branch calls that awaits before it stores the value): concurrent cold ' +
+      'invocations each run the initialiser, so connections and clients are duplicated, pools leak, and a request can ' +
+      'read a half-set configuration. It is reported once per initialisation, at its first write (global-mutable-state ' +
+      'does not report it too).',
     bad: [
       'const cache = new Map();',
       'export const handler = async (event) => {',
@@ -96,6 +170,12 @@ export default defineRule<MessageId, CollectionFact>({
       '  }',
       '  return cache.get(event.key);',
       '};',
+      '',
+      'let server;',
+      'async function getServer() {',
+      '  if (!server) server = await bootstrap();                 // reported',
+      '  return server;',
+      '}',
     ].join('\n'),
     good: [
       'const cache = new Map();',
@@ -105,14 +185,30 @@ export default defineRule<MessageId, CollectionFact>({
       '  return cache.get(event.key);',
       '};',
       '',
+      '// The same for a lazily initialised variable (a single-flight cache):',
+      'let server;',
+      'async function getServer() {',
+      '  server ??= bootstrap();   // or: if (!server) server = bootstrap();',
+      '  return await server;',
+      '}',
+      '',
       '// Also not reported: collections filled at init and only read during invocations.',
     ].join('\n'),
     howToFix:
       'Store the promise, not the value, synchronously after the check (and delete it on rejection so a failure is not ' +
-      'cached), or fill the collection during init. No automatic transform: the right eviction policy is yours to choose.',
+      'cached), or fill the collection during init. For a lazily initialised client or configuration, move everything ' +
+      'that is awaited into one async function and store its promise (`server ??= bootstrap()`, then `await server`), ' +
+      'or start it at module scope (`const ready = bootstrap()`). No automatic transform: the right eviction policy is ' +
+      'yours to choose.',
     whenNotToUse: 'When duplicate loads are harmless and idempotent and the extra downstream calls are acceptable.',
   },
   messages: {
+    lazyInitRace:
+      '{{names}}: lazy initialisation with an `await` before the shared value is ready. Concurrent cold invocations on a ' +
+      'worker all find it unset and each run the initialiser: duplicate connections or clients, pools that are created and ' +
+      'leaked, and requests that read a half-set configuration. Store the pending promise synchronously, with no `await` ' +
+      'between the check and the store (`{{name}} ??= init()`, where the async `init` creates and prepares the value), then ' +
+      '`await {{name}}`; clear it if the initialisation fails.',
     checkThenAct:
       '`{{name}}` is a module-level collection checked and then written with an `await` in between: concurrent invocations ' +
       'all miss, all load, and overwrite each other. Store the pending promise synchronously (`cache.set(key, load(key))`) ' +
@@ -138,15 +234,38 @@ export default defineRule<MessageId, CollectionFact>({
     CallExpression(node, ctx) {
       const callee = unwrap((node as ts.CallExpression).expression);
       if (ts.isPropertyAccessExpression(callee) && WRITE_METHODS.has(callee.name.text)) recordWrite(ctx, node, callee.expression);
+      else if (ts.isIdentifier(callee) && ctx.fn >= 0) recordGuardedCall(ctx, node, callee.text);
     },
     BinaryExpression(node, ctx) {
       const n = node as ts.BinaryExpression;
       if (n.operatorToken.kind < S.FirstAssignment || n.operatorToken.kind > S.LastAssignment) return;
       const left = unwrap(n.left);
       if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) recordWrite(ctx, n, left.expression);
+      else if (ts.isIdentifier(left)) recordLazyWrite(ctx, n);
     },
   },
   check(ctx) {
+    // A variable initialised in two places (`if (!server) server = await bootstrap()` in the
+    // handler, and again inside `bootstrap`) is one race: reported once, at the first place.
+    const reported = new Set<string>();
+    const inits = [...lazyInits(ctx.facts(), ctx)].sort((a, b) => a.file - b.file || a.writes[0]!.pos - b.writes[0]!.pos);
+    for (const init of inits) {
+      // Request data cached for every later invocation is global-mutable-state's finding.
+      if (!init.racy || init.requestData) continue;
+      const handlers = ctx.handlersReaching(init.file, init.fn);
+      if (handlers.length === 0) continue;
+      const first = init.writes[0]!;
+      const names = [...new Set(init.writes.map((w) => w.name))];
+      if (names.every((n) => reported.has(`${init.file}#${n}`))) continue;
+      for (const n of names) reported.add(`${init.file}#${n}`);
+      ctx.report({
+        file: init.file,
+        loc: first.loc,
+        messageId: 'lazyInitRace',
+        data: { names: names.map((n) => `\`${n}\``).join(', '), name: first.name },
+        handlers,
+      });
+    }
     for (const { file, fact } of pairChecksAndWrites(ctx.facts(), ctx)) {
       const handlers = ctx.handlersReaching(file, fact.fn);
       if (handlers.length === 0) continue;

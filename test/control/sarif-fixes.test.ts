@@ -8,19 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
 import { createFixProvider, getReplacements } from '../../src/sarif-fixes.js';
-import type { FindingFix } from '../../src/reporters/types.js';
+import { applyReplacements } from '../helpers/apply-replacements.js';
 
 const SAMPLE_APP = fileURLToPath(new URL('../../fixtures/projects/sample-app/', import.meta.url));
-
-function apply(text: string, replacements: FindingFix['changes'][number]['replacements']): string {
-  let out = '';
-  let at = 0;
-  for (const r of replacements) {
-    out += text.slice(at, r.offset) + r.text;
-    at = r.offset + r.length;
-  }
-  return out + text.slice(at);
-}
 
 describe('SARIF fixes', () => {
   it.each([
@@ -29,7 +19,7 @@ describe('SARIF fixes', () => {
     ['removed lines', 'a\nb\nc\n', 'a\n'],
     ['no final newline', 'a\nb', 'a\nb\nc'],
   ])('replacements reproduce the new text: %s', (_name, before, after) => {
-    expect(apply(before, getReplacements(before, after))).toBe(after);
+    expect(applyReplacements(before, getReplacements(before, after))).toBe(after);
   });
 
   it("gives each fixable finding its transform's edits, limited to its line, and nothing to the others", async () => {
@@ -47,7 +37,7 @@ describe('SARIF fixes', () => {
       expect(fix.description).toContain(`(lmi-audit fix --transform ${finding.fix.transform}).`);
       expect(fix.changes.map((c) => c.file)).toEqual([finding.file]);
       const original = fs.readFileSync(path.join(SAMPLE_APP, finding.file), 'utf8');
-      const fixed = apply(original, fix.changes[0]!.replacements);
+      const fixed = applyReplacements(original, fix.changes[0]!.replacements);
       expect(fixed).not.toBe(original);
     }
     expect(fixable.some((f) => getFix(f) !== undefined)).toBe(true);

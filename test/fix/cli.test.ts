@@ -70,7 +70,7 @@ describe('lmi-audit fix', () => {
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lmi-audit: Choose what to run: --transform/) });
     expect(await run(['--transform', 'nope'])).toMatchObject({
       code: 2,
-      stderr: 'lmi-audit: Unknown transform `nope`. Transforms: client-to-pool, tmp-paths, hoisted-state (or the id of the rule one of them fixes)\n',
+      stderr: 'lmi-audit: Unknown transform `nope`. Transforms: client-to-pool, tmp-paths, hoisted-state, callback-to-async (or the id of the rule one of them fixes)\n',
     });
     expect(await run(['--transform', 'tmp-path'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown transform `tmp-path`. Did you mean `tmp-paths`?') });
     expect(await run(['--all', '--from-report', 'missing.json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Cannot read the report missing\.json/) });

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fix, scan, UsageError, type Report } from '../../src/index.js';
 import { mapLines } from '../../src/fix/map-lines.js';
 import { createFixProvider } from '../../src/sarif-fixes.js';
+import { applyReplacements } from '../helpers/apply-replacements.js';
 
 const ARTICLE_TMP = `import { writeFileSync, readFileSync } from 'fs';
 
@@ -43,17 +44,6 @@ export const handler = async (event: { id: string }) => {
   return rows[0];
 };
 `;
-
-/** The text SARIF replacements (offsets into `text`) turn `text` into. */
-function applyReplacements(text: string, replacements: Array<{ offset: number; length: number; text: string }>): string {
-  let out = '';
-  let at = 0;
-  for (const r of replacements) {
-    out += text.slice(at, r.offset) + r.text;
-    at = r.offset + r.length;
-  }
-  return out + text.slice(at);
-}
 
 let dir: string;
 const write = (name: string, text: string) => {
@@ -155,6 +145,22 @@ describe.skipIf(!hasGit)('the git guard', () => {
   it('allows a directory that is not in a git work tree', async () => {
     write('app.mjs', STATE);
     expect((await fix({ cwd: dir, all: true })).summary.changed).toBe(1);
+  });
+});
+
+describe('a transform for some of a rule\'s findings', () => {
+  it('callback-to-async: only the code findings of lifecycle carry it; the dependency finding is left alone', async () => {
+    write('package.json', JSON.stringify({ name: 'app', dependencies: { 'aws-sdk': '2.1500.0' } }));
+    write('app.mjs', 'export const handler = (event, context, callback) => {\n  callback(null, { id: event.id });\n};\n');
+    const report = await scan({ paths: ['.'], cwd: dir });
+    const lifecycle = report.findings.filter((f) => f.ruleId === 'lifecycle');
+    expect(lifecycle.map((f) => [f.file, f.fix?.transform ?? null]).sort()).toEqual([
+      ['app.mjs', 'callback-to-async'],
+      ['package.json', null],
+    ]);
+    const result = await fix({ cwd: dir, transforms: ['callback-to-async'] });
+    expect(result.summary).toMatchObject({ changed: 1, skipped: 0, findings: 1 });
+    expect(read('app.mjs')).toMatch(/^export const handler = async \(event, context\) => \{\n {2}return new Promise/);
   });
 });
 

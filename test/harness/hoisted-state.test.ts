@@ -41,6 +41,7 @@ describe('hoisted-state under 50 concurrent invocations', () => {
     console.info(`hoisted-state/${name}: cross-talk ${before.crossTalk.length}/${N} before the fix, ${after.crossTalk.length}/${N} after`);
     expect(before.crossTalk.length).toBeGreaterThanOrEqual(N / 2);
     expect(after.crossTalk).toEqual([]);
+    expect(after.alone, 'the fix changed what an invocation alone returns').toEqual(before.alone);
     expect(after.concurrent.every((r) => r.ok)).toBe(true);
   });
 });

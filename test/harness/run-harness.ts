@@ -15,7 +15,7 @@ export interface Invocation {
   context: { awsRequestId: string; functionName: string; [key: string]: unknown };
 }
 
-export type InvocationResult = { ok: true; value: unknown } | { ok: false; error: string };
+type InvocationResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 export interface HarnessResult {
   concurrent: InvocationResult[];
@@ -34,6 +34,8 @@ export interface HarnessOptions {
   timeoutMs?: number;
   /** What of a response to compare (drop values that differ by design, such as generated ids). */
   compare?: (value: unknown) => unknown;
+  /** Invoke as the on-demand runtime before LMI did: a `callback` argument and `context.succeed/fail/done`. */
+  legacyRuntime?: boolean;
 }
 
 export async function runHarness(options: HarnessOptions): Promise<HarnessResult> {
@@ -54,7 +56,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
 
 function runInWorker(entry: string, options: HarnessOptions, mode: 'concurrent' | 'sequential'): Promise<InvocationResult[]> {
   const worker = new Worker(path.join(import.meta.dirname, 'invoke-worker.mjs'), {
-    workerData: { entry, exportName: options.exportName ?? 'handler', invocations: options.invocations, mode },
+    workerData: { entry, exportName: options.exportName ?? 'handler', invocations: options.invocations, mode, legacyRuntime: options.legacyRuntime === true },
   });
   const timeoutMs = options.timeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;

@@ -91,7 +91,7 @@ export function makeReport(): Report {
   };
 }
 
-export const SOURCE: Record<string, string[]> = {
+const SOURCE: Record<string, string[]> = {
   'src/orders/handler.ts': [
     "import { exportCsv } from '../lib/export.js';",
     '',

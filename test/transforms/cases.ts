@@ -6,9 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/transforms');
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/transforms');
 
-export interface FixtureFile {
+interface FixtureFile {
   /** Name inside the case (`article.mjs`, `csv.ts`). */
   name: string;
   input: string;

@@ -32,8 +32,10 @@ describe('transform registry', () => {
     it('fixes a rule that names it back, with the same safety', () => {
       const rule = rules.find((r) => r.id === t.meta.fixes);
       expect(rule, `rule ${t.meta.fixes}`).toBeDefined();
-      expect(rule!.fix).toEqual({ transform: id, safety: t.meta.safety });
+      expect(rule!.fix).toMatchObject({ transform: id, safety: t.meta.safety });
       expect(rule!.docs.howToFix).toContain(`--transform ${id}`);
+      // A transform for some of a rule's findings names messages the rule has.
+      for (const messageId of rule!.fix!.messages ?? []) expect(Object.keys(rule!.messages)).toContain(messageId);
     });
 
     it('has fixtures', () => {

@@ -4,7 +4,7 @@
  */
 import type { AstNode, RecipeContext } from './types.js';
 
-export const MARKER = 'lmi-audit:';
+const MARKER = 'lmi-audit:';
 
 export function addMarkerComment(ctx: RecipeContext, statement: AstNode, text: string): void {
   const marker = `// ${MARKER} ${text}`;

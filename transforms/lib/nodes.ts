@@ -52,7 +52,7 @@ export function isObjectProperty(node: AstNode): boolean {
   return !!node && (node.type === 'ObjectProperty' || (node.type === 'Property' && !node.method && node.kind === 'init'));
 }
 
-export function isCallTo(node: AstNode, name: string): boolean {
+function isCallTo(node: AstNode, name: string): boolean {
   return !!node && node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === name;
 }
 

@@ -3,10 +3,10 @@
  * `transforms/<id>.ts` exporting `meta`, `parser` (the jscodeshift parser per file) and a default
  * jscodeshift transform `(file, api, options) => string | undefined`.
  */
-import type { API, Collection, FileInfo, JSCodeshift, Options } from 'jscodeshift';
+import type { Collection, JSCodeshift, Options } from 'jscodeshift';
 import type { SourceEdits } from './source-edits.js';
 
-export type Safety = 'safe' | 'unsafe';
+type Safety = 'safe' | 'unsafe';
 
 export interface TransformMeta {
   /** Equals the file name. */
@@ -71,4 +71,4 @@ export interface RecipeContext {
 }
 
 export type Recipe = (ctx: RecipeContext) => void;
-export type { API, FileInfo };
+

@@ -38,27 +38,13 @@ export function wrapInTryFinally(ctx: RecipeContext, fn: AstNode, blocks: TryBlo
   const starts = [...merged.keys()].sort((a, b) => a - b);
   if (!canWrapInTryFinally(ctx, fn, starts[0]!)) return false;
   const statements: AstNode[] = body.body;
-  const { edits, source } = ctx;
+  const { edits } = ctx;
   const closing = body.end - 1;
   const base = edits.indentAt(statements[starts[0]!]!.start);
   const unit = ctx.indentUnit;
 
-  // A statement's region runs from its leading comments to the next statement's.
-  const regionStart = statements.map((s) => getLeadingCommentStart(ctx, s));
-  const templates: Array<[number, number]> = [];
-  ctx.j(body).find(ctx.j.TemplateLiteral).forEach((p: AstNode) => templates.push([p.node.start, p.node.end]));
-  const insideTemplate = (pos: number) => templates.some(([s, e]) => pos > s && pos < e);
-
-  starts.forEach((s, level) => edits.insert(regionStart[s]!, `${base}${unit.repeat(level)}try {\n`, { indent: false }));
-  for (let i = starts[0]!; i < statements.length; i++) {
-    const from = regionStart[i]!;
-    const to = i + 1 < statements.length ? regionStart[i + 1]! : edits.lineStart(closing);
-    const levels = starts.filter((s) => s <= i).length;
-    for (let pos = from; pos < to; pos = edits.lineEnd(pos)) {
-      if (source.slice(pos, edits.lineEnd(pos)).trim() === '' || insideTemplate(pos)) continue;
-      edits.indentLine(pos, unit.repeat(levels));
-    }
-  }
+  starts.forEach((s, level) => edits.insert(regionStartOf(ctx, statements[s]!), `${base}${unit.repeat(level)}try {\n`, { indent: false }));
+  reindentStatements(ctx, body, starts[0]!, (i) => starts.filter((s) => s <= i).length);
   let tail = '';
   for (let level = starts.length - 1; level >= 0; level--) {
     const indent = `${base}${unit.repeat(level)}`;
@@ -73,4 +59,46 @@ export function wrapInTryFinally(ctx: RecipeContext, fn: AstNode, blocks: TryBlo
   }
   edits.insert(edits.lineStart(closing), tail, { indent: false });
   return true;
+}
+
+/**
+ * Wraps the whole body of a function in `open` ... `close` (each a list of lines), re-indenting
+ * the body one level: `return new Promise((resolve, reject) => {` ... `});`.
+ */
+export function wrapFunctionBody(ctx: RecipeContext, fn: AstNode, open: string[], close: string[]): boolean {
+  if (!canWrapInTryFinally(ctx, fn, 0)) return false;
+  const body = fn.body ?? fn.value?.body;
+  const statements: AstNode[] = body.body;
+  const base = ctx.edits.indentAt(statements[0]!.start);
+  const unit = ctx.indentUnit;
+  ctx.edits.insert(regionStartOf(ctx, statements[0]!), open.map((line, i) => `${base}${i === 0 ? '' : unit}${line}\n`).join(''), { indent: false });
+  reindentStatements(ctx, body, 0, () => 1);
+  ctx.edits.insert(ctx.edits.lineStart(body.end - 1), close.map((line) => `${base}${line}\n`).join(''), { indent: false });
+  return true;
+}
+
+function regionStartOf(ctx: RecipeContext, statement: AstNode): number {
+  return getLeadingCommentStart(ctx, statement);
+}
+
+/** Indents the lines of statements `from`.. of a body block by `levelsOf(index)` units (template literal lines excepted). */
+function reindentStatements(ctx: RecipeContext, body: AstNode, from: number, levelsOf: (index: number) => number): void {
+  const statements: AstNode[] = body.body;
+  const { edits, source } = ctx;
+  const closing = body.end - 1;
+  const unit = ctx.indentUnit;
+  // A statement's region runs from its leading comments to the next statement's.
+  const regionStart = statements.map((s) => getLeadingCommentStart(ctx, s));
+  const templates: Array<[number, number]> = [];
+  ctx.j(body).find(ctx.j.TemplateLiteral).forEach((p: AstNode) => templates.push([p.node.start, p.node.end]));
+  const insideTemplate = (pos: number) => templates.some(([s, e]) => pos > s && pos < e);
+  for (let i = from; i < statements.length; i++) {
+    const start = regionStart[i]!;
+    const to = i + 1 < statements.length ? regionStart[i + 1]! : edits.lineStart(closing);
+    const levels = levelsOf(i);
+    for (let pos = start; pos < to; pos = edits.lineEnd(pos)) {
+      if (source.slice(pos, edits.lineEnd(pos)).trim() === '' || insideTemplate(pos)) continue;
+      edits.indentLine(pos, unit.repeat(levels));
+    }
+  }
 }

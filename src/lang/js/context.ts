@@ -12,6 +12,8 @@ export interface LocalBinding {
   kind: 'param' | 'let' | 'const' | 'var' | 'function' | 'class' | 'import' | 'catch';
   /** Holds per-request data (a parameter, or a value derived from one or from an `await`). */
   tainted: boolean;
+  /** Where that data comes from (set whenever `tainted` is). */
+  taint?: TaintSources;
   /** The initializer, for constant folding of paths. */
   init?: ts.Expression;
   /** The binding came out of a destructuring pattern (`init` is the whole destructured value). */
@@ -19,6 +21,20 @@ export interface LocalBinding {
   param?: { fn: number; index: number };
   /** A local that stands for a module-level binding or an import (`const s = state`, `const m = require('./m')`). */
   alias?: Ref;
+}
+
+/**
+ * Where a per-invocation value comes from. Only parameters that receive the invocation's event or
+ * context carry request data; an awaited result (an SDK call, `fetch`, SSM) is per-invocation
+ * but is not request data unless it was also derived from one of those parameters.
+ */
+export interface TaintSources {
+  /** Parameters it derives from, as `[fn, index]`. */
+  params: Array<[number, number]>;
+  /** It holds or derives from an awaited (or yielded) value. */
+  awaited: boolean;
+  /** It derives from a caught error. */
+  caught: boolean;
 }
 
 export interface ImportUse {
@@ -48,6 +64,8 @@ export interface WalkContext<F extends object = Record<string, unknown>> {
   stateTarget(expr: ts.Expression): StateTarget | undefined;
   /** Does the expression carry per-request data? */
   isTainted(node: ts.Node): boolean;
+  /** Where the per-invocation data of an expression comes from; undefined when it carries none. */
+  taintOf(node: ts.Node): TaintSources | undefined;
   /** The symbolic path or string value of an expression (constants folded, parameters kept symbolic). */
   pathValue(expr: ts.Expression): PathValue;
   loc(node: ts.Node): Loc;

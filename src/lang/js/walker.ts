@@ -8,6 +8,7 @@
  */
 import { ts } from '../../ts.js';
 import type {
+  Ref,
   Fact,
   FileSummary,
   FunctionSummary,
@@ -18,7 +19,7 @@ import type {
   ValueSummary,
 } from '../../core/summary.js';
 import { isFunctionLike, isTypeOnly, unwrap } from './ast.js';
-import type { CompiledVisitor, ImportUse, LocalBinding, RuleVisitors, StateTarget, Visitor, WalkContext } from './context.js';
+import type { CompiledVisitor, ImportUse, LocalBinding, RuleVisitors, StateTarget, TaintSources, Visitor, WalkContext } from './context.js';
 import { pathValueOf } from './path-value.js';
 import { collectDirectives, DIRECTIVE_MARKER } from './directives.js';
 
@@ -27,6 +28,7 @@ const S = ts.SyntaxKind;
 /** What a declaration knows about a binding beyond its name and kind. */
 interface BindingExtra {
   tainted?: boolean;
+  taint?: TaintSources;
   param?: { fn: number; index: number };
   destructured?: boolean;
 }
@@ -195,8 +197,9 @@ class Walker implements WalkContext {
   private scope: Scope;
   /** Where refs and function expressions written in module-level values go. */
   private collector: ValueSummary | undefined;
-  private readonly refKeys: Array<Set<string>> = [];
-  private readonly collectorKeys = new WeakMap<ValueSummary, Set<string>>();
+  /** Per function / module value: each ref key, and whether it was only ever called. */
+  private readonly refKeys: Array<Map<string, 'ref' | 'call'>> = [];
+  private readonly collectorKeys = new WeakMap<ValueSummary, Map<string, 'ref' | 'call'>>();
   private thisOwner: string | undefined;
   private requireCount = 0;
   private lineStarts: readonly number[] | undefined;
@@ -298,6 +301,33 @@ class Walker implements WalkContext {
         if (isFunctionLike(node) || isTypeOnly(node)) return false;
         return ts.forEachChild(node, (child) => (this.isTainted(child) ? true : undefined)) === true;
     }
+  }
+
+  taintOf(node: ts.Node): TaintSources | undefined {
+    if (!this.isTainted(node)) return undefined;
+    const acc: TaintSources = { params: [], awaited: false, caught: false };
+    this.collectTaint(node, acc);
+    return acc;
+  }
+
+  private collectTaint(node: ts.Node, acc: TaintSources): void {
+    switch (node.kind) {
+      case S.Identifier: {
+        const b = this.scope.lookup((node as ts.Identifier).text);
+        if (b && !b.module && b.taint) mergeTaint(acc, b.taint);
+        return;
+      }
+      case S.AwaitExpression:
+      case S.YieldExpression:
+        acc.awaited = true;
+        break;
+      case S.PropertyAccessExpression:
+        this.collectTaint((node as ts.PropertyAccessExpression).expression, acc);
+        return;
+      default:
+        if (isFunctionLike(node) || isTypeOnly(node)) return;
+    }
+    ts.forEachChild(node, (child) => this.collectTaint(child, acc));
   }
 
   pathValue(expr: ts.Expression): PathValue {
@@ -432,7 +462,10 @@ class Walker implements WalkContext {
       case S.CatchClause: {
         const clause = node as ts.CatchClause;
         this.withScope(false, () => {
-          if (clause.variableDeclaration) this.declareName(clause.variableDeclaration.name, 'catch', this.scope, { tainted: true });
+          if (clause.variableDeclaration) this.declareName(clause.variableDeclaration.name, 'catch', this.scope, {
+              tainted: true,
+              taint: { params: [], awaited: false, caught: true },
+            });
           this.visit(clause.block);
         });
         return;
@@ -534,6 +567,7 @@ class Walker implements WalkContext {
       if (kind !== 'param' && scope.names.has(text)) return;
       const module = scope.fn === -1 && kind !== 'param' && kind !== 'catch';
       const binding: LocalBinding = { name: text, module, kind, tainted: extra.tainted ?? false };
+      if (extra.taint) binding.taint = extra.taint;
       if (extra.param) binding.param = extra.param;
       if (extra.destructured) binding.destructured = true;
       scope.names.set(text, binding);
@@ -572,20 +606,34 @@ class Walker implements WalkContext {
     }
   }
 
-  private addRef(name: string, path: string[]): void {
+  /** A reference of the current function or module value; `called`: the callee of a direct call (`init()`, `svc.start()`). */
+  private addRef(name: string, path: string[], called = false): void {
     const key = path.length ? `${name}.${path.join('.')}` : name;
+    let target: { refs: Ref[]; calls?: Ref[] };
+    let keys: Map<string, 'ref' | 'call'>;
     if (this.fn >= 0) {
-      const keys = (this.refKeys[this.fn] ??= new Set());
-      if (keys.has(key)) return;
-      keys.add(key);
-      this.summary.functions[this.fn]!.refs.push({ name, path });
+      keys = this.refKeys[this.fn] ??= new Map();
+      target = this.summary.functions[this.fn]!;
     } else if (this.collector) {
-      let keys = this.collectorKeys.get(this.collector);
-      if (!keys) this.collectorKeys.set(this.collector, (keys = new Set()));
-      if (keys.has(key)) return;
-      keys.add(key);
-      this.collector.refs.push({ name, path });
+      let k = this.collectorKeys.get(this.collector);
+      if (!k) this.collectorKeys.set(this.collector, (k = new Map()));
+      keys = k;
+      target = this.collector;
+    } else return;
+    const seen = keys.get(key);
+    if (seen === 'ref' || (seen === 'call' && called)) return;
+    if (called) {
+      keys.set(key, 'call');
+      (target.calls ??= []).push({ name, path });
+      return;
     }
+    if (seen === 'call') {
+      // Also used as a value: an ordinary reference (it may be stored, returned, passed on).
+      target.calls = target.calls!.filter((r) => (r.path.length ? `${r.name}.${r.path.join('.')}` : r.name) !== key);
+      if (target.calls.length === 0) delete target.calls;
+    }
+    keys.set(key, 'ref');
+    target.refs.push({ name, path });
   }
 
   private onIdentifier(id: ts.Identifier): void {
@@ -601,7 +649,7 @@ class Walker implements WalkContext {
       name = b.alias.name;
       base = b.alias.path;
     } else return;
-    this.addRef(name, [...base, ...propertyChain(id)]);
+    this.addRef(name, [...base, ...propertyChain(id)], isCalleeChain(id));
   }
 
   private onThis(node: ts.Node): void {
@@ -719,7 +767,8 @@ class Walker implements WalkContext {
       if (b && init) {
         b.init = init;
         if (!b.module) {
-          b.tainted = this.isTainted(init);
+          b.taint = this.taintOf(init);
+          b.tainted = b.taint !== undefined;
           // `const s = state` / `const m = ns.helpers`: the local stands for module state.
           const u = unwrap(init);
           if ((ts.isIdentifier(u) || ts.isPropertyAccessExpression(u)) && b.kind === 'const') {
@@ -736,12 +785,13 @@ class Walker implements WalkContext {
         return;
       }
     } else if (init) {
-      const tainted = this.isTainted(init);
+      const taint = this.taintOf(init);
       forEachBindingIdentifier(decl.name, (id) => {
         const b = this.scope.lookup(id.text);
         if (b && !b.module) {
           b.init = init;
-          b.tainted = tainted;
+          b.tainted = taint !== undefined;
+          b.taint = taint;
         } else if (b?.module && isModule) {
           const binding = this.summary.bindings[id.text]!;
           binding.init = 'other';
@@ -754,14 +804,15 @@ class Walker implements WalkContext {
 
   /** `for (const item of event.items)`: the loop variable is derived from the iterated value. */
   private bindLoopVariables(list: ts.VariableDeclarationList, iterated: ts.Expression): void {
-    const tainted = this.isTainted(iterated);
+    const taint = this.taintOf(iterated);
     for (const decl of list.declarations) {
       forEachBindingIdentifier(decl.name, (id) => {
         const b = this.scope.lookup(id.text);
         if (!b || b.module) return;
         b.init = iterated;
         b.destructured = true;
-        b.tainted = tainted;
+        b.tainted = taint !== undefined;
+        b.taint = taint;
       });
     }
   }
@@ -805,7 +856,11 @@ class Walker implements WalkContext {
     const left = unwrap(node.left);
     if (ts.isIdentifier(left)) {
       const b = this.scope.lookup(left.text);
-      if (b && !b.module && this.isTainted(node.right)) b.tainted = true;
+      const taint = b && !b.module ? this.taintOf(node.right) : undefined;
+      if (b && taint) {
+        b.tainted = true;
+        b.taint = b.taint ? mergeTaint({ params: [...b.taint.params], awaited: b.taint.awaited, caught: b.taint.caught }, taint) : taint;
+      }
       return false;
     }
     if (this.fn !== -1 || op !== S.EqualsToken) return false;
@@ -942,6 +997,7 @@ class Walker implements WalkContext {
         node.parameters.forEach((p, i) => {
           this.declareName(p.name, 'param', this.scope, {
             tainted: true,
+            taint: { params: [[index, i]], awaited: false, caught: false },
             param: { fn: index, index: i },
           });
           adopt(node, p);
@@ -995,6 +1051,16 @@ export function lineStartsOf(sourceFile: ts.SourceFile): readonly number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
+}
+
+/** Add the sources of `from` to `into` (parameters once each); returns `into`. */
+function mergeTaint(into: TaintSources, from: TaintSources): TaintSources {
+  for (const [fn, index] of from.params) {
+    if (!into.params.some(([f, i]) => f === fn && i === index)) into.params.push([fn, index]);
+  }
+  if (from.awaited) into.awaited = true;
+  if (from.caught) into.caught = true;
+  return into;
 }
 
 /** Set `child.parent` when the walk reaches a node other than through its parent's visit. */
@@ -1138,6 +1204,18 @@ function propertyChain(node: ts.Node): string[] {
     } else {
       return path;
     }
+  }
+}
+
+/** Is `node`, with the property accesses read off it, the callee of a call (`init()`, `svc.start()`)? */
+function isCalleeChain(node: ts.Node): boolean {
+  let cur = node;
+  for (;;) {
+    const p = cur.parent;
+    if (!p) return false;
+    if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === cur) cur = p;
+    else if (ts.isNonNullExpression(p) || ts.isParenthesizedExpression(p)) cur = p;
+    else return ts.isCallExpression(p) && p.expression === cur;
   }
 }
 

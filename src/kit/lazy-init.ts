@@ -1,0 +1,137 @@
+/**
+ * @fileoverview Rule kit: lazy initialisation of module-level variables. unsafe-shared-collection
+ * records every write of a module-level `let`/`var` that runs under a guard testing a shared
+ * name for absence (`if (!server) server = ...`, `if (!loaded) { config = ...; loaded = true }`,
+ * `server ??= ...`, `server = server ?? ...`). The writes under one guard form one
+ * initialisation when the guard tests a name written under it. It races when an `await` comes
+ * between the check and a write, or after a write and before the stored object is ready
+ * (`client = new Client(); await client.connect()`): concurrent cold invocations each run the
+ * initialiser. global-mutable-state reads the same groups (through `factsOf`, never by importing
+ * the rule) so that such writes are reported once, under unsafe-shared-collection.
+ */
+import type { Fact } from '../core/summary.js';
+import type { TaintSources } from '../lang/js/context.js';
+import type { CheckContext } from '../rules/define.js';
+
+/** The rule whose facts the grouping reads. */
+export const LAZY_INIT_RULE = 'unsafe-shared-collection';
+
+export interface LazyWriteFact {
+  k: 'lazy';
+  /** The module-level variable written. */
+  name: string;
+  /** Start of the guard's condition (of the write itself for `x ??= v` / `x = x ?? v`). */
+  guard: number;
+  /** Where the code under the guard starts (an `await` from here to the write lets others in). */
+  from: number;
+  /** Names the guard tests for absence. */
+  guardNames: string[];
+  pos: number;
+  end: number;
+  /** An `await name.method()` follows the write under the guard. */
+  prepared: boolean;
+  taint?: TaintSources;
+}
+
+/** A write of a module-level variable under no guard of its own function. */
+export interface UnguardedWriteFact {
+  k: 'unguarded';
+  name: string;
+  pos: number;
+  end: number;
+  taint?: TaintSources;
+}
+
+/** A call of a module-level function of the file, under a guard testing `guardNames`. */
+export interface GuardedCallFact {
+  k: 'guardedCall';
+  callee: string;
+  guard: number;
+  guardNames: string[];
+}
+
+export interface LazyInit {
+  file: number;
+  fn: number;
+  /** The writes, in source order. */
+  writes: Array<Fact & LazyWriteFact>;
+  /** An `await` lets another invocation in before the value is ready. */
+  racy: boolean;
+  /** Some write stores request data (the first caller's data would become everybody's). */
+  requestData: boolean;
+}
+
+type Query = Pick<CheckContext, 'files' | 'awaitBetween' | 'isEventParam'>;
+
+const groupsByFiles = new WeakMap<object, LazyInit[]>();
+
+/** Lazy initialisations: writes grouped by guard, for guards that test a name written under them. */
+export function lazyInits(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: Query): LazyInit[] {
+  // Two rules ask (unsafe-shared-collection and global-mutable-state) over the same files array.
+  const cached = groupsByFiles.get(ctx.files);
+  if (cached) return cached;
+  const byGuard = new Map<string, LazyInit>();
+  const unguarded: Array<{ file: number; fact: Fact & UnguardedWriteFact }> = [];
+  const calls: Array<{ file: number; fact: Fact & GuardedCallFact }> = [];
+  for (const { file, fact } of facts) {
+    if (fact.k === 'unguarded') unguarded.push({ file, fact: fact as Fact & UnguardedWriteFact });
+    if (fact.k === 'guardedCall') calls.push({ file, fact: fact as Fact & GuardedCallFact });
+    if (fact.k !== 'lazy') continue;
+    const f = fact as Fact & LazyWriteFact;
+    const key = `${file}:${f.fn}:${f.guard}`;
+    let group = byGuard.get(key);
+    if (!group) byGuard.set(key, (group = { file, fn: f.fn, writes: [], racy: false, requestData: false }));
+    group.writes.push(f);
+  }
+  const result: LazyInit[] = [...initialisersCalledUnderGuards(unguarded, calls, ctx)];
+  for (const group of byGuard.values()) {
+    const guardNames = new Set(group.writes[0]!.guardNames);
+    if (!group.writes.some((w) => guardNames.has(w.name))) continue;
+    group.writes.sort((a, b) => a.pos - b.pos);
+    group.racy = group.writes.some((w) => w.prepared || ctx.awaitBetween(group.file, group.fn, w.from, w.end));
+    group.requestData = group.writes.some((w) => !!w.taint?.params.some(([fn, index]) => ctx.isEventParam(group.file, fn, index)));
+    result.push(group);
+  }
+  groupsByFiles.set(ctx.files, result);
+  return result;
+}
+
+/**
+ * Functions that initialise a variable their caller guards: `if (app) return app(event);
+ * return setup(event);` with `async function setup() { await connect(); app = create(); }`.
+ * The writes of the guarded names in the called function form the initialisation; it races when
+ * the called function awaits before a write.
+ */
+function initialisersCalledUnderGuards(
+  unguarded: Array<{ file: number; fact: Fact & UnguardedWriteFact }>,
+  calls: Array<{ file: number; fact: Fact & GuardedCallFact }>,
+  ctx: Query,
+): LazyInit[] {
+  if (calls.length === 0) return [];
+  const out = new Map<string, LazyInit>();
+  for (const { file, fact: call } of calls) {
+    const functions = ctx.files[file]!.functions;
+    const target = functions.findIndex((f) => f.parent === -1 && f.name === call.callee);
+    if (target < 0 || target === call.fn) continue;
+    const names = new Set(call.guardNames);
+    const key = `${file}:${target}`;
+    if (out.has(key)) continue;
+    const writes = unguarded.filter(({ file: f, fact: w }) => f === file && w.fn === target && names.has(w.name)).map(({ fact: w }) => w);
+    if (writes.length === 0) continue;
+    writes.sort((a, b) => a.pos - b.pos);
+    const awaits = functions[target]!.awaits;
+    out.set(key, {
+      file,
+      fn: target,
+      writes: writes.map((w) => ({ ...w, k: 'lazy' as const, guard: -1, from: -1, guardNames: [...names], prepared: false })),
+      racy: writes.some((w) => awaits.some((a) => a < w.pos)),
+      requestData: writes.some((w) => !!w.taint?.params.some(([fn, index]) => ctx.isEventParam(file, fn, index))),
+    });
+  }
+  return [...out.values()];
+}
+
+/** `file:fn:line:column` of a write, as global-mutable-state keys its own facts. */
+export function writeKey(file: number, fact: Fact): string {
+  return `${file}:${fact.fn}:${fact.loc.line}:${fact.loc.column}`;
+}

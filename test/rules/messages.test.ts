@@ -1,0 +1,102 @@
+/**
+ * @fileoverview Messages state only what the analysis established. Over every finding of every
+ * rule fixture: a message that says "request data" must be about a value that an independent,
+ * textual def-use pass over the fixture traces back to the handler's `event` or `context`
+ * (through declarations, destructuring and loop variables). The pass over-approximates (it
+ * ignores scopes), so it can only let a claim through, never invent one.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Finding, Report } from '../../src/types.js';
+
+const RULES_DIR = fileURLToPath(new URL('../../fixtures/rules/', import.meta.url));
+const SOURCE = /\.(m|c)?(j|t)sx?$/;
+/** The names rule fixtures give the handler's parameters (middy hooks get `request`: the event, context and response). */
+const REQUEST_ROOTS = ['event', 'context', 'request'];
+
+function listCases(): Array<{ target: string; cwd: string }> {
+  const cases: Array<{ target: string; cwd: string }> = [];
+  for (const rule of readdirSync(RULES_DIR)) {
+    const ruleDir = path.join(RULES_DIR, rule);
+    if (!statSync(ruleDir).isDirectory()) continue;
+    for (const entry of readdirSync(ruleDir, { withFileTypes: true })) {
+      const target = path.join(ruleDir, entry.name);
+      if (entry.isDirectory()) cases.push({ target, cwd: target });
+      else if (SOURCE.test(entry.name)) cases.push({ target, cwd: ruleDir });
+    }
+  }
+  return cases;
+}
+
+const IDENT = /[A-Za-z_$][\w$]*/g;
+const KEYWORDS = new Set(['const', 'let', 'var', 'await', 'new', 'of', 'in', 'for', 'return', 'this', 'typeof', 'true', 'false', 'null', 'undefined']);
+
+function identifiers(text: string): string[] {
+  // Property names after a dot are not variables.
+  return [...text.replace(/\.\s*[A-Za-z_$][\w$]*/g, '.').replace(/(['"`]).*?\1/g, '""').matchAll(IDENT)].map((m) => m[0]).filter((w) => !KEYWORDS.has(w));
+}
+
+/** Names the file derives from `event` / `context`, by declarations, destructuring and loops (scopes ignored). */
+function requestDerivedNames(source: string): Set<string> {
+  const tainted = new Set(REQUEST_ROOTS);
+  const flows: Array<{ lhs: string[]; rhs: string[] }> = [];
+  for (const m of source.matchAll(/\b(?:const|let|var)\s+([^=;]+?)\s*=\s*([^;\n]+)/g)) flows.push({ lhs: identifiers(m[1]!.replace(/:[^,}]*/g, '')), rhs: identifiers(m[2]!) });
+  for (const m of source.matchAll(/\bfor\s*\(\s*(?:const|let|var)\s+(.+?)\s+of\s+([^)]+)\)/g)) flows.push({ lhs: identifiers(m[1]!), rhs: identifiers(m[2]!) });
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { lhs, rhs } of flows) {
+      if (!rhs.some((n) => tainted.has(n))) continue;
+      for (const n of lhs) if (!tainted.has(n)) changed = tainted.add(n) !== undefined;
+    }
+  }
+  return tainted;
+}
+
+function findingText(finding: Finding, cwd: string): { lines: string; derived: Set<string> } {
+  const source = readFileSync(path.resolve(cwd, finding.file), 'utf8');
+  const lines = source.split(/\r?\n/).slice(finding.line - 1, finding.endLine).join('\n');
+  return { lines, derived: requestDerivedNames(source) };
+}
+
+async function scanAll(): Promise<Array<{ finding: Finding; cwd: string }>> {
+  const { scan } = await import('../../src/index.js');
+  const out: Array<{ finding: Finding; cwd: string }> = [];
+  for (const c of listCases()) {
+    const report: Report = await scan({ paths: [c.target], cwd: c.cwd });
+    for (const finding of report.findings) out.push({ finding, cwd: c.cwd });
+  }
+  return out;
+}
+
+describe('finding messages', () => {
+  it('say "request data" only of values derived from the event or context', async () => {
+    const all = await scanAll();
+    const claims = all.filter(({ finding }) => /request data/i.test(finding.message));
+    const unfounded = claims
+      .filter(({ finding, cwd }) => {
+        const { lines, derived } = findingText(finding, cwd);
+        // The written value: what follows the first `=` (or the call's arguments) on the flagged lines.
+        const value = lines.includes('=') ? lines.slice(lines.indexOf('=') + 1) : lines;
+        return !identifiers(value).some((n) => derived.has(n));
+      })
+      .map(({ finding }) => `${finding.file}:${finding.line} ${finding.ruleId}: ${finding.message}`);
+    expect(unfounded).toEqual([]);
+    // Not vacuous: the fixtures make both kinds of claim.
+    expect(claims.length).toBeGreaterThanOrEqual(10);
+    expect(all.filter(({ finding }) => /an awaited result/.test(finding.message)).length).toBeGreaterThanOrEqual(1);
+  }, 300_000);
+
+  it('name the source of each value in value-sources.ts', async () => {
+    const { scan } = await import('../../src/index.js');
+    const dir = path.join(RULES_DIR, 'global-mutable-state');
+    const report = await scan({ paths: [path.join(dir, 'value-sources.ts')], cwd: dir });
+    const byLine = new Map(report.findings.map((f) => [f.line, f.message]));
+    expect(byLine.get(17)).toMatch(/a parameter of `remember`/);
+    expect(byLine.get(17)).not.toMatch(/request data/);
+    expect(byLine.get(23)).toMatch(/an awaited result/);
+    expect(byLine.get(23)).not.toMatch(/request data/);
+    for (const line of [26, 28, 31]) expect(byLine.get(line)).toMatch(/request data \(the invocation's event or context\)/);
+  });
+});
