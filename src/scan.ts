@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Fact, FileSummary, Loc } from './core/summary.js';
 import { summarizeAll } from './analysis/parallel.js';
 import { prepare, readAndSummarize } from './summarizer.js';
-import { readInfrastructure, type IacFunction } from './iac/index.js';
+import { parseTerraformFiles, readInfrastructure, type IacFunction } from './iac/index.js';
 import { discoverFiles, DEFAULT_MAX_FILE_SIZE, type Discovery } from './project/files.js';
 import { findContextRoots, isWithin } from './project/root.js';
 import { inferHandlers } from './project/handlers.js';
@@ -108,6 +108,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   // 2. Infrastructure code names handlers (and wins over the `handler` convention).
   const infra = readInfrastructure({
     infraFiles: discovery.infra.map((f) => f.path),
+    terraform: await parseTerraformFiles(discovery.infra.map((f) => f.path), (file) => fs.readFileSync(file, 'utf8')),
     sourceFiles: discovery.sources.map((f) => f.path),
     // The walk recorded every import: only files importing the CDK are read again. Files of the
     // project root around the scanned paths are not parsed: the reader looks for the CDK in their text.

@@ -19,8 +19,8 @@ import { ts } from '../ts.js';
 import { assignNumbers, lmiConfig } from './cloudformation.js';
 import { NODE_EXTENSIONS, resolveHandler } from './handler-path.js';
 import { markLmiAddedToExisting } from './previous-build.js';
-import { addEvent, assignDefined } from './template-wiring.js';
-import type { IacAsyncConfig, IacEventKind, IacEventSource, IacFunction, IacLocation, IacQueue, InfrastructureReader, ReaderContext } from './types.js';
+import { addEvent, assignDefined, polledServiceOfArn } from './template-wiring.js';
+import type { IacAsyncConfig, IacEventKind, IacEventSource, IacFunction, IacLocation, IacPolledService, IacQueue, InfrastructureReader, ReaderContext } from './types.js';
 
 /** The cheap test a source file must pass before it is parsed as a CDK app. */
 function mentionsCdk(text: string): boolean {
@@ -101,6 +101,15 @@ const EVENT_SOURCES: Record<string, IacEventKind> = {
   'sources.DynamoEventSource': 'stream',
   'sources.ManagedKafkaEventSource': 'other',
   'sources.SelfManagedKafkaEventSource': 'other',
+};
+
+/** Event source classes -> the service their event source mapping polls. */
+const POLLED: Record<string, IacPolledService> = {
+  'sources.SqsEventSource': 'sqs',
+  'sources.KinesisEventSource': 'kinesis',
+  'sources.DynamoEventSource': 'dynamodb',
+  'sources.ManagedKafkaEventSource': 'msk',
+  'sources.SelfManagedKafkaEventSource': 'kafka',
 };
 
 /** Constructs that make another service invoke a function given as an argument: class -> kind, and which argument is the function. */
@@ -296,6 +305,7 @@ class CdkFileReader {
     const args = node.arguments ?? [];
     const options = args[1] ? this.properties(args[1]) : new Map<string, ts.Expression>();
     const event: IacEventSource = { kind, type: qualified.split('.').pop()!, source: this.location(node) };
+    if (POLLED[qualified] !== undefined) event.service = POLLED[qualified];
     if (args[0]) event.target = this.constructName(args[0]);
     const number = (key: string): number | undefined => {
       const value = options.get(key);
@@ -449,19 +459,24 @@ class CdkFileReader {
     const arn = arnExpression ? unwrap(arnExpression) : undefined;
     let kind: IacEventKind = 'other';
     let queue: IacQueue | undefined;
+    let service: IacPolledService | undefined;
     if (arn && ts.isPropertyAccessExpression(arn)) {
       if (arn.name.text === 'queueArn') {
         kind = 'sqs';
+        service = 'sqs';
         queue = this.queue(arn.expression);
       } else if (/^(streamArn|tableStreamArn)$/.test(arn.name.text)) {
         kind = 'stream';
+        service = arn.name.text === 'tableStreamArn' ? 'dynamodb' : 'kinesis';
       }
     } else if (arn) {
       const text = this.evaluate(arn);
       if (typeof text === 'string' && /^arn:[^:]+:sqs:/.test(text)) kind = 'sqs';
       else if (typeof text === 'string' && /^arn:[^:]+:(kinesis|dynamodb):/.test(text)) kind = 'stream';
+      service = polledServiceOfArn(typeof text === 'string' ? text : undefined);
     }
     const event: IacEventSource = { kind, type: 'EventSourceMapping', source: this.location(node) };
+    if (service !== undefined) event.service = service;
     if (arnExpression) event.target = arnExpression.getText(this.source);
     const batch = props.get('batchSize');
     const window = props.get('maxBatchingWindow');

@@ -64,6 +64,7 @@ export function readCloudFormation(file: string, ctx: ReaderContext): IacFunctio
     if (resource.Type === SAM_FUNCTION) functions.push(samFunction(template, logicalId, resource, line, ctx));
     else if (resource.Type === CFN_FUNCTION) functions.push(cfnFunction(template, logicalId, resource, line, ctx));
   }
+  markPublishedVersions(template, functions);
   const globals = asObject(asObject(template.body.Globals)?.Function) ?? {};
   readTemplateWiring(templateScope(template, ctx), new Map(functions.map((fn) => [fn.logicalId, fn])), globals);
   markLmiAddedToExisting(file, functions);
@@ -114,6 +115,10 @@ function samFunction(template: Template, logicalId: string, resource: PlainObjec
   const layers = [...(referenceList(globals.Layers) ?? []), ...(referenceList(props.Layers) ?? [])];
   if (globals.Layers !== undefined || props.Layers !== undefined) fn.layers = layers;
 
+  assignPlatformSettings(template, fn, setting);
+  // SAM publishes versions with `AutoPublishAlias`; without it, whether SAM publishes one for an LMI function is not known here.
+  if (setting('AutoPublishAlias') !== undefined || setting('PublishToLatestPublished') === true) fn.publishesVersion = true;
+
   const capacity = mergeMaps(globals.CapacityProviderConfig, props.CapacityProviderConfig);
   if (capacity) {
     fn.lmi = lmiConfig(
@@ -157,6 +162,10 @@ function cfnFunction(template: Template, logicalId: string, resource: PlainObjec
   const layers = referenceList(props.Layers);
   if (layers) fn.layers = layers;
 
+  assignPlatformSettings(template, fn, setting);
+  // An `AWS::Lambda::Version` of the function also publishes one (see readCloudFormation).
+  fn.publishesVersion = setting('PublishToLatestPublished') === true || setting('PublishToLatestPublished') === 'true';
+
   const capacity = asObject(props.CapacityProviderConfig);
   if (capacity) {
     const managed = asObject(capacity.LambdaManagedInstancesCapacityProviderConfig) ?? {};
@@ -193,7 +202,14 @@ function assignSettingFacts(
   if (unknown.length > 0) fn.unknownSettings = unknown;
   const lines: NonNullable<IacFunction['settingLines']> = {};
   const base = ['Resources', fn.logicalId, 'Properties'];
-  const keys = { runtime: 'Runtime', memorySize: 'MemorySize', layers: 'Layers', capacityProvider: 'CapacityProviderConfig' } as const;
+  const keys = {
+    runtime: 'Runtime',
+    memorySize: 'MemorySize',
+    layers: 'Layers',
+    capacityProvider: 'CapacityProviderConfig',
+    logFormat: 'LoggingConfig',
+    publish: fn.kind === 'sam' && props.AutoPublishAlias !== undefined ? 'AutoPublishAlias' : 'PublishToLatestPublished',
+  } as const;
   for (const [name, key] of Object.entries(keys) as [keyof typeof keys, string][]) {
     const line = props[key] !== undefined ? template.document.lineOf([...base, key]) : undefined;
     if (line !== undefined) lines[name] = line;
@@ -201,6 +217,33 @@ function assignSettingFacts(
   if (Object.keys(lines).length > 0) fn.settingLines = lines;
   const workers = asNumber(parameterDefault(template, environment.AWS_LAMBDA_NODEJS_WORKER_COUNT));
   if (workers !== undefined) fn.nodeWorkerCount = workers;
+}
+
+/** `LoggingConfig.LogFormat` and `FunctionScalingConfig`, for the LMI limits of lmi-runtime-support. */
+function assignPlatformSettings(template: Template, fn: IacFunction, setting: (name: string) => unknown): void {
+  const logFormat = asString(parameterDefault(template, asObject(setting('LoggingConfig'))?.LogFormat));
+  if (logFormat !== undefined) fn.logFormat = logFormat;
+  const scaling = asObject(setting('FunctionScalingConfig'));
+  if (scaling) {
+    const own = template.document.lineOf(['Resources', fn.logicalId, 'Properties', 'FunctionScalingConfig']);
+    const line = own ?? template.document.lineOf(['Globals', 'Function', 'FunctionScalingConfig']) ?? fn.source.line;
+    fn.scaling = { source: { file: template.file, line } };
+    const min = asNumber(parameterDefault(template, scaling.MinExecutionEnvironments));
+    const max = asNumber(parameterDefault(template, scaling.MaxExecutionEnvironments));
+    if (min !== undefined) fn.scaling.min = min;
+    if (max !== undefined) fn.scaling.max = max;
+  }
+}
+
+/** `AWS::Lambda::Version` resources publish a version of the function their `FunctionName` references. */
+function markPublishedVersions(template: Template, functions: IacFunction[]): void {
+  for (const resource of Object.values(template.resources)) {
+    if (!isObject(resource) || resource.Type !== 'AWS::Lambda::Version') continue;
+    const name = asObject(resource.Properties)?.FunctionName;
+    const id = isObject(name) ? (typeof name.Ref === 'string' ? name.Ref : Array.isArray(name['Fn::GetAtt']) ? name['Fn::GetAtt'][0] : undefined) : undefined;
+    const fn = functions.find((candidate) => candidate.logicalId === id);
+    if (fn) fn.publishesVersion = true;
+  }
 }
 
 /** The directory a local `CodeUri`/`Code` string names (default: the template's directory); `undefined` for S3 or intrinsic values. */

@@ -26,10 +26,11 @@ export type {
   ReadInfrastructureInput,
 } from './types.js';
 export { resolveHandler } from './handler-path.js';
+export { parseTerraformFiles } from './terraform.js';
 
-/** Build output that repeats the real definitions (synthesized CDK templates, packaged SAM templates). */
+/** Build output that repeats the real definitions (synthesized CDK templates, packaged SAM templates, Terraform's copies of child modules). */
 function isGenerated(file: string): boolean {
-  return /(^|[\\/])(cdk\.out|\.aws-sam|\.serverless)([\\/]|$)/.test(file);
+  return /(^|[\\/])(cdk\.out|\.aws-sam|\.serverless|\.terraform)([\\/]|$)/.test(file);
 }
 
 export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
@@ -39,6 +40,7 @@ export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
   const ctx: ReaderContext = {
     readFile: input.readFile,
     errors,
+    ...(input.terraform ? { terraform: input.terraform } : {}),
     fileExists(absPath) {
       const file = path.resolve(absPath);
       if (sources.has(file)) return true;

@@ -1,12 +1,16 @@
 /**
  * @fileoverview The dependencies a function ships with: the package.json nearest its code file
  * (among those discovery found), each dependency's line in it, and the version installed
- * according to the package-lock.json beside it (lockfile v1, v2 and v3). Versions are compared as
- * plain `major.minor.patch`; a range stands for the lowest version it allows (`^3.600.0` ->
- * 3.600.0), which is what a fresh install without a lockfile may still resolve to.
+ * according to the lockfile that covers it: package-lock.json (v1, v2, v3), yarn.lock (v1, read
+ * with @yarnpkg/lockfile, and Berry's YAML) or pnpm-lock.yaml, beside the package.json or at the
+ * root of the workspace it belongs to (an ancestor whose package.json declares `workspaces`, or
+ * that has a pnpm-workspace.yaml). Nothing is installed or run.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as yarnLockfileModule from '@yarnpkg/lockfile';
+import picomatch from 'picomatch';
+import { parse as parseYamlText } from 'yaml';
 import { asObject, asString } from './values.js';
 import { parseJson } from './yaml.js';
 
@@ -16,6 +20,8 @@ export interface Dependency {
   range: string;
   /** The version the lockfile installs, when there is a lockfile that lists it. */
   locked?: string;
+  /** The lockfile `locked` comes from (absolute path). */
+  lockfile?: string;
   line: number;
   column: number;
   endColumn: number;
@@ -50,7 +56,8 @@ export function readManifest(file: string): PackageManifest | undefined {
   const document = parseJson(file, text);
   const body = asObject(document.value);
   if (!body) return undefined;
-  const locked = readLockfile(path.join(path.dirname(file), 'package-lock.json'));
+  const lockfile = findLockfile(path.dirname(file));
+  const installed = lockfile ? readLockfile(lockfile, path.dirname(file)) : () => undefined;
   const dependencies: Dependency[] = [];
   for (const section of ['dependencies', 'optionalDependencies']) {
     for (const [name, value] of Object.entries(asObject(body[section]) ?? {})) {
@@ -64,61 +71,134 @@ export function readManifest(file: string): PackageManifest | undefined {
         column: position?.column ?? 1,
         endColumn: position?.endColumn ?? 1,
       };
-      const version = locked.get(name);
-      if (version !== undefined) dependency.locked = version;
+      const version = installed(name, range);
+      if (version !== undefined) {
+        dependency.locked = version;
+        dependency.lockfile = lockfile!;
+      }
       dependencies.push(dependency);
     }
   }
   return { file, dependencies };
 }
 
-/** Top-level installed versions by package name. */
-function readLockfile(file: string): Map<string, string> {
-  const versions = new Map<string, string>();
-  let body: Record<string, unknown> | undefined;
+/**
+ * @yarnpkg/lockfile is CommonJS with `__esModule` set: Node's ESM loader puts `parse` on the default
+ * export only, while vitest (and bundlers) put it on the namespace.
+ */
+const yarnLockfile: typeof yarnLockfileModule =
+  typeof yarnLockfileModule.parse === 'function' ? yarnLockfileModule : (yarnLockfileModule as unknown as { default: typeof yarnLockfileModule }).default;
+
+const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'];
+
+/**
+ * The lockfile beside the package.json, or else the one of the nearest workspace root above it (a
+ * lockfile of an unrelated ancestor directory does not install this package).
+ */
+function findLockfile(dir: string): string | undefined {
+  const own = LOCKFILES.map((name) => path.join(dir, name)).find(isFile);
+  if (own) return own;
+  for (let parent = path.dirname(dir), child = dir; parent !== child; child = parent, parent = path.dirname(parent)) {
+    const patterns = workspacePatterns(parent);
+    if (patterns.length === 0) continue;
+    const member = path.relative(parent, dir).split(path.sep).join('/');
+    if (!picomatch.isMatch(member, patterns)) continue;
+    return LOCKFILES.map((name) => path.join(parent, name)).find(isFile);
+  }
+  return undefined;
+}
+
+/** The workspace globs of a directory: `workspaces` of its package.json (npm, yarn), or `packages` of its pnpm-workspace.yaml. */
+function workspacePatterns(dir: string): string[] {
+  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
   try {
-    body = asObject(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const pnpm = path.join(dir, 'pnpm-workspace.yaml');
+    if (isFile(pnpm)) return strings(asObject(parseYamlText(fs.readFileSync(pnpm, 'utf8')))?.packages);
+    if (!isFile(path.join(dir, 'package.json'))) return [];
+    const workspaces = asObject(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')))?.workspaces;
+    return strings(Array.isArray(workspaces) ? workspaces : asObject(workspaces)?.packages);
   } catch {
-    return versions;
+    return [];
   }
-  // v2/v3: `packages["node_modules/<name>"].version`; v1: `dependencies[<name>].version`.
-  for (const [key, value] of Object.entries(asObject(body?.packages) ?? {})) {
-    const match = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(key);
-    const version = asString(asObject(value)?.version);
-    if (match && version !== undefined) versions.set(match[1]!, version);
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
   }
-  if (versions.size === 0) {
-    for (const [name, value] of Object.entries(asObject(body?.dependencies) ?? {})) {
+}
+
+type Installed = (name: string, range: string) => string | undefined;
+
+/** What the lockfile installs for the package in `packageDir`; a lockfile that cannot be read or parsed installs nothing known. */
+function readLockfile(file: string, packageDir: string): Installed {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return () => undefined;
+  }
+  const importer = path.relative(path.dirname(file), packageDir).split(path.sep).join('/');
+  try {
+    const name = path.basename(file);
+    if (name === 'yarn.lock') return readYarnLock(text);
+    if (name === 'pnpm-lock.yaml') return readPnpmLock(text, importer);
+    return readPackageLock(text, importer);
+  } catch {
+    return () => undefined;
+  }
+}
+
+/** v2/v3: `packages["<workspace>/node_modules/<name>"]`, then the hoisted `packages["node_modules/<name>"]`; v1: `dependencies[<name>]`. */
+function readPackageLock(text: string, importer: string): Installed {
+  const body = asObject(JSON.parse(text));
+  const packages = asObject(body?.packages);
+  const v1 = asObject(body?.dependencies);
+  const versionAt = (key: string): string | undefined => asString(asObject(packages?.[key])?.version);
+  return (name) => {
+    if (packages) {
+      const nested = importer === '' ? undefined : versionAt(`${importer}/node_modules/${name}`);
+      const version = nested ?? versionAt(`node_modules/${name}`);
+      if (version !== undefined) return version;
+    }
+    return asString(asObject(v1?.[name])?.version);
+  };
+}
+
+/** yarn v1 (`name@range:` entries) and Berry (YAML, `name@npm:range` descriptors): the entry for the range written in package.json. */
+function readYarnLock(text: string): Installed {
+  const entries = new Map<string, string>();
+  if (/^__metadata:/m.test(text)) {
+    for (const [key, value] of Object.entries(asObject(parseYamlText(text)) ?? {})) {
       const version = asString(asObject(value)?.version);
-      if (version !== undefined) versions.set(name, version);
+      if (version === undefined) continue;
+      for (const descriptor of key.split(',')) entries.set(descriptor.trim().replace(/@npm:/, '@'), version);
+    }
+  } else {
+    const parsed = yarnLockfile.parse(text);
+    if (parsed.type !== 'success') return () => undefined;
+    for (const [key, value] of Object.entries(parsed.object)) {
+      if (typeof value.version === 'string') entries.set(key, value.version);
     }
   }
-  return versions;
+  return (name, range) => entries.get(`${name}@${range}`);
 }
 
-/** The lowest version a range allows (`^2.28.1` -> `2.28.1`, `>=3 <4` -> `3.0.0`, `1.2.x` -> `1.2.0`); `undefined` for tags, URLs, `*`, workspaces. */
-export function lowestVersion(range: string): string | undefined {
-  // Git, file, workspace and npm-alias specifiers name no registry version.
-  if (/[:/]/.test(range)) return undefined;
-  const alternatives = range.split('||').map((alternative) => {
-    const match = /(?:^|[\s=<>^~v])(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?/.exec(` ${alternative.trim()}`);
-    if (!match || /^\s*</.test(alternative)) return undefined;
-    const part = (value: string | undefined): string => (value === undefined || /[xX*]/.test(value) ? '0' : value);
-    return `${match[1]}.${part(match[2])}.${part(match[3])}`;
-  });
-  const versions = alternatives.filter((version): version is string => version !== undefined);
-  if (versions.length === 0 || versions.length !== alternatives.length) return undefined;
-  return versions.sort(compareVersions)[0];
-}
-
-/** Compares `major.minor.patch` numerically (pre-release and build suffixes are ignored). */
-export function compareVersions(a: string, b: string): number {
-  const parse = (version: string): number[] => version.split(/[-+]/)[0]!.split('.').map((part) => Number.parseInt(part, 10) || 0);
-  const left = parse(a);
-  const right = parse(b);
-  for (let i = 0; i < 3; i++) {
-    const diff = (left[i] ?? 0) - (right[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
+/** `importers[<workspace or .>].dependencies[<name>]` (`{ specifier, version }` from v6, a string before), or v5's top-level `dependencies`. */
+function readPnpmLock(text: string, importer: string): Installed {
+  const body = asObject(parseYamlText(text)) ?? {};
+  const importers = asObject(body.importers);
+  const section = asObject(importers?.[importer === '' ? '.' : importer]) ?? (importer === '' ? body : undefined);
+  return (name) => {
+    for (const kind of ['dependencies', 'optionalDependencies']) {
+      const entry = asObject(section?.[kind])?.[name];
+      const raw = asString(entry) ?? asString(asObject(entry)?.version);
+      // `3.940.0(@aws-sdk/client-sts@3.940.0)` (v6+) and `3.940.0_peer@1` (v5) carry peer suffixes; `link:` is a workspace package.
+      const version = raw?.replace(/[(_].*$/, '');
+      if (version !== undefined && /^\d+\.\d+\.\d+/.test(version)) return version;
+    }
+    return undefined;
+  };
 }

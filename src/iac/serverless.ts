@@ -10,9 +10,12 @@ import { applyHandler, assignNumbers, lmiConfig, parseTemplateFile } from './clo
 import { resolveHandler } from './handler-path.js';
 import { markLmiAddedToExisting, normalizeServerlessName } from './previous-build.js';
 import { destinationOf, locate, queueOf, resolveResource, type ResourceScope } from './references.js';
-import { addEvent, assignDefined, readTemplateWiring } from './template-wiring.js';
-import type { IacEventKind, IacEventSource, IacFunction, InfrastructureReader, ReaderContext } from './types.js';
+import { addEvent, assignDefined, polledServiceOfArn, readTemplateWiring } from './template-wiring.js';
+import type { IacEventKind, IacEventSource, IacFunction, IacPolledService, InfrastructureReader, ReaderContext } from './types.js';
 import { asNumber, asObject, asString, isObject, referenceList, referenceToString, type PlainObject } from './values.js';
+
+/** Event keys -> the service their event source mapping polls (`stream` is Kinesis or DynamoDB, by ARN). */
+const POLLED: Record<string, IacPolledService> = { sqs: 'sqs', msk: 'msk', kafka: 'kafka', activemq: 'mq', rabbitmq: 'mq' };
 
 /** Event keys -> kind. Kafka, MQ and CloudWatch Logs sources are not judged. */
 const EVENT_KINDS: Record<string, IacEventKind> = {
@@ -101,6 +104,10 @@ export function readServerless(file: string, ctx: ReaderContext): IacFunction[] 
       }
     }
 
+    // `provider.logs.lambda.logFormat` (Serverless Framework v4).
+    const logFormat = asString(asObject(asObject(provider.logs)?.lambda)?.logFormat);
+    if (logFormat !== undefined) fn.logFormat = logFormat;
+
     const codeRoot = props.image !== undefined ? undefined : serviceDir;
     applyHandler(fn, resolveHandler({ handler, codeRoot, runtime, fileExists: ctx.fileExists }));
     assignSettingFacts(document, fn, props, provider, keyPath);
@@ -153,6 +160,8 @@ function readEvents(scope: ResourceScope, fn: IacFunction, props: PlainObject, k
     const value = definition[type];
     const settings = asObject(value) ?? {};
     const event: IacEventSource = { kind: EVENT_KINDS[type] ?? 'other', type, source: locate(scope, eventPath, keyPath) };
+    const service = POLLED[type] ?? (type === 'stream' ? (polledServiceOfArn(referenceToString(isObject(value) && !isIntrinsic(value) ? settings.arn : value)) ?? (settings.type === 'dynamodb' ? 'dynamodb' : settings.type === 'kinesis' ? 'kinesis' : undefined)) : undefined);
+    if (service !== undefined) event.service = service;
     const settingsPath = [...eventPath, type];
     switch (event.kind) {
       case 'sqs': {

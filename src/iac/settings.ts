@@ -6,11 +6,11 @@ import * as path from 'node:path';
 import type { Loc } from '../core/summary.js';
 import type { IacFunction, IacLocation } from './types.js';
 
-/** Seconds when `Timeout`/`timeout` is not written: 3 for CloudFormation, SAM and the CDK, 6 for the Serverless Framework. */
-const DEFAULT_TIMEOUT: Record<IacFunction['kind'], number> = { sam: 3, cloudformation: 3, cdk: 3, serverless: 6 };
+/** Seconds when `Timeout`/`timeout` is not written: 3 for CloudFormation, SAM, the CDK and Terraform, 6 for the Serverless Framework. */
+const DEFAULT_TIMEOUT: Record<IacFunction['kind'], number> = { sam: 3, cloudformation: 3, cdk: 3, serverless: 6, terraform: 3 };
 
-/** MB when `MemorySize`/`memorySize` is not written: 128, and 1024 for the Serverless Framework (2048 for its LMI functions). */
-const DEFAULT_MEMORY: Record<IacFunction['kind'], number> = { sam: 128, cloudformation: 128, cdk: 128, serverless: 1024 };
+/** MB when `MemorySize`/`memorySize`/`memory_size` is not written: 128, and 1024 for the Serverless Framework (2048 for its LMI functions). */
+const DEFAULT_MEMORY: Record<IacFunction['kind'], number> = { sam: 128, cloudformation: 128, cdk: 128, serverless: 1024, terraform: 128 };
 
 /** The timeout the function runs with, or `undefined` when it is written but not statically known. */
 export function effectiveTimeout(fn: IacFunction): number | undefined {

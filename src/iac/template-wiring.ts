@@ -8,7 +8,7 @@
  *
  * The same code reads the CloudFormation `resources.Resources` section of a serverless.yml.
  */
-import type { IacAlarm, IacAsyncConfig, IacEventKind, IacEventSource, IacFunction } from './types.js';
+import type { IacAlarm, IacAsyncConfig, IacEventKind, IacEventSource, IacFunction, IacPolledService } from './types.js';
 import { destinationOf, locate, queueOf, referencedResource, resolveResource, withParameterDefault, type ResourceScope } from './references.js';
 import { asNumber, asObject, asString, isObject, referenceToString, type PlainObject } from './values.js';
 
@@ -29,6 +29,36 @@ const SAM_EVENT_KINDS: Record<string, IacEventKind> = {
   Api: 'api',
   HttpApi: 'api',
 };
+
+/** SAM event `Type` -> the service its event source mapping polls. */
+const SAM_POLLED: Record<string, IacPolledService> = {
+  SQS: 'sqs',
+  Kinesis: 'kinesis',
+  DynamoDB: 'dynamodb',
+  MSK: 'msk',
+  SelfManagedKafka: 'kafka',
+  MQ: 'mq',
+  DocumentDB: 'documentdb',
+};
+
+/** Resource types an `AWS::Lambda::EventSourceMapping` may poll -> service. */
+const POLLED_RESOURCES: Record<string, IacPolledService> = {
+  'AWS::SQS::Queue': 'sqs',
+  'AWS::Kinesis::Stream': 'kinesis',
+  'AWS::DynamoDB::Table': 'dynamodb',
+  'AWS::MSK::Cluster': 'msk',
+  'AWS::MSK::ServerlessCluster': 'msk',
+  'AWS::AmazonMQ::Broker': 'mq',
+  'AWS::DocDB::DBCluster': 'documentdb',
+  'AWS::DocDBElastic::Cluster': 'documentdb',
+};
+
+/** The service an event source ARN names (`arn:aws:mq:...` -> `mq`); DocumentDB clusters have `rds` ARNs. */
+export function polledServiceOfArn(arn: string | undefined): IacPolledService | undefined {
+  const service = arn === undefined ? undefined : /^arn:[^:]+:([^:]+):/.exec(arn)?.[1];
+  const services: Record<string, IacPolledService> = { sqs: 'sqs', kinesis: 'kinesis', dynamodb: 'dynamodb', kafka: 'msk', mq: 'mq', rds: 'documentdb', 'docdb-elastic': 'documentdb' };
+  return service === undefined ? undefined : services[service];
+}
 
 /** Metric names and expressions that watch init duration or cold starts. */
 const INIT_METRIC = /init[ _-]?duration|cold[ _-]?start/i;
@@ -154,6 +184,7 @@ function samEvent(scope: ResourceScope, name: string, event: PlainObject, path: 
   // An SNS subscription through SAM's own SQS queue is polled, not invoked asynchronously.
   if (type === 'SNS' && props.SqsSubscription !== undefined && props.SqsSubscription !== false) kind = 'other';
   const source: IacEventSource = { kind, type, name, source: locate(scope, path) };
+  if (SAM_POLLED[type] !== undefined) source.service = SAM_POLLED[type];
   const number = (key: string): number | undefined => asNumber(withParameterDefault(scope, props[key]));
   switch (kind) {
     case 'sqs': {
@@ -212,6 +243,11 @@ function readEventSourceMapping(scope: ResourceScope, functions: Map<string, Iac
   else if (type === 'AWS::Kinesis::Stream' || type === 'AWS::DynamoDB::Table' || /^arn:[^:]+:(kinesis|dynamodb):/.test(arn)) kind = 'stream';
   const event: IacEventSource = { kind, type: 'AWS::Lambda::EventSourceMapping', name: id, source: locate(scope, path) };
   if (arn) event.target = arn;
+  const service =
+    (typeof type === 'string' ? POLLED_RESOURCES[type] : undefined) ??
+    polledServiceOfArn(arn) ??
+    (props.SelfManagedEventSource !== undefined ? 'kafka' : props.AmazonManagedKafkaEventSourceConfig !== undefined ? 'msk' : undefined);
+  if (service !== undefined) event.service = service;
   assignDefined(event, {
     batchSize: asNumber(withParameterDefault(scope, props.BatchSize)),
     maximumBatchingWindow: asNumber(withParameterDefault(scope, props.MaximumBatchingWindowInSeconds)),

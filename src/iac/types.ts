@@ -1,12 +1,12 @@
 /**
  * @fileoverview The function model read from infrastructure code (SAM/CloudFormation templates,
- * serverless.yml, CDK apps): which code file and export is each Lambda's handler, its settings,
+ * serverless.yml, CDK apps, Terraform root modules): which code file and export is each Lambda's handler, its settings,
  * its event sources (with the SQS queue behind them when the same template or CDK file defines
  * it), its asynchronous invocation configuration and the alarms watching its init.
  */
 import type { ScanError } from '../types.js';
 
-export type IacKind = 'sam' | 'cloudformation' | 'serverless' | 'cdk';
+export type IacKind = 'sam' | 'cloudformation' | 'serverless' | 'cdk' | 'terraform';
 
 /** The Lambda Managed Instances settings of a function that names a capacity provider. */
 export interface IacLmiConfig {
@@ -66,9 +66,17 @@ export interface IacEventSource {
   deadLetterQueue?: string;
   /** A retry policy of the source itself (EventBridge/Scheduler target `RetryPolicy`). */
   retryPolicy?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
-  /** The SQS queue, resolved when the same template / CDK file defines it. */
+  /** The SQS queue, resolved when the same template / CDK file / Terraform module defines it. */
   queue?: IacQueue;
+  /**
+   * The service an event source mapping polls, when the reader can tell (from the event type, the
+   * resource the source ARN names, or the ARN itself).
+   */
+  service?: IacPolledService;
 }
+
+/** What an event source mapping can poll (docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html). */
+export type IacPolledService = 'sqs' | 'kinesis' | 'dynamodb' | 'msk' | 'kafka' | 'mq' | 'documentdb';
 
 /** Asynchronous invocation settings (SAM `EventInvokeConfig`, `AWS::Lambda::EventInvokeConfig`, serverless `destinations`, CDK `onFailure`). */
 export interface IacAsyncConfig {
@@ -112,7 +120,19 @@ export interface IacFunction {
   /** Settings written in the infrastructure code whose value is not statically known (`${self:x}`, a parameter without default). */
   unknownSettings?: Array<'runtime' | 'memorySize' | 'timeout'>;
   /** Lines (in `source.file`) of settings written on the function itself (not inherited from Globals/provider). */
-  settingLines?: { runtime?: number; memorySize?: number; layers?: number; capacityProvider?: number };
+  settingLines?: { runtime?: number; memorySize?: number; layers?: number; capacityProvider?: number; logFormat?: number; publish?: number };
+  /** `LoggingConfig.LogFormat` (`JSON` or `Text`) as written; `undefined` when not set or not statically known. */
+  logFormat?: string;
+  /**
+   * Whether the infrastructure code publishes a version of the function (LMI runs published
+   * versions only): `true` for SAM `AutoPublishAlias`, CloudFormation `PublishToLatestPublished` or an
+   * `AWS::Lambda::Version` of it, Terraform `publish = true` or `publish_to`; `false` when the reader
+   * knows it does not; `undefined` when the reader cannot tell (the Serverless Framework and the CDK
+   * publish versions on their own).
+   */
+  publishesVersion?: boolean;
+  /** `FunctionScalingConfig` (CloudFormation/SAM) or `aws_lambda_function_scaling_config` (Terraform). */
+  scaling?: { min?: number; max?: number; source: IacLocation };
   /** `AWS_LAMBDA_NODEJS_WORKER_COUNT` when the function's environment sets it to a number. */
   nodeWorkerCount?: number;
   /** Event sources, in the order written. */
@@ -138,8 +158,13 @@ export interface IacResult {
 }
 
 export interface ReadInfrastructureInput {
-  /** template.yaml/yml/json, *.template.*, serverless.yml/yaml (absolute paths). */
+  /** template.yaml/yml/json, *.template.*, serverless.yml/yaml, *.tf (absolute paths). */
   infraFiles: string[];
+  /**
+   * Terraform files parsed ahead of the read (the HCL parser is asynchronous: see
+   * `parseTerraformFiles`). A `.tf` file missing from it is reported as not read.
+   */
+  terraform?: ReadonlyMap<string, ParsedTerraformFile>;
   /** Absolute paths of every JS/TS source of the scan; CDK apps are among them. */
   sourceFiles: string[];
   /**
@@ -171,4 +196,14 @@ export interface ReaderContext {
   /** True when the path is an existing file (a scanned source file, or on disk). */
   fileExists: (absPath: string) => boolean;
   errors: ScanError[];
+  /** Terraform files parsed ahead of the read, by absolute path. */
+  terraform?: ReadonlyMap<string, ParsedTerraformFile>;
+}
+
+/** A `.tf` file as the HCL parser returned it (blocks are lists of objects; expressions stay `${...}` strings). */
+export interface ParsedTerraformFile {
+  file: string;
+  text: string;
+  body?: Record<string, unknown>;
+  error?: { message: string; line?: number; column?: number };
 }

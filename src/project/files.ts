@@ -68,6 +68,8 @@ export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
   '.aws-sam',
   'cdk.out',
   '.serverless',
+  // Terraform's downloaded copies of providers and child modules.
+  '.terraform',
   'coverage',
   '.next',
   '.turbo',
@@ -88,7 +90,7 @@ export type FileKind = 'source' | 'infra' | 'tsconfig' | 'packageJson' | 'python
 const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']);
 /** `x.d.ts`, `x.d.mts`, `x.d.cts`, and `x.d.css.ts` (TypeScript's `allowArbitraryExtensions`). */
 const DECLARATION_FILE = /\.d\.(?:[^.]+\.)?[cm]?ts$/i;
-const INFRA_FILE = /^(?:(?:.+\.)?template\.(?:ya?ml|json)|serverless\.ya?ml)$/;
+const INFRA_FILE = /^(?:(?:.+\.)?template\.(?:ya?ml|json)|serverless\.ya?ml|.+\.tf)$/;
 
 /** What a file is by its name, or null when discovery has no use for it. */
 export function classifyFile(name: string): FileKind | null {

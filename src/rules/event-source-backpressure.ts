@@ -1,6 +1,6 @@
 /**
  * @fileoverview event-source-backpressure: event sources that lose or duplicate work when LMI
- * rejects invocations. Read from infrastructure code (SAM/CloudFormation, serverless.yml, CDK).
+ * rejects invocations. Read from infrastructure code (SAM/CloudFormation, serverless.yml, CDK, Terraform).
  */
 import type { IacEventSource, IacFunction, IacQueue } from '../iac/index.js';
 import { describeLocation, effectiveTimeout, toLoc } from '../iac/settings.js';
@@ -42,6 +42,12 @@ const SPELLING: Record<IacFunction['kind'], { asyncFix: string; streamFix: strin
     streamFix: '`retryAttempts` or `maxRecordAge`, `bisectBatchOnError: true` and `onFailure: new SqsDlq(...)` on the event source',
     redrive: '`deadLetterQueue: { queue, maxReceiveCount }`',
     visibility: '`visibilityTimeout`',
+  },
+  terraform: {
+    asyncFix: 'an `aws_lambda_function_event_invoke_config` with `maximum_retry_attempts`/`maximum_event_age_in_seconds` and `destination_config { on_failure { ... } }` (or a `dead_letter_config`)',
+    streamFix: '`maximum_retry_attempts` or `maximum_record_age_in_seconds`, `bisect_batch_on_function_error = true` and `destination_config { on_failure { ... } }` on the `aws_lambda_event_source_mapping`',
+    redrive: '`redrive_policy = jsonencode({ deadLetterTargetArn = ..., maxReceiveCount = 5 })`',
+    visibility: '`visibility_timeout_seconds`',
   },
 };
 

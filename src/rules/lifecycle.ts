@@ -2,28 +2,46 @@
  * @fileoverview lifecycle: what changes about a function's lifecycle on LMI. From infrastructure
  * code: layers (extensions) and alarms on init duration or cold starts of LMI functions. From the
  * code: callback-style handlers, `context.succeed/fail/done` and `callbackWaitsForEmptyEventLoop`,
- * which the LMI Node.js runtime client dropped. From package.json / package-lock.json: dependency
- * versions below the LMI-aware floors.
+ * which the LMI Node.js runtime client dropped. From package.json and its lockfile (package-lock.json,
+ * yarn.lock, pnpm-lock.yaml): dependency versions below the LMI-aware floors.
  */
+import * as path from 'node:path';
+import semver from 'semver';
 import { ts } from '../ts.js';
 import type { Loc } from '../core/summary.js';
 import { unwrap } from '../lang/js/ast.js';
 import type { Visitor } from '../lang/js/context.js';
 import type { IacAlarm } from '../iac/index.js';
-import { compareVersions, lowestVersion, nearestPackageJson, readManifest, type Dependency, type PackageManifest } from '../iac/packages.js';
+import { nearestPackageJson, readManifest, type Dependency, type PackageManifest } from '../iac/packages.js';
 import { settingLoc, toLoc } from '../iac/settings.js';
 import { defineRule, type HandlerInfo, type RuleReport } from './define.js';
 
-type MessageId = 'layers' | 'initAlarm' | 'callbackHandler' | 'contextMethod' | 'callbackWaits' | 'dependencyFloor' | 'awsSdkV2';
+type MessageId =
+  | 'layers'
+  | 'initAlarm'
+  | 'callbackHandler'
+  | 'contextMethod'
+  | 'callbackWaits'
+  | 'dependencyFloor'
+  | 'dependencyRangeBelowFloor'
+  | 'dependencyUnresolved'
+  | 'awsSdkV2';
 
-/** LMI-aware versions (AWS's LMI guidance). */
-const FLOORS: Array<{ prefix: string; floor: string; note: string }> = [
+/**
+ * LMI-aware versions (AWS's LMI runtime pages: docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html
+ * and the floors issue 15 lists from AWS's LMI guidance). A package matches by prefix
+ * (`@aws-sdk/`) or by exact name.
+ */
+const FLOORS: Array<{ prefix?: string; name?: string; floor: string; note: string }> = [
   {
     prefix: '@aws-lambda-powertools/',
     floor: '2.29.0',
     note: ' (Powertools switches to multi-invocation mode when LMI sets `AWS_LAMBDA_MAX_CONCURRENCY`)',
   },
   { prefix: '@aws-sdk/', floor: '3.933.0', note: '' },
+  { name: 'aws-xray-sdk', floor: '3.12.0', note: '' },
+  { name: 'aws-xray-sdk-core', floor: '3.12.0', note: '' },
+  { name: '@aws/aws-distro-opentelemetry-node-autoinstrumentation', floor: '0.8.0', note: ' (ADOT JavaScript)' },
 ];
 
 const CONTEXT_METHODS = new Set(['succeed', 'fail', 'done']);
@@ -57,8 +75,12 @@ export default defineRule<MessageId, LifecycleFact>({
       'traffic; there are no per-request cold starts, so alarms tuned for on-demand init duration or cold-start counts fire ' +
       'wrongly or never. The Node.js runtime client used by LMI drops callback handlers, `context.succeed/fail/done` and ' +
       '`callbackWaitsForEmptyEventLoop` (aws-lambda-nodejs-runtime-interface-client PR 161). Powertools for AWS Lambda ' +
-      '(TypeScript) before 2.29.0 and the AWS SDK v3 before 3.933.0 are not LMI-aware (AWS\'s LMI guidance); the AWS SDK v2 is ' +
-      'end-of-life. The code and dependency checks apply to every Node.js function (they block a move to LMI); the layer and ' +
+      '(TypeScript) before 2.29.0, the AWS SDK v3 before 3.933.0, the X-Ray SDK before 3.12.0 and ADOT JavaScript before 0.8.0 are ' +
+      'not LMI-aware (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html); the AWS SDK v2 is ' +
+      'end-of-life. A dependency is judged by the version its lockfile installs (package-lock.json v1-v3, yarn.lock v1 and ' +
+      'Berry, pnpm-lock.yaml; beside the package.json or at its workspace root); without a lockfile, only a range whose every ' +
+      'version is below the floor is reported (`^3.200.0` installs a current 3.x and is not), and a range lmi-audit cannot ' +
+      'read (a tag, a URL, a workspace link) is `info`. The code and dependency checks apply to every Node.js function (they block a move to LMI); the layer and ' +
       'alarm checks apply to functions on LMI.',
     bad: [
       '# SAM, on LMI',
@@ -74,7 +96,8 @@ export default defineRule<MessageId, LifecycleFact>({
       '};',
       '',
       '// package.json',
-      '"@aws-sdk/client-s3": "^3.600.0",        // reported: below 3.933.0',
+      '"@aws-sdk/client-s3": "~3.600.0",        // reported without a lockfile: every 3.600.x is below 3.933.0',
+      '"@aws-lambda-powertools/logger": "^2.20.0", // reported when the lockfile installs 2.28.1',
       '"aws-sdk": "^2.1500.0"                   // reported: AWS SDK v2',
     ].join('\n'),
     good: [
@@ -84,6 +107,7 @@ export default defineRule<MessageId, LifecycleFact>({
       '',
       '"@aws-lambda-powertools/logger": "^2.29.0",',
       '"@aws-sdk/client-s3": "^3.933.0"',
+      '"@aws-sdk/client-sqs": "^3.200.0"          // without a lockfile: a fresh install resolves to a current 3.x',
       '',
       '// Not reported: layers and alarms of functions that are not on LMI; `done` or `fail` methods of objects that are not the',
       '// Lambda context; devDependencies (not deployed).',
@@ -117,6 +141,12 @@ export default defineRule<MessageId, LifecycleFact>({
     dependencyFloor:
       '`{{name}}` {{version}} is older than {{floor}}, the first version AWS lists as ready for LMI{{note}}. Upgrade it to ' +
       '{{floor}} or later.',
+    dependencyRangeBelowFloor:
+      '`{{name}}` `{{range}}` allows no version at or above {{floor}}, the first version AWS lists as ready for LMI{{note}}, ' +
+      'and no lockfile says what is installed. Widen the range to `^{{floor}}`.',
+    dependencyUnresolved:
+      '`{{name}}` `{{range}}` names no version range lmi-audit can compare, and no lockfile says what is installed: check ' +
+      'that the version deployed is {{floor}} or later, the first version AWS lists as ready for LMI{{note}}.',
     awsSdkV2:
       '`aws-sdk` is the AWS SDK for JavaScript v2, which is end-of-life and not part of the LMI-aware versions. Migrate to the ' +
       'v3 clients (`@aws-sdk/client-*` 3.933.0 or later; aws-sdk-js-codemod automates most of it).',
@@ -234,22 +264,22 @@ function checkDependencies(manifest: PackageManifest, handlers: HandlerInfo[], r
       report({ file: manifest.file, loc, messageId: 'awsSdkV2', handlers });
       continue;
     }
-    const rule = FLOORS.find((floor) => dependency.name.startsWith(floor.prefix));
+    const rule = FLOORS.find((floor) => (floor.prefix !== undefined ? dependency.name.startsWith(floor.prefix) : dependency.name === floor.name));
     if (!rule) continue;
-    const version = dependency.locked ?? lowestVersion(dependency.range);
-    if (version === undefined || compareVersions(version, rule.floor) >= 0) continue;
-    report({
-      file: manifest.file,
-      loc,
-      messageId: 'dependencyFloor',
-      data: {
-        name: dependency.name,
-        version: dependency.locked ? `${dependency.locked} (package-lock.json)` : `\`${dependency.range}\``,
-        floor: rule.floor,
-        note: rule.note,
-      },
-      handlers,
-    });
+    const data = { name: dependency.name, range: dependency.range, floor: rule.floor, note: rule.note };
+    const locked = dependency.locked !== undefined ? semver.valid(semver.coerce(dependency.locked, { includePrerelease: true })) : null;
+    if (locked !== null && dependency.lockfile !== undefined) {
+      if (semver.lt(locked, rule.floor)) {
+        report({ file: manifest.file, loc, messageId: 'dependencyFloor', data: { ...data, version: `${dependency.locked} (${path.basename(dependency.lockfile)})` }, handlers });
+      }
+      continue;
+    }
+    // No lockfile (or one that does not list it): a fresh install resolves to the newest version the range allows.
+    if (semver.validRange(dependency.range) === null) {
+      report({ file: manifest.file, loc, messageId: 'dependencyUnresolved', severity: 'info', data, handlers });
+    } else if (semver.gtr(rule.floor, dependency.range)) {
+      report({ file: manifest.file, loc, messageId: 'dependencyRangeBelowFloor', data, handlers });
+    }
   }
 }
 

@@ -268,13 +268,12 @@ describe('fixtures/dependencies/floors (package.json and package-lock.json)', ()
     const report = await scanProject('fixtures/dependencies/floors');
     expect(findingRows(report)).toEqual([
       'legacy/package.json:5 lifecycle (warning) -> legacy/index.js#handler',
-      'legacy/package.json:8 lifecycle (warning) -> legacy/index.js#handler',
+      // `>=3.400.0 <4` without a lockfile: a fresh install resolves to a current 3.x, so legacy/package.json:8 is not reported.
       'orders/package.json:6 lifecycle (warning) -> orders/handler.ts#handler',
       'orders/package.json:9 lifecycle (warning) -> orders/handler.ts#handler',
     ]);
     expect(report.findings.map((f) => f.message)).toEqual([
       '`aws-sdk` is the AWS SDK for JavaScript v2, which is end-of-life and not part of the LMI-aware versions. Migrate to the v3 clients (`@aws-sdk/client-*` 3.933.0 or later; aws-sdk-js-codemod automates most of it).',
-      '`@aws-sdk/client-sqs` `>=3.400.0 <4` is older than 3.933.0, the first version AWS lists as ready for LMI. Upgrade it to 3.933.0 or later.',
       '`@aws-lambda-powertools/logger` 2.28.1 (package-lock.json) is older than 2.29.0, the first version AWS lists as ready for LMI (Powertools switches to multi-invocation mode when LMI sets `AWS_LAMBDA_MAX_CONCURRENCY`). Upgrade it to 2.29.0 or later.',
       '`@aws-sdk/lib-dynamodb` 3.500.0 (package-lock.json) is older than 3.933.0, the first version AWS lists as ready for LMI. Upgrade it to 3.933.0 or later.',
     ]);
@@ -282,6 +281,39 @@ describe('fixtures/dependencies/floors (package.json and package-lock.json)', ()
       ['current/handler.ts#handler', 'pass'],
       ['legacy/index.js#handler', 'warn'],
       ['orders/handler.ts#handler', 'warn'],
+    ]);
+  });
+});
+
+describe('fixtures/dependencies/lockfiles (npm workspace, yarn v1, yarn Berry, pnpm workspace, no lockfile)', () => {
+  it('judges each dependency by the version its lockfile installs, or by every version its range allows', async () => {
+    const report = await scanProject('fixtures/dependencies/lockfiles');
+    expect(report.errors).toEqual([]);
+    expect(findingRows(report)).toEqual([
+      'berry/package.json:6 lifecycle (warning) -> berry/handler.mjs#handler',
+      'no-lockfile/package.json:6 lifecycle (warning) -> no-lockfile/handler.mjs#handler',
+      'no-lockfile/package.json:7 lifecycle (info) -> no-lockfile/handler.mjs#handler',
+      'no-lockfile/package.json:8 lifecycle (warning) -> no-lockfile/handler.mjs#handler',
+      'npm-workspace/packages/api/package.json:5 lifecycle (warning) -> npm-workspace/packages/api/handler.mjs#handler',
+      'npm-workspace/packages/api/package.json:6 lifecycle (warning) -> npm-workspace/packages/api/handler.mjs#handler',
+      'pnpm-workspace/services/orders/package.json:5 lifecycle (warning) -> pnpm-workspace/services/orders/handler.mjs#handler',
+      'yarn/package.json:5 lifecycle (warning) -> yarn/handler.mjs#handler',
+    ]);
+    expect(report.findings.map((f) => f.message.replace(/, the first version AWS lists as ready for LMI.*$/, ''))).toEqual([
+      // Berry: `^3.100.0` locked at 3.700.0; the Powertools logger at 2.29.1 is fine.
+      '`@aws-sdk/client-dynamodb` 3.700.0 (yarn.lock) is older than 3.933.0',
+      // No lockfile: `~3.600.0` allows only 3.600.x; `^3.200.0` and `>=3.400.0 <4` allow current versions and are not reported.
+      '`@aws-sdk/client-sqs` `~3.600.0` allows no version at or above 3.933.0',
+      '`@aws-lambda-powertools/logger` `latest` names no version range lmi-audit can compare, and no lockfile says what is installed: check that the version deployed is 2.29.0 or later',
+      '`aws-xray-sdk` `3.11.0` allows no version at or above 3.12.0',
+      // The workspace root's package-lock.json: the hoisted client, and the workspace's own nested logger (the hoisted
+      // 2.30.0 serves admin, which is not reported); aws-xray-sdk-core 3.12.0 is fine.
+      '`@aws-sdk/client-s3` 3.600.0 (package-lock.json) is older than 3.933.0',
+      '`@aws-lambda-powertools/logger` 2.28.1 (package-lock.json) is older than 2.29.0',
+      // pnpm: the importer's version without its peer suffix; ADOT 0.8.1 is fine.
+      '`@aws-sdk/client-s3` 3.620.0 (pnpm-lock.yaml) is older than 3.933.0',
+      // yarn v1: the entry for the range written; client-s3 locked at 3.940.0 is fine.
+      '`@aws-sdk/client-sqs` 3.540.0 (yarn.lock) is older than 3.933.0',
     ]);
   });
 });

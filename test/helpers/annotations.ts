@@ -6,7 +6,7 @@
  *   // ok: global-mutable-state                      the next line must NOT be reported
  *   writeFileSync(p, data); // expect: shared-tmp-path, global-mutable-state   (trailing: own line)
  *
- * YAML files (templates, serverless.yml) and Python files use their own comment syntax:
+ * YAML files (templates, serverless.yml), Python files and Terraform `.tf` files use their own comment syntax:
  * `# expect: <rule-id>`, `# ok: <rule-id>`. JSON has no comments, so JSON templates are tested with explicit assertions.
  *
  * A standalone annotation applies to the next line that is not itself a standalone annotation,
@@ -28,9 +28,9 @@ export interface Expectation {
   kind: 'expect' | 'ok';
 }
 
-const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.yml', '.yaml', '.py']);
+const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.yml', '.yaml', '.py', '.tf']);
 /** Files whose comments start with `#`. */
-const HASH_COMMENT_EXTENSIONS = new Set(['.yml', '.yaml', '.py']);
+const HASH_COMMENT_EXTENSIONS = new Set(['.yml', '.yaml', '.py', '.tf']);
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
 // The `//` must be followed by the keyword and a colon, so URLs (`'http://x'`) never match.

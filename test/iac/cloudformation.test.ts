@@ -76,6 +76,8 @@ describe('SAM template (fixtures/iac/sam-basic)', () => {
   it('reads AWS::Lambda::Function with a local Code path and the long-form capacity provider config', () => {
     expect(byId('LegacyFunction')).toEqual({
       logicalId: 'LegacyFunction',
+      // CloudFormation publishes no version without `PublishToLatestPublished` or an `AWS::Lambda::Version`.
+      publishesVersion: false,
       kind: 'cloudformation',
       source: { file: 'template.yaml', line: 107 },
       runtime: 'nodejs22.x',
@@ -90,6 +92,7 @@ describe('SAM template (fixtures/iac/sam-basic)', () => {
   it('sets no codeFile for inline (ZipFile) code, and no Globals for CloudFormation functions', () => {
     expect(byId('InlineFunction')).toEqual({
       logicalId: 'InlineFunction',
+      publishesVersion: false,
       kind: 'cloudformation',
       source: { file: 'template.yaml', line: 120 },
       runtime: 'nodejs22.x',
@@ -115,6 +118,7 @@ describe('CloudFormation JSON template (fixtures/iac/cfn-json)', () => {
     expect(functions).toEqual([
       {
         logicalId: 'ZipFunction',
+        publishesVersion: false,
         kind: 'cloudformation',
         source: { file: 'template.json', line: 8 },
         runtime: 'nodejs22.x', // { Ref: Runtime } -> its Default
@@ -128,6 +132,7 @@ describe('CloudFormation JSON template (fixtures/iac/cfn-json)', () => {
       },
       {
         logicalId: 'S3Function',
+        publishesVersion: false,
         kind: 'cloudformation',
         source: { file: 'template.json', line: 29 },
         runtime: 'nodejs22.x',

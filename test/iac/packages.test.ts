@@ -1,41 +1,12 @@
 /**
- * Dependency versions: the package.json nearest a code file, locked versions, and the lowest
- * version a range allows (what a fresh install may still resolve to).
+ * Dependency versions: the package.json nearest a code file, and the version its lockfile (beside
+ * it or at its workspace root) installs.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareVersions, lowestVersion, nearestPackageJson, readManifest } from '../../src/iac/packages.js';
-
-describe('lowestVersion', () => {
-  it.each([
-    ['^2.28.1', '2.28.1'],
-    ['~3.500.0', '3.500.0'],
-    ['3.933.0', '3.933.0'],
-    ['>=3.400.0 <4', '3.400.0'],
-    ['1.2.x', '1.2.0'],
-    ['2', '2.0.0'],
-    ['v3.1.0', '3.1.0'],
-    ['^3.900.0 || ^2.1.0', '2.1.0'],
-    ['=3.0.1', '3.0.1'],
-  ])('%s -> %s', (range, version) => {
-    expect(lowestVersion(range)).toBe(version);
-  });
-
-  it.each(['*', 'latest', 'workspace:*', 'github:aws/aws-sdk-js-v3', 'file:../sdk', '<3.0.0', ''])('%s -> unknown', (range) => {
-    expect(lowestVersion(range)).toBeUndefined();
-  });
-});
-
-describe('compareVersions', () => {
-  it('compares numerically, ignoring pre-release suffixes', () => {
-    expect(compareVersions('3.933.0', '3.1000.0')).toBeLessThan(0);
-    expect(compareVersions('2.29.0', '2.29.0')).toBe(0);
-    expect(compareVersions('2.29.0-beta.1', '2.29.0')).toBe(0);
-    expect(compareVersions('10.0.0', '9.9.9')).toBeGreaterThan(0);
-  });
-});
+import { nearestPackageJson, readManifest } from '../../src/iac/packages.js';
 
 describe('nearestPackageJson and readManifest', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-audit-packages-'));
@@ -57,7 +28,7 @@ describe('nearestPackageJson and readManifest', () => {
     expect(readManifest(path.join(dir, 'package.json'))).toEqual({
       file: path.join(dir, 'package.json'),
       dependencies: [
-        { name: 'aws-sdk', range: '^2.1.0', locked: '2.1692.0', line: 3, column: 5, endColumn: 24 },
+        { name: 'aws-sdk', range: '^2.1.0', locked: '2.1692.0', lockfile: path.join(dir, 'package-lock.json'), line: 3, column: 5, endColumn: 24 },
         { name: 'pg', range: '^8.0.0', line: 6, column: 5, endColumn: 19 },
       ],
     });
@@ -67,5 +38,33 @@ describe('nearestPackageJson and readManifest', () => {
     fs.writeFileSync(path.join(dir, 'broken.json'), '{ "dependencies": ');
     expect(readManifest(path.join(dir, 'broken.json'))).toBeUndefined();
     expect(readManifest(path.join(dir, 'missing.json'))).toBeUndefined();
+  });
+
+  it('uses the lockfile of a workspace root only for its members', () => {
+    const root = path.join(dir, 'mono');
+    fs.mkdirSync(path.join(root, 'packages/api'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'tools/seed'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ workspaces: ['packages/*'] }));
+    fs.writeFileSync(
+      path.join(root, 'package-lock.json'),
+      JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/@aws-sdk/client-s3': { version: '3.600.0' }, 'packages/api/node_modules/@aws-sdk/client-s3': { version: '3.940.0' } } }),
+    );
+    for (const member of ['packages/api', 'tools/seed']) {
+      fs.writeFileSync(path.join(root, member, 'package.json'), JSON.stringify({ dependencies: { '@aws-sdk/client-s3': '^3.200.0' } }));
+    }
+    // The workspace's own nested copy wins over the hoisted one.
+    expect(readManifest(path.join(root, 'packages/api/package.json'))?.dependencies[0]).toMatchObject({ locked: '3.940.0', lockfile: path.join(root, 'package-lock.json') });
+    // Not a member of the workspace: the root's lockfile does not install it.
+    expect(readManifest(path.join(root, 'tools/seed/package.json'))?.dependencies[0]?.locked).toBeUndefined();
+  });
+
+  it('reads pnpm v5 importers (string versions with peer suffixes) and ignores a lockfile it cannot parse', () => {
+    const pnpm = path.join(dir, 'pnpm5');
+    fs.mkdirSync(pnpm, { recursive: true });
+    fs.writeFileSync(path.join(pnpm, 'package.json'), JSON.stringify({ dependencies: { '@aws-sdk/client-s3': '^3.200.0' } }));
+    fs.writeFileSync(path.join(pnpm, 'pnpm-lock.yaml'), "lockfileVersion: 5.4\ndependencies:\n  '@aws-sdk/client-s3': 3.610.0_peer@1.0.0\n");
+    expect(readManifest(path.join(pnpm, 'package.json'))?.dependencies[0]?.locked).toBe('3.610.0');
+    fs.writeFileSync(path.join(pnpm, 'pnpm-lock.yaml'), 'lockfileVersion: [unclosed\n');
+    expect(readManifest(path.join(pnpm, 'package.json'))?.dependencies[0]?.locked).toBeUndefined();
   });
 });

@@ -76,6 +76,7 @@ describe('SAM template in JSON (fixtures/iac/wiring-json)', () => {
             type: 'SQS',
             name: 'Jobs',
             source: { file: 'template.json', line: 36, column: 11, endColumn: 115 },
+            service: 'sqs',
             target: 'Jobs.Arn',
             batchSize: 5,
             queue: {
@@ -86,12 +87,13 @@ describe('SAM template in JSON (fixtures/iac/wiring-json)', () => {
             },
           },
           // The queue does not exist: no queue model, and an error entry.
-          { kind: 'sqs', type: 'SQS', name: 'Ghost', source: { file: 'template.json', line: 37, column: 11, endColumn: 106 }, target: 'GhostQueue.Arn' },
+          { kind: 'sqs', type: 'SQS', name: 'Ghost', source: { file: 'template.json', line: 37, column: 11, endColumn: 106 }, service: 'sqs', target: 'GhostQueue.Arn' },
           {
             kind: 'stream',
             type: 'Kinesis',
             name: 'Clicks',
             source: { file: 'template.json', line: 38, column: 11, endColumn: 22 },
+            service: 'kinesis',
             target: 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks',
             bisectBatchOnFunctionError: true,
             maximumRecordAgeInSeconds: 3600,

@@ -108,6 +108,11 @@ describe('classification', () => {
       'infra/templates.yaml': 'x',
       'serverless.yml': 'service: x',
       'svc/serverless.yaml': 'service: y',
+      'tf/main.tf': 'x',
+      'tf/terraform.tfvars': 'x',
+      'tf/main.tf.json': '{}',
+      'tf/.terraform/modules/lambda/main.tf': 'x',
+      'tf/.terraform/modules/lambda/package.py': 'x',
       'samconfig.toml': 'x',
       'samconfig.yaml': 'x',
       'tsconfig.json': '{}',
@@ -120,7 +125,7 @@ describe('classification', () => {
     });
     expect(await scan(root)).toEqual({
       sources: ['src/a.mts', 'src/b.cts', 'src/c.js', 'src/d.mjs', 'src/e.cjs', 'src/f.jsx', 'src/handler.ts', 'src/view.tsx'],
-      infra: ['infra/app.template.json', 'infra/other.template.yml', 'infra/template.yml', 'serverless.yml', 'svc/serverless.yaml', 'template.yaml'],
+      infra: ['infra/app.template.json', 'infra/other.template.yml', 'infra/template.yml', 'serverless.yml', 'svc/serverless.yaml', 'template.yaml', 'tf/main.tf'],
       tsconfigs: ['tsconfig.json', 'web/jsconfig.json'],
       packageJsons: ['package.json', 'svc/package.json'],
       python: ['py/app.py'],
