@@ -138,16 +138,77 @@ class Rng {
 // Vocabulary
 
 const ENTITIES = [
-  'order', 'invoice', 'customer', 'payment', 'shipment', 'product', 'cart', 'review', 'coupon', 'subscription',
-  'ticket', 'device', 'report', 'account', 'session', 'notification', 'webhook', 'stock', 'refund', 'quote',
-  'contract', 'asset', 'booking', 'message', 'document', 'profile', 'team', 'project', 'task', 'voucher',
+  'order',
+  'invoice',
+  'customer',
+  'payment',
+  'shipment',
+  'product',
+  'cart',
+  'review',
+  'coupon',
+  'subscription',
+  'ticket',
+  'device',
+  'report',
+  'account',
+  'session',
+  'notification',
+  'webhook',
+  'stock',
+  'refund',
+  'quote',
+  'contract',
+  'asset',
+  'booking',
+  'message',
+  'document',
+  'profile',
+  'team',
+  'project',
+  'task',
+  'voucher',
 ];
 const QUALIFIERS = ['', 'audit', 'draft', 'batch', 'archive', 'partner', 'legacy', 'regional', 'export', 'internal'];
 const SERVICES = [
-  'orders', 'billing', 'catalog', 'identity', 'shipping', 'notifications', 'analytics', 'search', 'inventory', 'payments',
-  'support', 'media', 'reporting', 'accounts', 'checkout', 'loyalty', 'pricing', 'fulfilment', 'reviews', 'webhooks',
+  'orders',
+  'billing',
+  'catalog',
+  'identity',
+  'shipping',
+  'notifications',
+  'analytics',
+  'search',
+  'inventory',
+  'payments',
+  'support',
+  'media',
+  'reporting',
+  'accounts',
+  'checkout',
+  'loyalty',
+  'pricing',
+  'fulfilment',
+  'reviews',
+  'webhooks',
 ];
-const VERBS = ['create', 'get', 'list', 'update', 'delete', 'process', 'sync', 'export', 'import', 'approve', 'cancel', 'archive', 'notify', 'reconcile', 'validate'];
+const VERBS = [
+  'create',
+  'get',
+  'list',
+  'update',
+  'delete',
+  'process',
+  'sync',
+  'export',
+  'import',
+  'approve',
+  'cancel',
+  'archive',
+  'notify',
+  'reconcile',
+  'validate',
+];
 const STATUSES = ['pending', 'active', 'suspended', 'completed', 'cancelled', 'failed', 'archived'];
 const REGIONS = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2', 'ap-southeast-2'];
 
@@ -299,7 +360,12 @@ function libUse(lib: LibModule, rng: Rng): LibUse {
     case 'validation':
       return {
         names: [`check${E}Reference`],
-        lines: [`const ${e}ReferenceProblems = check${E}Reference(key);`, `if (${e}ReferenceProblems.length > 0) {`, `  throw new Error(\`invalid reference: \${${e}ReferenceProblems.join(', ')}\`);`, '}'],
+        lines: [
+          `const ${e}ReferenceProblems = check${E}Reference(key);`,
+          `if (${e}ReferenceProblems.length > 0) {`,
+          `  throw new Error(\`invalid reference: \${${e}ReferenceProblems.join(', ')}\`);`,
+          '}',
+        ],
       };
     case 'config':
       return {
@@ -397,7 +463,9 @@ function libSource(lib: LibModule, rng: Rng, base: LibModule | undefined, target
         `export interface ${E}Item {`,
         '  id: string;',
         '  ownerId: string;',
-        `  status: ${STATUSES.slice(0, 4).map((s) => `'${s}'`).join(' | ')};`,
+        `  status: ${STATUSES.slice(0, 4)
+          .map((s) => `'${s}'`)
+          .join(' | ')};`,
         '  updatedAt: string;',
         '  attributes: Record<string, string>;',
         '}',
@@ -531,7 +599,7 @@ function libSource(lib: LibModule, rng: Rng, base: LibModule | undefined, target
         '    }),',
         '  );',
         '  if (result.FailedEntryCount) {',
-        '    throw new Error(`failed to publish ${detailType}: ${result.Entries?.[0]?.ErrorMessage ?? \'unknown error\'}`);',
+        "    throw new Error(`failed to publish ${detailType}: ${result.Entries?.[0]?.ErrorMessage ?? 'unknown error'}`);",
         '  }',
         '}',
       );
@@ -726,11 +794,17 @@ function baseImport(lib: LibModule, base: LibModule): { importLine: string; line
   const spec = specifier(lib.file, base.file);
   switch (base.kind) {
     case 'config':
-      return { importLine: `import { get${E}Settings } from '${spec}';`, lines: [`const { region } = get${E}Settings();`, "if (!region) throw new Error('AWS region is not configured');"] };
+      return {
+        importLine: `import { get${E}Settings } from '${spec}';`,
+        lines: [`const { region } = get${E}Settings();`, "if (!region) throw new Error('AWS region is not configured');"],
+      };
     case 'util':
       return { importLine: `import { new${E}Id } from '${spec}';`, lines: [`const traceId = new${E}Id('trace');`, 'void traceId;'] };
     default:
-      return { importLine: `import { isNonEmptyString } from '${spec}';`, lines: ["if (!isNonEmptyString(process.env.AWS_REGION ?? 'local')) throw new Error('no region');"] };
+      return {
+        importLine: `import { isNonEmptyString } from '${spec}';`,
+        lines: ["if (!isNonEmptyString(process.env.AWS_REGION ?? 'local')) throw new Error('no region');"],
+      };
   }
 }
 
@@ -888,10 +962,19 @@ function handlerSource(plan: HandlerPlan, rng: Rng, target: number): { text: str
   // Module scope.
   if (!plan.consoleLog && !plan.loggerLib) moduleLines.push(`const logger = new Logger({ serviceName: '${plan.service}' });`);
   moduleLines.push(`const MAX_LINES = ${rng.pick([25, 50, 100, 200])};`);
-  moduleLines.push(`const ALLOWED_STATUSES = new Set([${STATUSES.slice(0, rng.int(3, 5)).map((s) => `'${s}'`).join(', ')}]);`);
+  moduleLines.push(
+    `const ALLOWED_STATUSES = new Set([${STATUSES.slice(0, rng.int(3, 5))
+      .map((s) => `'${s}'`)
+      .join(', ')}]);`,
+  );
   if (plan.staticTmp) moduleLines.push(`const EXPORT_FILE = '/tmp/${plan.service}-${plan.verb}-${plan.entity}.json';`);
   if (plan.pgClient) {
-    moduleLines.push('', '// One connection for the whole worker, opened at init.', 'const client = new Client({ connectionString: process.env.DATABASE_URL });', 'await client.connect();');
+    moduleLines.push(
+      '',
+      '// One connection for the whole worker, opened at init.',
+      'const client = new Client({ connectionString: process.env.DATABASE_URL });',
+      'await client.connect();',
+    );
   } else if (plan.pgPool) {
     moduleLines.push('', `const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: ${rng.pick([8, 16, 32])} });`);
   }
@@ -915,7 +998,7 @@ function handlerSource(plan: HandlerPlan, rng: Rng, target: number): { text: str
     '  const problems: string[] = [];',
     "  if (typeof input.id !== 'string' || input.id.length === 0) problems.push('id is required');",
     "  if (typeof input.ownerId !== 'string') problems.push('ownerId is required');",
-    "  if (input.status !== undefined && !ALLOWED_STATUSES.has(input.status)) problems.push(`unknown status ${input.status}`);",
+    '  if (input.status !== undefined && !ALLOWED_STATUSES.has(input.status)) problems.push(`unknown status ${input.status}`);',
     '  if ((input.lines?.length ?? 0) > MAX_LINES) problems.push(`at most ${MAX_LINES} lines`);',
     '  for (const [index, line] of (input.lines ?? []).entries()) {',
     '    if (!Number.isInteger(line.quantity)) problems.push(`lines[${index}].quantity must be an integer`);',
@@ -966,7 +1049,10 @@ function handlerSource(plan: HandlerPlan, rng: Rng, target: number): { text: str
     );
   }
   if (plan.pgClient) {
-    work.push(`const { rows } = await client.query('SELECT id, status FROM ${plan.entity.replace(/-/g, '_')}s WHERE id = $1', [key]);`, 'const current = rows[0] as { id: string; status: string } | undefined;');
+    work.push(
+      `const { rows } = await client.query('SELECT id, status FROM ${plan.entity.replace(/-/g, '_')}s WHERE id = $1', [key]);`,
+      'const current = rows[0] as { id: string; status: string } | undefined;',
+    );
   } else if (plan.pgPool) {
     work.push(
       'const db = await pool.connect();',
@@ -1014,11 +1100,7 @@ function handlerSource(plan: HandlerPlan, rng: Rng, target: number): { text: str
 
   const indent = (lines: string[], n: number) => lines.map((l) => (l ? ' '.repeat(n) + l : l));
   const taint =
-    plan.flavor === 'api'
-      ? "event.headers?.['x-tenant-id'] ?? 'default'"
-      : plan.flavor === 'sqs'
-        ? "event.Records[0]?.messageId ?? 'none'"
-        : 'event.id';
+    plan.flavor === 'api' ? "event.headers?.['x-tenant-id'] ?? 'default'" : plan.flavor === 'sqs' ? "event.Records[0]?.messageId ?? 'none'" : 'event.id';
   if (plan.flavor === 'api') {
     body.push(
       'export const handler = async (',
@@ -1085,7 +1167,14 @@ function handlerSource(plan: HandlerPlan, rng: Rng, target: number): { text: str
     );
   }
 
-  const head = [`// ${plan.service}: ${plan.verb} ${plan.entity.replace(/-/g, ' ')} (${plan.flavor === 'api' ? 'HTTP API' : plan.flavor === 'sqs' ? 'SQS batch' : 'schedule'}).`, ...imports, '', ...moduleLines, '', ...helpers];
+  const head = [
+    `// ${plan.service}: ${plan.verb} ${plan.entity.replace(/-/g, ' ')} (${plan.flavor === 'api' ? 'HTTP API' : plan.flavor === 'sqs' ? 'SQS batch' : 'schedule'}).`,
+    ...imports,
+    '',
+    ...moduleLines,
+    '',
+    ...helpers,
+  ];
   const fixedLength = head.length + 1 + body.length;
   const fillerLines: string[] = [];
   fill(fillerLines, rng, target - fixedLength, false, plan.entity);
@@ -1117,7 +1206,7 @@ export function generateCorpus(n: number, options: GenerateOptions = {}): Corpus
   const nextEntity = (kind: LibKind): string => {
     const i = entityCounters.get(kind) ?? 0;
     entityCounters.set(kind, i + 1);
-    return entityName((i * 7 + kind.length) % 300 + Math.floor(i / 300) * 300);
+    return entityName(((i * 7 + kind.length) % 300) + Math.floor(i / 300) * 300);
   };
   for (let i = 0; i < libCount; i++) {
     let kind: LibKind;
@@ -1219,7 +1308,10 @@ export function generateCorpus(n: number, options: GenerateOptions = {}): Corpus
   }
 
   for (const lib of libs) {
-    const base = !BASE_KINDS.has(lib.kind) && lib.kind !== 'http' && lib.kind !== 'logger' && lib.kind !== 'util' && baseLibs.length && rng.chance(0.35) ? rng.pick(baseLibs) : undefined;
+    const base =
+      !BASE_KINDS.has(lib.kind) && lib.kind !== 'http' && lib.kind !== 'logger' && lib.kind !== 'util' && baseLibs.length && rng.chance(0.35)
+        ? rng.pick(baseLibs)
+        : undefined;
     files.set(lib.file, libSource(lib, rng, base, rng.int(88, 120)));
   }
 
@@ -1231,7 +1323,15 @@ export function generateCorpus(n: number, options: GenerateOptions = {}): Corpus
     'tsconfig.json',
     JSON.stringify(
       {
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          noEmit: true,
+        },
         include: ['lib', 'services'],
       },
       null,

@@ -70,7 +70,9 @@ interface Target {
 
 function usage(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
-  process.stderr.write('usage: npm run bench -- [--sizes 1000,10000] [--reps 3] [--only floor,scan,eslint] [--strict] [--seed n] [--corpus-dir dir] [--out file] [--rss time|wrapper]\n');
+  process.stderr.write(
+    'usage: npm run bench -- [--sizes 1000,10000] [--reps 3] [--only floor,scan,eslint] [--strict] [--seed n] [--corpus-dir dir] [--out file] [--rss time|wrapper]\n',
+  );
   process.exit(2);
 }
 
@@ -105,7 +107,9 @@ function parseArgs(argv: string[]): Options {
         if (!Number.isInteger(options.reps) || options.reps < 1) usage('--reps takes a positive integer');
         break;
       case '--only': {
-        const only = value().split(',').map((s) => s.trim()) as Contender[];
+        const only = value()
+          .split(',')
+          .map((s) => s.trim()) as Contender[];
         for (const c of only) if (!CONTENDERS.includes(c)) usage(`unknown contender ${c} (floor, scan, eslint)`);
         options.only = CONTENDERS.filter((c) => only.includes(c));
         break;
@@ -149,7 +153,9 @@ function ensureCorpus(options: Options, n: number): { dir: string; manifest: Cor
   }
   const started = performance.now();
   const manifest = writeCorpus(dir, n, { seed: options.seed });
-  log(`corpus ${n}: generated ${manifest.files} files, ${manifest.lines} lines (${(manifest.lines / manifest.files).toFixed(1)}/file) in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${rel(dir)}`);
+  log(
+    `corpus ${n}: generated ${manifest.files} files, ${manifest.lines} lines (${(manifest.lines / manifest.files).toFixed(1)}/file) in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${rel(dir)}`,
+  );
   return { dir, manifest };
 }
 
@@ -205,9 +211,12 @@ function runNode(args: string[], cwd: string, rss: Options['rss']): Promise<Chil
   });
 }
 
-
 /** One timed run of a contender on a corpus; throws on an unexpected exit code or an implausible result. */
-async function runContender(contender: Contender, corpus: { dir: string; manifest: CorpusManifest }, options: Options): Promise<ChildResult & { check: Record<string, unknown> }> {
+async function runContender(
+  contender: Contender,
+  corpus: { dir: string; manifest: CorpusManifest },
+  options: Options,
+): Promise<ChildResult & { check: Record<string, unknown> }> {
   const tmp = path.join(os.tmpdir(), `lmi-bench-${contender}-${process.pid}.json`);
   fs.rmSync(tmp, { force: true });
   const { dir, manifest } = corpus;
@@ -219,15 +228,24 @@ async function runContender(contender: Contender, corpus: { dir: string; manifes
     return { ...r, check: out };
   }
   if (contender === 'scan') {
-    const r = await runNode([path.join(ROOT, 'bin', 'lmi-audit.js'), 'scan', dir, '--format', 'json', '--output', tmp, '--fail-on', 'none', '--no-progress'], ROOT, options.rss);
+    const r = await runNode(
+      [path.join(ROOT, 'bin', 'lmi-audit.js'), 'scan', dir, '--format', 'json', '--output', tmp, '--fail-on', 'none', '--no-progress'],
+      ROOT,
+      options.rss,
+    );
     if (r.exitCode === 2) fail('lmi-audit scan exited 2 (usage or internal error)', r);
     if (r.exitCode !== 0) fail(`lmi-audit scan exited ${r.exitCode} with --fail-on none (expected 0)`, r);
-    const report = JSON.parse(fs.readFileSync(tmp, 'utf8')) as { summary: { functions: number; findings: number }; findings: Array<{ ruleId: string }>; errors: unknown[] };
+    const report = JSON.parse(fs.readFileSync(tmp, 'utf8')) as {
+      summary: { functions: number; findings: number };
+      findings: Array<{ ruleId: string }>;
+      errors: unknown[];
+    };
     fs.rmSync(tmp, { force: true });
     const byRule: Record<string, number> = {};
     for (const f of report.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
     const check = { functions: report.summary.functions, findings: report.summary.findings, errors: report.errors.length, byRule };
-    if (report.summary.functions !== manifest.counts.handlers) fail(`lmi-audit found ${report.summary.functions} functions, the corpus has ${manifest.counts.handlers} handlers`, r);
+    if (report.summary.functions !== manifest.counts.handlers)
+      fail(`lmi-audit found ${report.summary.functions} functions, the corpus has ${manifest.counts.handlers} handlers`, r);
     if ((byRule['shared-tmp-path'] ?? 0) !== manifest.counts.staticTmp) {
       warn(`shared-tmp-path findings ${byRule['shared-tmp-path'] ?? 0} != seeded static /tmp writes ${manifest.counts.staticTmp}`);
     }
@@ -355,7 +373,9 @@ async function main(): Promise<void> {
     usage('dist/src/cli.js is missing: run `npm run build` first (npm run bench does)');
   }
   const startedAt = new Date();
-  log(`lmi-audit bench: sizes ${options.sizes.join(', ')}; ${options.reps} rep(s) of ${options.only.join(', ')}; peak RSS via ${options.rss === 'time' ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS (--import wrapper)'}`);
+  log(
+    `lmi-audit bench: sizes ${options.sizes.join(', ')}; ${options.reps} rep(s) of ${options.only.join(', ')}; peak RSS via ${options.rss === 'time' ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS (--import wrapper)'}`,
+  );
 
   const samples: Sample[] = [];
   const checks: Record<string, Record<string, unknown>> = {};
@@ -371,20 +391,31 @@ async function main(): Promise<void> {
         const r = await runContender(contender, corpus, options);
         samples.push({ contender, n, rep, wallMs: Math.round(r.wallMs * 10) / 10, peakRssMb: Math.round(r.peakRssMb * 10) / 10, exitCode: r.exitCode });
         checks[`${contender}@${n}`] = r.check;
-        log(`  n=${n} rep ${rep}/${options.reps} ${contender.padEnd(6)} ${(r.wallMs / 1000).toFixed(2).padStart(7)} s  ${r.peakRssMb.toFixed(0).padStart(5)} MB  exit ${r.exitCode}`);
+        log(
+          `  n=${n} rep ${rep}/${options.reps} ${contender.padEnd(6)} ${(r.wallMs / 1000).toFixed(2).padStart(7)} s  ${r.peakRssMb.toFixed(0).padStart(5)} MB  exit ${r.exitCode}`,
+        );
       }
     }
   }
 
   const stats: Stats[] = [];
-  for (const n of options.sizes) for (const c of options.only) {
-    const s = statsOf(samples, c, n);
-    if (s) stats.push(s);
-  }
+  for (const n of options.sizes)
+    for (const c of options.only) {
+      const s = statsOf(samples, c, n);
+      if (s) stats.push(s);
+    }
   const get = (c: Contender, n: number) => stats.find((s) => s.contender === c && s.n === n);
   const rows = [['contender', 'files', 'median s', 'min s', 'max s', 'files/s', 'peak RSS MB']];
   for (const s of stats) {
-    rows.push([s.contender, String(s.n), s.medianWallS.toFixed(2), s.minWallS.toFixed(2), s.maxWallS.toFixed(2), s.filesPerS.toFixed(0), s.medianPeakRssMb.toFixed(0)]);
+    rows.push([
+      s.contender,
+      String(s.n),
+      s.medianWallS.toFixed(2),
+      s.minWallS.toFixed(2),
+      s.maxWallS.toFixed(2),
+      s.filesPerS.toFixed(0),
+      s.medianPeakRssMb.toFixed(0),
+    ]);
   }
   const ratioRows = [['ratio (median wall)', ...options.sizes.map((n) => `${n} files`)]];
   ratioRows.push(['scan / floor', ...options.sizes.map((n) => fmtRatio(ratio(get('scan', n), get('floor', n))))]);
@@ -425,7 +456,10 @@ async function main(): Promise<void> {
     },
     method: {
       wall: 'spawn to exit of a separate child process (process.hrtime), median of the reps',
-      peakRss: options.rss === 'time' ? 'GNU /usr/bin/time -f %M (KiB, max resident set of the child)' : 'process.resourceUsage().maxRSS written at exit by bench/rss.ts (node --import)',
+      peakRss:
+        options.rss === 'time'
+          ? 'GNU /usr/bin/time -f %M (KiB, max resident set of the child)'
+          : 'process.resourceUsage().maxRSS written at exit by bench/rss.ts (node --import)',
       order: 'per size: one untimed floor run (warms the file cache), then floor, scan, eslint alternating for each rep',
       floor: 'bench/floor.ts: readFileSync + ts.createSourceFile(file, text, Latest, setParentNodes=true, TS) on every .ts file, one thread',
       scan: 'node bin/lmi-audit.js scan <corpus> --format json --output <tmp> --fail-on none --no-progress',
@@ -434,7 +468,10 @@ async function main(): Promise<void> {
     corpora,
     stats,
     ratios: Object.fromEntries(
-      options.sizes.map((n) => [n, { scanOverFloor: ratio(get('scan', n), get('floor', n)) ?? null, eslintOverScan: ratio(get('eslint', n), get('scan', n)) ?? null }]),
+      options.sizes.map((n) => [
+        n,
+        { scanOverFloor: ratio(get('scan', n), get('floor', n)) ?? null, eslintOverScan: ratio(get('eslint', n), get('scan', n)) ?? null },
+      ]),
     ),
     linearityScan10kOver1k: linearity ?? null,
     targets,

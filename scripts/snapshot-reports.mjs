@@ -41,7 +41,21 @@ for (const target of targets) {
   const started = Date.now();
   const result = spawnSync(
     process.execPath,
-    [bin, 'scan', target, '--no-progress', '--no-color', '--format', `json=${file('json')}`, '--format', `sarif=${file('sarif')}`, '--format', `markdown=${file('md')}`, '--format', 'text'],
+    [
+      bin,
+      'scan',
+      target,
+      '--no-progress',
+      '--no-color',
+      '--format',
+      `json=${file('json')}`,
+      '--format',
+      `sarif=${file('sarif')}`,
+      '--format',
+      `markdown=${file('md')}`,
+      '--format',
+      'text',
+    ],
     { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, CI: '', GITHUB_ACTIONS: '' } },
   );
   fs.writeFileSync(file('txt'), result.stdout);

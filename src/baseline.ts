@@ -165,5 +165,3 @@ function writeBaselineFile(file: string, baseline: BaselineFile): void {
     throw new UsageError(`Cannot write the baseline to ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
   }
 }
-
-

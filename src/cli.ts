@@ -100,7 +100,11 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
     .option('--baseline <file>', 'report and gate only findings the baseline does not list; list its fixed entries')
     .option('--write-baseline <file>', "record today's findings in a baseline file, then judge the run against it")
     .option('--quiet', 'print only errors: error findings and files not analysed')
-    .option('--max-file-size <size>', 'skip files larger than this, reporting them: bytes, or with a unit: 500KB, 2MB (binary: 1MB = 1024 KB) (default: 1MB)', parseBytes)
+    .option(
+      '--max-file-size <size>',
+      'skip files larger than this, reporting them: bytes, or with a unit: 500KB, 2MB (binary: 1MB = 1024 KB) (default: 1MB)',
+      parseBytes,
+    )
     .option('--jobs <n>', "threads for parsing and analysing files, or 'auto' (one thread for small projects, one per core for big ones)", parseJobs, 'auto')
     .option('--no-progress', 'do not show the progress spinner')
     .option('--debug', 'print stack traces of errors')
@@ -277,10 +281,7 @@ interface Progress {
 }
 
 /** `rules` and `explain`: print what `render` makes of the rule registry. */
-async function runRulesCommand(
-  render: (registry: RuleRegistry, commands: typeof RulesCommand) => string,
-  io: CliIO,
-): Promise<number> {
+async function runRulesCommand(render: (registry: RuleRegistry, commands: typeof RulesCommand) => string, io: CliIO): Promise<number> {
   try {
     const [{ rules }, commands] = await Promise.all([import('./index.js'), import('./commands/rules.js')]);
     io.stdout.write(render(rules, commands));

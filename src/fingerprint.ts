@@ -40,11 +40,7 @@ export interface FingerprintSources {
  * Fingerprints every finding (`file` as in the report, relative to `cwd`). A file that cannot
  * be read is fingerprinted from the rule and message alone.
  */
-export function fingerprintFindings(
-  findings: readonly Finding[],
-  cwd: string,
-  sources: FingerprintSources,
-): FingerprintedFinding[] {
+export function fingerprintFindings(findings: readonly Finding[], cwd: string, sources: FingerprintSources): FingerprintedFinding[] {
   const readFile = sources.readFile ?? ((file: string) => fs.readFileSync(path.resolve(cwd, file), 'utf8'));
   const byFile = new Map<string, number[]>();
   findings.forEach((finding, index) => {

@@ -81,13 +81,9 @@ export function finishFindings(
     relative: (file) => relative(options.cwd, file),
   });
   const kept = options.keep ? withDirectives.filter(options.keep) : withDirectives;
-  kept.sort(
-    (a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId),
-  );
+  kept.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId));
   const functionsByFile = new Map(summaries.map((s) => [relative(options.cwd, s.file), s.functions]));
   const fingerprinted = fingerprintFindings(kept, options.cwd, { functionsOf: (file) => functionsByFile.get(file) });
   const result = applyBaselineOptions(fingerprinted, options);
   return result.summary ? { findings: result.findings, baseline: result.summary } : { findings: result.findings };
 }
-
-

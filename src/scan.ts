@@ -91,10 +91,12 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   let summaries: FileSummary[] = [];
   const total = sourceFiles.length;
   await prepare([...sourceFiles, ...discovery.python]);
-  const results = await summarizeAll(
-    sourceFiles,
-    { readAndSummarize, jobs: options.jobs, workers: options.workers, onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }) },
-  );
+  const results = await summarizeAll(sourceFiles, {
+    readAndSummarize,
+    jobs: options.jobs,
+    workers: options.workers,
+    onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }),
+  });
   for (const result of results) {
     if ('error' in result) {
       if (inScope(result.error.file)) errors.push(result.error);
@@ -108,7 +110,10 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   // 2. Infrastructure code names handlers (and wins over the `handler` convention).
   const infra = readInfrastructure({
     infraFiles: discovery.infra.map((f) => f.path),
-    terraform: await parseTerraformFiles(discovery.infra.map((f) => f.path), (file) => fs.readFileSync(file, 'utf8')),
+    terraform: await parseTerraformFiles(
+      discovery.infra.map((f) => f.path),
+      (file) => fs.readFileSync(file, 'utf8'),
+    ),
     sourceFiles: discovery.sources.map((f) => f.path),
     // The walk recorded every import: only files importing the CDK are read again. Files of the
     // project root around the scanned paths are not parsed: the reader looks for the CDK in their text.
@@ -188,7 +193,9 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     if (fn.codeFile?.endsWith('.py') && fn.exportName && inScope(fn.codeFile)) reportedIds.add(`${rel(cwd, fn.codeFile)}#${fn.exportName}`);
   }
   const scopeReportPaths = scope && new Set([...scope].map((file) => rel(cwd, file)));
-  const declaring = new Set(infra.functions.filter((fn) => fn.codeFile && reportedIds.has(`${rel(cwd, fn.codeFile)}#${fn.exportName}`)).map((fn) => fn.source.file));
+  const declaring = new Set(
+    infra.functions.filter((fn) => fn.codeFile && reportedIds.has(`${rel(cwd, fn.codeFile)}#${fn.exportName}`)).map((fn) => fn.source.file),
+  );
   errors.push(...infraErrors.filter((e) => inScope(e.file) || declaring.has(e.file)));
   const finished = finishFindings(
     runRules(activeRules, summaries, graph, handlers, fnHandlers, entrySet, infra.functions, cwd, options.config, discovery.packageJsons),
@@ -295,7 +302,11 @@ function findHandlers(
   for (const fn of iacFunctions) {
     if (!fn.codeFile || !fn.exportName) {
       if (fn.handler && (!fn.runtime || fn.runtime.startsWith('nodejs'))) {
-        infraErrors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file` });
+        infraErrors.push({
+          file: fn.source.file,
+          line: fn.source.line,
+          message: `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file`,
+        });
       }
       continue;
     }
@@ -313,7 +324,12 @@ function findHandlers(
         if (seen.has(fn.exportName!)) continue;
         seen.add(fn.exportName!);
         if (!hasExport(summary, fn.exportName!) && graph.resolveExport(file, fn.exportName!, []).length === 0) {
-          if (inScope(summary.file)) errors.push({ file: fn.source.file, line: fn.source.line, message: `${fn.logicalId}: \`${rel(cwd, summary.file)}\` has no export \`${fn.exportName}\`` });
+          if (inScope(summary.file))
+            errors.push({
+              file: fn.source.file,
+              line: fn.source.line,
+              message: `${fn.logicalId}: \`${rel(cwd, summary.file)}\` has no export \`${fn.exportName}\``,
+            });
           continue;
         }
         specs.push({ file, exportName: fn.exportName!, discovery: 'infrastructure', iac: fn });
@@ -522,8 +538,6 @@ function awaitBetween(awaits: number[], from: number, to: number): boolean {
   return lo < awaits.length && awaits[lo]! < to;
 }
 
-
-
 /**
  * Around the scanned files, the files of the project root that analysing them needs: what they
  * import (transitively), and the handler files infrastructure code names with what those
@@ -537,7 +551,11 @@ function addContextSummaries(scanned: FileSummary[], discovery: Discovery, iacFu
   const summaries = [...scanned];
   const queue: string[] = iacFunctions.flatMap((fn) => (fn.codeFile && !fn.codeFile.endsWith('.py') ? [fn.codeFile] : []));
   const addImportsOf = (summary: FileSummary) => {
-    const specifiers = new Set([...Object.values(summary.imports).map((i) => i.specifier), ...summary.reexports.map((r) => r.specifier), ...summary.starExports]);
+    const specifiers = new Set([
+      ...Object.values(summary.imports).map((i) => i.specifier),
+      ...summary.reexports.map((r) => r.specifier),
+      ...summary.starExports,
+    ]);
     for (const specifier of specifiers) {
       const target = resolver.resolve(summary.file, specifier);
       if (target !== undefined && !summarised.has(target)) queue.push(target);

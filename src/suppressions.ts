@@ -42,10 +42,9 @@ export const directiveRules: ReadonlyArray<DirectiveRule> = [
         '// lmi-audit-ignore-next-line shared-tmp-path',
         "writeFileSync('/tmp/cache.json', data);",
       ].join('\n'),
-      good: [
-        '// lmi-audit-ignore-next-line shared-tmp-path -- written once at init, only read by invocations',
-        "writeFileSync('/tmp/cache.json', data);",
-      ].join('\n'),
+      good: ['// lmi-audit-ignore-next-line shared-tmp-path -- written once at init, only read by invocations', "writeFileSync('/tmp/cache.json', data);"].join(
+        '\n',
+      ),
       howToFix: `Write the comment as ${SYNTAX}. \`lmi-audit rules\` lists the rule ids.`,
       whenNotToUse: 'Never: fix the comment instead. Set it to `off` in the configuration only while migrating from another syntax.',
     },
@@ -87,11 +86,7 @@ export interface SuppressionOptions {
  * Marks the findings that a directive silences (`suppressed: { kind: 'inline' }`) and returns
  * them with a finding for every directive with a problem or without a use.
  */
-export function applyInlineSuppressions(
-  findings: readonly Finding[],
-  summaries: readonly FileSummary[],
-  options: SuppressionOptions,
-): Finding[] {
+export function applyInlineSuppressions(findings: readonly Finding[], summaries: readonly FileSummary[], options: SuppressionOptions): Finding[] {
   const directivesByFile = new Map<string, Directive[]>();
   for (const summary of summaries) {
     if (summary.directives && summary.directives.length > 0) {
@@ -170,14 +165,7 @@ function unusedMessage(directive: Directive, unused: string[]): string {
   );
 }
 
-function pushDirectiveFinding(
-  out: Finding[],
-  ruleId: DirectiveRuleId,
-  file: string,
-  directive: Directive,
-  message: string,
-  options: SuppressionOptions,
-): void {
+function pushDirectiveFinding(out: Finding[], ruleId: DirectiveRuleId, file: string, directive: Directive, message: string, options: SuppressionOptions): void {
   const severity = options.severityOf(ruleId);
   if (severity === 'off') return;
   out.push({

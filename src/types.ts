@@ -162,9 +162,7 @@ export interface ScanOptions {
 }
 
 export type ProgressEvent =
-  | { phase: 'discover'; files: number }
-  | { phase: 'analyse'; done: number; total: number }
-  | { phase: 'done'; files: number; elapsedMs: number };
+  { phase: 'discover'; files: number } | { phase: 'analyse'; done: number; total: number } | { phase: 'done'; files: number; elapsedMs: number };
 
 /** A rule's setting in the configuration: `off`, a severity, or `[severity, options]`. */
 export type RuleSetting = 'off' | Severity | [Severity] | [Severity, Record<string, unknown>];

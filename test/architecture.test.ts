@@ -64,22 +64,42 @@ describe('architecture', () => {
   });
 
   it('keeps core/ language-neutral', () => {
-    expect(violations((f) => under(f, 'src/core'), (t) => !under(t, 'src/core') && t !== 'src/types.ts')).toEqual([]);
+    expect(
+      violations(
+        (f) => under(f, 'src/core'),
+        (t) => !under(t, 'src/core') && t !== 'src/types.ts',
+      ),
+    ).toEqual([]);
   });
 
   it('never lets the engine import the rule registry or a rule', () => {
-    expect(violations((f) => under(f, ...ENGINE), (t) => isRule(t) || t === 'src/summarizer.ts')).toEqual([]);
+    expect(
+      violations(
+        (f) => under(f, ...ENGINE),
+        (t) => isRule(t) || t === 'src/summarizer.ts',
+      ),
+    ).toEqual([]);
   });
 
   it('never lets a rule import another rule', () => {
-    expect(violations((f) => ruleFiles.has(f), (t, f) => t !== f && isRule(t))).toEqual([]);
+    expect(
+      violations(
+        (f) => ruleFiles.has(f),
+        (t, f) => t !== f && isRule(t),
+      ),
+    ).toEqual([]);
   });
 
   it('keeps the rule kit below the rules and the walk', () => {
     // The kit helps rule visitors: it may use the front-end's syntax helpers and visitor context, never its walk.
     const allowed = (t: string) =>
       under(t, 'src/kit', 'src/core') || t === 'src/lang/js/ast.ts' || t === 'src/lang/js/context.ts' || t === 'src/rules/define.ts' || t === 'src/ts.ts';
-    expect(violations((f) => under(f, 'src/kit'), (t) => !allowed(t))).toEqual([]);
+    expect(
+      violations(
+        (f) => under(f, 'src/kit'),
+        (t) => !allowed(t),
+      ),
+    ).toEqual([]);
   });
 
   it('has no import cycles', () => {

@@ -53,7 +53,9 @@ describe('rule registry', () => {
     it('has fixtures with bugs and safe look-alikes', () => {
       const dir = path.join(root, 'fixtures/rules', id);
       expect(fs.existsSync(dir), dir).toBe(true);
-      const all = listFiles(dir).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+      const all = listFiles(dir)
+        .map((f) => fs.readFileSync(f, 'utf8'))
+        .join('\n');
       expect(all).toMatch(new RegExp(`expect: [^\\n]*${id}`));
       expect(all).toMatch(new RegExp(`ok: [^\\n]*${id}`));
     });

@@ -70,7 +70,8 @@ function rewriteHandler(ctx: RecipeContext, fnPath: AstPath): void {
     return;
   }
   if (isAsync(fn)) return mark('this `async` handler also settles through its callback or `context`: return the result (throw the error) instead, by hand.');
-  if (fn.returnType ?? fn.value?.returnType) return mark('this handler declares its return type: make it `async`, return its result and throw its errors, by hand.');
+  if (fn.returnType ?? fn.value?.returnType)
+    return mark('this handler declares its return type: make it `async`, return its result and throw its errors, by hand.');
   if (body.type !== 'BlockStatement') return mark('this handler has an expression body: make it `async` and return its result by hand.');
   const escapes = callbackRefs.find((ref) => !isCallee(ref));
   if (escapes) return mark(`\`${callbackName}\` is passed on or stored, not only called: make this handler \`async\` and return its result by hand.`);
@@ -90,7 +91,8 @@ function rewriteHandler(ctx: RecipeContext, fnPath: AstPath): void {
         : `const ${settle} = (error, result) => (error ? ${reject}(error) : ${resolve}(result));`,
     );
   }
-  if (!wrapFunctionBody(ctx, fn, open, ['});'])) return mark('the body of this handler shares lines with other code: make it `async` and return its result by hand.');
+  if (!wrapFunctionBody(ctx, fn, open, ['});']))
+    return mark('the body of this handler shares lines with other code: make it `async` and return its result by hand.');
   for (const call of contextCalls) {
     const callee = call.method === 'succeed' ? resolve : call.method === 'fail' ? reject : settle;
     ctx.edits.replace(call.node.callee.start, call.node.callee.end, callee);
@@ -117,38 +119,55 @@ function callbackResultType(ctx: RecipeContext, param: AstNode | undefined): str
 /** `context.succeed(...)`, `context.fail(...)`, `context.done(...)` calls anywhere in the body. */
 function findContextCalls(ctx: RecipeContext, body: AstNode, contextName: string): Array<{ node: AstNode; method: string }> {
   const out: Array<{ node: AstNode; method: string }> = [];
-  ctx.j(body).find(ctx.j.CallExpression).forEach((p: AstPath) => {
-    const callee = p.node.callee;
-    const method = getMemberName(callee);
-    if (method && CONTEXT_METHODS.has(method) && callee.object.type === 'Identifier' && callee.object.name === contextName && !shadowed(p, contextName, body)) {
-      out.push({ node: p.node, method });
-    }
-  });
+  ctx
+    .j(body)
+    .find(ctx.j.CallExpression)
+    .forEach((p: AstPath) => {
+      const callee = p.node.callee;
+      const method = getMemberName(callee);
+      if (
+        method &&
+        CONTEXT_METHODS.has(method) &&
+        callee.object.type === 'Identifier' &&
+        callee.object.name === contextName &&
+        !shadowed(p, contextName, body)
+      ) {
+        out.push({ node: p.node, method });
+      }
+    });
   return out;
 }
 
 /** Statements `context.callbackWaitsForEmptyEventLoop = <value>;`. */
 function findCallbackWaits(ctx: RecipeContext, body: AstNode, contextName: string): AstNode[] {
   const out: AstNode[] = [];
-  ctx.j(body).find(ctx.j.ExpressionStatement).forEach((p: AstPath) => {
-    const e = p.node.expression;
-    if (e.type !== 'AssignmentExpression' || getMemberName(e.left) !== 'callbackWaitsForEmptyEventLoop') return;
-    if (e.left.object.type === 'Identifier' && e.left.object.name === contextName) out.push(p.node);
-  });
+  ctx
+    .j(body)
+    .find(ctx.j.ExpressionStatement)
+    .forEach((p: AstPath) => {
+      const e = p.node.expression;
+      if (e.type !== 'AssignmentExpression' || getMemberName(e.left) !== 'callbackWaitsForEmptyEventLoop') return;
+      if (e.left.object.type === 'Identifier' && e.left.object.name === contextName) out.push(p.node);
+    });
   return out;
 }
 
 /** References to a parameter in the body, not counting nested functions that declare the same name. */
 function findIdentifierRefs(ctx: RecipeContext, body: AstNode, name: string): AstPath[] {
   const refs: AstPath[] = [];
-  ctx.j(body).find(ctx.j.Identifier, { name }).forEach((p: AstPath) => {
-    const parent = p.parent?.node;
-    // Property keys and member names are not references.
-    if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed) return;
-    if (parent && (parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === p.node && !parent.computed && parent.value !== p.node) return;
-    if (shadowed(p, name, body)) return;
-    refs.push(p);
-  });
+  ctx
+    .j(body)
+    .find(ctx.j.Identifier, { name })
+    .forEach((p: AstPath) => {
+      const parent = p.parent?.node;
+      // Property keys and member names are not references.
+      if (parent && (parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === p.node && !parent.computed)
+        return;
+      if (parent && (parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === p.node && !parent.computed && parent.value !== p.node)
+        return;
+      if (shadowed(p, name, body)) return;
+      refs.push(p);
+    });
   return refs;
 }
 

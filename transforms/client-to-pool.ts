@@ -38,7 +38,8 @@ import { canWrapInTryFinally, wrapInTryFinally } from './lib/wrap-in-try-finally
 
 export const meta: TransformMeta = {
   id: 'client-to-pool',
-  description: 'Turns a module-level pg Client (or mysql/mysql2/mariadb connection) into a pool; transactions check out a connection and release it in finally.',
+  description:
+    'Turns a module-level pg Client (or mysql/mysql2/mariadb connection) into a pool; transactions check out a connection and release it in finally.',
   fixes: 'shared-db-connection',
   safety: 'unsafe',
   options: ['poolMax'],
@@ -64,18 +65,24 @@ interface Driver {
 function driverOf(module: string, path: string[], isNew: boolean): Driver | undefined {
   const name = path[path.length - 1];
   if (path.length > 2) return undefined;
-  if (isNew && name === 'Client' && (module === 'pg' || module === 'pg-native')) return { family: 'pg', label: 'pg Client', pool: 'Pool', limitKey: 'max', checkout: 'connect', promises: true };
-  if (!isNew && name === 'createConnection' && (module === 'mysql2/promise')) return { family: 'mysql', label: 'MySQL connection', pool: 'createPool', limitKey: 'connectionLimit', checkout: 'getConnection', promises: true };
-  if (!isNew && name === 'createConnection' && (module === 'mysql' || module === 'mysql2')) return { family: 'mysql', label: 'MySQL connection', pool: 'createPool', limitKey: 'connectionLimit', promises: false };
-  if (!isNew && name === 'createConnection' && module === 'mariadb') return { family: 'mariadb', label: 'MariaDB connection', pool: 'createPool', limitKey: 'connectionLimit', checkout: 'getConnection', promises: true };
-  if (!isNew && name === 'createConnection' && module === 'mariadb/callback') return { family: 'mariadb', label: 'MariaDB connection', pool: 'createPool', limitKey: 'connectionLimit', promises: false };
+  if (isNew && name === 'Client' && (module === 'pg' || module === 'pg-native'))
+    return { family: 'pg', label: 'pg Client', pool: 'Pool', limitKey: 'max', checkout: 'connect', promises: true };
+  if (!isNew && name === 'createConnection' && module === 'mysql2/promise')
+    return { family: 'mysql', label: 'MySQL connection', pool: 'createPool', limitKey: 'connectionLimit', checkout: 'getConnection', promises: true };
+  if (!isNew && name === 'createConnection' && (module === 'mysql' || module === 'mysql2'))
+    return { family: 'mysql', label: 'MySQL connection', pool: 'createPool', limitKey: 'connectionLimit', promises: false };
+  if (!isNew && name === 'createConnection' && module === 'mariadb')
+    return { family: 'mariadb', label: 'MariaDB connection', pool: 'createPool', limitKey: 'connectionLimit', checkout: 'getConnection', promises: true };
+  if (!isNew && name === 'createConnection' && module === 'mariadb/callback')
+    return { family: 'mariadb', label: 'MariaDB connection', pool: 'createPool', limitKey: 'connectionLimit', promises: false };
   if (!isNew && name === 'getConnection' && module === 'oracledb') return { family: 'unsupported', label: 'Oracle connection', promises: true };
   if (isNew && name === 'Connection' && module === 'tedious') return { family: 'unsupported', label: 'SQL Server connection', promises: false };
   return undefined;
 }
 
 /** SQL that only works on the connection that ran the statements before it. */
-const SESSION_SQL = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END\b|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT|LISTEN|UNLISTEN|DECLARE|FETCH|MOVE|CLOSE|SET\s|RESET\s|LOCK\s|PREPARE|EXECUTE\s|DEALLOCATE|CREATE\s+(TEMP|TEMPORARY)\b|DISCARD)/i;
+const SESSION_SQL =
+  /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END\b|ROLLBACK|SAVEPOINT|RELEASE\s+SAVEPOINT|LISTEN|UNLISTEN|DECLARE|FETCH|MOVE|CLOSE|SET\s|RESET\s|LOCK\s|PREPARE|EXECUTE\s|DEALLOCATE|CREATE\s+(TEMP|TEMPORARY)\b|DISCARD)/i;
 const SESSION_FUNCTIONS = /\b(currval|lastval|setval|pg_advisory_lock|pg_advisory_unlock|pg_backend_pid|last_insert_id|set_config)\s*\(/i;
 const SESSION_METHODS = new Set(['beginTransaction', 'commit', 'rollback', 'on', 'once', 'copyFrom', 'copyTo', 'pause', 'resume']);
 
@@ -116,7 +123,11 @@ function findCreations(ctx: RecipeContext, imports: ModuleImport[]): Creation[] 
     if (!driver) return;
     // Where the connection lands: `const c = (await) new Client()` or `c = ...` on a module-level `let`.
     let p = path;
-    while (p.parent && (p.parent.node.type === 'AwaitExpression' || p.parent.node !== unwrapExpression(p.parent.node) || p.parent.node.type === 'TSAsExpression')) p = p.parent;
+    while (
+      p.parent &&
+      (p.parent.node.type === 'AwaitExpression' || p.parent.node !== unwrapExpression(p.parent.node) || p.parent.node.type === 'TSAsExpression')
+    )
+      p = p.parent;
     const holder = p.parent?.node;
     const fn = getTopLevelFunction(path);
     if (holder?.type === 'VariableDeclarator' && p.name === 'init' && holder.id.type === 'Identifier' && !fn) {
@@ -143,15 +154,27 @@ function findCreations(ctx: RecipeContext, imports: ModuleImport[]): Creation[] 
 
 function isExportedByName(ctx: RecipeContext, name: string): boolean {
   const { j } = ctx;
-  if (ctx.root.find(j.ExportSpecifier).filter((p: AstPath) => p.node.local?.name === name).size() > 0) return true;
-  return ctx.root.find(j.AssignmentExpression).filter((p: AstPath) => {
-    const left = ctx.source.slice(p.node.left.start, p.node.left.end);
-    if (!/^(module\.)?exports(\.|$)/.test(left)) return false;
-    const right = unwrapExpression(p.node.right);
-    if (right.type === 'Identifier') return right.name === name;
-    if (right.type === 'ObjectExpression') return right.properties.some((prop: AstNode) => isObjectProperty(prop) && prop.value.type === 'Identifier' && prop.value.name === name);
-    return false;
-  }).size() > 0;
+  if (
+    ctx.root
+      .find(j.ExportSpecifier)
+      .filter((p: AstPath) => p.node.local?.name === name)
+      .size() > 0
+  )
+    return true;
+  return (
+    ctx.root
+      .find(j.AssignmentExpression)
+      .filter((p: AstPath) => {
+        const left = ctx.source.slice(p.node.left.start, p.node.left.end);
+        if (!/^(module\.)?exports(\.|$)/.test(left)) return false;
+        const right = unwrapExpression(p.node.right);
+        if (right.type === 'Identifier') return right.name === name;
+        if (right.type === 'ObjectExpression')
+          return right.properties.some((prop: AstNode) => isObjectProperty(prop) && prop.value.type === 'Identifier' && prop.value.name === name);
+        return false;
+      })
+      .size() > 0
+  );
 }
 
 interface FunctionUse {
@@ -207,7 +230,8 @@ function convert(ctx: RecipeContext, imports: ModuleImport[], c: Creation): stri
   // The lazy getter returns the cached connection to callers that may run transactions on it.
   if (c.lazy) {
     const callersWithSessions = lazyCallersWithSessions(ctx, c, byFn);
-    if (callersWithSessions) return `\`${name}\` is a cached ${driver.label} that ${callersWithSessions} uses for a transaction or session state: cache a pool and check out a connection there, released in a finally.`;
+    if (callersWithSessions)
+      return `\`${name}\` is a cached ${driver.label} that ${callersWithSessions} uses for a transaction or session state: cache a pool and check out a connection there, released in a finally.`;
   }
 
   for (const use of byFn.values()) {
@@ -224,7 +248,8 @@ function convert(ctx: RecipeContext, imports: ModuleImport[], c: Creation): stri
         continue;
       }
       if (use.session) continue;
-      if (method === 'end' || method === 'destroy') return `\`${name}.${method}()\` in \`${fnName}\` would close the pool for every concurrent invocation: remove it, or end the pool only at shutdown.`;
+      if (method === 'end' || method === 'destroy')
+        return `\`${name}.${method}()\` in \`${fnName}\` would close the pool for every concurrent invocation: remove it, or end the pool only at shutdown.`;
       if (method === 'promise' && driver.family === 'mysql') {
         edits.push(() => ctx.edits.replace(ref.node.start, ref.node.end, poolName));
         continue;
@@ -249,7 +274,9 @@ function convert(ctx: RecipeContext, imports: ModuleImport[], c: Creation): stri
   else ctx.edits.replace(c.declarator.id.start, c.declarator.id.start + name.length, poolName);
   retype(ctx, imports, c);
   const max = ctx.options.poolMax ?? DEFAULT_POOL_MAX;
-  ctx.report(`${ctx.path}: \`${name}\` -> pool \`${poolName}\` with ${driver.limitKey} ${max} (${ctx.options.poolMaxSource ?? 'default: the LMI per-vCPU concurrency of Node.js'})`);
+  ctx.report(
+    `${ctx.path}: \`${name}\` -> pool \`${poolName}\` with ${driver.limitKey} ${max} (${ctx.options.poolMaxSource ?? 'default: the LMI per-vCPU concurrency of Node.js'})`,
+  );
   return undefined;
 }
 
@@ -300,7 +327,10 @@ function connectStatement(ctx: RecipeContext, ref: AstPath): 'remove' | (() => v
     const waits = findReferences(ctx, readyName, ctx.programScope).filter((r) => r.node !== node.declarations[0].id);
     const statements = waits.map((w) => {
       const s = getEnclosingStatement(w)?.node;
-      const ok = s?.type === 'ExpressionStatement' && unwrapExpression(s.expression).type === 'AwaitExpression' && unwrapExpression(unwrapExpression(s.expression).argument) === w.node;
+      const ok =
+        s?.type === 'ExpressionStatement' &&
+        unwrapExpression(s.expression).type === 'AwaitExpression' &&
+        unwrapExpression(unwrapExpression(s.expression).argument) === w.node;
       return ok ? s : undefined;
     });
     if (statements.some((s) => !s)) return undefined;
@@ -336,8 +366,12 @@ function sqlText(argPath: AstPath): string | undefined {
   if (str !== undefined) return str;
   if (arg.type === 'TemplateLiteral') return arg.quasis.map((q: AstNode) => q.value.cooked ?? q.value.raw).join(' ');
   if (arg.type === 'ObjectExpression') {
-    const text = arg.properties.find((p: AstNode) => isObjectProperty(p) && (p.key.name ?? p.key.value) === 'text' || (isObjectProperty(p) && (p.key.name ?? p.key.value) === 'sql'));
-    return text ? getStringValue(text.value) ?? (text.value.type === 'TemplateLiteral' ? text.value.quasis.map((q: AstNode) => q.value.cooked).join(' ') : undefined) : undefined;
+    const text = arg.properties.find(
+      (p: AstNode) => (isObjectProperty(p) && (p.key.name ?? p.key.value) === 'text') || (isObjectProperty(p) && (p.key.name ?? p.key.value) === 'sql'),
+    );
+    return text
+      ? (getStringValue(text.value) ?? (text.value.type === 'TemplateLiteral' ? text.value.quasis.map((q: AstNode) => q.value.cooked).join(' ') : undefined))
+      : undefined;
   }
   if (arg.type === 'Identifier') {
     const scope = argPath.scope?.lookup(arg.name);
@@ -363,9 +397,15 @@ function checkOut(ctx: RecipeContext, c: Creation, use: FunctionUse, poolName: s
   const indices = use.refs.map((r) => getBodyStatementIndex(fn, r)).filter((i) => i >= 0);
   if (indices.length !== use.refs.length) return `\`${fnName}\` uses \`${c.name}\` outside its body's statements: check out a connection by hand.`;
   const start = Math.min(...indices);
-  if (!canWrapInTryFinally(ctx, fn, start)) return `\`${fnName}\` is written in a way the transform cannot wrap in try/finally: check out a connection by hand.`;
+  if (!canWrapInTryFinally(ctx, fn, start))
+    return `\`${fnName}\` is written in a way the transform cannot wrap in try/finally: check out a connection by hand.`;
   // A helper called inside the transaction would use the pool, i.e. another connection.
-  const called = ctx.j(use.fn).find(ctx.j.CallExpression).nodes().filter((call: AstNode) => call.callee.type === 'Identifier').map((call: AstNode) => call.callee.name);
+  const called = ctx
+    .j(use.fn)
+    .find(ctx.j.CallExpression)
+    .nodes()
+    .filter((call: AstNode) => call.callee.type === 'Identifier')
+    .map((call: AstNode) => call.callee.name);
   for (const other of findReferences(ctx, c.name, ctx.programScope)) {
     const top = getTopLevelFunction(other);
     const otherName = top?.node.id?.name ?? (top?.parent?.node.type === 'VariableDeclarator' ? top.parent.node.id.name : undefined);
@@ -379,7 +419,11 @@ function checkOut(ctx: RecipeContext, c: Creation, use: FunctionUse, poolName: s
     const indent = ctx.edits.indentAt(first.start);
     ctx.edits.insert(getLeadingCommentStart(ctx, first), `${indent}const ${c.name} = await ${poolName}.${c.driver.checkout}();\n`, { indent: false });
     // A failed transaction must not go back to the pool still open: roll it back first.
-    const rollback = opensTransaction(use) ? (c.driver.family === 'pg' ? `await ${c.name}.query(${ctx.str('ROLLBACK')});` : `await ${c.name}.rollback();`) : undefined;
+    const rollback = opensTransaction(use)
+      ? c.driver.family === 'pg'
+        ? `await ${c.name}.query(${ctx.str('ROLLBACK')});`
+        : `await ${c.name}.rollback();`
+      : undefined;
     wrapInTryFinally(ctx, fn, [{ start, finallyLines: [`${c.name}.release();`], ...(rollback ? { catchLines: [rollback, 'throw error;'] } : {}) }]);
   });
   return undefined;
@@ -408,9 +452,25 @@ function lazyCallersWithSessions(ctx: RecipeContext, c: Creation, byFn: Map<AstN
     const fn = getTopLevelFunction(call);
     if (!fn || found) return;
     const text = ctx.source.slice(fn.node.start, fn.node.end);
-    const strings = ctx.j(fn).find(ctx.j.Literal).nodes().map((n: AstNode) => (typeof n.value === 'string' ? n.value : '')).join('\n');
-    const templates = ctx.j(fn).find(ctx.j.TemplateLiteral).nodes().map((n: AstNode) => n.quasis.map((q: AstNode) => q.value.cooked).join(' ')).join('\n');
-    if (/\.(beginTransaction|commit|rollback)\s*\(/.test(text) || strings.split('\n').concat(templates.split('\n')).some((s: string) => SESSION_SQL.test(s) || SESSION_FUNCTIONS.test(s))) {
+    const strings = ctx
+      .j(fn)
+      .find(ctx.j.Literal)
+      .nodes()
+      .map((n: AstNode) => (typeof n.value === 'string' ? n.value : ''))
+      .join('\n');
+    const templates = ctx
+      .j(fn)
+      .find(ctx.j.TemplateLiteral)
+      .nodes()
+      .map((n: AstNode) => n.quasis.map((q: AstNode) => q.value.cooked).join(' '))
+      .join('\n');
+    if (
+      /\.(beginTransaction|commit|rollback)\s*\(/.test(text) ||
+      strings
+        .split('\n')
+        .concat(templates.split('\n'))
+        .some((s: string) => SESSION_SQL.test(s) || SESSION_FUNCTIONS.test(s))
+    ) {
       found = fn.node.id?.name ? `\`${fn.node.id.name}\`` : 'the handler';
     }
   });
@@ -527,11 +587,14 @@ function typeRefs(ctx: RecipeContext, c: Creation, local: string): AstNode[] {
   const out: AstNode[] = [];
   const collect = (node: AstNode | undefined) => {
     if (!node) return;
-    ctx.j(node).find(ctx.j.TSTypeReference).forEach((p: AstPath) => {
-      const tn = p.node.typeName;
-      if (tn.type === 'Identifier' && tn.name === local) out.push(tn);
-      if (tn.type === 'TSQualifiedName' && tn.left.type === 'Identifier' && tn.left.name === local) out.push(tn.right);
-    });
+    ctx
+      .j(node)
+      .find(ctx.j.TSTypeReference)
+      .forEach((p: AstPath) => {
+        const tn = p.node.typeName;
+        if (tn.type === 'Identifier' && tn.name === local) out.push(tn);
+        if (tn.type === 'TSQualifiedName' && tn.left.type === 'Identifier' && tn.left.name === local) out.push(tn.right);
+      });
   };
   collect(c.declarator.id.typeAnnotation);
   if (c.lazy) {
@@ -554,16 +617,24 @@ function retype(ctx: RecipeContext, imports: ModuleImport[], c: Creation): void 
       }
     }
     if (imp.imported === '*' || imp.imported === 'default') {
-      ctx.j(c.declarator.id.typeAnnotation ?? { type: 'Noop' }).find(ctx.j.TSQualifiedName).forEach((p: AstPath) => {
-        if (p.node.left.name === imp.local && /^(Client|Connection|PoolConnection)$/.test(p.node.right.name)) ctx.edits.replace(p.node.right.start, p.node.right.end, poolType);
-      });
+      ctx
+        .j(c.declarator.id.typeAnnotation ?? { type: 'Noop' })
+        .find(ctx.j.TSQualifiedName)
+        .forEach((p: AstPath) => {
+          if (p.node.left.name === imp.local && /^(Client|Connection|PoolConnection)$/.test(p.node.right.name))
+            ctx.edits.replace(p.node.right.start, p.node.right.end, poolType);
+        });
       if (c.lazy) {
         const getter = getTopLevelFunction(c.path);
         const rt = getter?.node.returnType;
         if (rt) {
-          ctx.j(rt).find(ctx.j.TSQualifiedName).forEach((p: AstPath) => {
-            if (p.node.left.name === imp.local && /^(Client|Connection)$/.test(p.node.right.name)) ctx.edits.replace(p.node.right.start, p.node.right.end, poolType);
-          });
+          ctx
+            .j(rt)
+            .find(ctx.j.TSQualifiedName)
+            .forEach((p: AstPath) => {
+              if (p.node.left.name === imp.local && /^(Client|Connection)$/.test(p.node.right.name))
+                ctx.edits.replace(p.node.right.start, p.node.right.end, poolType);
+            });
         }
       }
     }

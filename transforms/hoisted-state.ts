@@ -35,7 +35,8 @@ import type { AstNode, AstPath, RecipeContext, TransformMeta, TransformOptions }
 
 export const meta: TransformMeta = {
   id: 'hoisted-state',
-  description: 'Moves module-level variables and objects that hold per-request data into the handler (helpers get them as parameters); marks state that deliberately spans invocations.',
+  description:
+    'Moves module-level variables and objects that hold per-request data into the handler (helpers get them as parameters); marks state that deliberately spans invocations.',
   fixes: 'global-mutable-state',
   safety: 'safe',
 };
@@ -69,7 +70,10 @@ export default function transform(file: FileInfo, api: API, options: TransformOp
   return runRecipe(file, api, options, (ctx) => {
     const handlers = getHandlerFunctions(ctx);
     const handlerNodes = new Set(handlers.map((h) => h.path.node));
-    const invocation = getInvocationFunctions(ctx, handlers.map((h) => h.path));
+    const invocation = getInvocationFunctions(
+      ctx,
+      handlers.map((h) => h.path),
+    );
     const candidates = findModuleState(ctx);
     const movable = new Map<Candidate, Move>();
     const marks: Mark[] = [];
@@ -130,7 +134,11 @@ function classify(path: AstPath): Ref {
   const fn = getTopLevelFunction(path)?.node;
   // Climb through destructuring patterns to the assignment they are the target of.
   let p = path;
-  while (p.parent && ['ObjectPattern', 'ArrayPattern', 'ObjectProperty', 'Property', 'RestElement', 'AssignmentPattern'].includes(p.parent.node.type) && !(p.parent.node.type === 'AssignmentPattern' && p.name === 'right')) {
+  while (
+    p.parent &&
+    ['ObjectPattern', 'ArrayPattern', 'ObjectProperty', 'Property', 'RestElement', 'AssignmentPattern'].includes(p.parent.node.type) &&
+    !(p.parent.node.type === 'AssignmentPattern' && p.name === 'right')
+  ) {
     p = p.parent;
   }
   const parent = p.parent?.node;
@@ -145,11 +153,17 @@ function classify(path: AstPath): Ref {
   if (m !== path) {
     const holder = m.parent?.node;
     if (holder?.type === 'AssignmentExpression' && m.name === 'left') return { path, kind: 'mutate', fn, write: holder };
-    if (holder?.type === 'UpdateExpression' || holder?.type === 'UnaryExpression' && holder.operator === 'delete') return { path, kind: 'mutate', fn, write: holder };
-    if (holder?.type === 'CallExpression' && m.name === 'callee' && ARRAY_MUTATORS.has(getMemberName(m.node) ?? '')) return { path, kind: 'mutate', fn, write: holder };
+    if (holder?.type === 'UpdateExpression' || (holder?.type === 'UnaryExpression' && holder.operator === 'delete'))
+      return { path, kind: 'mutate', fn, write: holder };
+    if (holder?.type === 'CallExpression' && m.name === 'callee' && ARRAY_MUTATORS.has(getMemberName(m.node) ?? ''))
+      return { path, kind: 'mutate', fn, write: holder };
   }
   const call = path.parent?.node;
-  if (call?.type === 'CallExpression' && path.name === 0 && /^(Object\.(assign|defineProperty|defineProperties|setPrototypeOf)|Reflect\.set)$/.test(calleeText(call))) {
+  if (
+    call?.type === 'CallExpression' &&
+    path.name === 0 &&
+    /^(Object\.(assign|defineProperty|defineProperties|setPrototypeOf)|Reflect\.set)$/.test(calleeText(call))
+  ) {
     return { path, kind: 'mutate', fn, write: call };
   }
   return { path, kind: 'read', fn };
@@ -177,10 +191,12 @@ function isExportedElsewhere(ctx: RecipeContext, name: string): boolean {
     ctx.root.find(j.AssignmentExpression).forEach((p: AstPath) => {
       const left = ctx.source.slice(p.node.left.start, p.node.left.end);
       if (!/^(module\.)?exports(\.|$)/.test(left)) return;
-      j(p.get('right')).find(j.Identifier).forEach((id: AstPath) => {
-        for (let q = id.parent; q && q.node !== p.node; q = q.parent) if (isFunctionNode(q.node)) return;
-        found.add(id.node.name);
-      });
+      j(p.get('right'))
+        .find(j.Identifier)
+        .forEach((id: AstPath) => {
+          for (let q = id.parent; q && q.node !== p.node; q = q.parent) if (isFunctionNode(q.node)) return;
+          found.add(id.node.name);
+        });
       const right = unwrapExpression(p.node.right);
       if (right?.type === 'Identifier') found.add(right.name);
     });
@@ -217,14 +233,27 @@ function judge(ctx: RecipeContext, c: Candidate, handlers: Set<AstNode>, invocat
   const name = c.name;
   const lazyRace = writes.find((r) => isLazyRace(ctx, c, r));
   if (lazyRace) {
-    return { at: lazyRace.path, mark: `\`${name}\` is initialised lazily with an \`await\` between the check and the assignment, so concurrent first invocations each load it: cache the pending promise instead (\`${name}Promise ??= load()\`).` };
+    return {
+      at: lazyRace.path,
+      mark: `\`${name}\` is initialised lazily with an \`await\` between the check and the assignment, so concurrent first invocations each load it: cache the pending promise instead (\`${name}Promise ??= load()\`).`,
+    };
   }
-  if (c.exported) return { at, mark: `\`${name}\` is exported, so other modules may read it: pass the per-request value to them as a parameter instead of keeping it at module level.` };
+  if (c.exported)
+    return {
+      at,
+      mark: `\`${name}\` is exported, so other modules may read it: pass the per-request value to them as a parameter instead of keeping it at module level.`,
+    };
   if (c.refs.some((r) => !r.fn)) {
-    return { at, mark: `\`${name}\` is also used at init (module scope) and changed per request: keep the per-request value in a local of the handler and pass it on.` };
+    return {
+      at,
+      mark: `\`${name}\` is also used at init (module scope) and changed per request: keep the per-request value in a local of the handler and pass it on.`,
+    };
   }
   if (handlers.size === 0) {
-    return { at, mark: `\`${name}\` is set per request outside a handler function this transform can edit (the handler is in another module, or wrapped by middleware): keep the value in the handler and pass it to the functions that need it.` };
+    return {
+      at,
+      mark: `\`${name}\` is set per request outside a handler function this transform can edit (the handler is in another module, or wrapped by middleware): keep the value in the handler and pass it to the functions that need it.`,
+    };
   }
   // Read before written (or updated in place): it carries a value from one invocation to the next.
   const byFn = new Map<AstNode, Ref[]>();
@@ -242,11 +271,15 @@ function judge(ctx: RecipeContext, c: Candidate, handlers: Set<AstNode>, invocat
     const fnPath = refs[0]!.path && getTopLevelFunction(refs[0]!.path);
     const fnName = functionName(fnPath);
     if (refs.some((r) => r.kind !== 'read')) {
-      return { at, mark: `\`${name}\` is written in \`${fnName ?? 'a helper'}\`, not in the handler: have the handler keep the value in a local and pass it to the functions that need it.` };
+      return {
+        at,
+        mark: `\`${name}\` is written in \`${fnName ?? 'a helper'}\`, not in the handler: have the handler keep the value in a local and pass it to the functions that need it.`,
+      };
     }
     const helper = helperCalls(ctx, fnPath, fnName, handlers);
     if (typeof helper === 'string') return { at, mark: `\`${name}\` is read by \`${fnName ?? 'a function'}\`, which ${helper}: pass the value to it by hand.` };
-    if (ctx.isTypeScript && !move.type) return { at, mark: `\`${name}\` has no type to give the new parameter of \`${fnName}\`: add a type annotation, then run the fix again.` };
+    if (ctx.isTypeScript && !move.type)
+      return { at, mark: `\`${name}\` has no type to give the new parameter of \`${fnName}\`: add a type annotation, then run the fix again.` };
     move.helpers.push({ fn: fnPath, calls: helper });
   }
   for (const fnNode of handlers) {
@@ -315,9 +348,12 @@ function testsAbsence(test: AstNode, name: string): boolean {
 
 function hasAwaitBetween(ctx: RecipeContext, from: AstNode, to: AstNode): boolean {
   let found = false;
-  ctx.j(from).find(ctx.j.AwaitExpression).forEach((p: AstPath) => {
-    if (p.node.start >= from.start && p.node.start < to.end) found = true;
-  });
+  ctx
+    .j(from)
+    .find(ctx.j.AwaitExpression)
+    .forEach((p: AstPath) => {
+      if (p.node.start >= from.start && p.node.start < to.end) found = true;
+    });
   return found;
 }
 
@@ -330,12 +366,15 @@ function readsFunctionState(ctx: RecipeContext, at: AstPath, value: AstNode): bo
     const scope = at.scope?.lookup(bare.name);
     return !!scope && scope !== ctx.programScope && !scope.isGlobal;
   }
-  ctx.j(value).find(ctx.j.Identifier).forEach((p: AstPath) => {
-    if (p.parent?.node.type === 'MemberExpression' && p.name === 'property' && !p.parent.node.computed) return;
-    if (isObjectProperty(p.parent?.node) && p.name === 'key') return;
-    const scope = at.scope?.lookup(p.node.name);
-    if (scope && scope !== ctx.programScope && !scope.isGlobal) found = true;
-  });
+  ctx
+    .j(value)
+    .find(ctx.j.Identifier)
+    .forEach((p: AstPath) => {
+      if (p.parent?.node.type === 'MemberExpression' && p.name === 'property' && !p.parent.node.computed) return;
+      if (isObjectProperty(p.parent?.node) && p.name === 'key') return;
+      const scope = at.scope?.lookup(p.node.name);
+      if (scope && scope !== ctx.programScope && !scope.isGlobal) found = true;
+    });
   return found;
 }
 
@@ -364,7 +403,12 @@ function isDefiniteFirstWrite(ctx: RecipeContext, fn: AstNode, first: Ref, name:
 function helperCalls(ctx: RecipeContext, fnPath: AstPath | undefined, fnName: string | undefined, handlers: Set<AstNode>): AstNode[] | string {
   if (!fnPath || !fnName) return 'is not a named module-level function';
   if (findModuleFunction(ctx, fnName)?.node !== fnPath.node) return 'is not a named module-level function';
-  if (isExportedElsewhere(ctx, fnName) || fnPath.parent?.node.type === 'ExportNamedDeclaration' || fnPath.parent?.parent?.parent?.node.type === 'ExportNamedDeclaration') return 'is exported';
+  if (
+    isExportedElsewhere(ctx, fnName) ||
+    fnPath.parent?.node.type === 'ExportNamedDeclaration' ||
+    fnPath.parent?.parent?.parent?.node.type === 'ExportNamedDeclaration'
+  )
+    return 'is exported';
   const params = getParams(fnPath.node);
   const last = params[params.length - 1];
   if (last && (last.type === 'RestElement' || last.type === 'AssignmentPattern' || last.optional)) return 'ends with a rest, optional or default parameter';
@@ -483,7 +527,11 @@ function movableComments(ctx: RecipeContext, c: Candidate): { start: number; tex
 
 function insertCommentLines(ctx: RecipeContext, statement: AstNode, text: string): void {
   const indent = ctx.edits.indentAt(statement.start);
-  const lines = text.split('\n').filter((l) => l.trim()).map((l) => `${indent}${l.trim()}\n`).join('');
+  const lines = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => `${indent}${l.trim()}\n`)
+    .join('');
   ctx.edits.insert(getLeadingCommentStart(ctx, statement), lines);
 }
 
@@ -508,15 +556,21 @@ function removeDeclarator(ctx: RecipeContext, c: Candidate, from?: number): void
 function judgeObject(ctx: RecipeContext, c: Candidate, handlers: Set<AstNode>, invocation: Set<AstNode>): Verdict {
   const mutations = c.refs.filter((r) => r.kind === 'mutate' && r.fn && (!!ctx.options.lines || invocation.has(r.fn)));
   if (mutations.length === 0) return undefined;
-  const tainted = mutations.filter((r) => !ctx.options.lines ? readsFunctionState(ctx, r.path, r.write) : true);
+  const tainted = mutations.filter((r) => (!ctx.options.lines ? readsFunctionState(ctx, r.path, r.write) : true));
   const reported = tainted.filter((r) => ctx.isReported(r.write ?? r.path.node));
   if (reported.length === 0) return undefined;
   const at = reported[0]!.path;
   const name = c.name;
-  const mark = (why: string) => ({ at, mark: `\`${name}\` is a module-level object that invocations fill with request data (${why}): build it per invocation inside the handler, or guard it if it is a deliberate cache.` });
+  const mark = (why: string) => ({
+    at,
+    mark: `\`${name}\` is a module-level object that invocations fill with request data (${why}): build it per invocation inside the handler, or guard it if it is a deliberate cache.`,
+  });
   const init = unwrapExpression(c.declarator.init);
   if (init.type === 'ArrayExpression') {
-    return { at, mark: `\`${name}\` is a module-level array that invocations add request data to, so it accumulates across invocations: build it per invocation inside the handler, or make the sharing deliberate (bounded, and safe under concurrency).` };
+    return {
+      at,
+      mark: `\`${name}\` is a module-level array that invocations add request data to, so it accumulates across invocations: build it per invocation inside the handler, or make the sharing deliberate (bounded, and safe under concurrency).`,
+    };
   }
   if (init.type !== 'ObjectExpression' || !isPlainLiteral(init)) return mark('it is not a plain object literal');
   if (c.exported) return mark('it is exported');
@@ -534,15 +588,17 @@ function judgeObject(ctx: RecipeContext, c: Candidate, handlers: Set<AstNode>, i
     const written = new Set<string>();
     for (const r of refs) {
       const member = r.path.parent?.node;
-      const prop = member && (member.type === 'MemberExpression' && r.path.name === 'object' && !member.computed) ? member.property.name : undefined;
+      const prop = member && member.type === 'MemberExpression' && r.path.name === 'object' && !member.computed ? member.property.name : undefined;
       if (r.kind === 'mutate') {
         const w = r.write;
-        if (w.type !== 'AssignmentExpression' || w.operator !== '=' || !prop || unwrapExpression(w.left) !== member) return mark('it is changed in other ways than setting a property');
+        if (w.type !== 'AssignmentExpression' || w.operator !== '=' || !prop || unwrapExpression(w.left) !== member)
+          return mark('it is changed in other ways than setting a property');
         if (!isTopLevelStatement(fnNode, r.path, w)) return mark('a property is set conditionally');
         written.add(prop);
       } else if (r.kind === 'read') {
         if (prop && !written.has(prop)) return mark(`\`${name}.${prop}\` is read before it is set`);
-        if (!prop && ![...new Set([...initKeys, ...written])].every((k) => written.has(k))) return mark('it is used as a whole before all its properties are set');
+        if (!prop && ![...new Set([...initKeys, ...written])].every((k) => written.has(k)))
+          return mark('it is used as a whole before all its properties are set');
       } else {
         return mark('it is reassigned');
       }
@@ -575,7 +631,13 @@ function applyObjectMove(ctx: RecipeContext, c: Candidate, move: Move): void {
   for (const h of move.handlers) {
     const statement = getEnclosingStatement(h.first.path)!.node;
     const indent = ctx.edits.indentAt(statement.start);
-    const commentLines = comments ? comments.text.split('\n').filter((l) => l.trim()).map((l) => `${indent}${l.trim()}\n`).join('') : '';
+    const commentLines = comments
+      ? comments.text
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => `${indent}${l.trim()}\n`)
+          .join('')
+      : '';
     ctx.edits.insert(getLeadingCommentStart(ctx, statement), `${commentLines}${indent}const ${text.replace(/\n/g, `\n${indent}`)};\n`);
   }
   removeDeclarator(ctx, c, comments?.start);
@@ -608,7 +670,10 @@ function markSharedObjects(ctx: RecipeContext, invocation: Set<AstNode>, marks: 
       const key = `env:${fn.node.start}`;
       if (seen.has(key)) return;
       seen.add(key);
-      marks.push({ path, text: '`process.env` is shared by every invocation (and every worker) in the environment: pass the value as a parameter instead of writing it to the environment.' });
+      marks.push({
+        path,
+        text: '`process.env` is shared by every invocation (and every worker) in the environment: pass the value as a parameter instead of writing it to the environment.',
+      });
       return;
     }
     if (!tainted) return;
@@ -618,7 +683,10 @@ function markSharedObjects(ctx: RecipeContext, invocation: Set<AstNode>, marks: 
       const key = `this:${owner}`;
       if (seen.has(key)) return;
       seen.add(key);
-      marks.push({ path, text: `\`${ctx.source.slice((write.left ?? object).start, (write.left ?? object).end)}\` keeps request data on \`${owner}\`, whose one instance every invocation shares: create an instance per invocation, or keep the data in locals.` });
+      marks.push({
+        path,
+        text: `\`${ctx.source.slice((write.left ?? object).start, (write.left ?? object).end)}\` keeps request data on \`${owner}\`, whose one instance every invocation shares: create an instance per invocation, or keep the data in locals.`,
+      });
       return;
     }
     if (root?.type === 'Identifier' && path.scope.lookup(root.name) === ctx.programScope) {
@@ -627,7 +695,10 @@ function markSharedObjects(ctx: RecipeContext, invocation: Set<AstNode>, marks: 
       const key = `import:${root.name}`;
       if (seen.has(key)) return;
       seen.add(key);
-      marks.push({ path, text: `\`${root.name}\` comes from another module and is shared by every invocation: build a per-request object in the handler and pass it to what needs it.` });
+      marks.push({
+        path,
+        text: `\`${root.name}\` comes from another module and is shared by every invocation: build a per-request object in the handler and pass it to what needs it.`,
+      });
     }
   };
   ctx.root.find(j.AssignmentExpression).forEach((p: AstPath) => {
@@ -641,7 +712,13 @@ function markSharedObjects(ctx: RecipeContext, invocation: Set<AstNode>, marks: 
   ctx.root.find(j.CallExpression).forEach((p: AstPath) => {
     const callee = unwrapExpression(p.node.callee);
     if (callee.type === 'MemberExpression' && ARRAY_MUTATORS.has(getMemberName(callee) ?? '')) {
-      consider(p, callee.object, p.node, { type: 'ArrayExpression', elements: p.node.arguments, start: p.node.start, end: p.node.end, loc: p.node.loc } as AstNode);
+      consider(p, callee.object, p.node, {
+        type: 'ArrayExpression',
+        elements: p.node.arguments,
+        start: p.node.start,
+        end: p.node.end,
+        loc: p.node.loc,
+      } as AstNode);
     }
     if (/^(Object\.(assign|defineProperty)|Reflect\.set)$/.test(calleeText(p.node)) && p.node.arguments.length > 1) {
       consider(p, { ...p.node.arguments[0], type: 'MemberExpression', object: p.node.arguments[0] }, p.node, p.node.arguments[1]);
@@ -658,7 +735,11 @@ function ownerName(ctx: RecipeContext, path: AstPath): string | undefined {
     const n = p.node;
     if ((n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && n.id) {
       const name = n.id.name;
-      const shared = ctx.root.find(ctx.j.NewExpression, { callee: { type: 'Identifier', name } }).filter((np: AstPath) => !getTopLevelFunction(np)).size() > 0;
+      const shared =
+        ctx.root
+          .find(ctx.j.NewExpression, { callee: { type: 'Identifier', name } })
+          .filter((np: AstPath) => !getTopLevelFunction(np))
+          .size() > 0;
       return shared ? name : undefined;
     }
     if (n.type === 'ObjectExpression' && p.parent?.node.type === 'VariableDeclarator' && !getTopLevelFunction(p)) return p.parent.node.id.name;

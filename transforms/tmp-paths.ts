@@ -249,7 +249,9 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
     const shown = display(group.root);
     if (group.namedIn) {
       const text = group.namedIn.length > 60 ? `${group.namedIn.slice(0, 57)}...` : group.namedIn;
-      mark(`\`${shown}\` is also named inside ${text}, which cannot get the same unique name automatically: build the path once from context.awsRequestId and use it everywhere, by hand.`);
+      mark(
+        `\`${shown}\` is also named inside ${text}, which cannot get the same unique name automatically: build the path once from context.awsRequestId and use it everywhere, by hand.`,
+      );
       continue;
     }
     const initTemp = planInitTemp(ctx, fnPath, group);
@@ -271,7 +273,9 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
       continue;
     }
     if (group.uses[0]!.op === 'read') {
-      mark(`\`${shown}\` is read before this invocation writes it, so it is shared across invocations on purpose (a lock or a cache?): make that safe by hand.`);
+      mark(
+        `\`${shown}\` is read before this invocation writes it, so it is shared across invocations on purpose (a lock or a cache?): make that safe by hand.`,
+      );
       continue;
     }
     if (group.isDir && !group.uses.some(createsRoot)) {
@@ -308,7 +312,12 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
     }
   }
   let rm: string | undefined;
-  const fill = (text: string) => text.split(RID).join(rid ?? '').split(RM).join(rm ?? 'rmSync');
+  const fill = (text: string) =>
+    text
+      .split(RID)
+      .join(rid ?? '')
+      .split(RM)
+      .join(rm ?? 'rmSync');
 
   const body = fn.body ?? fn.value?.body;
   const statements: AstNode[] = body?.type === 'BlockStatement' ? body.body : [];
@@ -326,7 +335,11 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
     const refs = findReferences(ctx, d.id.name, ctx.programScope).filter((r) => r.node !== d.id);
     firstRef.set(d, Math.min(...refs.map((r) => getBodyStatementIndex(fn, r)).filter((i) => i >= 0)));
   }
-  interface Block { start: number; lines: string[]; plans: Plan[] }
+  interface Block {
+    start: number;
+    lines: string[];
+    plans: Plan[];
+  }
   const blocks: Block[] = [];
   const wanted = plans
     .filter((p) => p.cleanup)
@@ -373,7 +386,14 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
     const declaration = findDeclaration(ctx, declarator);
     const indent = ctx.edits.indentAt(statement.start);
     const comments = declaration.declarations.length === 1 ? movableComments(ctx, declaration) : undefined;
-    const commentText = comments ? ctx.source.slice(comments.start, ctx.edits.lineStart(declaration.start)).split('\n').filter((l) => l.trim()).map((l) => `${indent}${l.trim()}\n`).join('') : '';
+    const commentText = comments
+      ? ctx.source
+          .slice(comments.start, ctx.edits.lineStart(declaration.start))
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => `${indent}${l.trim()}\n`)
+          .join('')
+      : '';
     ctx.edits.insert(getLeadingCommentStart(ctx, statement), `${commentText}${indent}const ${text};\n`, { indent: !block });
     if (declaration.declarations.length === 1) removeStatement(ctx, declaration.exportParent ?? declaration, comments?.start);
     else ctx.edits.replace(declarator.start, nextDeclaratorStart(declaration, declarator), '');
@@ -383,7 +403,11 @@ function rewriteFunction(ctx: RecipeContext, env: PathEnv, fnPath: AstPath, grou
   }
   if (blocks.length) rm = ensureImportedName(ctx, ['node:fs', 'fs'], 'rmSync');
   if (blocks.length && rm) {
-    wrapInTryFinally(ctx, fn, blocks.map((b) => ({ start: b.start, finallyLines: b.lines.map(fill) })));
+    wrapInTryFinally(
+      ctx,
+      fn,
+      blocks.map((b) => ({ start: b.start, finallyLines: b.lines.map(fill) })),
+    );
   } else {
     for (const b of blocks) for (const p of b.plans) [p.cleanup, p.cleanupWhyNot] = [undefined, '`rmSync` is taken by another binding'];
   }
@@ -414,7 +438,11 @@ function addMentions(env: PathEnv, fnPath: AstPath, groups: Group[]): void {
     const node = path.node;
     if (!node || typeof node.type !== 'string') return;
     const candidate =
-      (node.type === 'StringLiteral' || (node.type === 'Literal' && typeof node.value === 'string') || node.type === 'TemplateLiteral' || node.type === 'BinaryExpression' || node.type === 'CallExpression') &&
+      (node.type === 'StringLiteral' ||
+        (node.type === 'Literal' && typeof node.value === 'string') ||
+        node.type === 'TemplateLiteral' ||
+        node.type === 'BinaryExpression' ||
+        node.type === 'CallExpression') &&
       !overlaps(node);
     if (candidate) {
       const use = evaluateUse(env, path, 'write');
@@ -439,17 +467,24 @@ function addMentions(env: PathEnv, fnPath: AstPath, groups: Group[]): void {
   for (const g of groups) g.uses.sort((a, b) => a.expr.node.start - b.expr.node.start);
   // The path inside a longer text (`execSync(`gzip /tmp/report.csv`)`) cannot get the same
   // rewrite: the group is left alone, with a marker.
-  env.ctx.j(body).find(env.ctx.j.Node).forEach((p: AstPath) => {
-    const node = p.node;
-    const texts: string[] =
-      node.type === 'TemplateLiteral' ? node.quasis.map((q: AstNode) => q.value.cooked ?? q.value.raw) : (node.type === 'StringLiteral' || node.type === 'Literal') && typeof node.value === 'string' ? [node.value] : [];
-    if (texts.length === 0 || overlaps(node)) return;
-    for (const g of groups) {
-      // A root with a dynamic part (a placeholder character, or `${...}`) has no one text to look for.
-      if (g.namedIn || g.root.includes('\u0001') || g.root.includes('\u0002') || g.root.includes('$')) continue;
-      if (texts.some((t) => containsPath(t, g.root))) g.namedIn = sourceOf(env.ctx, node);
-    }
-  });
+  env.ctx
+    .j(body)
+    .find(env.ctx.j.Node)
+    .forEach((p: AstPath) => {
+      const node = p.node;
+      const texts: string[] =
+        node.type === 'TemplateLiteral'
+          ? node.quasis.map((q: AstNode) => q.value.cooked ?? q.value.raw)
+          : (node.type === 'StringLiteral' || node.type === 'Literal') && typeof node.value === 'string'
+            ? [node.value]
+            : [];
+      if (texts.length === 0 || overlaps(node)) return;
+      for (const g of groups) {
+        // A root with a dynamic part (a placeholder character, or `${...}`) has no one text to look for.
+        if (g.namedIn || g.root.includes('\u0001') || g.root.includes('\u0002') || g.root.includes('$')) continue;
+        if (texts.some((t) => containsPath(t, g.root))) g.namedIn = sourceOf(env.ctx, node);
+      }
+    });
 }
 
 /** Does `text` name `root` (followed by the end, `/`, `.`, a quote or a space, not more name)? */
@@ -466,7 +501,13 @@ function movableComments(ctx: RecipeContext, declaration: AstNode): { start: num
   const start = getLeadingCommentStart(ctx, declaration);
   if (start === ctx.edits.lineStart(declaration.start)) return undefined;
   if (ctx.source.slice(0, start).trim() === '') return undefined;
-  if (!ctx.source.slice(start, ctx.edits.lineStart(declaration.start)).split('\n').every((l) => l.trim() === '' || l.trim().startsWith('//'))) return undefined;
+  if (
+    !ctx.source
+      .slice(start, ctx.edits.lineStart(declaration.start))
+      .split('\n')
+      .every((l) => l.trim() === '' || l.trim().startsWith('//'))
+  )
+    return undefined;
   return { start };
 }
 
@@ -474,7 +515,11 @@ function noteNoCleanup(ctx: RecipeContext, plan: Plan, why: string | undefined):
   const first = plan.group.uses[0]!;
   const statement = getEnclosingStatement(first.callPath ?? first.expr);
   if (statement) {
-    addMarkerComment(ctx, statement.node, `\`${display(plan.group.root)}\` now gets a unique name but is not removed here (${why ?? 'see above'}): remove it once it is no longer needed.`);
+    addMarkerComment(
+      ctx,
+      statement.node,
+      `\`${display(plan.group.root)}\` now gets a unique name but is not removed here (${why ?? 'see above'}): remove it once it is no longer needed.`,
+    );
   }
 }
 
@@ -558,7 +603,13 @@ function mkdtempCallee(ctx: RecipeContext, env: PathEnv, creator: Use, awaited: 
   // `import { mkdir } from 'fs/promises'` used only here becomes `import { mkdtemp } ...`.
   const imp = resolved.import;
   const already = env.imports.find((i) => i.module === resolved.module && i.imported === name);
-  if (imp?.specifier && imp.local === callee.name && !already && findReferences(ctx, imp.local, ctx.programScope).length === 1 && !ctx.programScope.declares(name)) {
+  if (
+    imp?.specifier &&
+    imp.local === callee.name &&
+    !already &&
+    findReferences(ctx, imp.local, ctx.programScope).length === 1 &&
+    !ctx.programScope.declares(name)
+  ) {
     ctx.edits.replace(imp.specifier.start, imp.specifier.end, imp.kind === 'cjs' ? name : name);
     return name;
   }
@@ -687,7 +738,8 @@ function planSuffix(ctx: RecipeContext, fnPath: AstPath, group: Group): Plan | s
   const plan: Plan = { group, edits, moves: [...moves] };
   if (group.uses.some((u) => u.pieces.some((p) => p.kind === 'opaque'))) {
     // An imported constant of unknown value: only a directory root can be suffixed safely.
-    if (!group.isDir) return `\`${shown}\` comes from another module and names one file for every invocation: make it a function of the request id there and call it here.`;
+    if (!group.isDir)
+      return `\`${shown}\` comes from another module and names one file for every invocation: make it a function of the request id there and call it here.`;
   }
   const escape = findEscape(ctx, fnPath, group);
   const cleanupPath = buildCleanupPath(ctx, group, fnPath, moves);
@@ -705,8 +757,16 @@ function planSuffix(ctx: RecipeContext, fnPath: AstPath, group: Group): Plan | s
  */
 function returnsPromise(ctx: RecipeContext, fn: AstNode): boolean {
   const body = fn.body ?? fn.value?.body;
-  return ctx.j(body).find(ctx.j.NewExpression, { callee: { name: 'Promise' } }).size() > 0 ||
-    ctx.j(body).find(ctx.j.MemberExpression, { property: { name: 'then' } }).size() > 0;
+  return (
+    ctx
+      .j(body)
+      .find(ctx.j.NewExpression, { callee: { name: 'Promise' } })
+      .size() > 0 ||
+    ctx
+      .j(body)
+      .find(ctx.j.MemberExpression, { property: { name: 'then' } })
+      .size() > 0
+  );
 }
 
 function insertionPoint(use: Use, isDir: boolean): number {
@@ -731,7 +791,8 @@ function editAt(ctx: RecipeContext, use: Use, at: number, isDir: boolean, fn: As
     if (piece.via.some((v) => v.scope === 'import')) return undefined;
     const offset = f.offset + (atEnd ? 1 : 0);
     const moduleVia = piece.via.find((v) => v.scope === 'module');
-    if (moduleVia && !canMove(ctx, moduleVia, fn)) return `{path}: the constant \`${moduleVia.name}\` holding it is also used outside this function: give this function its own request-unique path.`;
+    if (moduleVia && !canMove(ctx, moduleVia, fn))
+      return `{path}: the constant \`${moduleVia.name}\` holding it is also used outside this function: give this function its own request-unique path.`;
     const edit = insertIntoLiteral(piece, offset);
     if (!edit) return undefined;
     return { edit, move: moduleVia?.declarator };
@@ -749,7 +810,8 @@ function editAt(ctx: RecipeContext, use: Use, at: number, isDir: boolean, fn: As
     const endsHere = !use.flat[at] || use.flat[at]!.piece !== before.piece;
     if (endsHere && (piece.kind === 'opaque' || piece.kind === 'dyn' || (piece.kind === 'text' && piece.via.some((v) => v.scope === 'import')))) {
       const node = piece.via.length ? piece.via[0]!.ref : piece.node;
-      if (piece.via.some((v) => v.scope === 'module' || v.scope === 'local') && !piece.via.some((v) => v.scope === 'import')) return '{path}: cannot find where to add the request id; build it from `context.awsRequestId` or `randomUUID()` by hand.';
+      if (piece.via.some((v) => v.scope === 'module' || v.scope === 'local') && !piece.via.some((v) => v.scope === 'import'))
+        return '{path}: cannot find where to add the request id; build it from `context.awsRequestId` or `randomUUID()` by hand.';
       return { edit: { start: node.start, end: node.end, text: `\`\${${sourceOf(ctx, node)}}-\${${RID}}\`` } };
     }
   }
@@ -782,18 +844,25 @@ function canMove(ctx: RecipeContext, via: Via, fn: AstNode): boolean {
   if (declaration.exportParent) return false;
   const refs = findReferences(ctx, via.name, ctx.programScope).filter((r) => r.node !== declarator.id);
   if (refs.length === 0) return false;
-  return refs.every((r) => {
-    const top = getTopLevelFunction(r);
-    return top?.node === fn && r.parent?.node.type !== 'ExportSpecifier';
-  }) && !exportedByCommonJS(ctx, via.name);
+  return (
+    refs.every((r) => {
+      const top = getTopLevelFunction(r);
+      return top?.node === fn && r.parent?.node.type !== 'ExportSpecifier';
+    }) && !exportedByCommonJS(ctx, via.name)
+  );
 }
 
 function exportedByCommonJS(ctx: RecipeContext, name: string): boolean {
-  return ctx.root.find(ctx.j.AssignmentExpression).filter((p: AstPath) => {
-    const left = p.node.left;
-    const src = ctx.source.slice(left.start, left.end);
-    return /^(module\.)?exports\b/.test(src) && ctx.source.slice(p.node.right.start, p.node.right.end).includes(name);
-  }).size() > 0;
+  return (
+    ctx.root
+      .find(ctx.j.AssignmentExpression)
+      .filter((p: AstPath) => {
+        const left = p.node.left;
+        const src = ctx.source.slice(left.start, left.end);
+        return /^(module\.)?exports\b/.test(src) && ctx.source.slice(p.node.right.start, p.node.right.end).includes(name);
+      })
+      .size() > 0
+  );
 }
 
 function findDeclaration(ctx: RecipeContext, declarator: AstNode): AstNode & { exportParent?: AstNode } {
@@ -858,12 +927,15 @@ function findEscape(ctx: RecipeContext, fnPath: AstPath, group: Group): string |
   }
   // Other mentions of the path in the function (a returned literal) leave it too.
   let mentioned = false;
-  ctx.j(fn).find(ctx.j.Literal).forEach((p: AstPath) => {
-    if (typeof p.node.value !== 'string') return;
-    if (group.uses.some((u) => u.pieces.some((x) => x.node === p.node))) return;
-    const v: string = p.node.value;
-    if (v === group.root || v.startsWith(`${group.root}/`) || v.startsWith(`${group.root}.`)) mentioned = true;
-  });
+  ctx
+    .j(fn)
+    .find(ctx.j.Literal)
+    .forEach((p: AstPath) => {
+      if (typeof p.node.value !== 'string') return;
+      if (group.uses.some((u) => u.pieces.some((x) => x.node === p.node))) return;
+      const v: string = p.node.value;
+      if (v === group.root || v.startsWith(`${group.root}/`) || v.startsWith(`${group.root}.`)) mentioned = true;
+    });
   if (mentioned) return 'the path is also named outside file-system calls';
   return undefined;
 }
@@ -967,9 +1039,18 @@ function isInScopeAtEnd(ctx: RecipeContext, fnPath: AstPath, node: AstNode): boo
   const root = rootName(node);
   if (!root) return false;
   const params: AstNode[] = fnPath.node.params ?? fnPath.node.value?.params ?? [];
-  const declaresParam = params.some((param) => ctx.source.slice(param.start, param.end).split(/[^\w$]/).includes(root));
+  const declaresParam = params.some((param) =>
+    ctx.source
+      .slice(param.start, param.end)
+      .split(/[^\w$]/)
+      .includes(root),
+  );
   // A local of the same name declared in the body would shadow the parameter.
-  const shadowed = ctx.j(fnPath.node.body ?? fnPath.node.value?.body).find(ctx.j.VariableDeclarator, { id: { name: root } }).size() > 0;
+  const shadowed =
+    ctx
+      .j(fnPath.node.body ?? fnPath.node.value?.body)
+      .find(ctx.j.VariableDeclarator, { id: { name: root } })
+      .size() > 0;
   return declaresParam && !shadowed;
 }
 
@@ -987,8 +1068,18 @@ function pickLocalName(ctx: RecipeContext, fnPath: AstPath, base: string): strin
 
 /** `/tmp/job` -> `jobDir`, `${SCRATCH_DIR}` -> `scratchDir`. */
 function dirName(root: string): string {
-  const last = root.replace(/\$\{([^}]*)\}/g, '$1').split('/').filter(Boolean).pop() ?? 'work';
-  const words = last.replace(/[^A-Za-z0-9]+/g, ' ').trim().toLowerCase().split(' ').filter((w) => w && w !== 'dir' && w !== 'tmp');
+  const last =
+    root
+      .replace(/\$\{([^}]*)\}/g, '$1')
+      .split('/')
+      .filter(Boolean)
+      .pop() ?? 'work';
+  const words = last
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .toLowerCase()
+    .split(' ')
+    .filter((w) => w && w !== 'dir' && w !== 'tmp');
   if (words.length === 0) return 'workDir';
   const camel = words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
   return /^[A-Za-z_$]/.test(camel) ? `${camel}Dir` : `dir${camel}`;

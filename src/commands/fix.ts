@@ -100,7 +100,10 @@ function formatSummary(result: FixResult): string {
 }
 
 function parseList(value: string, previous: string[] = []): string[] {
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new InvalidArgumentError('Expected one or more transform ids.');
   return [...previous, ...ids];
 }

@@ -40,7 +40,10 @@ export function formatRules(registry: ReadonlyArray<RuleMeta>, format: RulesForm
   const header = ['rule', 'checklist item', 'severity', 'fix', 'what it finds'];
   const widths = header.slice(0, -1).map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (i < widths.length ? cell.padEnd(widths[i]!) : cell))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line), '', 'lmi-audit explain <rule> prints what a rule finds, why, and how to fix it.', ''].join('\n');
 }
 

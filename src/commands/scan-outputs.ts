@@ -61,9 +61,7 @@ export function resolveOutputs(options: OutputOptions): FormatSpec[] {
   const toStdout = specs.filter((spec) => spec.file === undefined);
   if (options.output !== undefined) {
     if (toStdout.length !== 1) {
-      throw new UsageError(
-        `--output needs exactly one format without a file; name each report's file instead (--format json=report.json)`,
-      );
+      throw new UsageError(`--output needs exactly one format without a file; name each report's file instead (--format json=report.json)`);
     }
     toStdout[0]!.file = options.output;
   } else if (toStdout.length > 1) {
@@ -79,10 +77,7 @@ export function resolveOutputs(options: OutputOptions): FormatSpec[] {
  * Links to a report file's line on GitHub, for the Markdown summary in a workflow run (where
  * GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA are set); undefined elsewhere.
  */
-export function createGithubSourceLink(
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): ((file: string, line: number) => string | undefined) | undefined {
+export function createGithubSourceLink(env: NodeJS.ProcessEnv, cwd: string): ((file: string, line: number) => string | undefined) | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha, GITHUB_WORKSPACE: workspace } = env;
   if (!server || !repository || !sha) return undefined;
   const prefix = workspace ? path.relative(workspace, cwd).split(path.sep).join('/') : '';

@@ -54,9 +54,7 @@ export function createHandlerOverrides(config: LoadedConfig | undefined): Handle
       const names = entries.filter((entry) => entry.match(relative)).flatMap((entry) => entry.names);
       return names.length > 0 ? [...new Set(names)] : undefined;
     },
-    literalKeys: entries
-      .filter((entry) => !picomatch.scan(entry.key).isGlob)
-      .map((entry) => ({ key: entry.key, file: path.resolve(config.dir, entry.key) })),
+    literalKeys: entries.filter((entry) => !picomatch.scan(entry.key).isGlob).map((entry) => ({ key: entry.key, file: path.resolve(config.dir, entry.key) })),
   };
 }
 

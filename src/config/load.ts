@@ -57,7 +57,7 @@ function startDirectory(options: LoadConfigOptions): string {
 
 /** The nearest configuration file from `dir` upward, or undefined. */
 function findConfigFile(dir: string): string | undefined {
-  for (let current = path.resolve(dir); ; ) {
+  for (let current = path.resolve(dir); ;) {
     const json = path.join(current, CONFIG_FILE);
     if (fs.existsSync(json)) return json;
     const pkg = path.join(current, 'package.json');

@@ -54,9 +54,7 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
     case 'repeatable':
       return { kind: 'repeatable', text: `\${${value.text}}` };
     case 'param':
-      return env.isEventParam(file, value.fn, value.index)
-        ? { kind: 'event', text: `\${${value.text}}` }
-        : { kind: 'unknown', text: `\${${value.text}}` };
+      return env.isEventParam(file, value.fn, value.index) ? { kind: 'event', text: `\${${value.text}}` } : { kind: 'unknown', text: `\${${value.text}}` };
     case 'initTemp': {
       const prefix = evaluatePath(env, file, value.prefix, depth + 1);
       return { kind: prefix.kind === 'static' ? 'initTemp' : prefix.kind, text: `${prefix.text}XXXXXX` };

@@ -37,19 +37,7 @@ export interface ValueSummary {
   logContext?: boolean;
 }
 
-export type InitKind =
-  | 'map'
-  | 'set'
-  | 'weak'
-  | 'array'
-  | 'object'
-  | 'new'
-  | 'call'
-  | 'function'
-  | 'class'
-  | 'literal'
-  | 'none'
-  | 'other';
+export type InitKind = 'map' | 'set' | 'weak' | 'array' | 'object' | 'new' | 'call' | 'function' | 'class' | 'literal' | 'none' | 'other';
 
 export interface ModuleBinding {
   kind: 'const' | 'let' | 'var' | 'function' | 'class' | 'export';

@@ -15,13 +15,7 @@ export function renderRulesTable(rules: ReadonlyArray<RuleMeta>): string {
     const fix = r.fix ? `\`${r.fix.transform}\` (${r.fix.safety})` : '—';
     return `| \`${r.id}\` | ${r.checklist} | ${r.severity} | ${fix} | ${escapeCell(r.docs.summary)} |`;
   });
-  return [
-    RULES_START,
-    '| rule | checklist item | severity | fix transform | what it finds |',
-    '|---|---|---|---|---|',
-    ...rows,
-    RULES_END,
-  ].join('\n');
+  return [RULES_START, '| rule | checklist item | severity | fix transform | what it finds |', '|---|---|---|---|---|', ...rows, RULES_END].join('\n');
 }
 
 /** One row per check (a rule's message): the rule, the message id and the AWS page it rests on. */

@@ -31,7 +31,12 @@ export function assertCleanFiles(files: readonly string[], cwd: string): void {
     const entries = status.split('\0').filter(Boolean);
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      dirty.push(path.relative(cwd, path.join(top, entry.slice(3))).split(path.sep).join('/'));
+      dirty.push(
+        path
+          .relative(cwd, path.join(top, entry.slice(3)))
+          .split(path.sep)
+          .join('/'),
+      );
       if (entry[0] === 'R' || entry[0] === 'C') i++;
     }
   }

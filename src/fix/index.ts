@@ -141,7 +141,11 @@ function transformFile(file: string, findings: Finding[], fc: FileContext): FixF
   for (const transform of fc.selected) {
     const own = findings.filter((f) => f.fix?.transform === transform.meta.id);
     if (own.length === 0) continue;
-    const lines = mapLines(start, current, own.map((f) => f.line));
+    const lines = mapLines(
+      start,
+      current,
+      own.map((f) => f.line),
+    );
     try {
       const run = fc.applyFix(transform, { path: abs, source: current }, own, lines);
       result.notes.push(...run.notes.map((n) => n.replace(`${abs}: `, '')));

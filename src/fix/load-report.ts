@@ -21,7 +21,9 @@ export function loadReport(from: string | Report, cwd: string): Report {
     try {
       data = JSON.parse(text);
     } catch (error) {
-      throw new UsageError(`${from} is not JSON (${(error as Error).message}); write it with \`lmi-audit scan --format json --output ${from}\``, { cause: error });
+      throw new UsageError(`${from} is not JSON (${(error as Error).message}); write it with \`lmi-audit scan --format json --output ${from}\``, {
+        cause: error,
+      });
     }
   }
   const report = data as Partial<Report> | null;

@@ -20,7 +20,17 @@ import { assignNumbers, lmiConfig } from './cloudformation.js';
 import { NODE_EXTENSIONS, resolveHandler } from './handler-path.js';
 import { markLmiAddedToExisting } from './previous-build.js';
 import { addEvent, assignDefined, polledServiceOfArn } from './template-wiring.js';
-import type { IacAsyncConfig, IacEventKind, IacEventSource, IacFunction, IacLocation, IacPolledService, IacQueue, InfrastructureReader, ReaderContext } from './types.js';
+import type {
+  IacAsyncConfig,
+  IacEventKind,
+  IacEventSource,
+  IacFunction,
+  IacLocation,
+  IacPolledService,
+  IacQueue,
+  InfrastructureReader,
+  ReaderContext,
+} from './types.js';
 
 /** The cheap test a source file must pass before it is parsed as a CDK app. */
 function mentionsCdk(text: string): boolean {
@@ -330,8 +340,7 @@ class CdkFileReader {
     const age = options.get('maxRecordAge');
     const bisectNode = bisect ? this.deref(bisect) : undefined;
     assignDefined(event, {
-      bisectBatchOnFunctionError:
-        bisectNode?.kind === ts.SyntaxKind.TrueKeyword ? true : bisectNode?.kind === ts.SyntaxKind.FalseKeyword ? false : undefined,
+      bisectBatchOnFunctionError: bisectNode?.kind === ts.SyntaxKind.TrueKeyword ? true : bisectNode?.kind === ts.SyntaxKind.FalseKeyword ? false : undefined,
       maximumRetryAttempts: numberOrUndefined(retries && this.evaluate(retries)),
       maximumRecordAgeInSeconds: numberOrUndefined(age && this.evaluate(age)),
     });
@@ -655,7 +664,11 @@ class CdkFileReader {
     if (timeout && fn.timeout === undefined) unknown.push('timeout');
     if (unknown.length > 0) fn.unknownSettings = unknown;
     const lines: NonNullable<IacFunction['settingLines']> = {};
-    for (const [name, expression] of [['runtime', runtimeExpr], ['memorySize', memory], ['layers', layers]] as const) {
+    for (const [name, expression] of [
+      ['runtime', runtimeExpr],
+      ['memorySize', memory],
+      ['layers', layers],
+    ] as const) {
       if (expression) lines[name] = this.location(expression.parent ?? expression).line;
     }
     if (Object.keys(lines).length > 0) fn.settingLines = lines;
@@ -795,11 +808,7 @@ class CdkFileReader {
     const visit = (node: ts.Node): void => {
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === key && node.initializer) {
         found = node.initializer;
-      } else if (
-        ts.isBinaryExpression(node) &&
-        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-        expressionKey(node.left) === key
-      ) {
+      } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && expressionKey(node.left) === key) {
         found = node.right;
       } else if (ts.isPropertyDeclaration(node) && node.initializer && `this.${propertyName(node.name)}` === key) {
         found = node.initializer;
@@ -953,12 +962,7 @@ function moduleKey(specifier: ts.Expression): string | undefined {
 
 function requiredModule(expression: ts.Expression): string | undefined {
   const node = unwrap(expression);
-  if (
-    ts.isCallExpression(node) &&
-    ts.isIdentifier(node.expression) &&
-    node.expression.text === 'require' &&
-    node.arguments.length === 1
-  ) {
+  if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
     return moduleKey(node.arguments[0]);
   }
   return undefined;

@@ -188,13 +188,7 @@ function cfnFunction(template: Template, logicalId: string, resource: PlainObjec
  * Settings written but not statically known, the lines of the settings the function itself
  * writes, and the Node.js worker count its environment sets.
  */
-function assignSettingFacts(
-  template: Template,
-  fn: IacFunction,
-  props: PlainObject,
-  setting: (name: string) => unknown,
-  environment: PlainObject,
-): void {
+function assignSettingFacts(template: Template, fn: IacFunction, props: PlainObject, setting: (name: string) => unknown, environment: PlainObject): void {
   const unknown: NonNullable<IacFunction['unknownSettings']> = [];
   if (setting('Runtime') !== undefined && asString(setting('Runtime')) === undefined) unknown.push('runtime');
   if (setting('MemorySize') !== undefined && asNumber(setting('MemorySize')) === undefined) unknown.push('memorySize');

@@ -84,10 +84,7 @@ export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
   readAll(input.infraFiles, 'infrastructure');
   readAll(input.cdkCandidates ?? input.sourceFiles, 'source');
 
-  functions.sort(
-    (a, b) =>
-      compare(a.source.file, b.source.file) || a.source.line - b.source.line || compare(a.logicalId, b.logicalId),
-  );
+  functions.sort((a, b) => compare(a.source.file, b.source.file) || a.source.line - b.source.line || compare(a.logicalId, b.logicalId));
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compare(a.message, b.message));
   return { functions, errors };
 }
@@ -95,4 +92,3 @@ export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
 function unique(files: string[]): string[] {
   return [...new Set(files.map((file) => path.resolve(file)))];
 }
-

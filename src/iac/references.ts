@@ -154,7 +154,15 @@ export function destinationOf(scope: ResourceScope, value: unknown, keyPath: (st
   // `{ Destination: X }` / `{ Arn: X }` configuration objects, or the reference itself (`!GetAtt Dlq.Arn`).
   const isReference = isObject(value) && Object.keys(value).length === 1 && /^(Ref|Fn::)/.test(Object.keys(value)[0]!);
   const object = isReference ? undefined : asObject(value);
-  const key = object ? (object.Destination !== undefined ? 'Destination' : object.Arn !== undefined ? 'Arn' : object.TargetArn !== undefined ? 'TargetArn' : undefined) : undefined;
+  const key = object
+    ? object.Destination !== undefined
+      ? 'Destination'
+      : object.Arn !== undefined
+        ? 'Arn'
+        : object.TargetArn !== undefined
+          ? 'TargetArn'
+          : undefined
+    : undefined;
   const target = object ? (key ? object[key] : undefined) : value;
   if (target === undefined || target === null) return object && object.Type !== undefined ? asString(object.Type) : undefined;
   resolveResource(scope, target, key ? [...keyPath, key] : keyPath);

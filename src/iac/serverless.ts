@@ -94,11 +94,7 @@ export function readServerless(file: string, ctx: ReaderContext): IacFunction[] 
     const capacity = props.capacityProvider;
     if (capacity !== undefined && capacity !== null && capacity !== false) {
       if (isObject(capacity)) {
-        fn.lmi = lmiConfig(
-          referenceToString(capacity.name ?? capacity.arn),
-          asNumber(capacity.maxConcurrency),
-          asNumber(capacity.memoryPerVCpu),
-        );
+        fn.lmi = lmiConfig(referenceToString(capacity.name ?? capacity.arn), asNumber(capacity.maxConcurrency), asNumber(capacity.memoryPerVCpu));
       } else {
         fn.lmi = lmiConfig(referenceToString(capacity), undefined, undefined);
       }
@@ -160,7 +156,12 @@ function readEvents(scope: ResourceScope, fn: IacFunction, props: PlainObject, k
     const value = definition[type];
     const settings = asObject(value) ?? {};
     const event: IacEventSource = { kind: EVENT_KINDS[type] ?? 'other', type, source: locate(scope, eventPath, keyPath) };
-    const service = POLLED[type] ?? (type === 'stream' ? (polledServiceOfArn(referenceToString(isObject(value) && !isIntrinsic(value) ? settings.arn : value)) ?? (settings.type === 'dynamodb' ? 'dynamodb' : settings.type === 'kinesis' ? 'kinesis' : undefined)) : undefined);
+    const service =
+      POLLED[type] ??
+      (type === 'stream'
+        ? (polledServiceOfArn(referenceToString(isObject(value) && !isIntrinsic(value) ? settings.arn : value)) ??
+          (settings.type === 'dynamodb' ? 'dynamodb' : settings.type === 'kinesis' ? 'kinesis' : undefined))
+        : undefined);
     if (service !== undefined) event.service = service;
     const settingsPath = [...eventPath, type];
     switch (event.kind) {
@@ -227,7 +228,11 @@ function readEvents(scope: ResourceScope, fn: IacFunction, props: PlainObject, k
         });
         const onFailure = asObject(settings.destinations)?.onFailure;
         if (onFailure !== undefined) {
-          const destination = destinationOf(scope, asObject(onFailure) && !isIntrinsic(onFailure) ? { Arn: asObject(onFailure)!.arn } : onFailure, [...settingsPath, 'destinations', 'onFailure']);
+          const destination = destinationOf(scope, asObject(onFailure) && !isIntrinsic(onFailure) ? { Arn: asObject(onFailure)!.arn } : onFailure, [
+            ...settingsPath,
+            'destinations',
+            'onFailure',
+          ]);
           if (destination !== undefined) event.onFailure = destination;
         }
         break;

@@ -56,7 +56,15 @@ const POLLED_RESOURCES: Record<string, IacPolledService> = {
 /** The service an event source ARN names (`arn:aws:mq:...` -> `mq`); DocumentDB clusters have `rds` ARNs. */
 export function polledServiceOfArn(arn: string | undefined): IacPolledService | undefined {
   const service = arn === undefined ? undefined : /^arn:[^:]+:([^:]+):/.exec(arn)?.[1];
-  const services: Record<string, IacPolledService> = { sqs: 'sqs', kinesis: 'kinesis', dynamodb: 'dynamodb', kafka: 'msk', mq: 'mq', rds: 'documentdb', 'docdb-elastic': 'documentdb' };
+  const services: Record<string, IacPolledService> = {
+    sqs: 'sqs',
+    kinesis: 'kinesis',
+    dynamodb: 'dynamodb',
+    kafka: 'msk',
+    mq: 'mq',
+    rds: 'documentdb',
+    'docdb-elastic': 'documentdb',
+  };
   return service === undefined ? undefined : services[service];
 }
 

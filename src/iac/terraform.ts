@@ -106,11 +106,19 @@ function readTerraform(file: string, ctx: ReaderContext): IacFunction[] {
   const resolved = path.resolve(file);
   const parsed = ctx.terraform?.get(resolved);
   if (!parsed || !ctx.terraform) {
-    ctx.errors.push({ file: resolved, message: 'could not read infrastructure: Terraform files are parsed before the read (parseTerraformFiles), and this one was not' });
+    ctx.errors.push({
+      file: resolved,
+      message: 'could not read infrastructure: Terraform files are parsed before the read (parseTerraformFiles), and this one was not',
+    });
     return [];
   }
   if (parsed.error) {
-    ctx.errors.push({ file: resolved, message: parsed.error.message, ...(parsed.error.line !== undefined ? { line: parsed.error.line } : {}), ...(parsed.error.column !== undefined ? { column: parsed.error.column } : {}) });
+    ctx.errors.push({
+      file: resolved,
+      message: parsed.error.message,
+      ...(parsed.error.line !== undefined ? { line: parsed.error.line } : {}),
+      ...(parsed.error.column !== undefined ? { column: parsed.error.column } : {}),
+    });
     return [];
   }
   const module = moduleOf(ctx.terraform, path.dirname(resolved));
@@ -346,10 +354,13 @@ function functionNamed(module: Module, functions: Map<string, IacFunction>, valu
   const reference = referenceOf(value);
   if (reference && !reference.data) {
     if (reference.type === 'aws_lambda_function') return functions.get(reference.name);
-    if (reference.type === 'aws_lambda_alias') return functionNamed(module, functions, module.resources.get(`aws_lambda_alias.${reference.name}`)?.body.function_name);
+    if (reference.type === 'aws_lambda_alias')
+      return functionNamed(module, functions, module.resources.get(`aws_lambda_alias.${reference.name}`)?.body.function_name);
     return undefined;
   }
-  const name = stringOf(module, value)?.replace(/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, '').split(':')[0];
+  const name = stringOf(module, value)
+    ?.replace(/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/, '')
+    .split(':')[0];
   if (name === undefined) return undefined;
   for (const [key, fn] of functions) {
     if (stringOf(module, module.resources.get(`aws_lambda_function.${key}`)?.body.function_name) === name) return fn;

@@ -75,23 +75,21 @@ function wrapCollection(key: string) {
 }
 
 /** The `yaml` custom tags for every CloudFormation short form, in scalar, sequence and map shape. */
-export const cloudFormationTags: (ScalarTag | CollectionTag)[] = Object.entries(CFN_TAGS).flatMap(
-  ([tag, key]): (ScalarTag | CollectionTag)[] => [
-    {
-      tag,
-      resolve(value: string): unknown {
-        // `!GetAtt Resource.Attribute` is the only short form whose scalar shape differs.
-        if (key === 'Fn::GetAtt') {
-          const dot = value.indexOf('.');
-          return { [key]: dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
-        }
-        return { [key]: value };
-      },
+export const cloudFormationTags: (ScalarTag | CollectionTag)[] = Object.entries(CFN_TAGS).flatMap(([tag, key]): (ScalarTag | CollectionTag)[] => [
+  {
+    tag,
+    resolve(value: string): unknown {
+      // `!GetAtt Resource.Attribute` is the only short form whose scalar shape differs.
+      if (key === 'Fn::GetAtt') {
+        const dot = value.indexOf('.');
+        return { [key]: dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
+      }
+      return { [key]: value };
     },
-    { tag, collection: 'seq', resolve: wrapCollection(key) },
-    { tag, collection: 'map', resolve: wrapCollection(key) },
-  ],
-);
+  },
+  { tag, collection: 'seq', resolve: wrapCollection(key) },
+  { tag, collection: 'map', resolve: wrapCollection(key) },
+]);
 
 const MAX_PROBLEMS = 10;
 

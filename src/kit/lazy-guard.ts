@@ -51,9 +51,7 @@ function testsAbsence(cond: ts.Expression, target: string, inThen: boolean): boo
     if (op === S.EqualsEqualsToken || op === S.EqualsEqualsEqualsToken) {
       const [a, b] = [unwrap(e.left), unwrap(e.right)];
       const isNullish = (x: ts.Expression) =>
-        x.kind === S.NullKeyword ||
-        (ts.isIdentifier(x) && x.text === 'undefined') ||
-        (ts.isStringLiteralLike(x) && x.text === 'undefined');
+        x.kind === S.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined') || (ts.isStringLiteralLike(x) && x.text === 'undefined');
       const subject = (x: ts.Expression) => (ts.isTypeOfExpression(x) ? textOf(x.expression) : textOf(x));
       return (isNullish(b) && subject(a) === target) || (isNullish(a) && subject(b) === target);
     }

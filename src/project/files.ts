@@ -23,7 +23,6 @@ import ignore from 'ignore';
 import { UsageError } from '../errors.js';
 import type { ScanError } from '../types.js';
 
-
 export interface DiscoveredFile {
   /** Absolute, normalised path (as reached: through symlinks, not resolved). */
   path: string;
@@ -252,8 +251,7 @@ function extendRules(parent: Rules | null, patterns: string[]): Rules | null {
     if (source === null) fileSegments = null;
     else if (source !== undefined) fileSegments.push(source);
   }
-  const fileFilter =
-    fileSegments === null ? null : new RegExp(`^(?:${fileSegments.join('|') || '(?!)'})$`, IGNORE_CASE ? 'i' : '');
+  const fileFilter = fileSegments === null ? null : new RegExp(`^(?:${fileSegments.join('|') || '(?!)'})$`, IGNORE_CASE ? 'i' : '');
   return { ig, fileSegments, fileFilter };
 }
 
@@ -371,12 +369,7 @@ async function readLinkText(file: string): Promise<string> {
   }
 }
 
-async function loadGitignore(
-  ctx: Context,
-  file: string,
-  prefix: string,
-  parent: Rules | null,
-): Promise<Rules | null> {
+async function loadGitignore(ctx: Context, file: string, prefix: string, parent: Rules | null): Promise<Rules | null> {
   let text: string;
   try {
     text = await fs.promises.readFile(file, 'utf8');
@@ -390,12 +383,7 @@ async function loadGitignore(
   return extendRules(parent, rebaseGitignore(text, prefix));
 }
 
-async function processDirectory(
-  ctx: Context,
-  task: DirTask,
-  enqueue: (task: DirTask) => void,
-  links: PendingLink[],
-): Promise<void> {
+async function processDirectory(ctx: Context, task: DirTask, enqueue: (task: DirTask) => void, links: PendingLink[]): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await fs.promises.readdir(task.path, { withFileTypes: true });
@@ -551,9 +539,7 @@ async function resolveRoot(input: string, cwd: string): Promise<Root> {
   if (stats.isFile()) {
     kind = classifyFile(path.basename(absolute));
     if (kind === null) {
-      throw new UsageError(
-        `unsupported file type: ${input} (expected a .ts/.tsx/.mts/.cts/.js/.mjs/.cjs/.jsx source, a template.yaml or a serverless.yml)`,
-      );
+      throw new UsageError(`unsupported file type: ${input} (expected a .ts/.tsx/.mts/.cts/.js/.mjs/.cjs/.jsx source, a template.yaml or a serverless.yml)`);
     }
   } else if (!stats.isDirectory()) {
     throw new UsageError(`not a file or directory: ${input}`);
@@ -583,7 +569,7 @@ async function exists(file: string): Promise<boolean> {
 async function ancestorRules(ctx: Context, root: string): Promise<{ base: string; rules: Rules | null }> {
   const ancestors: string[] = [];
   let base: string | null = null;
-  for (let dir = root; ; ) {
+  for (let dir = root; ;) {
     if (await exists(path.join(dir, '.git'))) {
       base = dir;
       break;
@@ -663,10 +649,7 @@ export async function discoverFiles(paths: string[], options: DiscoverOptions): 
       const to = await readLinkText(link.path);
       ctx.errors.push({
         file: link.path,
-        message:
-          errorCode(error) === 'ELOOP'
-            ? `symlink loop: ${link.path} -> ${to} (skipped)`
-            : `broken symlink: ${link.path} -> ${to} (skipped)`,
+        message: errorCode(error) === 'ELOOP' ? `symlink loop: ${link.path} -> ${to} (skipped)` : `broken symlink: ${link.path} -> ${to} (skipped)`,
       });
       continue;
     }

@@ -51,7 +51,8 @@ const CALLBACK_NAMES = new Set(['callback', 'cb', 'done', '_callback', '_cb', 'n
 /** Second parameters of web framework route callbacks. */
 const RESPONSE_NAMES = new Set(['res', 'response', 'reply', 'h']);
 /** DOM and service-worker events: listeners, not handlers. */
-const DOM_EVENT = /^(?:Fetch|Extendable|Message|Mouse|Keyboard|Pointer|Touch|Focus|Input|Change|Drag|Wheel|Clipboard|Composition|UI|Animation|Transition|Custom|Error|Progress|Submit|Form|Synthetic|Push|Sync|Notification|Install|Activate)?Event$/;
+const DOM_EVENT =
+  /^(?:Fetch|Extendable|Message|Mouse|Keyboard|Pointer|Touch|Focus|Input|Change|Drag|Wheel|Clipboard|Composition|UI|Animation|Transition|Custom|Error|Progress|Submit|Form|Synthetic|Push|Sync|Notification|Install|Activate)?Event$/;
 /** Packages whose call makes a Lambda handler out of a function or an app. */
 const WRAPPER_PACKAGES = [
   /^@?middy(?:\/core)?$/,

@@ -18,7 +18,7 @@ const ROOT_FILES = new Set(['.git', 'cdk.json', 'pnpm-workspace.yaml']);
  * up to the file system root has a marker. Unreadable directories are passed over.
  */
 export function findProjectRoot(start: string): string | undefined {
-  for (let dir = path.resolve(start); ; ) {
+  for (let dir = path.resolve(start); ;) {
     if (isProjectRoot(dir)) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;

@@ -42,11 +42,7 @@ function formatFinding(finding: Finding): string {
 }
 
 function formatError(error: ScanError): string {
-  return formatCommand(
-    'error',
-    { file: error.file, line: error.line, col: error.column, title: 'lmi-audit: file not analysed' },
-    error.message,
-  );
+  return formatCommand('error', { file: error.file, line: error.line, col: error.column, title: 'lmi-audit: file not analysed' }, error.message);
 }
 
 function formatVerdict(report: Report): string {

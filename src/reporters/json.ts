@@ -56,9 +56,7 @@ function orderFunction(fn: ReportFunction): ReportFunction {
     ...(fn.discovery !== undefined && { discovery: fn.discovery }),
     ...(fn.runtime !== undefined && { runtime: fn.runtime }),
     score: fn.score,
-    checklist: Object.fromEntries(
-      CHECKLIST_ITEMS.map((item) => [item, fn.checklist[item]]),
-    ) as ReportFunction['checklist'],
+    checklist: Object.fromEntries(CHECKLIST_ITEMS.map((item) => [item, fn.checklist[item]])) as ReportFunction['checklist'],
   };
 }
 

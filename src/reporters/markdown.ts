@@ -44,7 +44,8 @@ function formatHeader(report: Report, ctx: ReporterContext): string {
   if (summary.suppressed) counts.push(`${summary.suppressed} suppressed`);
   if (report.errors.length > 0) counts.push(`${plural(new Set(report.errors.map((e) => e.file)).size, 'file')} not analysed`);
   const lines = [`## ${verdict}`, '', counts.join(' · ')];
-  const reasons = !summary.passed && ctx.gate ? getGateFailures({ functions: report.functions, findings: report.findings.filter((f) => !f.suppressed) }, ctx.gate) : [];
+  const reasons =
+    !summary.passed && ctx.gate ? getGateFailures({ functions: report.functions, findings: report.findings.filter((f) => !f.suppressed) }, ctx.gate) : [];
   if (reasons.length > 0) lines.push('', `Gate: ${reasons.map(escapeText).join('; ')}.`);
   return lines.join('\n');
 }
@@ -108,11 +109,7 @@ function formatErrors(report: Report): string {
 
 function formatBaseline(report: Report): string {
   const baseline = report.baseline!;
-  const lines = [
-    '### Baseline',
-    '',
-    `${plural(baseline.matched, 'finding')} listed in ${code(baseline.file)} (not gated), ${baseline.new} new.`,
-  ];
+  const lines = ['### Baseline', '', `${plural(baseline.matched, 'finding')} listed in ${code(baseline.file)} (not gated), ${baseline.new} new.`];
   if (baseline.fixed.length > 0) {
     const them = baseline.fixed.length === 1 ? 'it' : 'them';
     lines.push('', `${plural(baseline.fixed.length, 'baseline entry', 'baseline entries')} no longer found (fixed: drop ${them} from the file):`, '');
@@ -143,10 +140,13 @@ function code(text: string): string {
 
 /** Text for a table cell: no line breaks, no pipes, no raw HTML. */
 function escapeText(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
-

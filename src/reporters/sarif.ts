@@ -12,14 +12,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import {
-  getDocumentedRules,
-  getRuleDocsUrl,
-  renderRuleHelpMarkdown,
-  renderRuleHelpText,
-  REPOSITORY_URL,
-  type DocumentedRule,
-} from '../docs/rule-docs.js';
+import { getDocumentedRules, getRuleDocsUrl, renderRuleHelpMarkdown, renderRuleHelpText, REPOSITORY_URL, type DocumentedRule } from '../docs/rule-docs.js';
 import type { Finding, Report, ScanError, Severity } from '../types.js';
 import type { FindingFix, Reporter, ReporterContext } from './types.js';
 

@@ -110,9 +110,7 @@ function isDirectiveFinding(finding: Finding): boolean {
 }
 
 function formatBaseline(baseline: BaselineSummary, { c }: Style): string {
-  const lines = [
-    `${c.bold('Baseline')} ${baseline.file}: ${plural(baseline.matched, 'finding')} accepted (not shown), ${baseline.new} new.`,
-  ];
+  const lines = [`${c.bold('Baseline')} ${baseline.file}: ${plural(baseline.matched, 'finding')} accepted (not shown), ${baseline.new} new.`];
   if (baseline.fixed.length > 0) {
     lines.push(`  ${baseline.fixed.length === 1 ? '1 entry is' : `${baseline.fixed.length} entries are`} fixed and can be dropped from the baseline:`);
     for (const entry of baseline.fixed) {
@@ -166,12 +164,7 @@ function formatFindingTitle(finding: Finding, { c, severity }: Style): string {
   return `${severity[finding.severity](finding.severity)}  ${finding.ruleId}  ${c.cyan(location)}`;
 }
 
-function formatFinding(
-  finding: Finding,
-  rule: RuleMeta | undefined,
-  ctx: ReporterContext,
-  style: Style,
-): string[] {
+function formatFinding(finding: Finding, rule: RuleMeta | undefined, ctx: ReporterContext, style: Style): string[] {
   const { c } = style;
   let title = `  ${formatFindingTitle(finding, style)}`;
   if (rule && rule.checklist !== finding.ruleId) title += `  ${c.gray(`[${rule.checklist}]`)}`;
@@ -213,19 +206,14 @@ function formatCodeFrame(finding: Finding, ctx: ReporterContext, { c }: Style): 
 
   const gutter = String(finding.line);
   const blank = ' '.repeat(gutter.length);
-  return [
-    `    ${c.gray(`${gutter} │`)} ${code}`,
-    `    ${c.gray(`${blank} │`)} ${' '.repeat(start)}${c.red('^'.repeat(end - start))}`,
-  ];
+  return [`    ${c.gray(`${gutter} │`)} ${code}`, `    ${c.gray(`${blank} │`)} ${' '.repeat(start)}${c.red('^'.repeat(end - start))}`];
 }
 
 function formatErrors(errors: readonly ScanError[], { c }: Style): string {
   const files = new Set(errors.map((e) => e.file)).size;
   const lines = [c.bold(`Errors: ${plural(files, 'file')} not analysed`)];
   for (const error of errors) {
-    const where = [error.file, error.line, error.line === undefined ? undefined : error.column]
-      .filter((part) => part !== undefined)
-      .join(':');
+    const where = [error.file, error.line, error.line === undefined ? undefined : error.column].filter((part) => part !== undefined).join(':');
     lines.push(`  ${c.cyan(where)}: ${error.message}`);
   }
   return lines.join('\n');
@@ -234,11 +222,7 @@ function formatErrors(errors: readonly ScanError[], { c }: Style): string {
 function formatSummary(report: Report, ctx: ReporterContext, { c }: Style): string {
   const { summary } = report;
   const parts = [plural(summary.functions, 'function')];
-  const bySeverity = [
-    plural(summary.bySeverity.error, 'error'),
-    plural(summary.bySeverity.warning, 'warning'),
-    `${summary.bySeverity.info} info`,
-  ];
+  const bySeverity = [plural(summary.bySeverity.error, 'error'), plural(summary.bySeverity.warning, 'warning'), `${summary.bySeverity.info} info`];
   parts.push(`${plural(summary.findings, 'finding')}${summary.findings > 0 ? ` (${bySeverity.join(', ')})` : ''}`);
   if (summary.suppressed) parts.push(`${summary.suppressed} suppressed`);
   if (summary.functions > 0) parts.push(`lowest score ${summary.score}/100`);

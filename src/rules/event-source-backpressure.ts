@@ -20,13 +20,15 @@ const ASYNC_KINDS = new Set(['sns', 's3', 'eventbridge', 'schedule']);
 /** How each tool spells the settings a fix needs. */
 const SPELLING: Record<IacFunction['kind'], { asyncFix: string; streamFix: string; redrive: string; visibility: string }> = {
   sam: {
-    asyncFix: '`EventInvokeConfig` with `MaximumRetryAttempts`/`MaximumEventAgeInSeconds` and a `DestinationConfig.OnFailure` destination (or a `DeadLetterQueue`)',
+    asyncFix:
+      '`EventInvokeConfig` with `MaximumRetryAttempts`/`MaximumEventAgeInSeconds` and a `DestinationConfig.OnFailure` destination (or a `DeadLetterQueue`)',
     streamFix: '`MaximumRetryAttempts` or `MaximumRecordAgeInSeconds`, `BisectBatchOnFunctionError: true` and a `DestinationConfig.OnFailure` destination',
     redrive: '`RedrivePolicy` with `deadLetterTargetArn`',
     visibility: '`VisibilityTimeout`',
   },
   cloudformation: {
-    asyncFix: '`AWS::Lambda::EventInvokeConfig` with `MaximumRetryAttempts`/`MaximumEventAgeInSeconds` and a `DestinationConfig.OnFailure` destination (or a `DeadLetterConfig`)',
+    asyncFix:
+      '`AWS::Lambda::EventInvokeConfig` with `MaximumRetryAttempts`/`MaximumEventAgeInSeconds` and a `DestinationConfig.OnFailure` destination (or a `DeadLetterConfig`)',
     streamFix: '`MaximumRetryAttempts` or `MaximumRecordAgeInSeconds`, `BisectBatchOnFunctionError: true` and a `DestinationConfig.OnFailure` destination',
     redrive: '`RedrivePolicy` with `deadLetterTargetArn`',
     visibility: '`VisibilityTimeout`',
@@ -44,8 +46,10 @@ const SPELLING: Record<IacFunction['kind'], { asyncFix: string; streamFix: strin
     visibility: '`visibilityTimeout`',
   },
   terraform: {
-    asyncFix: 'an `aws_lambda_function_event_invoke_config` with `maximum_retry_attempts`/`maximum_event_age_in_seconds` and `destination_config { on_failure { ... } }` (or a `dead_letter_config`)',
-    streamFix: '`maximum_retry_attempts` or `maximum_record_age_in_seconds`, `bisect_batch_on_function_error = true` and `destination_config { on_failure { ... } }` on the `aws_lambda_event_source_mapping`',
+    asyncFix:
+      'an `aws_lambda_function_event_invoke_config` with `maximum_retry_attempts`/`maximum_event_age_in_seconds` and `destination_config { on_failure { ... } }` (or a `dead_letter_config`)',
+    streamFix:
+      '`maximum_retry_attempts` or `maximum_record_age_in_seconds`, `bisect_batch_on_function_error = true` and `destination_config { on_failure { ... } }` on the `aws_lambda_event_source_mapping`',
     redrive: '`redrive_policy = jsonencode({ deadLetterTargetArn = ..., maxReceiveCount = 5 })`',
     visibility: '`visibility_timeout_seconds`',
   },
@@ -120,7 +124,7 @@ export default defineRule<MessageId>({
     ].join('\n'),
     howToFix:
       'SQS: set the queue visibility timeout to at least 6 × the function timeout and give the queue a redrive policy to a ' +
-      'dead-letter queue with `maxReceiveCount` of 5 or more. Async sources: configure the function\'s asynchronous invocation ' +
+      "dead-letter queue with `maxReceiveCount` of 5 or more. Async sources: configure the function's asynchronous invocation " +
       '(retry attempts and maximum event age) and an on-failure destination or dead-letter queue. Streams: limit retries ' +
       '(`MaximumRetryAttempts` / `MaximumRecordAgeInSeconds`), bisect failing batches and send failures to an on-failure destination.',
     whenNotToUse:
@@ -158,7 +162,15 @@ export default defineRule<MessageId>({
       const severity = fn.lmi ? 'error' : 'warning';
       const spelling = SPELLING[fn.kind];
       const report = (event: IacEventSource, messageId: MessageId, data: Record<string, string>): void =>
-        ctx.report({ file: event.source.file, loc: toLoc(event.source), messageId, data: { function: fn.logicalId, ...data }, handlers: [], functionIds, severity });
+        ctx.report({
+          file: event.source.file,
+          loc: toLoc(event.source),
+          messageId,
+          data: { function: fn.logicalId, ...data },
+          handlers: [],
+          functionIds,
+          severity,
+        });
 
       for (const event of fn.events ?? []) {
         if (event.kind === 'sqs' && event.queue) {
@@ -185,9 +197,7 @@ export default defineRule<MessageId>({
         } else if (ASYNC_KINDS.has(event.kind)) {
           const hasDestination = fn.deadLetterQueue !== undefined || fn.asyncConfig?.onFailure !== undefined || event.deadLetterQueue !== undefined;
           const hasRetryConfig =
-            fn.asyncConfig?.maximumRetryAttempts !== undefined ||
-            fn.asyncConfig?.maximumEventAgeInSeconds !== undefined ||
-            event.retryPolicy !== undefined;
+            fn.asyncConfig?.maximumRetryAttempts !== undefined || fn.asyncConfig?.maximumEventAgeInSeconds !== undefined || event.retryPolicy !== undefined;
           if (!hasDestination && !hasRetryConfig) {
             report(event, 'asyncNoFailureHandling', { source: describeSource(event), fix: spelling.asyncFix });
           }
@@ -202,7 +212,13 @@ export default defineRule<MessageId>({
       }
     }
     for (const { queue, names, ids, lmi, kind } of queues.values()) {
-      const base = { file: queue.source.file, loc: toLoc(queue.source), handlers: [], functionIds: [...new Set(ids)], severity: lmi ? 'error' : 'warning' } as const;
+      const base = {
+        file: queue.source.file,
+        loc: toLoc(queue.source),
+        handlers: [],
+        functionIds: [...new Set(ids)],
+        severity: lmi ? 'error' : 'warning',
+      } as const;
       const data = { queue: queue.id, functions: names.join(', ') };
       if (!queue.redrive?.deadLetterTarget) {
         ctx.report({ ...base, messageId: 'sqsNoRedrive', data: { ...data, setting: SPELLING[kind].redrive } });

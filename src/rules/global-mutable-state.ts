@@ -53,7 +53,8 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     const b = ctx.lookup(t.text);
     if (!b || !b.module || (b.kind !== 'let' && b.kind !== 'var')) return;
     const taint = value ? ctx.taintOf(value) : undefined;
-    const constant = value && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined;
+    const constant =
+      value && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined;
     record(ctx, node, {
       k: 'reassign',
       ref: { name: t.text, path: [] },
@@ -86,7 +87,13 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     () => t.getText(ctx.sourceFile),
     () => joinTaint(value ? ctx.taintOf(value) : undefined, ts.isElementAccessExpression(t) ? ctx.taintOf(t.argumentExpression) : undefined),
     logical,
-    () => (value && (!ts.isElementAccessExpression(t) || ts.isStringLiteralLike(t.argumentExpression)) && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined),
+    () =>
+      value &&
+      (!ts.isElementAccessExpression(t) || ts.isStringLiteralLike(t.argumentExpression)) &&
+      node.kind === S.BinaryExpression &&
+      (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken
+        ? constantOf(value)
+        : undefined,
   );
 }
 
@@ -182,7 +189,14 @@ function onObjectWrite(
     if (ts.isPropertyAccessExpression(o) && o.name.text === 'env') {
       const taint = taintOf();
       const c = constant();
-      record(ctx, node, { k: 'env', text: text(), tainted: taint !== undefined, ...(taint ? { taint } : {}), ...(c !== undefined ? { constant: c } : {}), end: node.getEnd() });
+      record(ctx, node, {
+        k: 'env',
+        text: text(),
+        tainted: taint !== undefined,
+        ...(taint ? { taint } : {}),
+        ...(c !== undefined ? { constant: c } : {}),
+        end: node.getEnd(),
+      });
     }
     return;
   }
@@ -215,14 +229,14 @@ export default defineRule<MessageId, WriteFact>({
       "request can be overwritten by another before the first reads it back, so a response can carry another user's data. " +
       '`process.env` is shared the same way. (Python runs one process per concurrent invocation, so Python globals are safe.) ' +
       'Messages say where the written value comes from: "request data" only when it derives from the handler\'s event or ' +
-      'context; a helper\'s parameter or an awaited result (an SDK call, `fetch`, SSM) is named as such, since it differs ' +
+      "context; a helper's parameter or an awaited result (an SDK call, `fetch`, SSM) is named as such, since it differs " +
       'between invocations without being request data.',
     bad: [
       'let currentUser = null;',
       'export const handler = async (event) => {',
       '  currentUser = event.userId;        // reported',
       '  await processData(event.data);     // another invocation runs here',
-      '  return { user: currentUser };      // may be the other request\'s user',
+      "  return { user: currentUser };      // may be the other request's user",
       '};',
     ].join('\n'),
     good: [
@@ -241,7 +255,7 @@ export default defineRule<MessageId, WriteFact>({
       "process.env.TZ = 'UTC'; // inside the handler: every invocation writes the same value",
       '',
       '// A variable one function writes and reads back with no `await` in between (the SAM',
-      '// starter\'s `let response;`): no other invocation can run between the write and the reads.',
+      "// starter's `let response;`): no other invocation can run between the write and the reads.",
       'let response;',
       'export const hello = async () => {',
       "  response = { statusCode: 200, body: 'hello' };",
@@ -264,7 +278,7 @@ export default defineRule<MessageId, WriteFact>({
       'and interleave at every `await`. Keep per-request values in locals; if it deliberately spans invocations (a counter, a ' +
       'cold-start flag), confirm that is safe under concurrency.',
     reassignedWithRequestData:
-      '`{{name}}` is a module-level variable set from request data (the invocation\'s event or context) during an invocation: ' +
+      "`{{name}}` is a module-level variable set from request data (the invocation's event or context) during an invocation: " +
       "concurrent invocations on the same worker overwrite it, so a response can carry another request's data. Make it a local " +
       'of the handler and pass it to helpers as a parameter.',
     reassignedWithValue:
@@ -339,8 +353,10 @@ export default defineRule<MessageId, WriteFact>({
       }
       const obj = unwrap(callee.expression);
       if (
-        ((ts.isIdentifier(obj) && (obj.text === 'Object' || obj.text === 'Reflect') && ctx.isGlobal(obj.text)) &&
-          (OBJECT_MUTATORS.has(method) || (obj.text === 'Reflect' && method === 'set'))) &&
+        ts.isIdentifier(obj) &&
+        (obj.text === 'Object' || obj.text === 'Reflect') &&
+        ctx.isGlobal(obj.text) &&
+        (OBJECT_MUTATORS.has(method) || (obj.text === 'Reflect' && method === 'set')) &&
         n.arguments.length > 1
       ) {
         const target = n.arguments[0]!;
@@ -502,7 +518,13 @@ function onObjectWriteWhole(ctx: WalkContext<WriteFact>, node: ts.Node, target: 
     record(ctx, node, { k: 'env', text: node.getText(ctx.sourceFile), tainted, ...sources, end: node.getEnd() });
     return;
   }
-  onObjectWrite(ctx, node, e, () => node.getText(ctx.sourceFile), () => taint);
+  onObjectWrite(
+    ctx,
+    node,
+    e,
+    () => node.getText(ctx.sourceFile),
+    () => taint,
+  );
 }
 
 /** `file#Class` for every class with an instance created at module level somewhere in the project. */

@@ -139,8 +139,7 @@ export default defineRule<MessageId, LifecycleFact>({
       '`callbackWaitsForEmptyEventLoop` was removed from the Node.js runtime client used by LMI (an environment runs many ' +
       'invocations and is never frozen between them). Remove it, and close or `await` what the invocation starts.',
     dependencyFloor:
-      '`{{name}}` {{version}} is older than {{floor}}, the first version AWS lists as ready for LMI{{note}}. Upgrade it to ' +
-      '{{floor}} or later.',
+      '`{{name}}` {{version}} is older than {{floor}}, the first version AWS lists as ready for LMI{{note}}. Upgrade it to ' + '{{floor}} or later.',
     dependencyRangeBelowFloor:
       '`{{name}}` `{{range}}` allows no version at or above {{floor}}, the first version AWS lists as ready for LMI{{note}}, ' +
       'and no lockfile says what is installed. Widen the range to `^{{floor}}`.',
@@ -270,7 +269,13 @@ function checkDependencies(manifest: PackageManifest, handlers: HandlerInfo[], r
     const locked = dependency.locked !== undefined ? semver.valid(semver.coerce(dependency.locked, { includePrerelease: true })) : null;
     if (locked !== null && dependency.lockfile !== undefined) {
       if (semver.lt(locked, rule.floor)) {
-        report({ file: manifest.file, loc, messageId: 'dependencyFloor', data: { ...data, version: `${dependency.locked} (${path.basename(dependency.lockfile)})` }, handlers });
+        report({
+          file: manifest.file,
+          loc,
+          messageId: 'dependencyFloor',
+          data: { ...data, version: `${dependency.locked} (${path.basename(dependency.lockfile)})` },
+          handlers,
+        });
       }
       continue;
     }

@@ -155,7 +155,9 @@ export default defineRule<MessageId>({
   messages: {
     unsupportedRuntime:
       '`{{function}}` is attached to a capacity provider but runs `{{runtime}}`, which Lambda Managed Instances does not ' +
-      'support: the deployment fails (LMI runs ' + SUPPORTED_LIST + '). Move it to {{suggestion}}.',
+      'support: the deployment fails (LMI runs ' +
+      SUPPORTED_LIST +
+      '). Move it to {{suggestion}}.',
     memoryTooLow:
       '`{{function}}` is attached to a capacity provider with {{memory}} MB of memory{{defaulted}}: LMI functions need at ' +
       'least 2048 MB, so the deployment fails. Set the memory size to 2048 MB or more.',
@@ -256,9 +258,21 @@ export default defineRule<MessageId>({
         const { min, max } = fn.scaling;
         const effectiveMax = max ?? DEFAULT_MAX_ENVIRONMENTS;
         if (min === 0 && effectiveMax !== 0) {
-          ctx.report({ ...base, file: fn.scaling.source.file, loc: toLoc(fn.scaling.source), messageId: 'scalingMinZero', data: { ...name, max: String(effectiveMax) } });
+          ctx.report({
+            ...base,
+            file: fn.scaling.source.file,
+            loc: toLoc(fn.scaling.source),
+            messageId: 'scalingMinZero',
+            data: { ...name, max: String(effectiveMax) },
+          });
         } else if (min !== undefined && max !== undefined && min > max) {
-          ctx.report({ ...base, file: fn.scaling.source.file, loc: toLoc(fn.scaling.source), messageId: 'scalingMinAboveMax', data: { ...name, min: String(min), max: String(max) } });
+          ctx.report({
+            ...base,
+            file: fn.scaling.source.file,
+            loc: toLoc(fn.scaling.source),
+            messageId: 'scalingMinAboveMax',
+            data: { ...name, min: String(min), max: String(max) },
+          });
         }
       }
       for (const event of fn.events ?? []) {

@@ -76,7 +76,8 @@ function moduleBinding(ctx: WalkContext<PoolFact>, node: ts.Node): string | unde
   if (!parent) return undefined;
   let name: string | undefined;
   if (ts.isVariableDeclaration(parent) && parent.initializer === current && ts.isIdentifier(parent.name)) name = parent.name.text;
-  else if (ts.isBinaryExpression(parent) && parent.right === current && ts.isIdentifier(unwrap(parent.left))) name = (unwrap(parent.left) as ts.Identifier).text;
+  else if (ts.isBinaryExpression(parent) && parent.right === current && ts.isIdentifier(unwrap(parent.left)))
+    name = (unwrap(parent.left) as ts.Identifier).text;
   if (name === undefined) return undefined;
   return ctx.lookup(name)?.module ? name : undefined;
 }
@@ -114,8 +115,7 @@ export default defineRule<MessageId, PoolFact>({
       'Size the pool (`max` / `connectionLimit`) to at least the per-worker concurrency, or lower ' +
       '`PerExecutionEnvironmentMaxConcurrency` to what the pool and the database can serve. Check the total against the ' +
       "database's connection limit (execution environments × workers × pool size), or put RDS Proxy in front of it.",
-    whenNotToUse:
-      'Functions whose invocations rarely use the database at the same time, where waiting for a connection is acceptable.',
+    whenNotToUse: 'Functions whose invocations rarely use the database at the same time, where waiting for a connection is acceptable.',
   },
   messages: {
     undersized:

@@ -61,7 +61,10 @@ function driverOf(ctx: WalkContext<DbFact>, callee: ts.Expression, kind: 'new' |
 function assignedName(node: ts.Node): { name: string; viaExport?: boolean } | undefined {
   let cur: ts.Node = node;
   let p = cur.parent;
-  while (p && (ts.isAwaitExpression(p) || ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p))) {
+  while (
+    p &&
+    (ts.isAwaitExpression(p) || ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p))
+  ) {
     cur = p;
     p = p.parent;
   }
@@ -116,9 +119,7 @@ function enclosingModuleDeclaration(node: ts.Node): string | undefined {
 
 /** Processes per execution environment: the largest PerExecutionEnvironmentMaxConcurrency the handlers' infrastructure sets. */
 function perEnvironmentOf(handlers: readonly HandlerInfo[]): string {
-  const declared = handlers
-    .map((h) => h.iac?.lmi?.perExecutionEnvironmentMaxConcurrency)
-    .filter((n): n is number => typeof n === 'number');
+  const declared = handlers.map((h) => h.iac?.lmi?.perExecutionEnvironmentMaxConcurrency).filter((n): n is number => typeof n === 'number');
   return declared.length
     ? `${Math.max(...declared)} (the PerExecutionEnvironmentMaxConcurrency the infrastructure code sets)`
     : 'PerExecutionEnvironmentMaxConcurrency (16 by default for Python)';
@@ -188,10 +189,7 @@ export default defineRule<MessageId, DbFact>({
         'sees one connection per process, up to PerExecutionEnvironmentMaxConcurrency (16 by default for Python) per ' +
         'execution environment, times the environments.',
       bad: ['import psycopg2', 'conn = psycopg2.connect(dsn)  # info: one connection per process'].join('\n'),
-      good: [
-        'from psycopg2 import pool',
-        'connection_pool = pool.ThreadedConnectionPool(1, 10, dsn)  # not reported',
-      ].join('\n'),
+      good: ['from psycopg2 import pool', 'connection_pool = pool.ThreadedConnectionPool(1, 10, dsn)  # not reported'].join('\n'),
     },
   },
   messages: {
@@ -201,7 +199,7 @@ export default defineRule<MessageId, DbFact>({
       '(`new Pool({ max })` / `createPool`) and check out a connection per invocation.',
     lazyConnection:
       '`{{name}}` caches a single {{driver}} in a module-level variable: after the first invocation every concurrent ' +
-      "invocation shares it, so their queries queue and transactions interleave. Cache a pool instead and check out a " +
+      'invocation shares it, so their queries queue and transactions interleave. Cache a pool instead and check out a ' +
       'connection per invocation.',
     perInvocation:
       'A {{driver}} is opened inside the invocation{{closedNote}}: safe under concurrency, but every invocation pays for ' +

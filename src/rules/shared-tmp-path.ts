@@ -205,7 +205,7 @@ export default defineRule<MessageId, TmpFact>({
       'invocations can draw the same name in the shared /tmp. Use `context.aws_request_id` or `uuid.uuid4()`.',
     initWrite:
       '`{{path}}` is written by module-level code: on Python LMI every process (one per concurrent invocation) runs the init ' +
-      'code, at the same time, in the same /tmp, so the processes overwrite each other\'s file. Write to a per-process name ' +
+      "code, at the same time, in the same /tmp, so the processes overwrite each other's file. Write to a per-process name " +
       '(`tempfile.mkdtemp()`), or build the file into the deployment package or a layer.',
   },
   python: {

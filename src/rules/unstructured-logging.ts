@@ -31,7 +31,7 @@ export default defineRule<MessageId, LogFact>({
     summary: '`console.*` during an invocation of a function that has no logger carrying the request id.',
     why:
       'On LMI, log lines of concurrent invocations interleave in one stream. Without the request id on every line, the lines ' +
-      'of one request cannot be told from another\'s. Structured JSON logs with the Lambda context injected (Powertools ' +
+      "of one request cannot be told from another's. Structured JSON logs with the Lambda context injected (Powertools " +
       'Logger) make every line attributable.',
     bad: [
       'export const handler = async (event, context) => {',

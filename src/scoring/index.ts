@@ -2,15 +2,7 @@
  * @fileoverview Findings -> per-function checklist status and score, and the CI gate. Pure: no
  * I/O, no analysis. The rules decide what is wrong; this module only decides how much it weighs.
  */
-import {
-  CHECKLIST_ITEMS,
-  type ChecklistItem,
-  type ChecklistStatus,
-  type FailOn,
-  type Finding,
-  type Report,
-  type Severity,
-} from '../types.js';
+import { CHECKLIST_ITEMS, type ChecklistItem, type ChecklistStatus, type FailOn, type Finding, type Report, type Severity } from '../types.js';
 
 /**
  * How much each checklist item counts towards a function's score (sum 100). The correctness
@@ -37,10 +29,7 @@ const CREDIT: Partial<Record<ChecklistStatus, number>> = { pass: 1, warn: 0.5, f
  * Python runs one process per concurrent invocation, so module globals are private to an
  * invocation (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-python-runtime.html): these items cannot go wrong there.
  */
-const PROCESS_ISOLATED_ITEMS: ReadonlySet<ChecklistItem> = new Set([
-  'global-mutable-state',
-  'unsafe-shared-collection',
-]);
+const PROCESS_ISOLATED_ITEMS: ReadonlySet<ChecklistItem> = new Set(['global-mutable-state', 'unsafe-shared-collection']);
 
 export interface ScoreInput {
   /** Findings touching this function. */
@@ -69,10 +58,7 @@ export function scoreFunction(input: ScoreInput): ScoreResult {
   return { checklist, score: computeScore(checklist) };
 }
 
-function getWorstSeverityByItem(
-  findings: readonly Finding[],
-  ruleItem: ScoreInput['ruleItem'],
-): Map<ChecklistItem, Severity> {
+function getWorstSeverityByItem(findings: readonly Finding[], ruleItem: ScoreInput['ruleItem']): Map<ChecklistItem, Severity> {
   const worst = new Map<ChecklistItem, Severity>();
   for (const finding of findings) {
     const item = ruleItem(finding.ruleId);
@@ -85,12 +71,7 @@ function getWorstSeverityByItem(
   return worst;
 }
 
-function getItemStatus(
-  item: ChecklistItem,
-  worst: Severity | undefined,
-  covered: boolean,
-  isPython: boolean,
-): ChecklistStatus {
+function getItemStatus(item: ChecklistItem, worst: Severity | undefined, covered: boolean, isPython: boolean): ChecklistStatus {
   // A reported problem always shows, even where the item "should" not apply: hiding a finding
   // behind `not-applicable` would make a rule bug invisible.
   if (worst === 'error') return 'fail';
@@ -133,10 +114,7 @@ export function evaluateGate(report: Pick<Report, 'functions' | 'findings'>, gat
  * Why the gate fails, one short sentence per reason (empty when it passes), for reporters and
  * the CLI to show next to FAILED.
  */
-export function getGateFailures(
-  report: Pick<Report, 'functions' | 'findings'>,
-  gate: Gate,
-): string[] {
+export function getGateFailures(report: Pick<Report, 'functions' | 'findings'>, gate: Gate): string[] {
   const reasons: string[] = [];
   if (gate.failOn !== 'none') {
     const threshold = SEVERITY_RANK[gate.failOn];

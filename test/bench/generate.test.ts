@@ -86,9 +86,16 @@ describe('bench corpus generator', () => {
     expect(manifest.counts.pgPool).toBeLessThanOrEqual(exact(PROPORTIONS.pgPool));
 
     const text = new Map(handlerFiles);
-    const withCode = (re: RegExp) => handlerFiles.filter(([, t]) => re.test(t)).map(([f]) => f).sort();
+    const withCode = (re: RegExp) =>
+      handlerFiles
+        .filter(([, t]) => re.test(t))
+        .map(([f]) => f)
+        .sort();
     const seeded = (key: 'moduleLet' | 'staticTmp' | 'pgClient' | 'mapCache' | 'consoleLog') =>
-      manifest.handlers.filter((m) => m[key]).map((m) => m.file).sort();
+      manifest.handlers
+        .filter((m) => m[key])
+        .map((m) => m.file)
+        .sort();
     expect(withCode(/^let \w+/m)).toEqual(seeded('moduleLet'));
     expect(withCode(/'\/tmp\//)).toEqual(seeded('staticTmp'));
     expect(withCode(/^const client = new Client\(/m)).toEqual(seeded('pgClient'));
@@ -104,7 +111,11 @@ describe('bench corpus generator', () => {
 
   it('generates syntactically valid TypeScript whose relative imports resolve', () => {
     for (const [file, text] of sources) {
-      const out = ts.transpileModule(text, { fileName: file, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+      const out = ts.transpileModule(text, {
+        fileName: file,
+        reportDiagnostics: true,
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      });
       expect(out.diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) ?? [], file).toEqual([]);
       for (const match of text.matchAll(/from '(\.[^']+)'/g)) {
         const target = path.posix.join(path.posix.dirname(file), match[1]!).replace(/\.js$/, '.ts');
@@ -130,7 +141,10 @@ describe('lmi-audit on a generated corpus', () => {
 
   const flagged = (ruleId: string) => [...new Set(report.findings.filter((f) => f.ruleId === ruleId).map((f) => f.file))].sort();
   const seeded = (key: 'moduleLet' | 'staticTmp' | 'pgClient' | 'mapCache' | 'consoleLog') =>
-    manifest.handlers.filter((m) => m[key]).map((m) => m.file).sort();
+    manifest.handlers
+      .filter((m) => m[key])
+      .map((m) => m.file)
+      .sort();
 
   it('finds every handler and reports no errors', () => {
     expect(report.errors).toEqual([]);

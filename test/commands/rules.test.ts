@@ -50,7 +50,9 @@ describe('explain', () => {
 
   it('refuses an unknown rule, listing the known ones', () => {
     expect(() => formatExplanation(rules, 'shared-tmp', 'text')).toThrow(UsageError);
-    expect(() => formatExplanation(rules, 'shared-tmp', 'text')).toThrow(/^Unknown rule `shared-tmp`\. Did you mean `shared-tmp-path`\? Rules: global-mutable-state, /);
+    expect(() => formatExplanation(rules, 'shared-tmp', 'text')).toThrow(
+      /^Unknown rule `shared-tmp`\. Did you mean `shared-tmp-path`\? Rules: global-mutable-state, /,
+    );
     expect(() => formatExplanation(rules, 'no-such-rule', 'text')).toThrow(/^Unknown rule `no-such-rule`\. Rules: /);
   });
 

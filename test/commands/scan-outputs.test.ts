@@ -46,7 +46,11 @@ describe('report outputs', () => {
     ['two reports on stdout', { format: formats('text', 'json'), outputs: {} }, /Only one report can go to stdout \(text, json/],
     ['a format twice', { format: formats('json=a.json', 'json=b.json'), outputs: {} }, /--format json is given twice/],
     ['two files for one report', { format: formats('sarif=a.sarif'), outputs: { sarif: 'b.sarif' } }, /name two files for one report/],
-    ['--output with every format already in a file', { format: formats('json=a.json'), output: 'b', outputs: {} }, /--output needs exactly one format without a file/],
+    [
+      '--output with every format already in a file',
+      { format: formats('json=a.json'), output: 'b', outputs: {} },
+      /--output needs exactly one format without a file/,
+    ],
   ])('refuses %s', (_name, options, message) => {
     expect(() => resolveOutputs(options)).toThrow(UsageError);
     expect(() => resolveOutputs(options)).toThrow(message);
@@ -64,9 +68,7 @@ describe('GitHub source links', () => {
 
   it('link a report path to its line at the commit, relative to the checkout', () => {
     expect(createGithubSourceLink(env, '/w')!('src/a b.ts', 3)).toBe('https://github.com/acme/shop/blob/abc123/src/a%20b.ts#L3');
-    expect(createGithubSourceLink(env, '/w/services/orders')!('src/a.ts', 3)).toBe(
-      'https://github.com/acme/shop/blob/abc123/services/orders/src/a.ts#L3',
-    );
+    expect(createGithubSourceLink(env, '/w/services/orders')!('src/a.ts', 3)).toBe('https://github.com/acme/shop/blob/abc123/services/orders/src/a.ts#L3');
   });
 
   it('are off outside a workflow, and for files outside the checkout', () => {

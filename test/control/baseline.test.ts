@@ -72,9 +72,7 @@ describe('baseline', () => {
   it('reports and gates only a new finding, and lists the fixed entry', async () => {
     await writeBaseline();
     edit(HANDLER, (text) =>
-      text
-        .replace("  writeFileSync('/tmp/cache.json', '{}');\n", '')
-        .replace('  return lastId;', "  writeFileSync('/tmp/new.json', '{}');\n  return lastId;"),
+      text.replace("  writeFileSync('/tmp/cache.json', '{}');\n", '').replace('  return lastId;', "  writeFileSync('/tmp/new.json', '{}');\n  return lastId;"),
     );
     const report = await scan({ paths: ['.'], cwd: dir, jobs: 1, baseline: '.lmi-audit-baseline.json' });
     expect(visible(report)).toEqual([`${HANDLER}:8 shared-tmp-path`]);

@@ -96,16 +96,40 @@ describe('finding the configuration', () => {
 describe('configuration errors name the file and the key', () => {
   it.each<[string, unknown, string]>([
     ['a bad severity', { rules: { 'shared-tmp-path': 'fatal' } }, 'lmi-audit.config.json: rules.shared-tmp-path: must be one of error, warning, info, off'],
-    ['a bad severity in the array form', { rules: { 'shared-tmp-path': ['fatal'] } }, 'lmi-audit.config.json: rules.shared-tmp-path[0]: must be one of error, warning, info'],
-    ['a setting of the wrong type', { rules: { 'shared-tmp-path': 2 } }, 'lmi-audit.config.json: rules.shared-tmp-path: must be one of error, warning, info, off, or an array'],
-    ['an unknown rule', { rules: { 'shared-tmp-paths': 'off' } }, 'lmi-audit.config.json: rules.shared-tmp-paths: unknown rule. Did you mean `shared-tmp-path`? Rules: '],
-    ['options for a rule that takes none', { rules: { 'shared-tmp-path': ['warning', { max: 1 }] } }, 'lmi-audit.config.json: rules.shared-tmp-path[1]: rule shared-tmp-path takes no options'],
-    ['an unknown key', { rulez: {} }, 'lmi-audit.config.json: rulez: unknown key (allowed: include, exclude, rules, failOn, minScore, handlers, inferHandlers)'],
+    [
+      'a bad severity in the array form',
+      { rules: { 'shared-tmp-path': ['fatal'] } },
+      'lmi-audit.config.json: rules.shared-tmp-path[0]: must be one of error, warning, info',
+    ],
+    [
+      'a setting of the wrong type',
+      { rules: { 'shared-tmp-path': 2 } },
+      'lmi-audit.config.json: rules.shared-tmp-path: must be one of error, warning, info, off, or an array',
+    ],
+    [
+      'an unknown rule',
+      { rules: { 'shared-tmp-paths': 'off' } },
+      'lmi-audit.config.json: rules.shared-tmp-paths: unknown rule. Did you mean `shared-tmp-path`? Rules: ',
+    ],
+    [
+      'options for a rule that takes none',
+      { rules: { 'shared-tmp-path': ['warning', { max: 1 }] } },
+      'lmi-audit.config.json: rules.shared-tmp-path[1]: rule shared-tmp-path takes no options',
+    ],
+    [
+      'an unknown key',
+      { rulez: {} },
+      'lmi-audit.config.json: rulez: unknown key (allowed: include, exclude, rules, failOn, minScore, handlers, inferHandlers)',
+    ],
     ['a bad failOn', { failOn: 'errors' }, 'lmi-audit.config.json: failOn: must be one of error, warning, info, none'],
     ['a minScore out of range', { minScore: 120 }, 'lmi-audit.config.json: minScore: must be at most 100'],
     ['globs that are not a list', { include: 'src' }, 'lmi-audit.config.json: include: must be an array, not string "src"'],
     ['an empty glob', { exclude: [''] }, 'lmi-audit.config.json: exclude[0]: must not be empty'],
-    ['a handler name that is not an identifier', { handlers: { 'src/a.ts': ['main()'] } }, 'lmi-audit.config.json: handlers.src/a.ts[0]: "main()" is not a valid name'],
+    [
+      'a handler name that is not an identifier',
+      { handlers: { 'src/a.ts': ['main()'] } },
+      'lmi-audit.config.json: handlers.src/a.ts[0]: "main()" is not a valid name',
+    ],
     ['an empty handler list', { handlers: { 'src/a.ts': [] } }, 'lmi-audit.config.json: handlers.src/a.ts: must not be empty'],
     ['not an object', ['src'], 'lmi-audit.config.json: must be an object, not an array'],
   ])('%s', (_name, config, message) => {
@@ -137,7 +161,18 @@ describe('config.schema.json', () => {
 
   it.each<[string, unknown]>([
     ['empty', {}],
-    ['everything', { $schema: './node_modules/lmi-audit/schema/config.schema.json', include: ['src/**'], exclude: ['src/legacy'], rules: { 'shared-tmp-path': 'off', 'global-mutable-state': ['warning', {}], 'unused-suppression': 'info' }, failOn: 'warning', minScore: 80, handlers: { 'src/jobs/*.ts': ['run', 'default'] } }],
+    [
+      'everything',
+      {
+        $schema: './node_modules/lmi-audit/schema/config.schema.json',
+        include: ['src/**'],
+        exclude: ['src/legacy'],
+        rules: { 'shared-tmp-path': 'off', 'global-mutable-state': ['warning', {}], 'unused-suppression': 'info' },
+        failOn: 'warning',
+        minScore: 80,
+        handlers: { 'src/jobs/*.ts': ['run', 'default'] },
+      },
+    ],
     ['bad severity', { rules: { a: 'fatal' } }],
     ['bad array', { rules: { a: ['warning', {}, 3] } }],
     ['empty array', { rules: { a: [] } }],

@@ -60,9 +60,7 @@ describe('inline suppressions', () => {
   });
 
   it('says what is wrong with each reported comment', () => {
-    const messages = Object.fromEntries(
-      report.findings.filter((f) => f.ruleId.endsWith('-suppression')).map((f) => [f.line, f.message]),
-    );
+    const messages = Object.fromEntries(report.findings.filter((f) => f.ruleId.endsWith('-suppression')).map((f) => [f.line, f.message]));
     expect(messages[34]).toMatch(/ignored: it gives no reason after ` -- `/);
     expect(messages[36]).toMatch(/ignored: it names no rule id/);
     expect(messages[39]).toMatch(/ignored: rule `shared-tmp-paths` does not exist \(did you mean `shared-tmp-path`\?\)/);

@@ -40,9 +40,7 @@ function runCli(args: string[], options: { cwd?: string; env?: Record<string, st
 
 const reportSchema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema/report.schema.json'), 'utf8')) as object;
 const validateReport = new Ajv2020({ allErrors: true }).compile(reportSchema);
-const sarifSchema = JSON.parse(
-  fs.readFileSync(path.join(ROOT, 'node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json'), 'utf8'),
-) as object;
+const sarifSchema = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json'), 'utf8')) as object;
 const sarifAjv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(sarifAjv);
 const validateSarif = sarifAjv.compile(sarifSchema);
@@ -136,7 +134,7 @@ describe.concurrent('lmi-audit CLI: rules and explain', () => {
     expect((JSON.parse(json.stdout) as Array<{ id: string }>).map((r) => r.id)).toContain('unused-suppression');
   });
 
-  it("explains a rule, and exits 2 listing the rules for an unknown one", async () => {
+  it('explains a rule, and exits 2 listing the rules for an unknown one', async () => {
     const known = await runCli(['explain', 'shared-tmp-path']);
     expect(known.code).toBe(0);
     expect(known.stdout).toMatch(/^shared-tmp-path\nA \/tmp path/);
@@ -193,7 +191,9 @@ describe.concurrent('lmi-audit CLI: configuration and baseline', () => {
     fs.writeFileSync(
       file,
       '// Lines inserted above every finding.\n\n' +
-        source.replace("  writeFileSync('/tmp/cache.json', '{}');\n", '').replace('  return lastId;', "  writeFileSync('/tmp/new.json', '{}');\n  return lastId;"),
+        source
+          .replace("  writeFileSync('/tmp/cache.json', '{}');\n", '')
+          .replace('  return lastId;', "  writeFileSync('/tmp/new.json', '{}');\n  return lastId;"),
     );
     const result = await runCli(['scan', '.', '--baseline', '.lmi-audit-baseline.json', '--format', 'text', '--format', 'json=report.json'], { cwd: dir });
     expect(result.code).toBe(1);

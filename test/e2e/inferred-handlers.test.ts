@@ -10,7 +10,11 @@ import { scan } from '../../src/index.js';
 import type { LoadedConfig } from '../../src/types.js';
 
 const PROJECT = fileURLToPath(new URL('../../fixtures/projects/inferred-handlers/', import.meta.url));
-const config = (inferHandlers: LoadedConfig['inferHandlers']): LoadedConfig => ({ file: path.join(PROJECT, 'lmi-audit.config.json'), dir: PROJECT, inferHandlers });
+const config = (inferHandlers: LoadedConfig['inferHandlers']): LoadedConfig => ({
+  file: path.join(PROJECT, 'lmi-audit.config.json'),
+  dir: PROJECT,
+  inferHandlers,
+});
 
 const HANDLERS = [
   'src/api/middy.mjs#main',
@@ -51,9 +55,7 @@ describe('fixtures/projects/inferred-handlers', () => {
 
   it('infers handlers in test files when the configuration says so', async () => {
     const report = await scan({ paths: ['.'], cwd: PROJECT, config: config({ testFiles: true }) });
-    expect(report.functions.map((f) => f.id)).toEqual(
-      [...HANDLERS, 'src/orders/__tests__/fake-handler.mjs#handler', 'test/put-item.test.mjs#run'].sort(),
-    );
+    expect(report.functions.map((f) => f.id)).toEqual([...HANDLERS, 'src/orders/__tests__/fake-handler.mjs#handler', 'test/put-item.test.mjs#run'].sort());
     expect(report.findings.filter((f) => f.file.includes('test')).map((f) => `${f.file}:${f.line}`)).toEqual([
       'src/orders/__tests__/fake-handler.mjs:6',
       'test/put-item.test.mjs:8',

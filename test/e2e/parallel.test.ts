@@ -16,7 +16,9 @@ const bin = path.join(root, 'bin/lmi-audit.js');
 async function scanJson(target: string, jobs: string): Promise<string> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-par-')), 'report.json');
   try {
-    await run(process.execPath, [bin, 'scan', target, '--format', 'json', '--output', out, '--jobs', jobs, '--fail-on', 'none', '--no-progress'], { cwd: root });
+    await run(process.execPath, [bin, 'scan', target, '--format', 'json', '--output', out, '--jobs', jobs, '--fail-on', 'none', '--no-progress'], {
+      cwd: root,
+    });
     return fs.readFileSync(out, 'utf8');
   } finally {
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
@@ -36,7 +38,10 @@ describe('parallel analysis', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-par-py-'));
     try {
       for (let i = 0; i < 200; i++) {
-        fs.writeFileSync(path.join(dir, `f${String(i).padStart(3, '0')}.py`), `def handler(event, context):\n    open("/tmp/f${i}.json", "w")\n    print(${i})\n`);
+        fs.writeFileSync(
+          path.join(dir, `f${String(i).padStart(3, '0')}.py`),
+          `def handler(event, context):\n    open("/tmp/f${i}.json", "w")\n    print(${i})\n`,
+        );
       }
       const single = await scanJson(dir, '1');
       const parallel = await scanJson(dir, '3');

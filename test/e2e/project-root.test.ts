@@ -158,13 +158,16 @@ describe('without a project root above the scanned path', () => {
   it('does not read past a repository root to a template above it', async () => {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-gitroot-')));
     temps.push(dir);
-    fs.writeFileSync(path.join(dir, 'template.yaml'), [
-      'Resources:',
-      '  Fn:',
-      '    Type: AWS::Serverless::Function',
-      '    Properties: { CodeUri: repo/src/, Handler: index.run, Runtime: nodejs22.x }',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'template.yaml'),
+      [
+        'Resources:',
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { CodeUri: repo/src/, Handler: index.run, Runtime: nodejs22.x }',
+        '',
+      ].join('\n'),
+    );
     fs.mkdirSync(path.join(dir, 'repo/.git'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'repo/src'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'repo/src/index.js'), 'exports.run = async (job) => job;\nexports.handler = async (event) => event;\n');

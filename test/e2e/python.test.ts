@@ -64,7 +64,16 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
     expect(report.findings.find((f) => f.ruleId === 'shared-db-connection')!.message).toMatch(
       /one psycopg2 connection per process.*up to 32 \(the PerExecutionEnvironmentMaxConcurrency the infrastructure code sets\) connections per execution environment/,
     );
-    expect(report.functions.map((f) => ({ id: f.id, line: f.line, runtime: f.runtime, declaredIn: f.declaredIn?.logicalId, checklist: f.checklist, score: f.score }))).toEqual([
+    expect(
+      report.functions.map((f) => ({
+        id: f.id,
+        line: f.line,
+        runtime: f.runtime,
+        declaredIn: f.declaredIn?.logicalId,
+        checklist: f.checklist,
+        score: f.score,
+      })),
+    ).toEqual([
       {
         id: 'src/app.py#lambda_handler',
         line: 16,
@@ -167,8 +176,7 @@ describe('Python without infrastructure code', () => {
     const dir = project({
       'a.py': 'def lambda_handler(event, context):\n    print(event)\n',
       'b.py': 'def handler(event, context):\n    return 1\n\ndef helper(event, context):\n    print(event)\n',
-      'c.py':
-        'from aws_lambda_powertools import Tracer\ntracer = Tracer()\n\n@tracer.capture_lambda_handler\ndef process(event, context):\n    return 1\n',
+      'c.py': 'from aws_lambda_powertools import Tracer\ntracer = Tracer()\n\n@tracer.capture_lambda_handler\ndef process(event, context):\n    return 1\n',
       // Not handlers: no (event, context), or a class method.
       'd.py': 'def handler(event):\n    print(event)\n\nclass C:\n    def lambda_handler(self, event, context):\n        print(event)\n',
     });

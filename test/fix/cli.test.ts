@@ -31,7 +31,8 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout: out, stderr: err };
 }
 
-const STATE = 'let currentUser = null;\nexport const handler = async (event) => {\n  currentUser = event.userId;\n  await Promise.resolve();\n  return { user: currentUser };\n};\n';
+const STATE =
+  'let currentUser = null;\nexport const handler = async (event) => {\n  currentUser = event.userId;\n  await Promise.resolve();\n  return { user: currentUser };\n};\n';
 
 describe('lmi-audit fix', () => {
   it('rewrites, prints one line per file and a summary, and exits 0', async () => {
@@ -70,10 +71,17 @@ describe('lmi-audit fix', () => {
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lmi-audit: Choose what to run: --transform/) });
     expect(await run(['--transform', 'nope'])).toMatchObject({
       code: 2,
-      stderr: 'lmi-audit: Unknown transform `nope`. Transforms: client-to-pool, tmp-paths, hoisted-state, callback-to-async (or the id of the rule one of them fixes)\n',
+      stderr:
+        'lmi-audit: Unknown transform `nope`. Transforms: client-to-pool, tmp-paths, hoisted-state, callback-to-async (or the id of the rule one of them fixes)\n',
     });
-    expect(await run(['--transform', 'tmp-path'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown transform `tmp-path`. Did you mean `tmp-paths`?') });
-    expect(await run(['--all', '--from-report', 'missing.json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Cannot read the report missing\.json/) });
+    expect(await run(['--transform', 'tmp-path'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Unknown transform `tmp-path`. Did you mean `tmp-paths`?'),
+    });
+    expect(await run(['--all', '--from-report', 'missing.json'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/Cannot read the report missing\.json/),
+    });
     expect(await run(['--all', '--pool-max', 'lots'])).toMatchObject({ code: 2 });
   });
 

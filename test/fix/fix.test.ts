@@ -88,10 +88,12 @@ describe('choosing transforms', () => {
   });
 
   it('applies several transforms to one file, one after the other', async () => {
-    write('app.ts', `${PG.replace("import { Client } from 'pg';", "import { Client } from 'pg';\n\nlet lastId: string | undefined;")}`.replace(
-      "  const { rows }",
-      '  lastId = event.id;\n  const { rows }',
-    ).replace('return rows[0];', 'return { row: rows[0], lastId };'));
+    write(
+      'app.ts',
+      `${PG.replace("import { Client } from 'pg';", "import { Client } from 'pg';\n\nlet lastId: string | undefined;")}`
+        .replace('  const { rows }', '  lastId = event.id;\n  const { rows }')
+        .replace('return rows[0];', 'return { row: rows[0], lastId };'),
+    );
     const result = await fix({ cwd: dir, transforms: ['hoisted-state', 'client-to-pool'] });
     expect(result.files.map((f) => [f.file, f.status, f.transforms])).toEqual([['app.ts', 'changed', ['client-to-pool', 'hoisted-state']]]);
     const text = read('app.ts');
@@ -148,7 +150,7 @@ describe.skipIf(!hasGit)('the git guard', () => {
   });
 });
 
-describe('a transform for some of a rule\'s findings', () => {
+describe("a transform for some of a rule's findings", () => {
   it('callback-to-async: only the code findings of lifecycle carry it; the dependency finding is left alone', async () => {
     write('package.json', JSON.stringify({ name: 'app', dependencies: { 'aws-sdk': '2.1500.0' } }));
     write('app.mjs', 'export const handler = (event, context, callback) => {\n  callback(null, { id: event.id });\n};\n');
@@ -166,7 +168,10 @@ describe('a transform for some of a rule\'s findings', () => {
 
 describe('the configuration', () => {
   // A handler only the configuration names: `process(job)` has neither a handler's name nor its signature.
-  const CONFIGURED = ARTICLE_TMP.replace('export const handler = async (event, context)', 'export const process = async (job)').replaceAll('event.payload', 'job.payload');
+  const CONFIGURED = ARTICLE_TMP.replace('export const handler = async (event, context)', 'export const process = async (job)').replaceAll(
+    'event.payload',
+    'job.payload',
+  );
   const config = (value: object) => fs.writeFileSync(path.join(dir, 'lmi-audit.config.json'), JSON.stringify(value));
 
   it('fixes the handlers the configuration file declares, as scan reports them', async () => {
@@ -217,7 +222,9 @@ describe('--from-report', () => {
     await expect(fix({ cwd: dir, all: true, fromReport: 'missing.json' })).rejects.toThrow(/Cannot read the report/);
     const report = await scan({ paths: ['.'], cwd: dir });
     await expect(fix({ cwd: dir, all: true, fromReport: { ...report, schemaVersion: 2 } as unknown as Report })).rejects.toThrow(/schemaVersion 2/);
-    await expect(fix({ cwd: dir, all: true, fromReport: { ...report, tool: { name: 'other' } } as unknown as Report })).rejects.toThrow(/not an lmi-audit report/);
+    await expect(fix({ cwd: dir, all: true, fromReport: { ...report, tool: { name: 'other' } } as unknown as Report })).rejects.toThrow(
+      /not an lmi-audit report/,
+    );
     await expect(fix({ cwd: dir, all: true, fromReport: { ...report, findings: [{ ruleId: 'x' }] } as unknown as Report })).rejects.toThrow(/malformed/);
   });
 });
@@ -230,12 +237,7 @@ describe('per-file outcomes', () => {
     const finding = report.findings.find((f) => f.ruleId === 'global-mutable-state')!;
     const fromReport: Report = {
       ...report,
-      findings: [
-        finding,
-        { ...finding, file: 'broken.mjs' },
-        { ...finding, file: 'template.yaml' },
-        { ...finding, file: 'gone.mjs' },
-      ],
+      findings: [finding, { ...finding, file: 'broken.mjs' }, { ...finding, file: 'template.yaml' }, { ...finding, file: 'gone.mjs' }],
     };
     const result = await fix({ cwd: dir, all: true, fromReport });
     const status = Object.fromEntries(result.files.map((f) => [f.file, f.status]));
@@ -274,7 +276,10 @@ describe('per-file outcomes', () => {
 
   it('reports the markers it left, and a file it cannot improve as unchanged', async () => {
     write('counter.mjs', 'let count = 0;\nexport const handler = async () => {\n  count++;\n  await Promise.resolve();\n  return count;\n};\n');
-    write('safe.mjs', 'let s3;\nconst client = () => (s3 ??= {});\nexport const handler = async (event) => {\n  await Promise.resolve();\n  return client();\n};\n');
+    write(
+      'safe.mjs',
+      'let s3;\nconst client = () => (s3 ??= {});\nexport const handler = async (event) => {\n  await Promise.resolve();\n  return client();\n};\n',
+    );
     const result = await fix({ cwd: dir, all: true });
     const counter = result.files.find((f) => f.file === 'counter.mjs')!;
     expect(counter.status).toBe('changed');

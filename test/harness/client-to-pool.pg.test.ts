@@ -73,10 +73,12 @@ describe.skipIf(!!unreachable && !isCI)('client-to-pool against PostgreSQL, 50 c
   const wrongUser = (results: Array<{ ok: boolean; value?: unknown }>) =>
     results.filter((r, i) => !r.ok || (r.value as { user: string }).user !== `user-${i}`).length;
 
-  it('the shared Client interleaves transactions: responses carry other users\' orders', async () => {
+  it("the shared Client interleaves transactions: responses carry other users' orders", async () => {
     const run = await runHarness({ ...fixtureFiles('client-to-pool', 'orders-currval', 'input'), invocations, compare });
     expect(wrongUser(run.alone), 'alone, every invocation gets its own order').toBe(0);
-    console.info(`client-to-pool/orders-currval (shared Client): cross-talk ${run.crossTalk.length}/${N}, wrong user in ${wrongUser(run.concurrent)} responses`);
+    console.info(
+      `client-to-pool/orders-currval (shared Client): cross-talk ${run.crossTalk.length}/${N}, wrong user in ${wrongUser(run.concurrent)} responses`,
+    );
     expect(run.crossTalk.length).toBeGreaterThan(0);
     expect(wrongUser(run.concurrent)).toBeGreaterThan(0);
   });
@@ -85,7 +87,10 @@ describe.skipIf(!!unreachable && !isCI)('client-to-pool against PostgreSQL, 50 c
     await admin.query(`TRUNCATE ${schema}.orders`);
     const run = await runHarness({ ...fixtureFiles('client-to-pool', 'orders-currval', 'output'), invocations, compare });
     console.info(`client-to-pool/orders-currval (Pool): cross-talk ${run.crossTalk.length}/${N}, wrong user in ${wrongUser(run.concurrent)} responses`);
-    expect(run.concurrent.every((r) => r.ok), JSON.stringify(run.concurrent.find((r) => !r.ok))).toBe(true);
+    expect(
+      run.concurrent.every((r) => r.ok),
+      JSON.stringify(run.concurrent.find((r) => !r.ok)),
+    ).toBe(true);
     expect(run.crossTalk).toEqual([]);
     expect(wrongUser(run.concurrent)).toBe(0);
     // Every order was committed exactly once per run (concurrent and alone): 2 x N rows, N users.

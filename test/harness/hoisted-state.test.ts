@@ -33,11 +33,14 @@ const cases: Array<{ name: string; event: (i: number) => unknown; expectAlone: (
 ];
 
 describe('hoisted-state under 50 concurrent invocations', () => {
-  it.each(cases)('$name: before the fix responses carry another user\'s data; after it, none do', async ({ name, event, expectAlone }) => {
+  it.each(cases)("$name: before the fix responses carry another user's data; after it, none do", async ({ name, event, expectAlone }) => {
     const invocations = makeInvocations(N, event);
     const before = await runHarness({ ...fixtureFiles('hoisted-state', name, 'input'), invocations });
     const after = await runHarness({ ...fixtureFiles('hoisted-state', name, 'output'), invocations });
-    expect(before.alone.every((r, i) => r.ok && expectAlone(r.value, i)), JSON.stringify(before.alone.slice(0, 3))).toBe(true);
+    expect(
+      before.alone.every((r, i) => r.ok && expectAlone(r.value, i)),
+      JSON.stringify(before.alone.slice(0, 3)),
+    ).toBe(true);
     console.info(`hoisted-state/${name}: cross-talk ${before.crossTalk.length}/${N} before the fix, ${after.crossTalk.length}/${N} after`);
     expect(before.crossTalk.length).toBeGreaterThanOrEqual(N / 2);
     expect(after.crossTalk).toEqual([]);

@@ -40,7 +40,11 @@ const invokeLegacy = ({ event, context }) =>
     };
     try {
       const result = handler(event, legacyContext, done);
-      if (result && typeof result.then === 'function') result.then((value) => done(null, value), (error) => done(error));
+      if (result && typeof result.then === 'function')
+        result.then(
+          (value) => done(null, value),
+          (error) => done(error),
+        );
     } catch (error) {
       done(error);
     }

@@ -45,8 +45,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
       await runInWorker(loadablePath(dirs[0]!, options.entry), options, 'concurrent'),
       await runInWorker(loadablePath(dirs[1]!, options.entry), options, 'sequential'),
     ];
-    const view = (r: InvocationResult | undefined) =>
-      JSON.stringify(r?.ok && options.compare ? { ok: true, value: options.compare(r.value) } : r);
+    const view = (r: InvocationResult | undefined) => JSON.stringify(r?.ok && options.compare ? { ok: true, value: options.compare(r.value) } : r);
     const crossTalk = concurrent.flatMap((r, i) => (view(r) === view(alone[i]) ? [] : [i]));
     return { concurrent, alone, crossTalk };
   } finally {

@@ -20,7 +20,13 @@ describe('tmp-paths under 50 concurrent invocations', () => {
   });
 
   it('helper-argument: the path passed to a helper gets the same unique name; behaviour alone is unchanged', async () => {
-    const invocations = makeInvocations(N, (i) => ({ account: `acct-${i}`, rows: [[`r${i}`, `${i}`], ['x', 'y']] }));
+    const invocations = makeInvocations(N, (i) => ({
+      account: `acct-${i}`,
+      rows: [
+        [`r${i}`, `${i}`],
+        ['x', 'y'],
+      ],
+    }));
     const before = await runHarness({ ...fixtureFiles('tmp-paths', 'helper-argument', 'input'), invocations });
     const after = await runHarness({ ...fixtureFiles('tmp-paths', 'helper-argument', 'output'), invocations });
     expect(before.alone.every((r, i) => r.ok && (r.value as { summary: string }).summary === `acct-${i}: r${i},${i}`)).toBe(true);
@@ -32,7 +38,7 @@ describe('tmp-paths under 50 concurrent invocations', () => {
     expect(after.alone).toEqual(before.alone);
   });
 
-  it('article: before the fix, responses carry another request\'s /tmp file; after it, none do', async () => {
+  it("article: before the fix, responses carry another request's /tmp file; after it, none do", async () => {
     const invocations = makeInvocations(N, (i) => ({ payload: { order: `order-${i}`, lines: i } }));
     const before = await runHarness({ ...fixtureFiles('tmp-paths', 'article', 'input'), invocations });
     const after = await runHarness({ ...fixtureFiles('tmp-paths', 'article', 'output'), invocations });
@@ -55,6 +61,10 @@ describe('tmp-paths under 50 concurrent invocations', () => {
     expect(after.crossTalk).toEqual([]);
     expect(after.alone, 'the fix changed what an invocation alone returns').toEqual(before.alone);
     // The fixed handler removes its directory: nothing of it is left in /tmp.
-    expect(fs.readdirSync('/tmp').filter((f) => /^work-/.test(f) && fs.statSync(`/tmp/${f}`).isDirectory() && fs.readdirSync(`/tmp/${f}`).some((x) => x === 'input.txt'))).toEqual([]);
+    expect(
+      fs
+        .readdirSync('/tmp')
+        .filter((f) => /^work-/.test(f) && fs.statSync(`/tmp/${f}`).isDirectory() && fs.readdirSync(`/tmp/${f}`).some((x) => x === 'input.txt')),
+    ).toEqual([]);
   });
 });

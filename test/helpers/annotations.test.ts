@@ -33,16 +33,12 @@ function write(relative: string, text: string): string {
 describe('readExpectations', () => {
   it('applies a standalone annotation to the next line', () => {
     write('handler.ts', ['let x = 0;', '// expect: global-mutable-state', 'x = 1;'].join('\n'));
-    expect(readExpectations(dir)).toEqual([
-      { file: 'handler.ts', line: 3, ruleId: 'global-mutable-state', kind: 'expect' },
-    ]);
+    expect(readExpectations(dir)).toEqual([{ file: 'handler.ts', line: 3, ruleId: 'global-mutable-state', kind: 'expect' }]);
   });
 
   it('applies a trailing annotation to its own line', () => {
     write('handler.ts', ['let x = 0;', 'x = 1; // expect: global-mutable-state', 'x = 2;'].join('\n'));
-    expect(readExpectations(dir)).toEqual([
-      { file: 'handler.ts', line: 2, ruleId: 'global-mutable-state', kind: 'expect' },
-    ]);
+    expect(readExpectations(dir)).toEqual([{ file: 'handler.ts', line: 2, ruleId: 'global-mutable-state', kind: 'expect' }]);
   });
 
   it('reads several ids, optional severities and `ok` annotations', () => {
@@ -68,16 +64,7 @@ describe('readExpectations', () => {
   });
 
   it('skips stacked annotation lines to find the annotated line', () => {
-    write(
-      'db.ts',
-      [
-        'if (!client) {',
-        '  // expect: shared-db-connection',
-        '  // ok: global-mutable-state',
-        '  client = new Client();',
-        '}',
-      ].join('\n'),
-    );
+    write('db.ts', ['if (!client) {', '  // expect: shared-db-connection', '  // ok: global-mutable-state', '  client = new Client();', '}'].join('\n'));
     expect(readExpectations(dir)).toEqual([
       { file: 'db.ts', line: 4, ruleId: 'global-mutable-state', kind: 'ok' },
       { file: 'db.ts', line: 4, ruleId: 'shared-db-connection', kind: 'expect' },
@@ -94,16 +81,12 @@ describe('readExpectations', () => {
         "fetch('http://x'); // expect: unstructured-logging",
       ].join('\n'),
     );
-    expect(readExpectations(dir)).toEqual([
-      { file: 'a.ts', line: 4, ruleId: 'unstructured-logging', kind: 'expect' },
-    ]);
+    expect(readExpectations(dir)).toEqual([{ file: 'a.ts', line: 4, ruleId: 'unstructured-logging', kind: 'expect' }]);
   });
 
   it('handles CRLF line endings', () => {
     write('a.cjs', ['x = 1;', '// expect: global-mutable-state', 'y = 2;'].join('\r\n'));
-    expect(readExpectations(dir)).toEqual([
-      { file: 'a.cjs', line: 3, ruleId: 'global-mutable-state', kind: 'expect' },
-    ]);
+    expect(readExpectations(dir)).toEqual([{ file: 'a.cjs', line: 3, ruleId: 'global-mutable-state', kind: 'expect' }]);
   });
 
   it('walks nested directories, relative paths with `/`, source extensions only', () => {
@@ -129,7 +112,14 @@ describe('readExpectations', () => {
   it('reads `#` annotations in YAML files (templates, serverless.yml), standalone and trailing', () => {
     write(
       'template.yaml',
-      ['Resources:', '  # a plain comment', '  # expect: event-source-backpressure (warning)', '  Queue:', '    Type: AWS::SQS::Queue # ok: lifecycle', "    Url: 'http://x // expect: lifecycle'"].join('\n'),
+      [
+        'Resources:',
+        '  # a plain comment',
+        '  # expect: event-source-backpressure (warning)',
+        '  Queue:',
+        '    Type: AWS::SQS::Queue # ok: lifecycle',
+        "    Url: 'http://x // expect: lifecycle'",
+      ].join('\n'),
     );
     write('bad/serverless.yml', '# expect: lifecycle\n# a comment\nfunctions: {}');
     expect(readExpectations(path.join(dir, 'template.yaml'))).toEqual([
@@ -142,9 +132,7 @@ describe('readExpectations', () => {
   it('reads a single file, with paths relative to its directory', () => {
     const file = write('cases/one.ts', '\n// ok: shared-tmp-path\nwrite();');
     write('cases/two.ts', 'other(); // expect: shared-tmp-path');
-    expect(readExpectations(file)).toEqual([
-      { file: 'one.ts', line: 3, ruleId: 'shared-tmp-path', kind: 'ok' },
-    ]);
+    expect(readExpectations(file)).toEqual([{ file: 'one.ts', line: 3, ruleId: 'shared-tmp-path', kind: 'ok' }]);
   });
 
   it('returns nothing for a directory without annotations', () => {
@@ -190,9 +178,7 @@ describe('the fixtures', () => {
             if (diagnostic.category !== ts.DiagnosticCategory.Error) continue;
             const where = diagnostic.start ?? 0;
             const line = diagnostic.file ? diagnostic.file.getLineAndCharacterOfPosition(where).line + 1 : 0;
-            broken.push(
-              `${path.relative(FIXTURES_DIR, full)}:${line} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`,
-            );
+            broken.push(`${path.relative(FIXTURES_DIR, full)}:${line} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
           }
         }
       }

@@ -49,13 +49,7 @@ export function readExpectations(dir: string): Expectation[] {
     const relative = path.relative(base, file).split(path.sep).join('/');
     expectations.push(...parseAnnotations(readFileSync(file, 'utf8'), relative, HASH_COMMENT_EXTENSIONS.has(path.extname(file))));
   }
-  return expectations.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      a.line - b.line ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.kind.localeCompare(b.kind),
-  );
+  return expectations.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId) || a.kind.localeCompare(b.kind));
 }
 
 function listSourceFiles(dir: string): string[] {
@@ -86,15 +80,10 @@ function parseLine(text: string, where: string, yaml: boolean): RawAnnotation | 
   const items = list.split(',').map((raw) => {
     const item = ITEM.exec(raw.trim());
     if (!item) {
-      throw new Error(
-        `${where}: cannot read "${raw.trim()}" in a "${kind}:" annotation ` +
-          '(expected "<rule-id>" or "<rule-id> (error|warning|info)")',
-      );
+      throw new Error(`${where}: cannot read "${raw.trim()}" in a "${kind}:" annotation ` + '(expected "<rule-id>" or "<rule-id> (error|warning|info)")');
     }
     if (kind === 'ok' && item[2]) throw new Error(`${where}: an "ok:" annotation takes no severity`);
-    return item[2]
-      ? { ruleId: item[1]!, severity: item[2] as Expectation['severity'] }
-      : { ruleId: item[1]! };
+    return item[2] ? { ruleId: item[1]!, severity: item[2] as Expectation['severity'] } : { ruleId: item[1]! };
   });
   return { kind, items, standalone: text.slice(0, match.index).trim() === '' };
 }

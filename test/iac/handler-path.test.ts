@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { resolveHandler, runtimeFamily } from '../../src/iac/handler-path.js';
 
-const existing = (...files: string[]) => (file: string) => files.includes(file);
+const existing =
+  (...files: string[]) =>
+  (file: string) =>
+    files.includes(file);
 
 describe('resolveHandler', () => {
   it('splits at the last dot and tries the source extensions in order', () => {
-    expect(
-      resolveHandler({ handler: 'src/app.main', codeRoot: '/p', runtime: 'nodejs22.x', fileExists: existing('/p/src/app.js', '/p/src/app.ts') }),
-    ).toEqual({ codeFile: '/p/src/app.ts', exportName: 'main' });
+    expect(resolveHandler({ handler: 'src/app.main', codeRoot: '/p', runtime: 'nodejs22.x', fileExists: existing('/p/src/app.js', '/p/src/app.ts') })).toEqual({
+      codeFile: '/p/src/app.ts',
+      exportName: 'main',
+    });
     for (const extension of ['.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs']) {
       expect(resolveHandler({ handler: 'app.main', codeRoot: '/p', runtime: 'nodejs22.x', fileExists: existing(`/p/app${extension}`) }).codeFile).toBe(
         `/p/app${extension}`,

@@ -47,13 +47,19 @@ describe('nearestPackageJson and readManifest', () => {
     fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ workspaces: ['packages/*'] }));
     fs.writeFileSync(
       path.join(root, 'package-lock.json'),
-      JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/@aws-sdk/client-s3': { version: '3.600.0' }, 'packages/api/node_modules/@aws-sdk/client-s3': { version: '3.940.0' } } }),
+      JSON.stringify({
+        lockfileVersion: 3,
+        packages: { 'node_modules/@aws-sdk/client-s3': { version: '3.600.0' }, 'packages/api/node_modules/@aws-sdk/client-s3': { version: '3.940.0' } },
+      }),
     );
     for (const member of ['packages/api', 'tools/seed']) {
       fs.writeFileSync(path.join(root, member, 'package.json'), JSON.stringify({ dependencies: { '@aws-sdk/client-s3': '^3.200.0' } }));
     }
     // The workspace's own nested copy wins over the hoisted one.
-    expect(readManifest(path.join(root, 'packages/api/package.json'))?.dependencies[0]).toMatchObject({ locked: '3.940.0', lockfile: path.join(root, 'package-lock.json') });
+    expect(readManifest(path.join(root, 'packages/api/package.json'))?.dependencies[0]).toMatchObject({
+      locked: '3.940.0',
+      lockfile: path.join(root, 'package-lock.json'),
+    });
     // Not a member of the workspace: the root's lockfile does not install it.
     expect(readManifest(path.join(root, 'tools/seed/package.json'))?.dependencies[0]?.locked).toBeUndefined();
   });

@@ -81,9 +81,28 @@ describe('Terraform root modules (fixtures/iac/terraform-basic)', () => {
           onFailure: 'aws_sqs_queue.dlq.arn',
         },
         // Matched by the function's ARN written out.
-        { kind: 'other', type: 'aws_lambda_event_source_mapping', name: 'aws_lambda_event_source_mapping.broker', source: at('functions/lambda.tf', 85), service: 'mq', target: 'aws_mq_broker.orders.arn' },
-        { kind: 'other', type: 'aws_lambda_event_source_mapping', name: 'aws_lambda_event_source_mapping.kafka', source: at('functions/lambda.tf', 91), service: 'kafka' },
-        { kind: 'sns', type: 'aws_sns_topic_subscription', name: 'aws_sns_topic_subscription.api', source: at('functions/lambda.tf', 99), target: 'aws_sns_topic.events.arn' },
+        {
+          kind: 'other',
+          type: 'aws_lambda_event_source_mapping',
+          name: 'aws_lambda_event_source_mapping.broker',
+          source: at('functions/lambda.tf', 85),
+          service: 'mq',
+          target: 'aws_mq_broker.orders.arn',
+        },
+        {
+          kind: 'other',
+          type: 'aws_lambda_event_source_mapping',
+          name: 'aws_lambda_event_source_mapping.kafka',
+          source: at('functions/lambda.tf', 91),
+          service: 'kafka',
+        },
+        {
+          kind: 'sns',
+          type: 'aws_sns_topic_subscription',
+          name: 'aws_sns_topic_subscription.api',
+          source: at('functions/lambda.tf', 99),
+          target: 'aws_sns_topic.events.arn',
+        },
         { kind: 'api', type: 'aws_lambda_function_url', name: 'aws_lambda_function_url.api', source: at('functions/lambda.tf', 105) },
         {
           kind: 'schedule',
@@ -93,7 +112,13 @@ describe('Terraform root modules (fixtures/iac/terraform-basic)', () => {
           retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
           target: 'cron(0 3 * * ? *)',
         },
-        { kind: 's3', type: 'aws_s3_bucket_notification', name: 'aws_s3_bucket_notification.uploads', source: at('functions/schedules.tf', 16), target: 'aws_s3_bucket.uploads.id' },
+        {
+          kind: 's3',
+          type: 'aws_s3_bucket_notification',
+          name: 'aws_s3_bucket_notification.uploads',
+          source: at('functions/schedules.tf', 16),
+          target: 'aws_s3_bucket.uploads.id',
+        },
       ],
       // Through the alias `aws_lambda_alias.live`.
       asyncConfig: { source: at('functions/lambda.tf', 62), maximumRetryAttempts: 1, maximumEventAgeInSeconds: 600, onFailure: 'aws_sqs_queue.dlq.arn' },

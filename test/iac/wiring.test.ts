@@ -87,7 +87,14 @@ describe('SAM template in JSON (fixtures/iac/wiring-json)', () => {
             },
           },
           // The queue does not exist: no queue model, and an error entry.
-          { kind: 'sqs', type: 'SQS', name: 'Ghost', source: { file: 'template.json', line: 37, column: 11, endColumn: 106 }, service: 'sqs', target: 'GhostQueue.Arn' },
+          {
+            kind: 'sqs',
+            type: 'SQS',
+            name: 'Ghost',
+            source: { file: 'template.json', line: 37, column: 11, endColumn: 106 },
+            service: 'sqs',
+            target: 'GhostQueue.Arn',
+          },
           {
             kind: 'stream',
             type: 'Kinesis',
@@ -224,7 +231,11 @@ describe('CDK wiring (fixtures/rules/event-source-backpressure/cdk-events)', () 
       ['LambdaFunction', 'eventbridge', 60],
       ['LambdaFunction', 'eventbridge', 61],
     ]);
-    expect(worker.events?.[0]?.queue).toEqual({ id: 'ShortQueue', source: { file: 'lib/stack.ts', line: 19, column: 24, endColumn: 102 }, visibilityTimeout: 60 });
+    expect(worker.events?.[0]?.queue).toEqual({
+      id: 'ShortQueue',
+      source: { file: 'lib/stack.ts', line: 19, column: 24, endColumn: 102 },
+      visibilityTimeout: 60,
+    });
     expect(worker.events?.[1]?.queue).toMatchObject({ id: 'GoodQueue', visibilityTimeout: 180, redrive: { deadLetterTarget: 'JobsDlq', maxReceiveCount: 5 } });
     expect(worker.events?.[4]).toMatchObject({ deadLetterQueue: 'JobsDlq', retryPolicy: { maximumRetryAttempts: 2 } });
     expect(worker.lmi).toEqual({ capacityProvider: 'Fleet', perExecutionEnvironmentMaxConcurrency: 32 });
@@ -282,7 +293,14 @@ describe('previous build output', () => {
     fs.mkdirSync(path.join(temp, '.serverless'));
     fs.writeFileSync(
       path.join(temp, 'serverless.yml'),
-      ['service: s', 'provider: { name: aws, runtime: nodejs22.x, memorySize: 2048 }', 'functions:', '  send-mail: { handler: app.handler, capacityProvider: fleet }', '  other: { handler: app.handler, capacityProvider: fleet }', ''].join('\n'),
+      [
+        'service: s',
+        'provider: { name: aws, runtime: nodejs22.x, memorySize: 2048 }',
+        'functions:',
+        '  send-mail: { handler: app.handler, capacityProvider: fleet }',
+        '  other: { handler: app.handler, capacityProvider: fleet }',
+        '',
+      ].join('\n'),
     );
     fs.writeFileSync(
       path.join(temp, '.serverless/cloudformation-template-update-stack.json'),

@@ -66,7 +66,12 @@ describe('parseYaml (CloudFormation tags)', () => {
 
   it('refuses alias bombs instead of expanding them', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 12; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const parsed = parseYaml(bomb.join('\n'));
     expect(parsed.value).toBeUndefined();
     expect(parsed.errors[0]!.message).toMatch(/^invalid YAML: /);

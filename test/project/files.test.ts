@@ -3,13 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  discoverFiles,
-  formatBytes,
-  rebaseGitignore,
-  SKIPPED_DIRECTORIES,
-  type Discovery,
-} from '../../src/project/files.js';
+import { discoverFiles, formatBytes, rebaseGitignore, SKIPPED_DIRECTORIES, type Discovery } from '../../src/project/files.js';
 import { UsageError } from '../../src/errors.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -125,7 +119,15 @@ describe('classification', () => {
     });
     expect(await scan(root)).toEqual({
       sources: ['src/a.mts', 'src/b.cts', 'src/c.js', 'src/d.mjs', 'src/e.cjs', 'src/f.jsx', 'src/handler.ts', 'src/view.tsx'],
-      infra: ['infra/app.template.json', 'infra/other.template.yml', 'infra/template.yml', 'serverless.yml', 'svc/serverless.yaml', 'template.yaml', 'tf/main.tf'],
+      infra: [
+        'infra/app.template.json',
+        'infra/other.template.yml',
+        'infra/template.yml',
+        'serverless.yml',
+        'svc/serverless.yaml',
+        'template.yaml',
+        'tf/main.tf',
+      ],
       tsconfigs: ['tsconfig.json', 'web/jsconfig.json'],
       packageJsons: ['package.json', 'svc/package.json'],
       python: ['py/app.py'],
@@ -343,13 +345,51 @@ describe('.gitignore', () => {
       'pkg/lib/sub/.gitignore': 'ab[!c].ts\n',
     };
     const names = [
-      'a.ts', 'b.log.ts', 'npm-debug.ts', 'npm-debug-1.js', 'foo.ts', 'fao.ts', 'fooo.ts', 'ax.ts', 'bx.ts', 'cx.ts',
-      '#hash.ts', 'sp ace.ts', 'case.ts', 'Case.ts', 'x1.ts', 'x2.ts', 'xkeep.ts', 'root-only.ts', 'inner.ts',
-      'abd.ts', 'abc.ts', 'data.json.js', 'z.ts', 'k.ts',
+      'a.ts',
+      'b.log.ts',
+      'npm-debug.ts',
+      'npm-debug-1.js',
+      'foo.ts',
+      'fao.ts',
+      'fooo.ts',
+      'ax.ts',
+      'bx.ts',
+      'cx.ts',
+      '#hash.ts',
+      'sp ace.ts',
+      'case.ts',
+      'Case.ts',
+      'x1.ts',
+      'x2.ts',
+      'xkeep.ts',
+      'root-only.ts',
+      'inner.ts',
+      'abd.ts',
+      'abc.ts',
+      'data.json.js',
+      'z.ts',
+      'k.ts',
     ];
     const dirs = [
-      '', 'gen', 'gen/keep', 'gen/sub', 'only', 'only/dir', 'only/dir/x', 'a/deep', 'docs', 'docs/sub', 'vend',
-      'pkg', 'pkg/gen', 'pkg/gen/sub', 'pkg/lib', 'pkg/lib/docs', 'pkg/lib/sub', 'pkg/lib/sub/deep', 'pkg/sub/a',
+      '',
+      'gen',
+      'gen/keep',
+      'gen/sub',
+      'only',
+      'only/dir',
+      'only/dir/x',
+      'a/deep',
+      'docs',
+      'docs/sub',
+      'vend',
+      'pkg',
+      'pkg/gen',
+      'pkg/gen/sub',
+      'pkg/lib',
+      'pkg/lib/docs',
+      'pkg/lib/sub',
+      'pkg/lib/sub/deep',
+      'pkg/sub/a',
       'pkg/other/sub/q',
     ];
     for (const dir of dirs) for (const name of names) spec[dir ? `${dir}/${name}` : name] = 'x';
@@ -373,10 +413,7 @@ describe('.gitignore', () => {
 
   it('rebases nested patterns onto the repository root', () => {
     expect(
-      rebaseGitignore(
-        ['# c', '', '*.js', '/top.ts', 'a/b', 'dir/', '!keep.js', '\\!bang', '\\#hash', '**/x', 'trail   ', 'a[b]'].join('\n'),
-        'pkg/sub',
-      ),
+      rebaseGitignore(['# c', '', '*.js', '/top.ts', 'a/b', 'dir/', '!keep.js', '\\!bang', '\\#hash', '**/x', 'trail   ', 'a[b]'].join('\n'), 'pkg/sub'),
     ).toEqual([
       'pkg/sub/**/*.js',
       'pkg/sub/top.ts',
@@ -410,20 +447,18 @@ describe('symlinks', () => {
   });
 
   it('detects a cycle through two links', async () => {
-    const outside = await makeTree({ 'back': { dir: true }, 'o.ts': 'x' });
+    const outside = await makeTree({ back: { dir: true }, 'o.ts': 'x' });
     const root = await makeTree({ 'in.ts': 'x' });
     await fs.promises.symlink(outside, path.join(root, 'out'));
     await fs.promises.rm(path.join(outside, 'back'), { recursive: true });
     await fs.promises.symlink(root, path.join(outside, 'back'));
     const result = await scan(root);
     expect(result.sources).toEqual(['in.ts', 'out/o.ts']);
-    expect(result.errors).toEqual([
-      { file: 'out/back', message: `symlink loop: ${path.join(root, 'out/back')} -> ${root} (skipped)` },
-    ]);
+    expect(result.errors).toEqual([{ file: 'out/back', message: `symlink loop: ${path.join(root, 'out/back')} -> ${root} (skipped)` }]);
   });
 
   it('terminates on a self-referential symlink', async () => {
-    const root = await makeTree({ 'me': { link: 'me' }, 'a.ts': 'x' });
+    const root = await makeTree({ me: { link: 'me' }, 'a.ts': 'x' });
     const result = await scan(root);
     expect(result.sources).toEqual(['a.ts']);
     expect(result.errors).toEqual([{ file: 'me', message: `symlink loop: ${path.join(root, 'me')} -> me (skipped)` }]);
@@ -485,7 +520,7 @@ describe('symlinks', () => {
 
   it('honours .gitignore for symlinked directories', async () => {
     const outside = await makeTree({ 'lib/u.ts': 'x' });
-    const root = await makeTree({ '.gitignore': 'linked/\n', 'linked': { link: path.join(outside, 'lib') }, 'a.ts': 'x' });
+    const root = await makeTree({ '.gitignore': 'linked/\n', linked: { link: path.join(outside, 'lib') }, 'a.ts': 'x' });
     expect((await scan(root)).sources).toEqual(['a.ts']);
   });
 });
@@ -528,9 +563,7 @@ describe('file checks', () => {
       { file: 'twice.ts', message: 'skipped: 2 KB is over the 100 B size limit' },
     ]);
     const close = await makeTree({ 'a.ts': 'a'.repeat(1_048_577) });
-    expect((await scan(close)).errors).toEqual([
-      { file: 'a.ts', message: 'skipped: 1048577 B is over the 1048576 B size limit' },
-    ]);
+    expect((await scan(close)).errors).toEqual([{ file: 'a.ts', message: 'skipped: 1048577 B is over the 1048576 B size limit' }]);
   });
 
   it('formats sizes', () => {

@@ -10,7 +10,9 @@ import { summarizeSource } from '../../src/summarizer.js';
 
 function infer(source: string, { file = '/p/src/h.ts', imported = false as boolean | string[] } = {}): string[] {
   const graph = new ProjectGraph([summarizeSource(file, source)], { resolve: () => undefined });
-  return inferHandlers(0, graph, (name) => imported === true || (Array.isArray(imported) && (name === undefined || imported.includes(name)))).map((h) => `${h.exportName}:${h.evidence}`);
+  return inferHandlers(0, graph, (name) => imported === true || (Array.isArray(imported) && (name === undefined || imported.includes(name)))).map(
+    (h) => `${h.exportName}:${h.evidence}`,
+  );
 }
 
 describe('inferHandlers', () => {

@@ -53,29 +53,17 @@ describe('sample-app', () => {
 
   it('reports exactly the annotated findings, for all rules', () => {
     const expected = [
-      ...new Set(
-        expectations
-          .filter((e) => e.kind === 'expect')
-          .map((e) => key(e.file, e.line, e.ruleId, e.severity ?? DEFAULT_SEVERITY[e.ruleId]!)),
-      ),
+      ...new Set(expectations.filter((e) => e.kind === 'expect').map((e) => key(e.file, e.line, e.ruleId, e.severity ?? DEFAULT_SEVERITY[e.ruleId]!))),
     ].sort();
-    const actual = [
-      ...new Set(report.findings.map((f) => key(normalise(f.file), f.line, f.ruleId, f.severity))),
-    ].sort();
-    const messages = report.findings
-      .map((f) => `  ${key(normalise(f.file), f.line, f.ruleId, f.severity)} ${f.message}`)
-      .join('\n');
-    expect(
-      actual,
-      `expected:\n  ${expected.join('\n  ')}\nactual:\n${messages || '  (none)'}\n` +
-        `scan errors: ${JSON.stringify(report.errors)}`,
-    ).toEqual(expected);
+    const actual = [...new Set(report.findings.map((f) => key(normalise(f.file), f.line, f.ruleId, f.severity)))].sort();
+    const messages = report.findings.map((f) => `  ${key(normalise(f.file), f.line, f.ruleId, f.severity)} ${f.message}`).join('\n');
+    expect(actual, `expected:\n  ${expected.join('\n  ')}\nactual:\n${messages || '  (none)'}\n` + `scan errors: ${JSON.stringify(report.errors)}`).toEqual(
+      expected,
+    );
   });
 
   it('reports nothing on lines marked `ok`', () => {
-    const okLines = new Set(
-      expectations.filter((e) => e.kind === 'ok').map((e) => `${e.file}:${e.line} ${e.ruleId}`),
-    );
+    const okLines = new Set(expectations.filter((e) => e.kind === 'ok').map((e) => `${e.file}:${e.line} ${e.ruleId}`));
     const violations = report.findings
       .filter((f: Finding) => okLines.has(`${normalise(f.file)}:${f.line} ${f.ruleId}`))
       .map((f) => `${key(normalise(f.file), f.line, f.ruleId, f.severity)} ${f.message}`);
@@ -89,10 +77,7 @@ describe('sample-app', () => {
 
   it('has at least 2 clean functions and at least 3 broken ones, as designed', () => {
     const status = Object.fromEntries(
-      report.functions.map((fn) => [
-        functionDir(fn.file),
-        report.findings.some((f) => f.functions.includes(fn.id)) ? 'broken' : 'clean',
-      ]),
+      report.functions.map((fn) => [functionDir(fn.file), report.findings.some((f) => f.functions.includes(fn.id)) ? 'broken' : 'clean']),
     );
     expect(Object.values(status).filter((s) => s === 'clean').length).toBeGreaterThanOrEqual(2);
     expect(Object.values(status).filter((s) => s === 'broken').length).toBeGreaterThanOrEqual(3);

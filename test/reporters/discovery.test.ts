@@ -43,7 +43,12 @@ describe('discovery in the reports', () => {
   it('sarif: in the run properties, with each function id the results name', () => {
     const run = toSarif(withDiscovery(), ctx).runs[0]!;
     expect(run.properties?.functions).toEqual([
-      { id: 'src/orders/handler.ts#handler', discovery: 'infrastructure', declaredIn: { file: 'template.yaml', line: 12, logicalId: 'OrdersFunction' }, score: 70 },
+      {
+        id: 'src/orders/handler.ts#handler',
+        discovery: 'infrastructure',
+        declaredIn: { file: 'template.yaml', line: 12, logicalId: 'OrdersFunction' },
+        score: 70,
+      },
       { id: 'src/reports/handler.ts#handler', discovery: 'inferred', score: 92 },
       { id: 'src/jobs/run.ts#run', discovery: 'configuration', score: 92 },
     ]);

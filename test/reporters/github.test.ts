@@ -26,9 +26,7 @@ describe('GitHub Actions reporter', () => {
     expect(escapeData('100% sure\r\nnext: a, b')).toBe('100%25 sure%0D%0Anext: a, b');
     expect(escapeProperty('C:\\dir, 100%\nx')).toBe('C%3A\\dir%2C 100%25%0Ax');
     const report = makeReport();
-    report.findings = [
-      { ...report.findings[0]!, file: 'src/a,b:c%.ts', message: 'line one\nline two: 50% done, really\r' },
-    ];
+    report.findings = [{ ...report.findings[0]!, file: 'src/a,b:c%.ts', message: 'line one\nline two: 50% done, really\r' }];
     report.errors = [];
     expect(reporters.github(report, context).split('\n')[0]).toBe(
       '::error file=src/a%2Cb%3Ac%25.ts,line=10,endLine=10,col=3,endColumn=10,title=lmi-audit%3A mutable-module-state::line one%0Aline two: 50%25 done, really%0D',
@@ -48,7 +46,10 @@ describe('GitHub Actions reporter', () => {
   it('leaves suppressed findings out, and with --quiet prints errors only', () => {
     const report = makeReport();
     report.findings[0]!.suppressed = { kind: 'inline', justification: 'reviewed' };
-    const lines = reporters.github(report, { ...context, quiet: true }).trimEnd().split('\n');
+    const lines = reporters
+      .github(report, { ...context, quiet: true })
+      .trimEnd()
+      .split('\n');
     expect(lines).toEqual(['::error file=src/broken.ts,line=3,col=9,title=lmi-audit%3A file not analysed::Parsing error: Expression expected.']);
   });
 });

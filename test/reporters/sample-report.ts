@@ -6,10 +6,7 @@ import type { RuleMeta } from '../../src/rules/types.js';
 import { CHECKLIST_ITEMS, type ChecklistItem, type ChecklistStatus, type Report } from '../../src/types.js';
 
 export function checklist(overrides: Partial<Record<ChecklistItem, ChecklistStatus>> = {}) {
-  return Object.fromEntries(CHECKLIST_ITEMS.map((item) => [item, overrides[item] ?? 'pass'])) as Record<
-    ChecklistItem,
-    ChecklistStatus
-  >;
+  return Object.fromEntries(CHECKLIST_ITEMS.map((item) => [item, overrides[item] ?? 'pass'])) as Record<ChecklistItem, ChecklistStatus>;
 }
 
 export function makeReport(): Report {
@@ -57,8 +54,7 @@ export function makeReport(): Report {
         column: 3,
         endLine: 10,
         endColumn: 10,
-        message:
-          '`counter` is module state written during an invocation: concurrent invocations on a worker share it. Keep it in a local variable.',
+        message: '`counter` is module state written during an invocation: concurrent invocations on a worker share it. Keep it in a local variable.',
         functions: ['src/orders/handler.ts#handler'],
         fix: null,
       },

@@ -200,7 +200,10 @@ describe('SARIF reporter', () => {
         ],
       },
     ]);
-    expect(baselined).toMatchObject({ level: 'note', suppressions: [{ kind: 'external', status: 'accepted', justification: 'listed in the baseline .lmi-audit-baseline.json' }] });
+    expect(baselined).toMatchObject({
+      level: 'note',
+      suppressions: [{ kind: 'external', status: 'accepted', justification: 'listed in the baseline .lmi-audit-baseline.json' }],
+    });
     expect(inline!.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'reviewed: only logged' }]);
   });
 

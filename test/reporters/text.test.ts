@@ -97,9 +97,7 @@ describe('text reporter', () => {
     const report = makeReport();
     report.functions[1]!.checklist = checklist();
     report.findings = [{ ...report.findings[1]!, functions: [report.functions[0]!.id] }];
-    const rules = RULES.map((rule) =>
-      rule.fix ? { ...rule, fix: { ...rule.fix, safety: 'unsafe' as const } } : rule,
-    );
+    const rules = RULES.map((rule) => (rule.fix ? { ...rule, fix: { ...rule.fix, safety: 'unsafe' as const } } : rule));
     const text = reporters.text(report, context({ rules }));
     expect(text).toContain('src/reports/handler.ts#handler  score 92/100\n  ✔ global-mutable-state');
     expect(text).toContain('  ✔ lifecycle\n\n  No findings.\n');
@@ -110,7 +108,13 @@ describe('text reporter', () => {
     const passed = makeReport();
     passed.summary.passed = true;
     expect(reporters.text(passed, context()).trimEnd().split('\n').at(-1)).toBe('PASSED.');
-    expect(reporters.text(makeReport(), context({ gate: undefined })).trimEnd().split('\n').at(-1)).toBe('FAILED.');
+    expect(
+      reporters
+        .text(makeReport(), context({ gate: undefined }))
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('FAILED.');
   });
 
   it('underlines to the end of the line for a multi-line finding and cuts long lines', () => {
@@ -124,7 +128,10 @@ describe('text reporter', () => {
     const sources: Record<string, string> = { 'multi.ts': '  if (a) {', 'long.ts': long };
     const text = reporters.text(report, context({ readSourceLine: (file) => sources[file] }));
     expect(text).toContain('    1 │ if (a) {\n      │   ^^^^^^\n');
-    const [codeLine = '', caretLine = ''] = text.split('\n').filter((l) => l.startsWith('    1 │') || l.startsWith('      │')).slice(2);
+    const [codeLine = '', caretLine = ''] = text
+      .split('\n')
+      .filter((l) => l.startsWith('    1 │') || l.startsWith('      │'))
+      .slice(2);
     expect(codeLine.length).toBeLessThan(140);
     expect(codeLine).toContain('…');
     expect(codeLine.slice(caretLine.indexOf('^'), caretLine.lastIndexOf('^') + 1)).toBe('target');

@@ -48,9 +48,7 @@ interface Case {
 function listCases(ruleId: string): Case[] {
   const ruleDir = path.join(RULES_DIR, ruleId);
   return readdirSync(ruleDir, { withFileTypes: true })
-    .filter((entry) =>
-      entry.isDirectory() ? true : entry.isFile() && SOURCE_EXTENSIONS.has(path.extname(entry.name)),
-    )
+    .filter((entry) => (entry.isDirectory() ? true : entry.isFile() && SOURCE_EXTENSIONS.has(path.extname(entry.name))))
     .map((entry) => {
       const target = path.join(ruleDir, entry.name);
       return { name: entry.name, target, cwd: entry.isDirectory() ? target : ruleDir };
@@ -74,53 +72,49 @@ function normalise(file: string): string {
 }
 
 function expectedKeys(expectations: Expectation[]): string[] {
-  const keys = expectations
-    .filter((e) => e.kind === 'expect')
-    .map((e) => findingKey(e.file, e.line, e.ruleId, e.severity ?? DEFAULT_SEVERITY[e.ruleId]!));
+  const keys = expectations.filter((e) => e.kind === 'expect').map((e) => findingKey(e.file, e.line, e.ruleId, e.severity ?? DEFAULT_SEVERITY[e.ruleId]!));
   return [...new Set(keys)].sort();
 }
 
 function actualKeys(findings: Finding[], rules: Set<string>): string[] {
-  const keys = findings
-    .filter((f) => rules.has(f.ruleId))
-    .map((f) => findingKey(normalise(f.file), f.line, f.ruleId, f.severity));
+  const keys = findings.filter((f) => rules.has(f.ruleId)).map((f) => findingKey(normalise(f.file), f.line, f.ruleId, f.severity));
   return [...new Set(keys)].sort();
 }
 
 function okViolations(findings: Finding[], expectations: Expectation[]): string[] {
-  const okLines = new Set(
-    expectations.filter((e) => e.kind === 'ok').map((e) => `${e.file}:${e.line} ${e.ruleId}`),
-  );
+  const okLines = new Set(expectations.filter((e) => e.kind === 'ok').map((e) => `${e.file}:${e.line} ${e.ruleId}`));
   return findings
     .filter((f) => okLines.has(`${normalise(f.file)}:${f.line} ${f.ruleId}`))
     .map((f) => `${findingKey(normalise(f.file), f.line, f.ruleId, f.severity)}: ${f.message}`);
 }
 
 function describeReport(report: Report): string {
-  const findings = report.findings
-    .map((f) => `  ${findingKey(normalise(f.file), f.line, f.ruleId, f.severity)} ${f.message}`)
-    .join('\n');
+  const findings = report.findings.map((f) => `  ${findingKey(normalise(f.file), f.line, f.ruleId, f.severity)} ${f.message}`).join('\n');
   const errors = report.errors.map((e) => `  ${e.file}: ${e.message}`).join('\n');
   return `all findings:\n${findings || '  (none)'}\nscan errors:\n${errors || '  (none)'}`;
 }
 
 describe.each(RULE_IDS)('rule %s', (ruleId) => {
-  it.each(listCases(ruleId))('$name', async ({ target, cwd }) => {
-    const expectations = readExpectations(target);
-    const rules = new Set([ruleId, ...expectations.map((e) => e.ruleId)]);
+  it.each(listCases(ruleId))(
+    '$name',
+    async ({ target, cwd }) => {
+      const expectations = readExpectations(target);
+      const rules = new Set([ruleId, ...expectations.map((e) => e.ruleId)]);
 
-    const report = await runScan({ paths: [target], cwd });
+      const report = await runScan({ paths: [target], cwd });
 
-    const expected = expectedKeys(expectations);
-    const actual = actualKeys(report.findings, rules);
-    expect(
-      actual,
-      `findings of ${[...rules].join(', ')} differ from the annotations\n` +
-        `expected:\n  ${expected.join('\n  ') || '(none)'}\nactual:\n  ${actual.join('\n  ') || '(none)'}\n` +
-        describeReport(report),
-    ).toEqual(expected);
-    expect(okViolations(report.findings, expectations), 'findings on lines marked `ok`').toEqual([]);
-  }, 60_000);
+      const expected = expectedKeys(expectations);
+      const actual = actualKeys(report.findings, rules);
+      expect(
+        actual,
+        `findings of ${[...rules].join(', ')} differ from the annotations\n` +
+          `expected:\n  ${expected.join('\n  ') || '(none)'}\nactual:\n  ${actual.join('\n  ') || '(none)'}\n` +
+          describeReport(report),
+      ).toEqual(expected);
+      expect(okViolations(report.findings, expectations), 'findings on lines marked `ok`').toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe('rule fixtures', () => {
@@ -133,8 +127,14 @@ describe('rule fixtures', () => {
   it.each(RULE_IDS)('%s has at least one `expect` and one `ok` annotation', (ruleId) => {
     const expectations = readExpectations(path.join(RULES_DIR, ruleId));
     const own = expectations.filter((e) => e.ruleId === ruleId);
-    expect(own.some((e) => e.kind === 'expect'), 'an `expect` annotation').toBe(true);
-    expect(own.some((e) => e.kind === 'ok'), 'an `ok` annotation').toBe(true);
+    expect(
+      own.some((e) => e.kind === 'expect'),
+      'an `expect` annotation',
+    ).toBe(true);
+    expect(
+      own.some((e) => e.kind === 'ok'),
+      'an `ok` annotation',
+    ).toBe(true);
   });
 
   it.each(RULE_IDS)('%s annotations only name known rules', (ruleId) => {

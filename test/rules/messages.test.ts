@@ -35,16 +35,24 @@ const KEYWORDS = new Set(['const', 'let', 'var', 'await', 'new', 'of', 'in', 'fo
 
 function identifiers(text: string): string[] {
   // Property names after a dot are not variables.
-  return [...text.replace(/\.\s*[A-Za-z_$][\w$]*/g, '.').replace(/(['"`]).*?\1/g, '""').matchAll(IDENT)].map((m) => m[0]).filter((w) => !KEYWORDS.has(w));
+  return [
+    ...text
+      .replace(/\.\s*[A-Za-z_$][\w$]*/g, '.')
+      .replace(/(['"`]).*?\1/g, '""')
+      .matchAll(IDENT),
+  ]
+    .map((m) => m[0])
+    .filter((w) => !KEYWORDS.has(w));
 }
 
 /** Names the file derives from `event` / `context`, by declarations, destructuring and loops (scopes ignored). */
 function requestDerivedNames(source: string): Set<string> {
   const tainted = new Set(REQUEST_ROOTS);
   const flows: Array<{ lhs: string[]; rhs: string[] }> = [];
-  for (const m of source.matchAll(/\b(?:const|let|var)\s+([^=;]+?)\s*=\s*([^;\n]+)/g)) flows.push({ lhs: identifiers(m[1]!.replace(/:[^,}]*/g, '')), rhs: identifiers(m[2]!) });
+  for (const m of source.matchAll(/\b(?:const|let|var)\s+([^=;]+?)\s*=\s*([^;\n]+)/g))
+    flows.push({ lhs: identifiers(m[1]!.replace(/:[^,}]*/g, '')), rhs: identifiers(m[2]!) });
   for (const m of source.matchAll(/\bfor\s*\(\s*(?:const|let|var)\s+(.+?)\s+of\s+([^)]+)\)/g)) flows.push({ lhs: identifiers(m[1]!), rhs: identifiers(m[2]!) });
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const { lhs, rhs } of flows) {
       if (!rhs.some((n) => tainted.has(n))) continue;
@@ -56,7 +64,10 @@ function requestDerivedNames(source: string): Set<string> {
 
 function findingText(finding: Finding, cwd: string): { lines: string; derived: Set<string> } {
   const source = readFileSync(path.resolve(cwd, finding.file), 'utf8');
-  const lines = source.split(/\r?\n/).slice(finding.line - 1, finding.endLine).join('\n');
+  const lines = source
+    .split(/\r?\n/)
+    .slice(finding.line - 1, finding.endLine)
+    .join('\n');
   return { lines, derived: requestDerivedNames(source) };
 }
 

@@ -39,9 +39,7 @@ describe('scan on bad input', () => {
     const files = report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`);
     expect(files).toContain('shared-tmp-path good.mjs:3');
     expect(files).toContain('shared-tmp-path bom.cjs:1');
-    expect(report.functions.map((f) => f.id)).toEqual(
-      expect.arrayContaining(['good.mjs#handler', 'unicode.ts#handler', 'bom.cjs#handler']),
-    );
+    expect(report.functions.map((f) => f.id)).toEqual(expect.arrayContaining(['good.mjs#handler', 'unicode.ts#handler', 'bom.cjs#handler']));
   });
 
   it('does not crash on pathological nesting', async () => {

@@ -3,15 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { SEVERITY_RANK } from '../../src/scoring/index.js';
 import { STATUS_MARKS } from '../../src/reporters/text.js';
-import {
-  CHECKLIST_ITEMS,
-  type BaselineEntry,
-  type BaselineSummary,
-  type Finding,
-  type Report,
-  type ReportFunction,
-  type ScanError,
-} from '../../src/types.js';
+import { CHECKLIST_ITEMS, type BaselineEntry, type BaselineSummary, type Finding, type Report, type ReportFunction, type ScanError } from '../../src/types.js';
 import { checklist, makeReport } from '../reporters/sample-report.js';
 
 interface SchemaNode {
@@ -21,9 +13,7 @@ interface SchemaNode {
   $defs?: Record<string, SchemaNode>;
 }
 
-const schema = JSON.parse(
-  readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8'),
-) as SchemaNode;
+const schema = JSON.parse(readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8')) as SchemaNode;
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 const defs = schema.$defs!;
 
@@ -118,9 +108,7 @@ describe('report schema stays in step with src/types.ts', () => {
 
   it('has the severities and statuses', () => {
     expect(sorted(defs.severity.enum!)).toEqual(sorted(Object.keys(SEVERITY_RANK)));
-    expect(sorted(Object.keys(schema.properties!.summary.properties!.bySeverity.properties!))).toEqual(
-      sorted(Object.keys(SEVERITY_RANK)),
-    );
+    expect(sorted(Object.keys(schema.properties!.summary.properties!.bySeverity.properties!))).toEqual(sorted(Object.keys(SEVERITY_RANK)));
     expect(sorted(defs.checklistStatus.enum!)).toEqual(sorted(Object.keys(STATUS_MARKS)));
   });
 

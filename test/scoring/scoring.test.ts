@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CHECKLIST_WEIGHTS,
-  evaluateGate,
-  getGateFailures,
-  scoreFunction,
-  type ScoreInput,
-} from '../../src/scoring/index.js';
-import {
-  CHECKLIST_ITEMS,
-  type ChecklistItem,
-  type Finding,
-  type ReportFunction,
-  type Severity,
-} from '../../src/types.js';
+import { CHECKLIST_WEIGHTS, evaluateGate, getGateFailures, scoreFunction, type ScoreInput } from '../../src/scoring/index.js';
+import { CHECKLIST_ITEMS, type ChecklistItem, type Finding, type ReportFunction, type Severity } from '../../src/types.js';
 
 /** Rule ids in these tests are `<checklist item>/<anything>`. */
 function ruleItem(ruleId: string): ChecklistItem | undefined {

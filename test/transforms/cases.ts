@@ -28,11 +28,14 @@ export function listCases(transform: string): FixtureCase[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.isDirectory()) {
       const inputDir = path.join(dir, entry.name, 'input');
-      const files = fs.readdirSync(inputDir).sort().map((name) => ({
-        name,
-        input: path.join(inputDir, name),
-        output: path.join(dir, entry.name, 'output', name),
-      }));
+      const files = fs
+        .readdirSync(inputDir)
+        .sort()
+        .map((name) => ({
+          name,
+          input: path.join(inputDir, name),
+          output: path.join(dir, entry.name, 'output', name),
+        }));
       cases.push({ transform, name: entry.name, multiFile: true, files });
     } else {
       const m = /^(.*)\.input\.(\w+)$/.exec(entry.name);
@@ -48,4 +51,8 @@ export function listCases(transform: string): FixtureCase[] {
   return cases;
 }
 
-export const TRANSFORM_IDS = fs.readdirSync(FIXTURES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+export const TRANSFORM_IDS = fs
+  .readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();

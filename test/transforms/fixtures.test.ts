@@ -48,10 +48,22 @@ describe.each(TRANSFORM_IDS)('transform %s', (id) => {
     expect(transform, `transforms/${id}.ts is registered`).toBeDefined();
     expect(cases.length).toBeGreaterThan(5);
     for (const c of cases) for (const f of c.files) expect(fs.existsSync(f.output), f.output).toBe(true);
-    expect(cases.some((c) => c.files.every((f) => read(f.input) === read(f.output))), 'a no-op case').toBe(true);
-    expect(cases.some((c) => c.files.some((f) => read(f.input).includes('\n\t'))), 'a tab-indented case').toBe(true);
-    expect(cases.some((c) => c.files.some((f) => read(f.input).includes('\r\n'))), 'a CRLF case').toBe(true);
-    expect(cases.some((c) => c.multiFile), 'a case across modules').toBe(true);
+    expect(
+      cases.some((c) => c.files.every((f) => read(f.input) === read(f.output))),
+      'a no-op case',
+    ).toBe(true);
+    expect(
+      cases.some((c) => c.files.some((f) => read(f.input).includes('\n\t'))),
+      'a tab-indented case',
+    ).toBe(true);
+    expect(
+      cases.some((c) => c.files.some((f) => read(f.input).includes('\r\n'))),
+      'a CRLF case',
+    ).toBe(true);
+    expect(
+      cases.some((c) => c.multiFile),
+      'a case across modules',
+    ).toBe(true);
   });
 
   describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c: FixtureCase) => {
@@ -60,7 +72,10 @@ describe.each(TRANSFORM_IDS)('transform %s', (id) => {
         expect(read(path.join(root, c.name, f.name)), `${c.name}/${f.name}`).toBe(read(f.output));
       }
       const results = first.files.filter((r) => r.file.startsWith(`${c.name}/`));
-      expect(results.every((r) => r.status !== 'failed'), JSON.stringify(results)).toBe(true);
+      expect(
+        results.every((r) => r.status !== 'failed'),
+        JSON.stringify(results),
+      ).toBe(true);
     });
 
     it('a second run changes nothing', () => {

@@ -40,9 +40,10 @@ function resolve(ctx: RecipeContext, modules: string[], name: string): string | 
 }
 
 function addToList(ctx: RecipeContext, imp: ModuleImport, name: string): void {
-  const items: AstNode[] = imp.kind === 'esm'
-    ? imp.statement.specifiers.filter((s: AstNode) => s.type === 'ImportSpecifier')
-    : imp.statement.declarations.find((d: AstNode) => d.id.type === 'ObjectPattern' && d.id.properties.includes(imp.specifier)).id.properties;
+  const items: AstNode[] =
+    imp.kind === 'esm'
+      ? imp.statement.specifiers.filter((s: AstNode) => s.type === 'ImportSpecifier')
+      : imp.statement.declarations.find((d: AstNode) => d.id.type === 'ObjectPattern' && d.id.properties.includes(imp.specifier)).id.properties;
   const nameOf = (s: AstNode): string => (s.imported ?? s.key)?.name ?? '';
   const names = items.map(nameOf);
   const sorted = names.every((n, i) => i === 0 || names[i - 1]!.localeCompare(n) <= 0);

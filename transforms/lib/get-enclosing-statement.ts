@@ -11,7 +11,11 @@ export function getEnclosingStatement(path: AstPath): AstPath | undefined {
     if ((holder.type === 'BlockStatement' || holder.type === 'Program' || holder.type === 'StaticBlock') && p.parentPath?.name === 'body') return p;
     if (holder.type === 'SwitchCase' && p.parentPath?.name === 'consequent') return p;
     // `if (x) foo();`: the single statement of an if/loop without braces.
-    if (/Statement$/.test(p.node.type) && ['IfStatement', 'ForStatement', 'ForOfStatement', 'ForInStatement', 'WhileStatement', 'DoWhileStatement', 'LabeledStatement'].includes(holder.type)) return p.parent;
+    if (
+      /Statement$/.test(p.node.type) &&
+      ['IfStatement', 'ForStatement', 'ForOfStatement', 'ForInStatement', 'WhileStatement', 'DoWhileStatement', 'LabeledStatement'].includes(holder.type)
+    )
+      return p.parent;
   }
   return undefined;
 }

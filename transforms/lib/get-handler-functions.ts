@@ -57,7 +57,8 @@ export function getHandlerFunctions(ctx: RecipeContext): HandlerFunction[] {
           right.properties.forEach((p: AstNode, k: number) => {
             const key = p.key?.type === 'Identifier' ? p.key.name : p.key?.value;
             if (!key || p.computed) return;
-            if (p.type === 'ObjectMethod' || (p.type === 'Property' && p.method)) add(key, p.type === 'ObjectMethod' ? rightPath.get('properties', k) : rightPath.get('properties', k, 'value'));
+            if (p.type === 'ObjectMethod' || (p.type === 'Property' && p.method))
+              add(key, p.type === 'ObjectMethod' ? rightPath.get('properties', k) : rightPath.get('properties', k, 'value'));
             else if (isObjectProperty(p)) add(key, fromValue(rightPath.get('properties', k, 'value')));
           });
         } else if (names.has('handler') && isFunctionNode(right)) {

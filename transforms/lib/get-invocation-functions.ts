@@ -22,15 +22,17 @@ export function getInvocationFunctions(ctx: RecipeContext, handlers: AstPath[]):
     const fn = queue.pop()!;
     if (seen.has(fn.node)) continue;
     seen.add(fn.node);
-    j(fn).find(j.Identifier).forEach((p: AstPath) => {
-      const name: string = p.node.name;
-      // Each module-level name is followed once: the functions it leads to are the same everywhere.
-      if (followed.has(name) || p.scope?.lookup(name) !== ctx.programScope) return;
-      followed.add(name);
-      const target = findModuleFunction(ctx, name);
-      if (target) queue.push(target);
-      for (const method of methodsOf(ctx, name)) queue.push(method);
-    });
+    j(fn)
+      .find(j.Identifier)
+      .forEach((p: AstPath) => {
+        const name: string = p.node.name;
+        // Each module-level name is followed once: the functions it leads to are the same everywhere.
+        if (followed.has(name) || p.scope?.lookup(name) !== ctx.programScope) return;
+        followed.add(name);
+        const target = findModuleFunction(ctx, name);
+        if (target) queue.push(target);
+        for (const method of methodsOf(ctx, name)) queue.push(method);
+      });
   }
   return seen;
 }
@@ -50,16 +52,21 @@ function wrappedHandlers(ctx: RecipeContext): AstPath[] {
   const names = new Set(ctx.handlerNames);
   const fromExpression = (expr: AstPath) => {
     if (isFunctionNode(unwrapExpression(expr.node))) return;
-    j(expr).find(j.Identifier).forEach((p: AstPath) => {
-      if (p.scope?.lookup(p.node.name) !== ctx.programScope) return;
-      const f = findModuleFunction(ctx, p.node.name);
-      if (f) out.push(f);
-      out.push(...methodsOf(ctx, p.node.name));
-    });
-    j(expr).find(j.Function).forEach((f: AstPath) => out.push(f));
+    j(expr)
+      .find(j.Identifier)
+      .forEach((p: AstPath) => {
+        if (p.scope?.lookup(p.node.name) !== ctx.programScope) return;
+        const f = findModuleFunction(ctx, p.node.name);
+        if (f) out.push(f);
+        out.push(...methodsOf(ctx, p.node.name));
+      });
+    j(expr)
+      .find(j.Function)
+      .forEach((f: AstPath) => out.push(f));
   };
   ctx.root.find(j.VariableDeclarator).forEach((d: AstPath) => {
-    if (d.node.id.type === 'Identifier' && names.has(d.node.id.name) && d.parent.parent.node.type === 'ExportNamedDeclaration' && d.node.init) fromExpression(d.get('init'));
+    if (d.node.id.type === 'Identifier' && names.has(d.node.id.name) && d.parent.parent.node.type === 'ExportNamedDeclaration' && d.node.init)
+      fromExpression(d.get('init'));
   });
   ctx.root.find(j.AssignmentExpression).forEach((a: AstPath) => {
     const left = ctx.source.slice(a.node.left.start, a.node.left.end);
@@ -95,11 +102,15 @@ function exportedFunctions(ctx: RecipeContext): AstPath[] {
       if (f) out.push(f);
     }
     if (right.type === 'ObjectExpression') {
-      j(p.get('right')).find(j.Identifier).forEach((id: AstPath) => {
-        const f = findModuleFunction(ctx, id.node.name);
-        if (f) out.push(f);
-      });
-      j(p.get('right')).find(j.Function).forEach((f: AstPath) => out.push(f));
+      j(p.get('right'))
+        .find(j.Identifier)
+        .forEach((id: AstPath) => {
+          const f = findModuleFunction(ctx, id.node.name);
+          if (f) out.push(f);
+        });
+      j(p.get('right'))
+        .find(j.Function)
+        .forEach((f: AstPath) => out.push(f));
     }
   });
   return out;

@@ -25,9 +25,11 @@ export function getModuleDeclarations(ctx: RecipeContext): ModuleDeclarations {
   const instances: Array<[string, string]> = [];
   const methodsIn = (path: AstPath): AstPath[] => {
     const out: AstPath[] = [];
-    j(path).find(j.Function).forEach((f: AstPath) => {
-      if (!getTopLevelFunction(f)) out.push(f);
-    });
+    j(path)
+      .find(j.Function)
+      .forEach((f: AstPath) => {
+        if (!getTopLevelFunction(f)) out.push(f);
+      });
     return out;
   };
   const program = ctx.root.find(j.Program).paths()[0]!;

@@ -31,8 +31,7 @@ export function getModuleImports(ctx: RecipeContext): ModuleImport[] {
       const module = statement.source.value as string;
       for (const s of statement.specifiers ?? []) {
         if (s.importKind === 'type') continue;
-        const imported =
-          s.type === 'ImportDefaultSpecifier' ? 'default' : s.type === 'ImportNamespaceSpecifier' ? '*' : (s.imported.name ?? s.imported.value);
+        const imported = s.type === 'ImportDefaultSpecifier' ? 'default' : s.type === 'ImportNamespaceSpecifier' ? '*' : (s.imported.name ?? s.imported.value);
         out.push({ local: s.local.name, module, imported, kind: 'esm', statement, specifier: s });
       }
       continue;

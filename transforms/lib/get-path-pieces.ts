@@ -135,7 +135,11 @@ function identifierPieces(env: PathEnv, path: AstPath, via: Via[], depth: number
     const declaration = binding.parent.parent.node;
     if (declaration.kind !== 'const' || !parent.init) return dyn({ event: isEventIdentifier(env, path) });
     const isModule = scope === env.ctx.programScope;
-    const statement = isModule ? binding.parent.parent.parent?.node.type === 'ExportNamedDeclaration' ? binding.parent.parent.parent.node : declaration : declaration;
+    const statement = isModule
+      ? binding.parent.parent.parent?.node.type === 'ExportNamedDeclaration'
+        ? binding.parent.parent.parent.node
+        : declaration
+      : declaration;
     const next: Via = { name, scope: isModule ? 'module' : 'local', ref, declarator: parent, statement };
     const pieces = getPathPieces(env, binding.parent.get('init'), [...via, next], depth + 1);
     // A local derived from the event is event data too.
@@ -162,7 +166,12 @@ function isEventIdentifier(env: PathEnv, path: AstPath): boolean {
   let p = binding;
   while (p.parent && !['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod'].includes(p.parent.node.type)) {
     const loop = p.parent.parent?.parent;
-    if (p.parent.node.type === 'VariableDeclarator' && !p.parent.node.init && loop?.node.type === 'ForOfStatement' && loop.get('left').node === p.parent.parent.node) {
+    if (
+      p.parent.node.type === 'VariableDeclarator' &&
+      !p.parent.node.init &&
+      loop?.node.type === 'ForOfStatement' &&
+      loop.get('left').node === p.parent.parent.node
+    ) {
       // `for (const page of event.pages)`: each element is event data.
       const root = rootIdentifier(loop.get('right'));
       return !!root && isEventIdentifier(env, root);
@@ -191,7 +200,8 @@ function rootIdentifier(path: AstPath): AstPath | undefined {
 function isPure(node: AstNode): boolean {
   const n = unwrapExpression(node);
   if (n.type === 'Identifier') return true;
-  if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression') return isPure(n.object) && (!n.computed || isPure(n.property) || isStringLiteralNode(n.property));
+  if (n.type === 'MemberExpression' || n.type === 'OptionalMemberExpression')
+    return isPure(n.object) && (!n.computed || isPure(n.property) || isStringLiteralNode(n.property));
   return isStringLiteralNode(n) || n.type === 'NumericLiteral' || (n.type === 'Literal' && typeof n.value === 'number');
 }
 
@@ -234,7 +244,18 @@ function normalise(text: string): string {
 function resolveRelative(from: string, specifier: string): string | undefined {
   const base = nodePath.resolve(nodePath.dirname(from), specifier);
   const stem = base.replace(/\.(c|m)?js$/, '');
-  const candidates = [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`, `${stem}.js`, `${stem}.mjs`, `${stem}.cjs`, `${base}/index.ts`, `${base}/index.js`];
+  const candidates = [
+    base,
+    `${stem}.ts`,
+    `${stem}.tsx`,
+    `${stem}.mts`,
+    `${stem}.cts`,
+    `${stem}.js`,
+    `${stem}.mjs`,
+    `${stem}.cjs`,
+    `${base}/index.ts`,
+    `${base}/index.js`,
+  ];
   return candidates.find((c) => {
     try {
       return fs.statSync(c).isFile();

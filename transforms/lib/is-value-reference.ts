@@ -49,7 +49,9 @@ export function isValueReference(path: AstPath): boolean {
     case 'AssignmentPattern':
       return name === 'right' || isAssignmentTarget(path);
     default:
-      return !parent.type.startsWith('TS') || parent.type === 'TSAsExpression' || parent.type === 'TSNonNullExpression' || parent.type === 'TSSatisfiesExpression';
+      return (
+        !parent.type.startsWith('TS') || parent.type === 'TSAsExpression' || parent.type === 'TSNonNullExpression' || parent.type === 'TSSatisfiesExpression'
+      );
   }
 }
 

@@ -22,7 +22,10 @@ export function isFunctionNode(node: AstNode): boolean {
 /** Parentheses are `extra.parenthesized` in Babel trees; type assertions and `!` are see-through. */
 export function unwrapExpression(node: AstNode): AstNode {
   let n = node;
-  while (n && ['TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'TypeCastExpression', 'ParenthesizedExpression', 'TSTypeAssertion'].includes(n.type)) {
+  while (
+    n &&
+    ['TSAsExpression', 'TSNonNullExpression', 'TSSatisfiesExpression', 'TypeCastExpression', 'ParenthesizedExpression', 'TSTypeAssertion'].includes(n.type)
+  ) {
     n = n.expression;
   }
   return n;

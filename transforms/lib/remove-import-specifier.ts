@@ -13,11 +13,13 @@ export function removeImportSpecifier(ctx: RecipeContext, imp: ModuleImport, exc
   const refs = findReferences(ctx, imp.local, ctx.programScope).filter((r) => !except.includes(r.node));
   // Type positions are not value references: check the raw text too, for `typeof x` / type uses.
   if (refs.length > 0) return false;
-  const typeUses = ctx.root.find(ctx.j.TSTypeReference, { typeName: { name: imp.local } }).size() + ctx.root.find(ctx.j.TSTypeQuery, { exprName: { name: imp.local } }).size();
+  const typeUses =
+    ctx.root.find(ctx.j.TSTypeReference, { typeName: { name: imp.local } }).size() + ctx.root.find(ctx.j.TSTypeQuery, { exprName: { name: imp.local } }).size();
   if (typeUses > 0) return false;
-  const list: AstNode[] = imp.kind === 'esm'
-    ? imp.statement.specifiers
-    : imp.statement.declarations.find((d: AstNode) => d.id.type === 'ObjectPattern' && d.id.properties.includes(imp.specifier)).id.properties;
+  const list: AstNode[] =
+    imp.kind === 'esm'
+      ? imp.statement.specifiers
+      : imp.statement.declarations.find((d: AstNode) => d.id.type === 'ObjectPattern' && d.id.properties.includes(imp.specifier)).id.properties;
   if (list.length === 1) {
     removeStatement(ctx, imp.statement);
     return true;

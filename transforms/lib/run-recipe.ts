@@ -61,7 +61,10 @@ export function runRecipe(file: FileInfo, api: API, options: TransformOptions, r
 }
 
 function quoteString(text: string, quote: "'" | '"'): string {
-  const escaped = text.replace(/\\/g, '\\\\').replace(quote === "'" ? /'/g : /"/g, `\\${quote}`).replace(/\n/g, '\\n');
+  const escaped = text
+    .replace(/\\/g, '\\\\')
+    .replace(quote === "'" ? /'/g : /"/g, `\\${quote}`)
+    .replace(/\n/g, '\\n');
   return `${quote}${escaped}${quote}`;
 }
 

@@ -50,9 +50,7 @@ export class SourceEdits {
   apply(): string {
     const src = this.source;
     // Insertions before replacements at one position; otherwise in the order they were made.
-    const sorted = [...this.list].sort(
-      (a, b) => a.start - b.start || Number(a.end > a.start) - Number(b.end > b.start) || a.seq - b.seq,
-    );
+    const sorted = [...this.list].sort((a, b) => a.start - b.start || Number(a.end > a.start) - Number(b.end > b.start) || a.seq - b.seq);
     const unique: Edit[] = [];
     for (const e of sorted) {
       if (unique.some((u) => u.start === e.start && u.end === e.end && u.text === e.text)) continue;

@@ -71,4 +71,3 @@ export interface RecipeContext {
 }
 
 export type Recipe = (ctx: RecipeContext) => void;
-

@@ -90,7 +90,10 @@ function reindentStatements(ctx: RecipeContext, body: AstNode, from: number, lev
   // A statement's region runs from its leading comments to the next statement's.
   const regionStart = statements.map((s) => getLeadingCommentStart(ctx, s));
   const templates: Array<[number, number]> = [];
-  ctx.j(body).find(ctx.j.TemplateLiteral).forEach((p: AstNode) => templates.push([p.node.start, p.node.end]));
+  ctx
+    .j(body)
+    .find(ctx.j.TemplateLiteral)
+    .forEach((p: AstNode) => templates.push([p.node.start, p.node.end]));
   const insideTemplate = (pos: number) => templates.some(([s, e]) => pos > s && pos < e);
   for (let i = from; i < statements.length; i++) {
     const start = regionStart[i]!;

@@ -56,19 +56,13 @@ function getCommentAt(sourceFile: ts.SourceFile, pos: number): ts.CommentRange |
   // `node` is the innermost token (or node) whose full range, leading trivia included, holds pos.
   if (pos >= node.getStart(sourceFile)) return undefined;
   // Comments before the first line break of the trivia count as the previous token's trailing ones.
-  const ranges = [
-    ...(ts.getTrailingCommentRanges(sourceFile.text, node.pos) ?? []),
-    ...(ts.getLeadingCommentRanges(sourceFile.text, node.pos) ?? []),
-  ];
+  const ranges = [...(ts.getTrailingCommentRanges(sourceFile.text, node.pos) ?? []), ...(ts.getLeadingCommentRanges(sourceFile.text, node.pos) ?? [])];
   return ranges.find((range) => range.pos <= pos && pos < range.end);
 }
 
 function parseDirective(sourceFile: ts.SourceFile, comment: ts.CommentRange): Directive | undefined {
   const raw = sourceFile.text.slice(comment.pos, comment.end);
-  const body =
-    comment.kind === ts.SyntaxKind.SingleLineCommentTrivia
-      ? raw.slice(2)
-      : raw.slice(2, -2).replace(/^\s*\*+/gm, ' ');
+  const body = comment.kind === ts.SyntaxKind.SingleLineCommentTrivia ? raw.slice(2) : raw.slice(2, -2).replace(/^\s*\*+/gm, ' ');
   // The directive must open the comment: `// see lmi-audit-ignore in the README` is prose.
   const match = /^\s*lmi-audit-ignore(\S*)([\s\S]*)$/.exec(body);
   if (!match) return undefined;
@@ -118,7 +112,10 @@ export function parseArguments(text: string): { rules: string[]; reason?: string
   const list = separator ? text.slice(0, separator.index) : text;
   const rules = list.split(/[\s,]+/).filter((id) => id.length > 0);
   if (!separator) return { rules };
-  const reason = text.slice(separator.index + separator[0].length).replace(/\s+/g, ' ').trim();
+  const reason = text
+    .slice(separator.index + separator[0].length)
+    .replace(/\s+/g, ' ')
+    .trim();
   return reason.length > 0 ? { rules, reason } : { rules };
 }
 

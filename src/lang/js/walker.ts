@@ -441,7 +441,11 @@ class Walker implements WalkContext {
         const clauses = (node as ts.CaseBlock).clauses;
         if (clauses.some((c) => declaresNames(c.statements))) {
           this.withScope(false, () => {
-            this.hoist(clauses.flatMap((c) => [...c.statements]), this.scope, false);
+            this.hoist(
+              clauses.flatMap((c) => [...c.statements]),
+              this.scope,
+              false,
+            );
             ts.forEachChild(node, this.visit);
           });
           return;
@@ -466,7 +470,8 @@ class Walker implements WalkContext {
       case S.CatchClause: {
         const clause = node as ts.CatchClause;
         this.withScope(false, () => {
-          if (clause.variableDeclaration) this.declareName(clause.variableDeclaration.name, 'catch', this.scope, {
+          if (clause.variableDeclaration)
+            this.declareName(clause.variableDeclaration.name, 'catch', this.scope, {
               tainted: true,
               taint: { params: [], awaited: false, caught: true },
             });
@@ -560,12 +565,7 @@ class Walker implements WalkContext {
     for (const decl of list.declarations) this.declareName(decl.name, kind, target);
   }
 
-  private declareName(
-    name: ts.BindingName,
-    kind: LocalBinding['kind'],
-    scope: Scope,
-    extra: BindingExtra = NO_EXTRA,
-  ): void {
+  private declareName(name: ts.BindingName, kind: LocalBinding['kind'], scope: Scope, extra: BindingExtra = NO_EXTRA): void {
     if (name.kind === S.Identifier) {
       const text = name.text;
       if (kind !== 'param' && scope.names.has(text)) return;
@@ -919,11 +919,7 @@ class Walker implements WalkContext {
           adopt(right, prop);
           const key = propertyNameText(prop.name);
           if (key === undefined) continue;
-          const value = ts.isShorthandPropertyAssignment(prop)
-            ? prop.name
-            : ts.isPropertyAssignment(prop)
-              ? prop.initializer
-              : undefined;
+          const value = ts.isShorthandPropertyAssignment(prop) ? prop.name : ts.isPropertyAssignment(prop) ? prop.initializer : undefined;
           if (value && ts.isIdentifier(value) && this.scope.lookup(value.text)?.module) {
             this.summary.exports[key] = value.text;
           } else if (value) {
@@ -1118,7 +1114,7 @@ function adopt(parent: ts.Node, child: ts.Node): void {
 /** Parent pointers from `outer` down through wrappers (parentheses, `as`) to `inner`. */
 function adoptChain(parent: ts.Node, outer: ts.Expression, inner: ts.Expression): void {
   adopt(parent, outer);
-  for (let e: ts.Expression = outer; e !== inner; ) {
+  for (let e: ts.Expression = outer; e !== inner;) {
     const next = (e as ts.ParenthesizedExpression).expression;
     adopt(e, next);
     e = next;
@@ -1222,7 +1218,7 @@ function functionName(node: ts.FunctionLikeDeclaration): string {
  */
 function propertyPath(expr: ts.Expression, root: ts.Expression): string[] {
   const path: string[] = [];
-  for (let e = unwrap(expr); e !== root; ) {
+  for (let e = unwrap(expr); e !== root;) {
     if (e.kind === S.PropertyAccessExpression) {
       path.push((e as ts.PropertyAccessExpression).name.text);
     } else {

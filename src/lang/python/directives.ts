@@ -76,7 +76,8 @@ function coveredLines(root: PyNode, row: number): Array<[number, number]> {
       if (!child || child.endPosition.row < row || child.startPosition.row > row) continue;
       if (child.startPosition.row === row && (child.type.endsWith('_statement') || child.type.endsWith('_definition'))) {
         if (COMPOUND.has(child.type)) {
-          const body = child.type === 'decorated_definition' ? child.childForFieldName('definition')?.childForFieldName('body') : child.childForFieldName('body');
+          const body =
+            child.type === 'decorated_definition' ? child.childForFieldName('definition')?.childForFieldName('body') : child.childForFieldName('body');
           const end = body ? body.startPosition.row - (body.startPosition.row > row ? 1 : 0) : row;
           ranges.push([row + 1, Math.max(row, end) + 1]);
         } else {

@@ -50,7 +50,21 @@ const SAME_PATH_CALLS = new Set(['os.path.abspath', 'os.path.normpath', 'os.path
 /** Methods of a path or string that keep what the receiver is made of. */
 const RECEIVER_METHODS = new Set(['resolve', 'absolute', 'expanduser', 'strip', 'lower', 'upper']);
 /** String transformations: event data in, event data out (`key.replace('/', '')`, `key.split('/')[-1]`). */
-const EVENT_PRESERVING_METHODS = new Set(['replace', 'split', 'rsplit', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'removeprefix', 'removesuffix', 'encode', 'decode', 'get']);
+const EVENT_PRESERVING_METHODS = new Set([
+  'replace',
+  'split',
+  'rsplit',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'lower',
+  'upper',
+  'removeprefix',
+  'removesuffix',
+  'encode',
+  'decode',
+  'get',
+]);
 const EVENT_PRESERVING_CALLS = new Set(['urllib.parse.unquote', 'urllib.parse.unquote_plus', 'werkzeug.utils.secure_filename']);
 
 const MAX_DEPTH = 10;
@@ -201,7 +215,10 @@ function callValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
       const prefix = keywords.get('prefix') ?? positional[1];
       return {
         t: 'initTemp',
-        prefix: { t: 'cat', parts: [dir ? pathValueOf(env, dir, depth + 1) : { t: 'tmpdir' }, str('/'), prefix ? pathValueOf(env, prefix, depth + 1) : str('tmp')] },
+        prefix: {
+          t: 'cat',
+          parts: [dir ? pathValueOf(env, dir, depth + 1) : { t: 'tmpdir' }, str('/'), prefix ? pathValueOf(env, prefix, depth + 1) : str('tmp')],
+        },
       };
     }
     if (name === 'tempfile.gettempdir') return { t: 'tmpdir' };

@@ -32,7 +32,10 @@ export class PyModuleResolver implements ModuleResolver {
 
   private resolveUncached(dir: string, specifier: string): string | undefined {
     const dots = /^\.*/.exec(specifier)![0].length;
-    const parts = specifier.slice(dots).split('.').filter((p) => p.length > 0);
+    const parts = specifier
+      .slice(dots)
+      .split('.')
+      .filter((p) => p.length > 0);
     if (dots > 0) {
       let base = dir;
       for (let i = 1; i < dots; i++) base = path.dirname(base);

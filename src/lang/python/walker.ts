@@ -206,7 +206,16 @@ function initKindOf(value: PyNode | undefined): InitKind {
   }
 }
 
-const SKIP_AS_REF = new Set(['parameters', 'lambda_parameters', 'global_statement', 'nonlocal_statement', 'import_statement', 'import_from_statement', 'aliased_import', 'dotted_name']);
+const SKIP_AS_REF = new Set([
+  'parameters',
+  'lambda_parameters',
+  'global_statement',
+  'nonlocal_statement',
+  'import_statement',
+  'import_from_statement',
+  'aliased_import',
+  'dotted_name',
+]);
 
 class PyWalker implements PyWalkContext {
   fn = -1;
@@ -457,7 +466,12 @@ class PyWalker implements PyWalkContext {
     const parent = node.parent;
     if (parent && SKIP_AS_REF.has(parent.type)) return;
     if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.equals(node)) return;
-    if (parent && (parent.type === 'default_parameter' || parent.type === 'typed_default_parameter' || parent.type === 'typed_parameter') && parent.childForFieldName('name')?.equals(node)) return;
+    if (
+      parent &&
+      (parent.type === 'default_parameter' || parent.type === 'typed_default_parameter' || parent.type === 'typed_parameter') &&
+      parent.childForFieldName('name')?.equals(node)
+    )
+      return;
     if (parent && (parent.type === 'list_splat_pattern' || parent.type === 'dictionary_splat_pattern') && parent.parent?.type === 'parameters') return;
     this.addRef(node);
   }
@@ -615,7 +629,8 @@ class PyWalker implements PyWalkContext {
       let id: PyNode | undefined;
       if (p.type === 'identifier') id = p;
       else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') id = p.childForFieldName('name') ?? undefined;
-      else if (p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') id = named(p).find((c) => c.type === 'identifier');
+      else if (p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern')
+        id = named(p).find((c) => c.type === 'identifier');
       if (p.type === 'keyword_separator' || p.type === 'positional_separator') continue;
       if (id && id.type === 'identifier') {
         scope.locals.set(id.text, { name: id.text, module: false, kind: 'param', param: { fn: index, index: position } });

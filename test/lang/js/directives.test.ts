@@ -69,7 +69,7 @@ describe('collectDirectives', () => {
       '  a(),', // 3
       "  writeFile('/tmp/x', data),", // 4
       ']);', // 5
-      "const client = new Client({ // lmi-audit-ignore shared-db-connection -- same line", // 6
+      'const client = new Client({ // lmi-audit-ignore shared-db-connection -- same line', // 6
       '  connectionString: url,', // 7
       '});', // 8
     ];
