@@ -522,7 +522,7 @@ function appliesTo(rule: Rule, fn: FunctionFacts): boolean {
   return rule.appliesTo ? rule.appliesTo(fn) : fn.language === 'javascript';
 }
 
-export function formatMessage(template: string, data: Record<string, string>): string {
+function formatMessage(template: string, data: Record<string, string>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, key: string) => (Object.hasOwn(data, key) ? data[key]! : m));
 }
 

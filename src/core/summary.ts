@@ -52,7 +52,7 @@ export interface ModuleBinding {
   path?: PathValue;
 }
 
-export interface ImportBinding {
+interface ImportBinding {
   specifier: string;
   /** `'default'`, `'*'` (namespace / whole CommonJS module) or an export name. */
   imported: string;

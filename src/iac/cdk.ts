@@ -149,7 +149,7 @@ const MAX_DEPTH = 40;
 
 type Value = string | number | undefined;
 
-export function readCdk(file: string, ctx: ReaderContext, text = ctx.readFile(file)): IacFunction[] {
+function readCdk(file: string, ctx: ReaderContext, text = ctx.readFile(file)): IacFunction[] {
   if (!mentionsCdk(text)) return [];
   const reader = new CdkFileReader(file, text, ctx);
   return reader.read();
@@ -737,7 +737,7 @@ class CdkFileReader {
     }
     const qualified = this.qualify(node);
     const match = qualified ? /^lambda\.Runtime\.([A-Z0-9_]+)$/.exec(qualified) : null;
-    return match ? runtimeName(match[1]) : undefined;
+    return match ? runtimeName(match[1]!) : undefined;
   }
 
   /** The directory of `Code.fromAsset(<path>)` / `new AssetCode(<path>)`. */
@@ -771,6 +771,7 @@ class CdkFileReader {
 
   private applyCapacityProvider(call: ts.CallExpression): void {
     const target = call.arguments[0];
+    if (!target) return;
     const key = expressionKey(unwrap(target));
     const fn = key ? this.functionBindings.get(key) : undefined;
     if (!fn) return;
@@ -910,13 +911,13 @@ class CdkFileReader {
       case 'path.posix.resolve':
         return strings ? path.resolve(this.appRoot(), ...strings) : undefined;
       case 'path.dirname':
-        return strings && strings.length === 1 ? path.dirname(strings[0]) : undefined;
+        return strings && strings.length === 1 ? path.dirname(strings[0]!) : undefined;
       case 'path.normalize':
-        return strings && strings.length === 1 ? path.normalize(strings[0]) : undefined;
+        return strings && strings.length === 1 ? path.normalize(strings[0]!) : undefined;
       case 'url.fileURLToPath':
         if (strings && strings.length === 1) {
           try {
-            return fileURLToPath(strings[0]);
+            return fileURLToPath(strings[0]!);
           } catch {
             return undefined;
           }
@@ -963,7 +964,7 @@ function moduleKey(specifier: ts.Expression): string | undefined {
 function requiredModule(expression: ts.Expression): string | undefined {
   const node = unwrap(expression);
   if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
-    return moduleKey(node.arguments[0]);
+    return moduleKey(node.arguments[0]!);
   }
   return undefined;
 }
@@ -1030,13 +1031,13 @@ function lastSegment(handler: string): string {
 }
 
 /** `NODEJS_22_X` -> `nodejs22.x`, `PYTHON_3_13` -> `python3.13`, `JAVA_21` -> `java21`, `PROVIDED_AL2023` -> `provided.al2023`. */
-export function runtimeName(constant: string): string | undefined {
+function runtimeName(constant: string): string | undefined {
   let match = /^NODEJS_(\d+)_X$/.exec(constant);
   if (match) return `nodejs${match[1]}.x`;
   match = /^PYTHON_(\d+)_(\d+)$/.exec(constant);
   if (match) return `python${match[1]}.${match[2]}`;
   match = /^(JAVA|DOTNET)_(\d+)$/.exec(constant);
-  if (match) return `${match[1].toLowerCase()}${match[2]}`;
+  if (match) return `${match[1]!.toLowerCase()}${match[2]}`;
   match = /^RUBY_(\d+)_(\d+)$/.exec(constant);
   if (match) return `ruby${match[1]}.${match[2]}`;
   match = /^PROVIDED(?:_(AL2|AL2023))?$/.exec(constant);

@@ -21,7 +21,7 @@ export function parseTemplateFile(file: string, text: string): ParsedDocument {
 }
 
 /** A parsed CloudFormation/SAM template, for readers of other resource types to build on. */
-export interface Template {
+interface Template {
   file: string;
   dir: string;
   body: PlainObject;
@@ -33,7 +33,7 @@ export interface Template {
  * Parses a template and reports its problems. Returns `undefined` for an unparsable file or a
  * document that is not a CloudFormation template (no `Resources` map: ignored silently).
  */
-export function loadTemplate(file: string, ctx: ReaderContext): Template | undefined {
+function loadTemplate(file: string, ctx: ReaderContext): Template | undefined {
   const document = parseTemplateFile(file, ctx.readFile(file));
   if (document.errors.length > 0) {
     for (const error of document.errors) ctx.errors.push({ file, ...error });
@@ -54,7 +54,7 @@ export const cloudFormationReader: InfrastructureReader = {
   read: (file, ctx) => readCloudFormation(file, ctx),
 };
 
-export function readCloudFormation(file: string, ctx: ReaderContext): IacFunction[] {
+function readCloudFormation(file: string, ctx: ReaderContext): IacFunction[] {
   const template = loadTemplate(file, ctx);
   if (!template) return [];
   const functions: IacFunction[] = [];
@@ -72,7 +72,7 @@ export function readCloudFormation(file: string, ctx: ReaderContext): IacFunctio
 }
 
 /** The template's resources as a scope for reference resolution. */
-export function templateScope(template: Template, ctx: ReaderContext): ResourceScope {
+function templateScope(template: Template, ctx: ReaderContext): ResourceScope {
   return {
     file: template.file,
     document: template.document,

@@ -11,21 +11,7 @@ import { readers } from './readers.js';
 import type { IacFunction, IacResult, InfrastructureReader, ReadInfrastructureInput, ReaderContext } from './types.js';
 import { compareStrings as compare } from '../util/compare-strings.js';
 
-export type {
-  IacAlarm,
-  IacAsyncConfig,
-  IacEventKind,
-  IacEventSource,
-  IacFunction,
-  IacKind,
-  IacLmiConfig,
-  IacLocation,
-  IacQueue,
-  IacResult,
-  InfrastructureReader,
-  ReadInfrastructureInput,
-} from './types.js';
-export { resolveHandler } from './handler-path.js';
+export type { IacAlarm, IacEventSource, IacFunction, IacQueue, IacResult, ReadInfrastructureInput } from './types.js';
 export { parseTerraformFiles } from './terraform.js';
 
 /** Build output that repeats the real definitions (synthesized CDK templates, packaged SAM templates, Terraform's copies of child modules). */

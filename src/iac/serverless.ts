@@ -32,7 +32,7 @@ const EVENT_KINDS: Record<string, IacEventKind> = {
   websocket: 'api',
 };
 
-export function isServerlessFile(file: string): boolean {
+function isServerlessFile(file: string): boolean {
   return /^serverless\.(ya?ml|json)$/i.test(path.basename(file));
 }
 
@@ -44,7 +44,7 @@ export const serverlessReader: InfrastructureReader = {
   read: (file, ctx) => readServerless(file, ctx),
 };
 
-export function readServerless(file: string, ctx: ReaderContext): IacFunction[] {
+function readServerless(file: string, ctx: ReaderContext): IacFunction[] {
   const document = parseTemplateFile(file, ctx.readFile(file));
   if (document.errors.length > 0) {
     for (const error of document.errors) ctx.errors.push({ file, ...error });

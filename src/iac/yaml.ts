@@ -21,7 +21,7 @@ import {
 } from 'yaml';
 
 /** A parse problem, with a 1-based line/column when known. */
-export interface DocumentProblem {
+interface DocumentProblem {
   message: string;
   line?: number;
   column?: number;
@@ -75,7 +75,7 @@ function wrapCollection(key: string) {
 }
 
 /** The `yaml` custom tags for every CloudFormation short form, in scalar, sequence and map shape. */
-export const cloudFormationTags: (ScalarTag | CollectionTag)[] = Object.entries(CFN_TAGS).flatMap(([tag, key]): (ScalarTag | CollectionTag)[] => [
+const cloudFormationTags: (ScalarTag | CollectionTag)[] = Object.entries(CFN_TAGS).flatMap(([tag, key]): (ScalarTag | CollectionTag)[] => [
   {
     tag,
     resolve(value: string): unknown {

@@ -23,7 +23,7 @@ import ignore from 'ignore';
 import { UsageError } from '../errors.js';
 import type { ScanError } from '../types.js';
 
-export interface DiscoveredFile {
+interface DiscoveredFile {
   /** Absolute, normalised path (as reached: through symlinks, not resolved). */
   path: string;
   /** Size in bytes. */
@@ -641,7 +641,7 @@ export async function discoverFiles(paths: string[], options: DiscoverOptions): 
 
   // Then the symlinked directories, in the order found (each walk's links sorted).
   for (let i = 0; i < links.length; i++) {
-    const link = links[i];
+    const link = links[i]!;
     let real: string;
     try {
       real = await fs.promises.realpath(link.path);

@@ -15,7 +15,21 @@ interface SchemaNode {
 
 const schema = JSON.parse(readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8')) as SchemaNode;
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
-const defs = schema.$defs!;
+type DefName = 'baselineEntry' | 'checklistStatus' | 'finding' | 'function' | 'scanError' | 'severity';
+const defs = Object.fromEntries(
+  (['baselineEntry', 'checklistStatus', 'finding', 'function', 'scanError', 'severity'] as const).map((name) => {
+    const node = schema.$defs?.[name];
+    if (!node) throw new Error(`schema/report.schema.json has no $defs.${name}`);
+    return [name, node];
+  }),
+) as Record<DefName, SchemaNode>;
+
+/** A property of a schema node, which the test needs to exist. */
+function prop(node: SchemaNode | undefined, name: string): SchemaNode {
+  const found = node?.properties?.[name];
+  if (!found) throw new Error(`the report schema has no property ${name} here`);
+  return found;
+}
 
 function errorsOf(report: unknown): string[] {
   return validate(report) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
@@ -96,32 +110,32 @@ describe('report schema', () => {
 
 describe('report schema stays in step with src/types.ts', () => {
   it('has the checklist items, in order', () => {
-    const node = defs.function.properties!.checklist;
+    const node = prop(defs.function, 'checklist');
     expect(Object.keys(node.properties!)).toEqual([...CHECKLIST_ITEMS]);
     expect(node.required).toEqual([...CHECKLIST_ITEMS]);
   });
 
   it('has the ways a handler is found', () => {
     const values: Record<NonNullable<ReportFunction['discovery']>, true> = { infrastructure: true, configuration: true, inferred: true };
-    expect(sorted(defs.function.properties!.discovery!.enum!)).toEqual(sorted(Object.keys(values)));
+    expect(sorted(prop(defs.function, 'discovery').enum!)).toEqual(sorted(Object.keys(values)));
   });
 
   it('has the severities and statuses', () => {
     expect(sorted(defs.severity.enum!)).toEqual(sorted(Object.keys(SEVERITY_RANK)));
-    expect(sorted(Object.keys(schema.properties!.summary.properties!.bySeverity.properties!))).toEqual(sorted(Object.keys(SEVERITY_RANK)));
+    expect(sorted(Object.keys(prop(prop(schema, 'summary'), 'bySeverity').properties!))).toEqual(sorted(Object.keys(SEVERITY_RANK)));
     expect(sorted(defs.checklistStatus.enum!)).toEqual(sorted(Object.keys(STATUS_MARKS)));
   });
 
   it.each<[string, SchemaNode, object, string[]]>([
     ['Report', schema, fullReport, ['baseline']],
-    ['tool', schema.properties!.tool, fullReport.tool, []],
-    ['summary', schema.properties!.summary, fullReport.summary, ['suppressed']],
+    ['tool', prop(schema, 'tool'), fullReport.tool, []],
+    ['summary', prop(schema, 'summary'), fullReport.summary, ['suppressed']],
     ['ReportFunction', defs.function, fullFunction, ['declaredIn', 'discovery', 'runtime']],
-    ['declaredIn', defs.function.properties!.declaredIn, fullFunction.declaredIn, []],
+    ['declaredIn', prop(defs.function, 'declaredIn'), fullFunction.declaredIn, []],
     ['Finding', defs.finding, fullFinding, ['suppressed', 'fingerprint']],
-    ['suppressed', defs.finding.properties!.suppressed, fullFinding.suppressed, []],
+    ['suppressed', prop(defs.finding, 'suppressed'), fullFinding.suppressed, []],
     ['ScanError', defs.scanError, fullError, ['line', 'column']],
-    ['BaselineSummary', schema.properties!.baseline, fullBaseline, []],
+    ['BaselineSummary', prop(schema, 'baseline'), fullBaseline, []],
     ['BaselineEntry', defs.baselineEntry, fullBaselineEntry, []],
   ])('describes every field of %s, and requires the non-optional ones', (_name, node, sample, optional) => {
     expect(sorted(Object.keys(node.properties!))).toEqual(sorted(Object.keys(sample)));

@@ -4,7 +4,7 @@ import { CHECKLIST_ITEMS, type ChecklistItem, type Finding, type ReportFunction,
 
 /** Rule ids in these tests are `<checklist item>/<anything>`. */
 function ruleItem(ruleId: string): ChecklistItem | undefined {
-  const item = ruleId.split('/')[0];
+  const item = ruleId.split('/')[0]!;
   return (CHECKLIST_ITEMS as readonly string[]).includes(item) ? (item as ChecklistItem) : undefined;
 }
 

@@ -1088,7 +1088,7 @@ function isAwsLambdaTypes(specifier: string): boolean {
  * line). Most files only use `\n`: a native `indexOf` scan finds those several times faster than
  * the compiler's character loop.
  */
-export function lineStartsOf(sourceFile: ts.SourceFile): readonly number[] {
+function lineStartsOf(sourceFile: ts.SourceFile): readonly number[] {
   const text = sourceFile.text;
   if (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029')) return sourceFile.getLineStarts();
   const starts = [0];
