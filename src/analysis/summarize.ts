@@ -6,7 +6,7 @@
  * everything else to the JavaScript/TypeScript one.
  */
 import * as fs from 'node:fs';
-import type { FileSummary } from '../core/summary.js';
+import { emptyFileSummary, type FileSummary } from '../core/summary.js';
 import type { RuleVisitors } from '../lang/js/context.js';
 import { compileVisitors, summarizeFile } from '../lang/js/walker.js';
 import { compilePythonVisitors, type PyRuleVisitors } from '../lang/python/context.js';
@@ -41,18 +41,7 @@ export function createSummarizer(rules: ReadonlyArray<RuleVisitors & PyRuleVisit
       return summarizeFile(file, text, (visitorTable ??= compileVisitors(rules)));
     } catch (error) {
       const reason = error instanceof RangeError ? 'the code is nested too deeply' : (error as Error).message;
-      return {
-        file,
-        parseError: { message: `lmi-audit could not analyse this file: ${reason}`, line: 1, column: 1 },
-        imports: {},
-        exports: {},
-        reexports: [],
-        starExports: [],
-        commonjs: false,
-        bindings: {},
-        functions: [],
-        facts: {},
-      };
+      return { ...emptyFileSummary(file), parseError: { message: `lmi-audit could not analyse this file: ${reason}`, line: 1, column: 1 } };
     }
   };
   const readAndSummarize = (file: string): FileResult => {

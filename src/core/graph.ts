@@ -5,7 +5,28 @@
  * invocation can reach and every module-level binding that code touches. Resolution is lazy
  * (only what handlers reach is resolved) and memoised.
  */
+import * as path from 'node:path';
 import type { FileSummary, ModuleBinding, Ref, ValueSummary } from './summary.js';
+
+/**
+ * A front-end's module resolution with its memo: specifiers resolve per directory, so the
+ * answer for (directory, specifier) is computed once.
+ */
+export abstract class MemoizedResolver {
+  private readonly memo = new Map<string, string | null>();
+
+  resolve(fromFile: string, specifier: string): string | undefined {
+    const dir = path.dirname(fromFile);
+    const key = `${dir}\0${specifier}`;
+    const cached = this.memo.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const result = this.resolveUncached(dir, specifier);
+    this.memo.set(key, result ?? null);
+    return result;
+  }
+
+  protected abstract resolveUncached(dir: string, specifier: string): string | undefined;
+}
 
 /** Resolves an import specifier of a file to another summarised file (a front-end's module rules). */
 export interface ModuleResolver {

@@ -166,3 +166,18 @@ export interface Directive {
    */
   lines: Array<[number, number]>;
 }
+
+/** A summary with nothing in it yet, as every front-end starts one. Null-prototype records: `constructor` or `toString` are legal binding and export names. */
+export function emptyFileSummary(file: string): FileSummary {
+  return {
+    file,
+    imports: Object.create(null),
+    exports: Object.create(null),
+    reexports: [],
+    starExports: [],
+    commonjs: false,
+    bindings: Object.create(null),
+    functions: [],
+    facts: Object.create(null),
+  };
+}

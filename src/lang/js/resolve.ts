@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from '../../ts.js';
 import type { ScanError } from '../../types.js';
-import type { ModuleResolver } from '../../core/graph.js';
+import { MemoizedResolver, type ModuleResolver } from '../../core/graph.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const JS_TO_TS: Record<string, string[]> = {
@@ -27,24 +27,15 @@ interface AliasConfig {
   baseUrl?: string;
 }
 
-export class JsModuleResolver implements ModuleResolver {
+export class JsModuleResolver extends MemoizedResolver implements ModuleResolver {
   readonly errors: ScanError[] = [];
-  private readonly cache = new Map<string, string | null>();
   private readonly configByDir = new Map<string, AliasConfig | null>();
 
-  constructor(private readonly files: ReadonlySet<string>) {}
-
-  resolve(fromFile: string, specifier: string): string | undefined {
-    const dir = path.dirname(fromFile);
-    const key = `${dir}\0${specifier}`;
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const result = this.resolveUncached(dir, specifier);
-    this.cache.set(key, result ?? null);
-    return result;
+  constructor(private readonly files: ReadonlySet<string>) {
+    super();
   }
 
-  private resolveUncached(dir: string, specifier: string): string | undefined {
+  protected resolveUncached(dir: string, specifier: string): string | undefined {
     if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..') {
       return this.probe(path.resolve(dir, specifier));
     }

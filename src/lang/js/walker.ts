@@ -20,6 +20,7 @@ import type {
   TypeRefSummary,
   ValueSummary,
 } from '../../core/summary.js';
+import { emptyFileSummary } from '../../core/summary.js';
 import { isFunctionLike, isTypeOnly, unwrap } from './ast.js';
 import type { CompiledVisitor, ImportUse, LocalBinding, RuleVisitors, StateTarget, TaintSources, Visitor, WalkContext } from './context.js';
 import { pathValueOf } from './path-value.js';
@@ -152,18 +153,7 @@ export function summarizeFile(file: string, text: string, visitors: CompiledVisi
     false,
     scriptKind,
   );
-  // Null-prototype records: `constructor` or `toString` are legal binding and export names.
-  const summary: FileSummary = {
-    file,
-    imports: Object.create(null),
-    exports: Object.create(null),
-    reexports: [],
-    starExports: [],
-    commonjs: false,
-    bindings: Object.create(null),
-    functions: [],
-    facts: Object.create(null),
-  };
+  const summary: FileSummary = emptyFileSummary(file);
   const diagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
   if (diagnostics && diagnostics.length > 0) {
     const d = diagnostics[0]!;

@@ -7,21 +7,11 @@
  * packages and the standard library stay unresolved.
  */
 import * as path from 'node:path';
-import type { ModuleResolver } from '../../core/graph.js';
+import { MemoizedResolver, type ModuleResolver } from '../../core/graph.js';
 
-export class PyModuleResolver implements ModuleResolver {
-  private readonly cache = new Map<string, string | null>();
-
-  constructor(private readonly files: ReadonlySet<string>) {}
-
-  resolve(fromFile: string, specifier: string): string | undefined {
-    const dir = path.dirname(fromFile);
-    const key = `${dir}\0${specifier}`;
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const result = this.resolveUncached(dir, specifier);
-    this.cache.set(key, result ?? null);
-    return result;
+export class PyModuleResolver extends MemoizedResolver implements ModuleResolver {
+  constructor(private readonly files: ReadonlySet<string>) {
+    super();
   }
 
   /** The submodule `name` of the package whose `__init__.py` is `moduleFile` (`from . import db`). */
@@ -30,7 +20,7 @@ export class PyModuleResolver implements ModuleResolver {
     return this.probe(path.join(path.dirname(moduleFile), name));
   }
 
-  private resolveUncached(dir: string, specifier: string): string | undefined {
+  protected resolveUncached(dir: string, specifier: string): string | undefined {
     const dots = /^\.*/.exec(specifier)![0].length;
     const parts = specifier
       .slice(dots)

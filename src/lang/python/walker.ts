@@ -10,7 +10,18 @@
  * invocation), so the summary only feeds the rules that still apply to Python (/tmp, logging,
  * connection counts) and the graph that tells which code runs during an invocation.
  */
-import type { Fact, FileSummary, FunctionSummary, InitKind, Loc, ModuleBinding, PathValue, Ref, ValueSummary } from '../../core/summary.js';
+import {
+  emptyFileSummary,
+  type Fact,
+  type FileSummary,
+  type FunctionSummary,
+  type InitKind,
+  type Loc,
+  type ModuleBinding,
+  type PathValue,
+  type Ref,
+  type ValueSummary,
+} from '../../core/summary.js';
 import type { PyImportUse, PyLocalBinding, PyNode, PyVisitorTable, PyWalkContext } from './context.js';
 import { collectPythonDirectives } from './directives.js';
 import { getPythonParser } from './parser.js';
@@ -37,26 +48,11 @@ interface FnScope {
   self?: string;
 }
 
-function emptySummary(file: string): FileSummary {
-  // Null-prototype records: `constructor` or `toString` are legal names.
-  return {
-    file,
-    imports: Object.create(null),
-    exports: Object.create(null),
-    reexports: [],
-    starExports: [],
-    commonjs: false,
-    bindings: Object.create(null),
-    functions: [],
-    facts: Object.create(null),
-  };
-}
-
 /** Parse a Python file and summarise it. A syntax error is a `parseError`, never a throw. */
 export function summarizePythonFile(file: string, text: string, visitors: PyVisitorTable): FileSummary {
   const parser = getPythonParser();
   if (!parser) throw new Error('the Python parser was not loaded before the walk');
-  const summary = emptySummary(file);
+  const summary = emptyFileSummary(file);
   const tree = parser.parse(text);
   if (!tree) {
     summary.parseError = { message: 'Parsing error: the Python parser gave up on this file', line: 1, column: 1 };
