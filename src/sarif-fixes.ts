@@ -21,7 +21,7 @@ export async function createFixProvider(report: Report, cwd: string): Promise<((
   const fixable = report.findings.filter((f) => f.fix && !f.suppressed).slice(0, MAX_FIXES);
   if (fixable.length === 0) return undefined;
   const [{ getTransform }, { createFixer }] = await Promise.all([import('../transforms/index.js'), import('./fix/apply-fix.js')]);
-  const applyFix = createFixer({ cwd, report });
+  const applyFix = await createFixer({ cwd, report });
   const sources = new Map<string, string | undefined>();
   const readSource = (file: string) => {
     if (!sources.has(file)) {

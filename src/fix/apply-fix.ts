@@ -30,13 +30,13 @@ export type ApplyFix = (
 
 type OptionResolver = (findings: readonly Finding[]) => Partial<TransformOptions>;
 
-export function createFixer(options: FixerOptions): ApplyFix {
+export async function createFixer(options: FixerOptions): Promise<ApplyFix> {
   const { report } = options;
-  let poolMaxOf: ReturnType<typeof createPoolMaxLookup> | undefined;
+  // Templates are read on the first question; only Terraform modules are parsed here, up front.
+  const poolMaxOf = options.poolMax === undefined ? await createPoolMaxLookup(report, options.cwd) : undefined;
   const resolvers: Record<TransformOptionId, OptionResolver> = {
     poolMax: (findings) => {
-      if (options.poolMax !== undefined) return { poolMax: options.poolMax, poolMaxSource: '--pool-max' };
-      poolMaxOf ??= createPoolMaxLookup(report, options.cwd);
+      if (options.poolMax !== undefined || !poolMaxOf) return { poolMax: options.poolMax, poolMaxSource: '--pool-max' };
       const pool = poolMaxOf([...new Set(findings.flatMap((f) => f.functions))]);
       return pool ? { poolMax: pool.max, poolMaxSource: pool.source } : {};
     },

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readInfrastructure, type IacFunction } from '../iac/index.js';
+import { parseTerraformFiles, readInfrastructure, type IacFunction } from '../iac/index.js';
 import { perWorkerConcurrency } from '../iac/settings.js';
 import type { Report } from '../types.js';
 
@@ -15,18 +15,37 @@ export interface PoolMax {
   source: string;
 }
 
-export function createPoolMaxLookup(report: Report, cwd: string): (functionIds: string[]) => PoolMax | undefined {
+export async function createPoolMaxLookup(report: Report, cwd: string): Promise<(functionIds: string[]) => PoolMax | undefined> {
   const cache = new Map<string, IacFunction[]>();
+  const readFile = (f: string) => fs.readFileSync(f, 'utf8');
+  // A Terraform function is read with its whole root module (every .tf file of its directory),
+  // parsed up front: the HCL parser is asynchronous, the readers are not.
+  const terraformDirs = [
+    ...new Set(report.functions.flatMap((fn) => (fn.declaredIn?.file.endsWith('.tf') ? [path.dirname(path.resolve(cwd, fn.declaredIn.file))] : []))),
+  ];
+  const moduleFiles = (dir: string) => {
+    try {
+      return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.tf'))
+        .map((f) => path.join(dir, f));
+    } catch {
+      return [];
+    }
+  };
+  const terraform = terraformDirs.length ? await parseTerraformFiles(terraformDirs.flatMap(moduleFiles), readFile) : undefined;
   const functionsOf = (file: string): IacFunction[] => {
     const abs = path.resolve(cwd, file);
     let list = cache.get(abs);
     if (!list) {
       try {
-        const template = /\.(ya?ml|json)$/i.test(abs);
+        const tf = abs.endsWith('.tf');
+        const template = tf || /\.(ya?ml|json)$/i.test(abs);
         list = readInfrastructure({
-          infraFiles: template ? [abs] : [],
+          infraFiles: tf ? moduleFiles(path.dirname(abs)) : template ? [abs] : [],
+          ...(terraform ? { terraform } : {}),
           sourceFiles: template ? [] : [abs],
-          readFile: (f) => fs.readFileSync(f, 'utf8'),
+          readFile,
         }).functions;
       } catch {
         list = [];

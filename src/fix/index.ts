@@ -53,7 +53,7 @@ export async function fix(options: FixOptions): Promise<FixResult> {
     if (!list) byFile.set(f.file, (list = []));
     list.push(f);
   }
-  const applyFix = createFixer({ cwd, report, poolMax: options.poolMax });
+  const applyFix = await createFixer({ cwd, report, poolMax: options.poolMax });
 
   // Every file is rewritten in memory first; the git guard then checks exactly the files that
   // change, and only then is anything written (a refusal leaves every file as it was).

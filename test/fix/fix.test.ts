@@ -337,6 +337,51 @@ ${workers ? `      Environment:\n        Variables:\n          AWS_LAMBDA_NODEJS
     expect(read('src/app.ts')).toBe(edited);
   });
 
+  it('reads the concurrency of a Terraform function from its whole root module', async () => {
+    write(
+      'main.tf',
+      [
+        'resource "aws_lambda_capacity_provider" "fleet" {',
+        '  name = "fleet"',
+        '}',
+        'data "archive_file" "items" {',
+        '  type        = "zip"',
+        '  source_dir  = "${path.module}/src"',
+        '  output_path = "${path.module}/build/items.zip"',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    // The function sits in another file of the same module.
+    write(
+      'lambda.tf',
+      [
+        'resource "aws_lambda_function" "items" {',
+        '  function_name = "items"',
+        '  role          = "arn:aws:iam::123456789012:role/items"',
+        '  filename      = data.archive_file.items.output_path',
+        '  handler       = "app.handler"',
+        '  runtime       = "nodejs22.x"',
+        '  memory_size   = 4096',
+        '  capacity_provider_config {',
+        '    lambda_managed_instances_capacity_provider_config {',
+        '      capacity_provider_arn                     = aws_lambda_capacity_provider.fleet.arn',
+        '      per_execution_environment_max_concurrency = 48',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    write('src/app.ts', PG);
+    const report = await scan({ paths: ['.'], cwd: dir });
+    expect(report.functions.map((f) => f.declaredIn?.file)).toEqual(['lambda.tf']);
+    const result = await fix({ cwd: dir, transforms: ['client-to-pool'], fromReport: report });
+    // 4096 MB at 2 GiB per vCPU: 2 workers; 48 over 2 workers: 24 each.
+    expect(read('src/app.ts')).toContain('max: 24 }');
+    expect(result.files[0]!.notes[0]).toMatch(/max 24 \([^)]*items[^)]*: PerExecutionEnvironmentMaxConcurrency 48/);
+  });
+
   it('defaults to 64 without infrastructure code, and --pool-max wins over both', async () => {
     write('src/app.ts', PG);
     await fix({ cwd: dir, transforms: ['client-to-pool'], dry: true }).then((r) => expect(r.files[0]!.diff).toContain('max: 64 }'));
