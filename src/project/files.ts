@@ -39,7 +39,7 @@ export interface Discovery {
   tsconfigs: string[];
   /** package.json files found, sorted. */
   packageJsons: string[];
-  /** Python sources (.py): listed only, not analysed yet. Sorted. */
+  /** Python sources (.py), for the Python front-end. Sorted. */
   python: string[];
   /** cdk.json files (the roots of CDK apps), sorted. */
   cdkApps?: string[];
