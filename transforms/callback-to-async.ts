@@ -55,7 +55,7 @@ function rewriteHandler(ctx: RecipeContext, fnPath: AstPath): void {
   const waits = contextName ? findCallbackWaits(ctx, body, contextName) : [];
   const callbackRefs = callbackName ? findIdentifierRefs(ctx, body, callbackName) : [];
   if (!callbackParam && contextCalls.length === 0 && waits.length === 0) return;
-  if (!isReportedSpan(ctx, fn) && !contextCalls.some((c) => isReportedSpan(ctx, c.node)) && !waits.some((w) => isReportedSpan(ctx, w))) return;
+  if (!ctx.isReported(fn) && !contextCalls.some((c) => ctx.isReported(c.node)) && !waits.some((w) => ctx.isReported(w))) return;
   const mark = (why: string) => {
     const statement = getEnclosingStatement(fnPath);
     if (statement) addMarkerComment(ctx, statement.node, why);
@@ -99,12 +99,6 @@ function rewriteHandler(ctx: RecipeContext, fnPath: AstPath): void {
   }
   if (callbackParam) removeParameter(ctx, params, 2);
   makeAsync(ctx, fn);
-}
-
-/** Is a line of the node reported? From its offsets: declarations under `export` carry no `loc`. */
-function isReportedSpan(ctx: RecipeContext, node: AstNode): boolean {
-  const lineOf = (pos: number) => ctx.source.slice(0, pos).split('\n').length;
-  return ctx.isReported({ loc: { start: { line: lineOf(node.start) }, end: { line: lineOf(node.end) } } });
 }
 
 /** `T` of a parameter typed `Callback<T>` (aws-lambda), as written. */

@@ -41,9 +41,11 @@ export function runRecipe(file: FileInfo, api: API, options: TransformOptions, r
     report: (note) => (api.report ? api.report(note) : undefined),
     isReported: (node: AstNode) => {
       if (!lines) return true;
-      const from = node.loc?.start.line;
-      const to = node.loc?.end.line ?? from;
-      if (from === undefined) return false;
+      // Declarations under `export` carry no `loc` in the babel tree: their offsets tell the lines.
+      const lineOf = (pos: number) => source.slice(0, pos).split('\n').length;
+      const from = node.loc?.start.line ?? (typeof node.start === 'number' ? lineOf(node.start) : undefined);
+      const to = node.loc?.end.line ?? (typeof node.end === 'number' ? lineOf(node.end) : from);
+      if (from === undefined || to === undefined) return false;
       for (let l = from; l <= to; l++) if (lines.has(l)) return true;
       return false;
     },
