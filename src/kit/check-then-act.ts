@@ -17,6 +17,8 @@ export interface CollectionFact {
   text: string;
   pos: number;
   end: number;
+  /** The written value was awaited from a promise every invocation shares (a single-flight load). */
+  joined?: boolean;
 }
 
 type AwaitQuery = Pick<CheckContext, 'files' | 'awaitBetween'>;
@@ -57,6 +59,7 @@ function computePairings(facts: Iterable<{ file: number; fact: Fact & { k: strin
     } else writes.push({ file, fact: f });
   }
   return writes.filter(({ file, fact }) => {
+    if (fact.joined) return false;
     const candidates = checks.get(`${file}:${fact.fn}:${refKey(fact.ref)}`) ?? [];
     return candidates.some((c) => c.pos < fact.pos && ctx.awaitBetween(file, fact.fn, c.end, fact.end));
   });

@@ -30,6 +30,8 @@ export interface LazyWriteFact {
   end: number;
   /** An `await name.method()` follows the write under the guard. */
   prepared: boolean;
+  /** The value is awaited from a promise every invocation shares (`x = await (xPending ??= init())`). */
+  joined?: boolean;
   taint?: TaintSources;
 }
 
@@ -88,7 +90,8 @@ export function lazyInits(facts: Iterable<{ file: number; fact: Fact & { k: stri
     const guardNames = new Set(group.writes[0]!.guardNames);
     if (!group.writes.some((w) => guardNames.has(w.name))) continue;
     group.writes.sort((a, b) => a.pos - b.pos);
-    group.racy = group.writes.some((w) => w.prepared || ctx.awaitBetween(group.file, group.fn, w.from, w.end));
+    // A write that awaits a shared promise races only on an `await` before it.
+    group.racy = group.writes.some((w) => w.prepared || ctx.awaitBetween(group.file, group.fn, w.from, w.joined ? w.pos : w.end));
     group.requestData = group.writes.some((w) => !!w.taint?.params.some(([fn, index]) => ctx.isEventParam(group.file, fn, index)));
     result.push(group);
   }

@@ -38,6 +38,8 @@ interface WriteFact {
   scratch?: boolean;
   /** `x ??= v` / `x ||= v`. */
   logical?: boolean;
+  /** `x = undefined` / `x = null`: the variable is emptied, no value is stored. */
+  cleared?: boolean;
   end: number;
 }
 
@@ -62,6 +64,7 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
       tainted: taint !== undefined,
       ...(taint ? { taint } : {}),
       ...(constant !== undefined ? { constant } : {}),
+      ...(value && isEmptyValue(ctx, value) ? { cleared: true } : {}),
       guard: findLazyGuard(node, t.text, ctx.sourceFile),
       ...(node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken && isScratchWrite(node, t.text, ctx.sourceFile)
         ? { scratch: true }
@@ -149,6 +152,14 @@ function isScratchWrite(write: ts.Node, name: string, sourceFile: ts.SourceFile)
 function mentions(node: ts.Node, name: string): boolean {
   if (ts.isIdentifier(node) && node.text === name) return true;
   return ts.forEachChild(node, (c) => (mentions(c, name) ? true : undefined)) === true;
+}
+
+/** `undefined` (the global), `void 0` or `null`. */
+function isEmptyValue(ctx: WalkContext<WriteFact>, value: ts.Node): boolean {
+  const v = unwrap(value as ts.Expression);
+  if (v.kind === S.NullKeyword) return true;
+  if (ts.isIdentifier(v)) return v.text === 'undefined' && ctx.isGlobal('undefined');
+  return ts.isVoidExpression(v) && ts.isNumericLiteral(unwrap(v.expression));
 }
 
 /** JSON of a literal constant (`'UTC'`, `5`, `true`, `null`, `` `x` ``), undefined for anything else. */
@@ -385,6 +396,7 @@ export default defineRule<MessageId, WriteFact>({
     }
     const constants = constantWrites(ctx);
     const scratch = scratchVariables(ctx);
+    const slots = pendingSlots(ctx);
     let instantiated: Set<string> | undefined;
     for (const { file, fact } of ctx.facts()) {
       if (fact.fn < 0 || fact.k === 'decl') continue;
@@ -405,6 +417,7 @@ export default defineRule<MessageId, WriteFact>({
         if (f.constant !== undefined && constants.get(`${file}|var|${f.text}`) === f.constant) continue;
         if (source?.source === 'awaited' && racyNames.has(`${file}#${f.text}`)) continue;
         if (scratch.has(`${file}#${f.text}`)) continue;
+        if (f.cleared && slots.has(`${file}#${f.text}`)) continue;
         if (source?.source === 'request') {
           ctx.report({ file, loc: fact.loc, messageId: 'reassignedWithRequestData', data: { name: f.text }, handlers });
         } else if (source) {
@@ -445,6 +458,24 @@ export default defineRule<MessageId, WriteFact>({
     }
   },
 });
+
+/**
+ * Module-level variables used as a slot for one pending promise (a single-flight initialisation):
+ * during invocations every write either fills the slot with no `await` in between
+ * (`pending ??= load()`, or `pending = load()` under `if (!pending)`) or empties it
+ * (`pending = undefined` once the promise settles). Emptying the slot carries nothing from one
+ * invocation to another: the next caller starts a new load. Keyed `file#name`.
+ */
+function pendingSlots(ctx: CheckContext<MessageId, WriteFact>): Set<string> {
+  const fills = new Map<string, boolean>();
+  for (const { file, fact } of ctx.facts()) {
+    if (fact.k !== 'reassign' || fact.fn < 0 || fact.cleared) continue;
+    const key = `${file}#${fact.text}`;
+    const synchronous = fact.logical || (fact.guard !== undefined && !ctx.awaitBetween(file, fact.fn, fact.guard, fact.end));
+    fills.set(key, (fills.get(key) ?? true) && !!synchronous && !fact.tainted);
+  }
+  return new Set([...fills].filter(([, ok]) => ok).map(([key]) => key));
+}
 
 /**
  * Module-level variables used as scratch space by one function: not exported, referred to by that
