@@ -7,6 +7,7 @@ import type { API, FileInfo } from 'jscodeshift';
 import * as callbackToAsync from './callback-to-async.js';
 import * as clientToPool from './client-to-pool.js';
 import * as hoistedState from './hoisted-state.js';
+import * as singleFlight from './single-flight.js';
 import * as tmpPaths from './tmp-paths.js';
 import type { TransformMeta, TransformOptions } from './lib/types.js';
 
@@ -19,10 +20,11 @@ export interface TransformModule {
 
 /**
  * In the order the fix engine applies them to one file: the pool first (its rewrite settles
- * lazy-connection findings that hoisted-state would otherwise mark), then paths, then state, then
- * the handler's shape (its body moves into a promise: one level deeper).
+ * lazy-connection findings that hoisted-state would otherwise mark), then shared loads (before
+ * hoisted-state looks at the variables they fill), then paths, then state, then the handler's
+ * shape (its body moves into a promise: one level deeper).
  */
-export const transforms: readonly TransformModule[] = [clientToPool, tmpPaths, hoistedState, callbackToAsync];
+export const transforms: readonly TransformModule[] = [clientToPool, singleFlight, tmpPaths, hoistedState, callbackToAsync];
 
 export function getTransform(id: string): TransformModule | undefined {
   return transforms.find((t) => t.meta.id === id);

@@ -71,12 +71,56 @@ function considerCheck(ctx: WalkContext<UscFact>, cond: ts.Expression, object: t
   ctx.record(cond, fact);
 }
 
-function recordWrite(ctx: WalkContext<UscFact>, node: ts.Node, object: ts.Expression): void {
+function recordWrite(ctx: WalkContext<UscFact>, node: ts.Node, object: ts.Expression, value: ts.Expression | undefined): void {
   if (ctx.fn < 0) return;
   const target = ctx.stateTarget(object);
   if (!target || target.ref.name === 'this') return;
   const fact: CollectionFact = { k: 'write', ref: target.ref, text: node.getText(ctx.sourceFile), pos: node.getStart(ctx.sourceFile), end: node.getEnd() };
+  if (value && joinsSharedPromise(ctx, value)) fact.joined = true;
   ctx.record(node, fact);
+}
+
+/**
+ * Is `value` the result of awaiting a promise that every invocation shares: `await pending`,
+ * `await (pending ??= load())` or `await inflight.get(key)`, where `pending` is a module-level
+ * variable and `inflight` a module-level `Map` or object? Concurrent invocations then wait for one
+ * load and store the same value (the single-flight form the transform of this rule writes); the
+ * check-then-act race is gone although an `await` still sits between the check and the write.
+ * A local `const v = await pending` read back later counts as well.
+ */
+function joinsSharedPromise(ctx: WalkContext<UscFact>, value: ts.Expression): boolean {
+  let e = unwrap(value);
+  if (ts.isIdentifier(e)) {
+    const b = ctx.lookup(e.text);
+    if (!b || b.module || b.kind !== 'const' || b.destructured || !b.init) return false;
+    e = unwrap(b.init);
+  }
+  if (!ts.isAwaitExpression(e)) return false;
+  const awaited = unwrap(e.expression);
+  const isModuleVar = (n: ts.Expression) => ts.isIdentifier(n) && isModuleVariable(ctx, n.text);
+  if (isModuleVar(awaited)) return true;
+  if (ts.isBinaryExpression(awaited)) {
+    const op = awaited.operatorToken.kind;
+    return (op === S.QuestionQuestionEqualsToken || op === S.BarBarEqualsToken || op === S.EqualsToken) && isModuleVar(unwrap(awaited.left));
+  }
+  const holder = ts.isCallExpression(awaited)
+    ? (() => {
+        const callee = unwrap(awaited.expression);
+        return ts.isPropertyAccessExpression(callee) && callee.name.text === 'get' ? callee.expression : undefined;
+      })()
+    : ts.isElementAccessExpression(awaited)
+      ? awaited.expression
+      : undefined;
+  if (!holder) return false;
+  const root = unwrap(holder);
+  if (!ts.isIdentifier(root)) return false;
+  const b = ctx.lookup(root.text);
+  if (!b || !b.module || !b.init) return false;
+  const init = unwrap(b.init);
+  return (
+    ts.isObjectLiteralExpression(init) ||
+    (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && (init.expression.text === 'Map' || init.expression.text === 'WeakMap'))
+  );
 }
 
 /** Is `name` a module-level `let`/`var` here (not shadowed by a local)? */
@@ -106,8 +150,22 @@ function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): 
       (unwrap(right.left) as ts.Identifier).text === name);
   const pos = node.getStart(ctx.sourceFile);
   const taint = ctx.taintOf(node.right);
+  // `x = await (xPending ??= init())`, `x = x ?? await pending`: the value comes from a shared promise.
+  const stored = selfGuarded && op === S.EqualsToken ? (right as ts.BinaryExpression).right : node.right;
+  const joined = joinsSharedPromise(ctx, stored) ? { joined: true } : {};
   if (selfGuarded) {
-    ctx.record(node, { k: 'lazy', name, guard: pos, from: pos, guardNames: [name], pos, end: node.getEnd(), prepared: false, ...(taint ? { taint } : {}) });
+    ctx.record(node, {
+      k: 'lazy',
+      name,
+      guard: pos,
+      from: pos,
+      guardNames: [name],
+      pos,
+      end: node.getEnd(),
+      prepared: false,
+      ...joined,
+      ...(taint ? { taint } : {}),
+    });
     return;
   }
   if (op !== S.EqualsToken) return;
@@ -126,6 +184,7 @@ function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): 
     pos,
     end: node.getEnd(),
     prepared: awaitsPreparation(guard.region, name, node.getEnd()),
+    ...joined,
     ...(taint ? { taint } : {}),
   });
 }
@@ -146,7 +205,7 @@ export default defineRule<MessageId, UscFact>({
   id: RULE_ID,
   checklist: 'unsafe-shared-collection',
   severity: 'warning',
-  fix: null,
+  fix: { transform: 'single-flight', safety: 'safe' },
   docs: {
     summary:
       'A module-level cache, or a lazily initialised module-level variable, filled with check-then-act across an `await`: ' +
@@ -198,8 +257,12 @@ export default defineRule<MessageId, UscFact>({
       'Store the promise, not the value, synchronously after the check (and delete it on rejection so a failure is not ' +
       'cached), or fill the collection during init. For a lazily initialised client or configuration, move everything ' +
       'that is awaited into one async function and store its promise (`server ??= bootstrap()`, then `await server`), ' +
-      'or start it at module scope (`const ready = bootstrap()`). No automatic transform: the right eviction policy is ' +
-      'yours to choose.',
+      'or start it at module scope (`const ready = bootstrap()`). `lmi-audit fix --transform single-flight` does this for ' +
+      'the common shapes: a lazily initialised variable awaits one pending promise kept next to it ' +
+      '(`server = await (serverPending ??= bootstrap().finally(...))`), and a `Map` cache gets a map of pending loads per ' +
+      'key; the cached values, their types and every reader stay as they are, and a failed load is tried again by the next ' +
+      'invocation. It leaves a marker where the awaited work spans several steps. Eviction (how long a value stays ' +
+      'cached) is still yours to choose.',
     whenNotToUse: 'When duplicate loads are harmless and idempotent and the extra downstream calls are acceptable.',
   },
   messages: {
@@ -233,14 +296,16 @@ export default defineRule<MessageId, UscFact>({
     },
     CallExpression(node, ctx) {
       const callee = unwrap((node as ts.CallExpression).expression);
-      if (ts.isPropertyAccessExpression(callee) && WRITE_METHODS.has(callee.name.text)) recordWrite(ctx, node, callee.expression);
-      else if (ts.isIdentifier(callee) && ctx.fn >= 0) recordGuardedCall(ctx, node, callee.text);
+      if (ts.isPropertyAccessExpression(callee) && WRITE_METHODS.has(callee.name.text)) {
+        const args = (node as ts.CallExpression).arguments;
+        recordWrite(ctx, node, callee.expression, callee.name.text === 'set' ? args[1] : args[0]);
+      } else if (ts.isIdentifier(callee) && ctx.fn >= 0) recordGuardedCall(ctx, node, callee.text);
     },
     BinaryExpression(node, ctx) {
       const n = node as ts.BinaryExpression;
       if (n.operatorToken.kind < S.FirstAssignment || n.operatorToken.kind > S.LastAssignment) return;
       const left = unwrap(n.left);
-      if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) recordWrite(ctx, n, left.expression);
+      if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) recordWrite(ctx, n, left.expression, n.right);
       else if (ts.isIdentifier(left)) recordLazyWrite(ctx, n);
     },
   },
