@@ -56,6 +56,7 @@ interface ModuleVariable {
 type Plan =
   | { kind: 'lazy'; variable: ModuleVariable; awaitNode: AstNode; statement: AstPath; guard?: AstNode }
   | { kind: 'map'; variable: ModuleVariable; awaitNode: AstNode; key: AstNode; statement: AstPath; guard?: AstNode }
+  | { kind: 'block'; variable: ModuleVariable; block: AstNode; statement: AstPath; guard?: AstNode; last?: AstNode }
   | { kind: 'mark'; statement: AstPath; why: string; guard?: AstNode };
 
 export default function transform(file: FileInfo, api: API, options: TransformOptions): string | undefined {
@@ -97,6 +98,7 @@ export default function transform(file: FileInfo, api: API, options: TransformOp
         declareCompanion(ctx, plan, pending);
       }
       if (plan.kind === 'lazy') rewriteLazy(ctx, plan, pending);
+      else if (plan.kind === 'block') rewriteBlock(ctx, plan, pending);
       else rewriteMap(ctx, plan, pending);
     }
   });
@@ -127,21 +129,147 @@ function planLazy(ctx: RecipeContext, assignment: AstPath, fn: AstPath): Plan | 
     return lazyPlan(ctx, variable, awaitNode, statement, undefined);
   }
   const guard = enclosingGuard(assignment, fn, (test) => mentionsModuleVariable(ctx, test, assignment));
-  if (!guard) return undefined;
-  const awaits = ctx.j(guard.node.consequent).find(ctx.j.AwaitExpression).nodes();
-  const racy = awaits.some((a: AstNode) => a.start < node.end) || isPrepared(awaits, node, left.name);
-  if (!racy) return undefined;
-  if (!awaitNode) {
+  if (!guard) {
+    // The scan reported it (fix passes the lines): the guard sits in a caller (`if (app) return app(e); return setup(e);`).
+    if (!ctx.options.lines) return undefined;
     return {
       kind: 'mark',
       statement,
-      guard: guard.node,
-      why: 'the value is ready only after several steps; move them into one async function and store its promise',
+      why: `the check of \`${left.name}\` is in the caller; store the promise of this initialiser in a module-level variable there (\`pending ??= setup()\`)`,
     };
   }
-  const why = guardedBlockProblem(awaits, awaitNode, node, left.name);
+  const awaits = ctx.j(guard.node.consequent).find(ctx.j.AwaitExpression).nodes();
+  const racy = awaits.some((a: AstNode) => a.start < node.end) || isPrepared(awaits, node, left.name);
+  if (!racy) return undefined;
+  if (awaitNode && !guardedBlockProblem(awaits, awaitNode, node, left.name)) return lazyPlan(ctx, variable, awaitNode, statement, guard.node);
+  // Several steps under the guard: the whole block becomes the one pending initialisation.
+  const why = blockProblem(ctx, guard);
   if (why) return { kind: 'mark', statement, guard: guard.node, why };
-  return lazyPlan(ctx, variable, awaitNode, statement, guard.node);
+  // The slot is named after what the guard tests (`if (!loaded)`: `loadedPending`).
+  const test = unwrapExpression(guard.node.test);
+  const testedName =
+    test.type === 'UnaryExpression' && unwrapExpression(test.argument).type === 'Identifier' ? unwrapExpression(test.argument).name : undefined;
+  const tested = testedName ? moduleVariable(ctx, guard, testedName) : undefined;
+  const slot = tested && tested.kind !== 'const' ? tested : variable;
+  const last = finalWrite(ctx, guard.get('consequent'), slot.name);
+  if (ctx.isTypeScript) {
+    // TypeScript narrows `x` after `if (!x) { ...; x = v; }`; a write inside a closure it does not.
+    const annotation = slot.declarator.id.typeAnnotation;
+    const optional = !annotation || /\b(undefined|null)\b/.test(ctx.source.slice(annotation.start, annotation.end));
+    if (!last && optional)
+      return { kind: 'mark', statement, guard: guard.node, why: `end the block with the write of \`${slot.name}\`, then run the transform again` };
+    if (last && !annotation)
+      return { kind: 'mark', statement, guard: guard.node, why: `give \`${slot.name}\` a type annotation, then run the transform again` };
+  }
+  return { kind: 'block', variable: slot, block: guard.node.consequent, statement, guard: guard.node, ...(last ? { last } : {}) };
+}
+
+/** The block's last statement when it is `name = value;` and the block writes `name` nowhere else: it becomes `return value;`. */
+function finalWrite(ctx: RecipeContext, block: AstPath, name: string): AstNode | undefined {
+  const body: AstNode[] = block.node.body;
+  const last = body[body.length - 1];
+  const e = last?.type === 'ExpressionStatement' ? unwrapExpression(last.expression) : undefined;
+  if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || !sameName(e.left, { type: 'Identifier', name })) return undefined;
+  const others = ctx
+    .j(block)
+    .find(ctx.j.AssignmentExpression)
+    .filter((p: AstPath) => p.node !== e && sameName(p.node.left, { type: 'Identifier', name }));
+  return others.size() === 0 ? last : undefined;
+}
+
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+/**
+ * Why `if (!x) { ...awaits...; x = ...; }` cannot run as one async function, if it can: it must
+ * return, break out or yield nothing, declare no `var`, read no `arguments`, write only
+ * module-level names and its own locals (an invocation that waits for another's run gets nothing
+ * else), and set the guarded variable only after its last `await` (no one sees a half-made value).
+ */
+function blockProblem(ctx: RecipeContext, guard: AstPath): string | undefined {
+  const block = guard.node.consequent;
+  if (block.type !== 'BlockStatement') return 'the initialisation is not a block of its own';
+  const { j } = ctx;
+  const blockPath = guard.get('consequent');
+  const own = (p: AstPath) => {
+    for (let q = p.parent; q && q.node !== block; q = q.parent) if (isFunctionNode(q.node)) return false;
+    return true;
+  };
+  const inLoop = (p: AstPath) => {
+    for (let q = p.parent; q && q.node !== block; q = q.parent) if (LOOPS.has(q.node.type) || q.node.type === 'SwitchStatement') return true;
+    return false;
+  };
+  const exits =
+    j(blockPath)
+      .find(j.ReturnStatement)
+      .some((p: AstPath) => own(p)) ||
+    j(blockPath)
+      .find(j.YieldExpression)
+      .some((p: AstPath) => own(p)) ||
+    j(blockPath)
+      .find(j.Identifier, { name: 'arguments' })
+      .some((p: AstPath) => own(p)) ||
+    j(blockPath)
+      .find(j.BreakStatement)
+      .some((p: AstPath) => own(p) && (!!p.node.label || !inLoop(p))) ||
+    j(blockPath)
+      .find(j.ContinueStatement)
+      .some((p: AstPath) => own(p) && (!!p.node.label || !inLoop(p)));
+  if (exits) return 'the initialisation returns or jumps out of its block; move it into one async function and store its promise';
+  if (
+    j(blockPath)
+      .find(j.VariableDeclaration, { kind: 'var' })
+      .some((p: AstPath) => own(p))
+  )
+    return 'the block declares `var`s';
+  const writes: AstPath[] = [];
+  j(blockPath)
+    .find(j.AssignmentExpression)
+    .forEach((p: AstPath) => {
+      if (own(p)) writes.push(p);
+    });
+  j(blockPath)
+    .find(j.UpdateExpression)
+    .forEach((p: AstPath) => {
+      if (own(p)) writes.push(p);
+    });
+  for (const w of writes) {
+    const target = unwrapExpression(w.node.left ?? w.node.argument);
+    if (target?.type !== 'Identifier') continue;
+    const scope = w.scope?.lookup(target.name);
+    const local = !!scope && scope !== ctx.programScope && scope.node.start >= block.start && scope.node.end <= block.end;
+    if (!local && scope !== ctx.programScope) {
+      return `the initialisation also sets \`${target.name}\`, a local of the function: an invocation that waits for another's would not get it`;
+    }
+  }
+  const lastAwait = Math.max(
+    -1,
+    ...j(blockPath)
+      .find(j.AwaitExpression)
+      .filter((p: AstPath) => own(p))
+      .nodes()
+      .map((a: AstNode) => a.end),
+  );
+  // The names the guard tests must be set last: an invocation that finds them set goes on.
+  const tested = new Set<string>();
+  const test = guard.node.test;
+  if (test.type === 'Identifier') tested.add(test.name);
+  j(guard.get('test'))
+    .find(j.Identifier)
+    .forEach((p: AstPath) => {
+      tested.add(p.node.name);
+    });
+  const early = writes.find((w) => {
+    const target = unwrapExpression(w.node.left ?? w.node.argument);
+    return target?.type === 'Identifier' && tested.has(target.name) && w.node.end < lastAwait;
+  });
+  if (early) {
+    const name = unwrapExpression(early.node.left ?? early.node.argument).name;
+    return `\`${name}\` is set before the initialisation is finished; create and prepare it in one async function and store its promise`;
+  }
+  const open = block.start;
+  const close = block.end - 1;
+  if (ctx.source.slice(open + 1, ctx.edits.lineEnd(open)).trim() !== '' || !ctx.edits.startsLine(close)) return 'the block shares a line with other code';
+  return undefined;
 }
 
 function lazyPlan(ctx: RecipeContext, variable: ModuleVariable, awaitNode: AstNode, statement: AstPath, guard: AstNode | undefined): Plan {
@@ -225,8 +353,16 @@ function joinsSharedPromise(ctx: RecipeContext, value: AstNode, at: AstPath): bo
   return false;
 }
 
+/** An `await` in `node` itself, not in a function nested in it. */
 function containsAwait(ctx: RecipeContext, node: AstNode): boolean {
-  return unwrapExpression(node)?.type === 'AwaitExpression' || ctx.j(node).find(ctx.j.AwaitExpression).size() > 0;
+  if (unwrapExpression(node)?.type === 'AwaitExpression') return true;
+  return ctx
+    .j(node)
+    .find(ctx.j.AwaitExpression)
+    .some((p: AstPath) => {
+      for (let q = p.parent; q && q.node !== node; q = q.parent) if (isFunctionNode(q.node)) return false;
+      return true;
+    });
 }
 
 /** An `await name.method()` after the write: the stored object is not ready when others see it. */
@@ -398,12 +534,15 @@ function freeName(ctx: RecipeContext, base: string): string {
 }
 
 /** The pending slot (or map of pending loads) on the line after the variable's declaration. */
-function declareCompanion(ctx: RecipeContext, plan: Extract<Plan, { kind: 'lazy' | 'map' }>, pending: string): void {
+function declareCompanion(ctx: RecipeContext, plan: Extract<Plan, { kind: 'lazy' | 'map' | 'block' }>, pending: string): void {
   const v = plan.variable;
   const at = ctx.edits.lineEnd(v.statement.end);
   const newline = at === ctx.source.length && !ctx.source.endsWith('\n') ? '\n' : '';
   let text: string;
-  if (plan.kind === 'lazy') {
+  if (plan.kind === 'block') {
+    const type = plan.last ? `Promise<NonNullable<typeof ${v.name}>>` : 'Promise<void>';
+    text = `// The one pending initialisation of \`${v.name}\` that concurrent cold invocations wait for.\nlet ${pending}${ctx.isTypeScript ? `: ${type} | undefined` : ''};\n`;
+  } else if (plan.kind === 'lazy') {
     let type = '';
     if (ctx.isTypeScript)
       type = v.declarator.id.typeAnnotation
@@ -463,4 +602,22 @@ function rewriteMap(ctx: RecipeContext, plan: Extract<Plan, { kind: 'map' }>, pe
   }
   const indent = ctx.edits.indentAt(statement.start);
   ctx.edits.insert(ctx.edits.lineStart(statement.start), `${indent}${start}\n`, { indent: false });
+}
+
+/** The guarded block runs as one async function whose promise every cold invocation waits for. */
+function rewriteBlock(ctx: RecipeContext, plan: Extract<Plan, { kind: 'block' }>, pending: string): void {
+  const unit = ctx.indentUnit;
+  const inner = ctx.edits.indentAt(plan.guard!.start) + unit;
+  const bodyStart = ctx.edits.lineEnd(plan.block.start);
+  const closeLine = ctx.edits.lineStart(plan.block.end - 1);
+  const assign = plan.last ? `${plan.variable.name} = ` : '';
+  // TypeScript: the returned value keeps the contextual type the assignment gave it.
+  // (Spelled from the declaration: inside the guard, `typeof x` is narrowed to its empty case.)
+  const annotation = plan.variable.declarator.id.typeAnnotation?.typeAnnotation;
+  const returns = plan.last && annotation ? `: Promise<NonNullable<${ctx.source.slice(annotation.start, annotation.end)}>>` : '';
+  ctx.edits.insert(bodyStart, `${inner}${assign}await (${pending} ??= (async ()${returns} => {\n`, { indent: false });
+  // `x = value;` at the end of the block: the function returns the value and the caller stores it.
+  if (plan.last) ctx.edits.replace(plan.last.start, unwrapExpression(plan.last.expression).right.start, 'return ');
+  for (let line = bodyStart; line < closeLine; line = ctx.edits.lineEnd(line)) ctx.edits.indentLine(line, unit);
+  ctx.edits.insert(closeLine, `${inner}})().finally(() => {\n${inner}${unit}${pending} = undefined;\n${inner}}));\n`, { indent: false });
 }

@@ -52,6 +52,20 @@ export interface GuardedCallFact {
   guardNames: string[];
 }
 
+/**
+ * A function whose promise is stored, synchronously, in a module-level slot: `pending ??= init()`,
+ * `pending ||= (async () => { ... })()`, `pending = init()` under `if (!pending)`. Every caller
+ * that finds the slot filled waits for the same run, so the writes the function makes run once
+ * for all of them: an initialisation, not a race (the single-flight form).
+ */
+export interface FlightFact {
+  k: 'flight';
+  /** A module-level function called by name. */
+  callee?: string;
+  /** An immediately invoked function expression: its first line (in the function recording the fact). */
+  line?: number;
+}
+
 export interface LazyInit {
   file: number;
   fn: number;
@@ -75,7 +89,9 @@ export function lazyInits(facts: Iterable<{ file: number; fact: Fact & { k: stri
   const byGuard = new Map<string, LazyInit>();
   const unguarded: Array<{ file: number; fact: Fact & UnguardedWriteFact }> = [];
   const calls: Array<{ file: number; fact: Fact & GuardedCallFact }> = [];
+  const flights = new Set<string>();
   for (const { file, fact } of facts) {
+    if (fact.k === 'flight') for (const fn of flightFunctions(file, fact as Fact & FlightFact, ctx)) flights.add(`${file}:${fn}`);
     if (fact.k === 'unguarded') unguarded.push({ file, fact: fact as Fact & UnguardedWriteFact });
     if (fact.k === 'guardedCall') calls.push({ file, fact: fact as Fact & GuardedCallFact });
     if (fact.k !== 'lazy') continue;
@@ -85,8 +101,23 @@ export function lazyInits(facts: Iterable<{ file: number; fact: Fact & { k: stri
     if (!group) byGuard.set(key, (group = { file, fn: f.fn, writes: [], racy: false, requestData: false }));
     group.writes.push(f);
   }
-  const result: LazyInit[] = [...initialisersCalledUnderGuards(unguarded, calls, ctx)];
+  const result: LazyInit[] = [];
+  // Writes in single-flight initialisers: one group per function, never racy.
+  const once = new Map<string, LazyInit>();
+  for (const { file, fact } of unguarded) {
+    const key = `${file}:${fact.fn}`;
+    if (!flights.has(key)) continue;
+    let group = once.get(key);
+    if (!group) once.set(key, (group = { file, fn: fact.fn, writes: [], racy: false, requestData: false }));
+    group.writes.push({ ...fact, k: 'lazy', guard: -1, from: -1, guardNames: [fact.name], prepared: false });
+  }
+  result.push(...once.values());
+  for (const init of initialisersCalledUnderGuards(unguarded, calls, ctx)) {
+    if (flights.has(`${init.file}:${init.fn}`)) init.racy = false;
+    result.push(init);
+  }
   for (const group of byGuard.values()) {
+    if (flights.has(`${group.file}:${group.fn}`)) group.racy = false;
     const guardNames = new Set(group.writes[0]!.guardNames);
     if (!group.writes.some((w) => guardNames.has(w.name))) continue;
     group.writes.sort((a, b) => a.pos - b.pos);
@@ -132,6 +163,16 @@ function initialisersCalledUnderGuards(
     });
   }
   return [...out.values()];
+}
+
+/** The functions a flight fact names: a module-level function by name, or the IIFE on its line. */
+function flightFunctions(file: number, fact: Fact & FlightFact, ctx: Query): number[] {
+  const functions = ctx.files[file]!.functions;
+  const out: number[] = [];
+  functions.forEach((f, i) => {
+    if (fact.callee !== undefined ? f.parent === -1 && f.name === fact.callee : f.parent === fact.fn && f.line === fact.line) out.push(i);
+  });
+  return out;
 }
 
 /** `file:fn:line:column` of a write, as global-mutable-state keys its own facts. */

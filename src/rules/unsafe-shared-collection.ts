@@ -7,7 +7,7 @@ import { unwrap } from '../lang/js/ast.js';
 import type { WalkContext } from '../lang/js/context.js';
 import { pairChecksAndWrites, refKey, type CollectionFact } from '../kit/check-then-act.js';
 import { awaitsPreparation, findInitGuard } from '../kit/lazy-guard.js';
-import { lazyInits, type GuardedCallFact, type LazyWriteFact, type UnguardedWriteFact } from '../kit/lazy-init.js';
+import { lazyInits, type FlightFact, type GuardedCallFact, type LazyWriteFact, type UnguardedWriteFact } from '../kit/lazy-init.js';
 import { defineRule } from './define.js';
 
 const S = ts.SyntaxKind;
@@ -16,7 +16,7 @@ const CHECK_METHODS = new Set(['has', 'get', 'includes', 'indexOf', 'find', 'som
 const WRITE_METHODS = new Set(['set', 'add', 'push', 'unshift']);
 
 type MessageId = 'checkThenAct' | 'lazyInitRace';
-type UscFact = CollectionFact | LazyWriteFact | UnguardedWriteFact | GuardedCallFact;
+type UscFact = CollectionFact | LazyWriteFact | UnguardedWriteFact | GuardedCallFact | FlightFact;
 
 /**
  * Record the module-level collections a condition reads (`cache.has(k)`, `cache[k]`, `k in cache`,
@@ -189,6 +189,43 @@ function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): 
   });
 }
 
+/**
+ * `pending ??= init()`, `pending ||= (async () => { ... })()`, `pending = pending ?? init()` or
+ * `pending = init()` under `if (!pending)`, with `.then/.catch/.finally` after the call allowed:
+ * the function's promise goes into a module-level slot with no `await` in between, so it runs once
+ * for every caller that finds the slot filled.
+ */
+function recordFlight(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): void {
+  if (ctx.fn < 0) return;
+  const left = unwrap(node.left);
+  if (!ts.isIdentifier(left) || !isModuleVariable(ctx, left.text)) return;
+  const op = node.operatorToken.kind;
+  let value = unwrap(node.right);
+  if (op === S.EqualsToken) {
+    if (ts.isBinaryExpression(value) && (value.operatorToken.kind === S.QuestionQuestionToken || value.operatorToken.kind === S.BarBarToken)) {
+      const l = unwrap(value.left);
+      if (!ts.isIdentifier(l) || l.text !== left.text) return;
+      value = unwrap(value.right);
+    } else {
+      const guard = findInitGuard(node, ctx.sourceFile, (n) => isModuleVariable(ctx, n));
+      if (!guard || !guard.names.includes(left.text)) return;
+    }
+  } else if (op !== S.QuestionQuestionEqualsToken && op !== S.BarBarEqualsToken) return;
+  while (ts.isCallExpression(value)) {
+    const callee = unwrap(value.expression);
+    if (ts.isPropertyAccessExpression(callee) && ['then', 'catch', 'finally'].includes(callee.name.text)) value = unwrap(callee.expression);
+    else break;
+  }
+  if (!ts.isCallExpression(value)) return;
+  const callee = unwrap(value.expression);
+  if (ts.isIdentifier(callee)) {
+    const b = ctx.lookup(callee.text);
+    if (b?.module) ctx.record(node, { k: 'flight', callee: callee.text });
+  } else if (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) {
+    ctx.record(node, { k: 'flight', line: ctx.loc(callee).line });
+  }
+}
+
 /** A call of a module-level function under a lazy-initialisation guard (`if (!app) return setup();`). */
 function recordGuardedCall(ctx: WalkContext<UscFact>, node: ts.Node, callee: string): void {
   const b = ctx.lookup(callee);
@@ -306,7 +343,10 @@ export default defineRule<MessageId, UscFact>({
       if (n.operatorToken.kind < S.FirstAssignment || n.operatorToken.kind > S.LastAssignment) return;
       const left = unwrap(n.left);
       if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) recordWrite(ctx, n, left.expression, n.right);
-      else if (ts.isIdentifier(left)) recordLazyWrite(ctx, n);
+      else if (ts.isIdentifier(left)) {
+        recordLazyWrite(ctx, n);
+        recordFlight(ctx, n);
+      }
     },
   },
   check(ctx) {

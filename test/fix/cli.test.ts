@@ -39,7 +39,7 @@ describe('lmi-audit fix', () => {
     fs.writeFileSync(path.join(dir, 'app.mjs'), STATE);
     const result = await run(['--all']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('changed   app.mjs  (hoisted-state)\nlmi-audit fix [tmp-paths, hoisted-state]: 1 changed, 0 unchanged, 0 skipped, 0 failed.\n');
+    expect(result.stdout).toBe('changed   app.mjs  (hoisted-state)\nlmi-audit fix [single-flight, tmp-paths, hoisted-state]: 1 changed, 0 unchanged, 0 skipped, 0 failed.\n');
     expect(fs.readFileSync(path.join(dir, 'app.mjs'), 'utf8')).toContain('const currentUser = event.userId;');
   });
 
@@ -72,7 +72,7 @@ describe('lmi-audit fix', () => {
     expect(await run(['--transform', 'nope'])).toMatchObject({
       code: 2,
       stderr:
-        'lmi-audit: Unknown transform `nope`. Transforms: client-to-pool, tmp-paths, hoisted-state, callback-to-async (or the id of the rule one of them fixes)\n',
+        'lmi-audit: Unknown transform `nope`. Transforms: client-to-pool, single-flight, tmp-paths, hoisted-state, callback-to-async (or the id of the rule one of them fixes)\n',
     });
     expect(await run(['--transform', 'tmp-path'])).toMatchObject({
       code: 2,

@@ -82,7 +82,7 @@ describe('choosing transforms', () => {
   it('--all runs the safe transforms only, in registry order', async () => {
     write('app.ts', PG);
     const result = await fix({ cwd: dir, all: true });
-    expect(result.transforms).toEqual(['tmp-paths', 'hoisted-state']);
+    expect(result.transforms).toEqual(['single-flight', 'tmp-paths', 'hoisted-state']);
     expect(read('app.ts')).toBe(PG);
     expect(result.files).toEqual([]);
   });

@@ -18,6 +18,11 @@ const cases: Array<{ name: string; event: (i: number) => unknown; loadsAlone: (v
     loadsAlone: (v) => (v as { built: number }).built === 1,
   },
   {
+    name: 'nest-bootstrap',
+    event: (i) => ({ path: `/users/${i}` }),
+    loadsAlone: (v) => (v as { created: number }).created === 1,
+  },
+  {
     name: 'map-cache',
     event: (i) => ({ tenant: `tenant-${i % 5}` }),
     loadsAlone: (v) => (v as { loads: number }).loads === 1,
