@@ -261,7 +261,10 @@ function getCommand(io: CliIO): string {
   if (!script || !isAbsolute(script)) return 'npx lmi-audit';
   const parts = script.split(sep);
   const modules = parts.lastIndexOf('node_modules');
-  if (modules < 0) return `node ${relative(io.cwd, script) || script}`;
+  if (modules < 0) {
+    const shown = relative(io.cwd, script);
+    return `node ${shown && !shown.startsWith('..') ? shown : script}`;
+  }
   // Installed: locally (a node_modules of the cwd or above it) or globally.
   const installRoot = parts.slice(0, modules).join(sep) || sep;
   const rel = relative(installRoot, io.cwd);

@@ -172,9 +172,26 @@ function formatTop(report: Report, functions: readonly ReportFunction[], visible
 
 function formatLegend(withAccepted: boolean, layout: Layout): string {
   const { c, status } = layout.style;
-  const marks = (['pass', 'warn', 'fail', 'unknown', 'not-applicable'] as const).map((s) => `${status[s](STATUS_MARKS[s])} ${STATUS_WORDS[s]}`);
-  if (withAccepted) marks.push(`${ACCEPTED_MARK} accepted in the baseline`);
-  return wrap(c.gray(`Checklist: ${marks.join('  ')}`), layout.width, 0, 2).join('\n');
+  const entries = (['pass', 'warn', 'fail', 'unknown', 'not-applicable'] as const).map((s) => ({
+    plain: `${STATUS_MARKS[s]} ${STATUS_WORDS[s]}`,
+    styled: `${status[s](STATUS_MARKS[s])} ${c.gray(STATUS_WORDS[s])}`,
+  }));
+  if (withAccepted) entries.push({ plain: `${ACCEPTED_MARK} accepted in the baseline`, styled: c.gray(`${ACCEPTED_MARK} accepted in the baseline`) });
+  // Packed by hand, not wrapped: a narrow terminal breaks the legend between entries, never inside one.
+  const lines: string[] = [];
+  let plain = 'Checklist:';
+  let styled = c.gray('Checklist:');
+  for (const entry of entries) {
+    const gap = lines.length === 0 && plain === 'Checklist:' ? ' ' : '  ';
+    if (plain.length + gap.length + entry.plain.length > layout.width && plain.trim() !== '') {
+      lines.push(styled);
+      [plain, styled] = [`  ${entry.plain}`, `  ${entry.styled}`];
+    } else {
+      [plain, styled] = [plain + gap + entry.plain, styled + gap + entry.styled];
+    }
+  }
+  lines.push(styled);
+  return lines.join('\n');
 }
 
 function formatFunction(
@@ -356,7 +373,7 @@ function formatBaseline(baseline: BaselineSummary, layout: Layout): string {
       ),
     );
     for (const entry of baseline.fixed) {
-      lines.push(...wrap(`${c.green('fixed')}  ${entry.ruleId}  ${c.cyan(entry.file)}  ${entry.function}: ${entry.code}`, layout.width, 2, 4));
+      lines.push(...wrap(`${c.green('fixed')}  ${entry.ruleId}  ${c.cyan(entry.file)}  ${entry.function}: ${entry.code}`, layout.width, 2, 2));
     }
   }
   return lines.join('\n');

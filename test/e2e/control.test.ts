@@ -200,8 +200,11 @@ describe.concurrent('lmi-audit CLI: configuration and baseline', () => {
     expect(result.stdout).toContain('error  shared-tmp-path  src/handler.ts:10:3');
     expect(result.stdout).not.toContain('src/handler.ts:8:3');
     expect(result.stdout).toContain(
-      "  1 entry is fixed and can be dropped from the baseline:\n  fixed  shared-tmp-path  src/handler.ts  handler: writeFileSync('/tmp/cache.json', '{}')",
+      "  1 entry is fixed and can be dropped from the baseline:\n  fixed  shared-tmp-path  src/handler.ts  handler:\n    writeFileSync('/tmp/cache.json', '{}')",
     );
+    // The function's block says what the baseline accepted: a count, and the items it would fail, marked.
+    expect(result.stdout).toContain('  2 findings accepted in the baseline (not shown)\n');
+    expect(result.stdout).toMatch(/^ {2}✖ global-mutable-state\* {2}/m);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as Report;
     expect(validateReport(report) ? [] : validateReport.errors).toEqual([]);
     expect(report.baseline).toMatchObject({ file: '.lmi-audit-baseline.json', matched: 2, new: 1 });
