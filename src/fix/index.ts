@@ -18,7 +18,7 @@ import { mapLines } from './map-lines.js';
 import type { FixFileResult, FixOptions, FixResult } from './types.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
-export type { FixFileResult, FixFileStatus, FixMarker, FixOptions, FixResult } from './types.js';
+export type { FixOptions, FixResult } from './types.js';
 
 const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 

@@ -31,7 +31,9 @@ describe('discovery in the reports', () => {
     expect(text).toContain('src/orders/handler.ts#handler  score 70/100\n  declared in template.yaml:12 (OrdersFunction), nodejs22.x\n');
     expect(text).toContain('src/reports/handler.ts#handler  score 92/100\n  inferred handler: no infrastructure code names it\n');
     // No findings: one line, which still says how the handler was found.
-    expect(text).toMatch(/^src\/jobs\/run.ts#run  score 92\/100  no findings; handler named by the configuration; not checked:\n  event-source-backpressure$/m);
+    expect(text).toMatch(
+      /^src\/jobs\/run.ts#run {2}score 92\/100 {2}no findings; handler named by the configuration; not checked:\n {2}event-source-backpressure$/m,
+    );
   });
 
   it('markdown: under the id in the functions table', () => {
