@@ -207,7 +207,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
     };
     if (outputs.some((spec) => spec.format === 'sarif')) {
       const { createFixProvider } = await import('./sarif-fixes.js');
-      context.getFix = await createFixProvider(report, io.cwd);
+      context.getFix = await createFixProvider(report, report.root ?? io.cwd);
     }
     const notes: string[] = [];
     if (options.writeBaseline && report.baseline) {
