@@ -97,7 +97,7 @@ describe.concurrent('lmi-audit CLI: reports', () => {
     expect(result.code).toBe(1);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.filter((line) => line.startsWith('::error file=fixtures/projects/sample-app/src/')).length).toBeGreaterThan(0);
-    expect(lines.at(-1)).toMatch(/^lmi-audit: 5 functions, \d+ findings, lowest score \d+\/100: FAILED$/);
+    expect(lines.at(-1)).toMatch(/^lmi-audit: 5 functions, \d+ findings, lowest score \d+\/100: FAILED \(\d+ errors \(--fail-on error\)\)$/);
   });
 
   it('exits 2 when two reports would go to stdout, before scanning', async () => {
