@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import ora, { type Ora } from 'ora';
 import type { Worker } from 'node:worker_threads';
@@ -16,13 +16,13 @@ import { registerFixCommand } from './commands/fix.js';
 import type { CliIO } from './commands/io.js';
 import type * as RulesCommand from './commands/rules.js';
 import type { rules as ruleRegistry } from './rules/index.js';
-
-type RuleRegistry = typeof ruleRegistry;
 import { isKnownError, UsageError } from './errors.js';
 import { REPORTER_NAMES, reporters, type ReporterContext } from './reporters/index.js';
 import { toolVersion } from './version.js';
 import type { FailOn, ProgressEvent, Report } from './types.js';
 import { parse as parseByteSize } from 'bytes';
+
+type RuleRegistry = typeof ruleRegistry;
 
 export type { CliIO } from './commands/io.js';
 
@@ -33,6 +33,8 @@ interface ScanCommandOptions {
   [outputOption: `output${string}`]: string | undefined;
   failOn?: FailOn;
   minScore?: number;
+  /** `--fail-on-empty` / `--no-fail-on-empty`; undefined: the configuration's, else on in CI. */
+  failOnEmpty?: boolean;
   /** A file, or false for `--no-config`. */
   config?: string | false;
   baseline?: string;
@@ -65,6 +67,7 @@ export async function run(): Promise<void> {
 
 /** Runs the CLI on `argv` (as in `process.argv`: node, script, then arguments). */
 export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<number> {
+  io = { ...io, argv: io.argv ?? argv };
   let exitCode = 0;
   const program = new Command('lmi-audit')
     .description('Audit AWS Lambda functions for Lambda Managed Instances (LMI) readiness.')
@@ -95,6 +98,11 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
       ),
     )
     .option('--min-score <score>', 'fail when a function scores below this, 0-100 (default: 0, or minScore in the configuration)', parseScore)
+    .option(
+      '--fail-on-empty',
+      'fail when no handler is analysed: none found, or every one skipped (default: on when CI is set, or failOnEmpty in the configuration)',
+    )
+    .option('--no-fail-on-empty', 'pass a scan that analysed no handler, even in CI')
     .option('--config <file>', 'configuration file (default: lmi-audit.config.json or the "lmi-audit" key of package.json, from the scanned path upward)')
     .option('--no-config', 'ignore configuration files')
     .option('--baseline <file>', 'report and gate only findings the baseline does not list; list its fixed entries')
@@ -146,7 +154,11 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
 }
 
 async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO): Promise<number> {
-  const scanned: { paths: string[]; files?: number } = { paths: paths.length > 0 ? paths : ['.'] };
+  const scanned: { paths: string[]; files?: number; args: string[] } = {
+    paths: paths.length > 0 ? paths : ['.'],
+    // What a `fix` of the same paths must repeat to see the same handlers.
+    args: typeof options.config === 'string' ? ['--config', options.config] : options.config === false ? ['--no-config'] : [],
+  };
   let progress: Progress | undefined;
   let workers: Worker[] = [];
   try {
@@ -162,23 +174,18 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
     workers = prestartWorkers(scanned.paths, io.cwd, options.jobs);
     // Loaded here, not at the top: the analyser pulls in the TypeScript compiler, which
     // `--version`, `--help` and argument errors do not need.
-    // Not './index.js': that also exports `fix`, whose jscodeshift/babel/recast a scan never needs.
-    const [{ scan }, { rules }, { resolveConfig }, { resolveGate, getConfigurableRuleIds }] = await Promise.all([
-      import('./scan.js'),
-      import('./rules/index.js'),
-      import('./config/load.js'),
-      import('./scan-control.js'),
-    ]);
-    const config = resolveConfig(options.config, { cwd: io.cwd, paths: scanned.paths, ruleIds: getConfigurableRuleIds() });
+    const { scan, rules } = await import('./index.js');
     const report = await scan({
       paths: [...scanned.paths],
       cwd: io.cwd,
+      config: options.config,
       failOn: options.failOn,
       minScore: options.minScore,
+      failOnEmpty: options.failOnEmpty,
+      env: io.env,
       maxFileSize: options.maxFileSize,
       jobs: options.jobs,
       workers,
-      config,
       baseline: options.baseline,
       writeBaseline: options.writeBaseline,
       onProgress: (event: ProgressEvent) => {
@@ -192,25 +199,30 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
       rules,
       cwd: io.cwd,
       color: false,
-      readSourceLine: createSourceLineReader(io.cwd),
-      gate: resolveGate({ failOn: options.failOn, minScore: options.minScore, config }),
+      readSourceLine: createSourceLineReader(report.root ?? io.cwd),
       scanned,
       quiet: options.quiet === true,
-      sourceLink: createGithubSourceLink(io.env, io.cwd),
+      sourceLink: createGithubSourceLink(io.env, report.root ?? io.cwd),
+      command: getCommand(io),
     };
     if (outputs.some((spec) => spec.format === 'sarif')) {
       const { createFixProvider } = await import('./sarif-fixes.js');
-      context.getFix = await createFixProvider(report, io.cwd);
+      context.getFix = await createFixProvider(report, report.root ?? io.cwd);
     }
     const notes: string[] = [];
     if (options.writeBaseline && report.baseline) {
       notes.push(`lmi-audit: baseline written to ${options.writeBaseline} (${report.baseline.matched} findings)`);
     }
+    const textToStdout = outputs.some((spec) => spec.format === 'text' && spec.file === undefined);
+    if (report.functions.length === 0 && !textToStdout) {
+      notes.push(`lmi-audit: warning: no Lambda handler was analysed in ${scanned.paths.join(', ')}: nothing was checked`);
+    }
     for (const spec of outputs) {
-      const color = spec.file !== undefined ? options.color === true : shouldUseColor(options.color, io);
-      const text = reporters[spec.format](report, { ...context, color });
-      if (spec.file !== undefined) {
-        await writeFileAtomic(resolve(io.cwd, spec.file), text);
+      const toFile = spec.file !== undefined;
+      const color = toFile ? options.color === true : shouldUseColor(options.color, io);
+      const text = reporters[spec.format](report, { ...context, color, width: toFile ? undefined : getWidth(io) });
+      if (toFile) {
+        await writeFileAtomic(resolve(io.cwd, spec.file!), text);
         notes.push(`lmi-audit: ${spec.format} report written to ${spec.file}: ${summarise(report)}`);
       } else {
         io.stdout.write(text);
@@ -230,6 +242,33 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** The terminal's width for the text report on stdout; 80 when stdout is not a terminal. */
+function getWidth(io: CliIO): number | undefined {
+  if (!io.stdoutIsTTY) return undefined;
+  const columns = (io.stdout as Partial<NodeJS.WriteStream>).columns;
+  return columns !== undefined && columns > 0 ? columns : undefined;
+}
+
+/**
+ * How the user runs lmi-audit, for the commands the report suggests: `npx lmi-audit` when it
+ * is installed in a project (or run by npx), `lmi-audit` when installed globally, and
+ * `node <path to bin/lmi-audit.js>` from a checkout.
+ */
+function getCommand(io: CliIO): string {
+  const script = io.argv?.[1];
+  if (!script || !isAbsolute(script)) return 'npx lmi-audit';
+  const parts = script.split(sep);
+  const modules = parts.lastIndexOf('node_modules');
+  if (modules < 0) {
+    const shown = relative(io.cwd, script);
+    return `node ${shown && !shown.startsWith('..') ? shown : script}`;
+  }
+  // Installed: locally (a node_modules of the cwd or above it) or globally.
+  const installRoot = parts.slice(0, modules).join(sep) || sep;
+  const rel = relative(installRoot, io.cwd);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) ? 'npx lmi-audit' : 'lmi-audit';
 }
 
 function parseScore(value: string): number {

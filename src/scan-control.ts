@@ -23,11 +23,17 @@ export function getConfigurableRuleIds(): Set<string> {
   return new Set([...registry.map((rule) => rule.id), ...DIRECTIVE_RULE_IDS]);
 }
 
-/** The gate: options first, then the configuration file, then the defaults. */
-export function resolveGate(options: Pick<ScanOptions, 'failOn' | 'minScore' | 'config'>): Gate {
+/**
+ * The gate: options first, then the configuration file, then the defaults. An empty scan fails
+ * by default in CI (`CI` set, as GitHub Actions, GitLab CI, CircleCI and others set it): a
+ * pipeline whose paths moved would otherwise go green having checked nothing.
+ */
+export function resolveGate(options: Pick<ScanOptions, 'failOn' | 'minScore' | 'failOnEmpty' | 'env'> & { config?: LoadedConfig }): Gate {
+  const ci = (options.env ?? process.env).CI;
   return {
     failOn: options.failOn ?? options.config?.failOn ?? 'error',
     minScore: options.minScore ?? options.config?.minScore ?? 0,
+    failOnEmpty: options.failOnEmpty ?? options.config?.failOnEmpty ?? (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false'),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * @fileoverview The scan pipeline: discover files, summarise each file once, read the
- * infrastructure code, find the handlers, build the project graph, run the rules' checks, score
- * each function and gate the run. Scanned code is parsed, never loaded or run.
+ * infrastructure code, find the handlers, build the project graph, run the rules' checks and
+ * score each function. The configuration comes resolved and the gate is judged by the API
+ * (src/index.ts), which owns the whole run. Scanned code is parsed, never loaded or run.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,13 +19,14 @@ import { JsModuleResolver } from './lang/js/resolve.js';
 import { PyModuleResolver } from './lang/python/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
 import { rules } from './rules/index.js';
-import { evaluateGate, scoreFunction } from './scoring/index.js';
+import { scoreFunction } from './scoring/index.js';
 import { createHandlerOverrides, getConfiguredSeverity, getEffectiveSeverity, type HandlerOverrides } from './config/apply.js';
-import { finishFindings, getActiveRules, resolveGate, selectFiles } from './scan-control.js';
+import { finishFindings, getActiveRules, selectFiles } from './scan-control.js';
 import {
   type ChecklistItem,
   type Finding,
   type HandlerDiscovery,
+  type LoadedConfig,
   type Report,
   type ReportFunction,
   type ScanError,
@@ -53,7 +55,15 @@ function phaseTimer(): (phase: string) => void {
   };
 }
 
-export async function scan(options: ScanOptions): Promise<Report> {
+/** What the pipeline takes: the scan options with the configuration read and no gate (src/index.ts judges it). */
+export interface AnalyseOptions extends Omit<ScanOptions, 'config' | 'failOn' | 'minScore' | 'failOnEmpty' | 'env'> {
+  config?: LoadedConfig;
+}
+
+/** The report before the gate: `summary.passed` and the gate's fields are the API's. */
+export type AnalysedReport = Omit<Report, 'summary'> & { summary: Omit<Report['summary'], 'passed'> };
+
+export async function scan(options: AnalyseOptions): Promise<AnalysedReport> {
   try {
     return await scanWith(options);
   } finally {
@@ -62,7 +72,7 @@ export async function scan(options: ScanOptions): Promise<Report> {
   }
 }
 
-async function scanWith(options: ScanOptions): Promise<Report> {
+async function scanWith(options: AnalyseOptions): Promise<AnalysedReport> {
   const started = Date.now();
   const lap = phaseTimer();
   const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -251,8 +261,7 @@ async function scanWith(options: ScanOptions): Promise<Report> {
 
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of active) bySeverity[f.severity]++;
-  const passed = evaluateGate({ functions, findings: active }, resolveGate(options));
-  const report: Report = {
+  const report: AnalysedReport = {
     schemaVersion: 1,
     tool: { name: 'lmi-audit', version: toolVersion() },
     summary: {
@@ -260,7 +269,6 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       findings: active.length,
       bySeverity,
       score: functions.length ? Math.min(...functions.map((f) => f.score)) : 100,
-      passed,
       ...(active.length < findings.length ? { suppressed: findings.length - active.length } : {}),
     },
     functions,
@@ -428,7 +436,7 @@ function runRules(
   entrySet: Set<string>,
   infra: readonly IacFunction[],
   cwd: string,
-  config: ScanOptions['config'],
+  config: LoadedConfig | undefined,
   packageJsons: readonly string[] = [],
 ): Finding[] {
   const findings: Finding[] = [];

@@ -38,11 +38,22 @@ export interface ReportFunction {
   runtime?: string;
   score: number;
   checklist: Record<ChecklistItem, ChecklistStatus>;
+  /**
+   * Ids of the findings that count for this function (its `findings[].id`s; suppressed and
+   * baselined ones left out), worst first. Always written since it was added.
+   */
+  findings?: string[];
 }
 
 export type HandlerDiscovery = 'infrastructure' | 'configuration' | 'inferred';
 
 export interface Finding {
+  /**
+   * Unique in the report and stable between runs on the same code: `<ruleId>@<file>:<line>:<column>`
+   * (with `~2`, `~3` for a second and third finding of one rule at one place). Functions list
+   * their findings by it. Always written since it was added.
+   */
+  id?: string;
   /**
    * A rule of the registry, or one of the {@link DIRECTIVE_RULE_IDS}: problems with a suppression
    * comment itself, which belong to no checklist item and never lower a score.
@@ -58,6 +69,10 @@ export interface Finding {
   /** Ids of the functions whose invocations reach the flagged code. */
   functions: string[];
   fix: { transform: string } | null;
+  /** The checklist item the finding counts against, or null (a suppression comment's problem). Always written since it was added. */
+  checklist?: ChecklistItem | null;
+  /** The rule's documentation page. Always written since it was added. */
+  docs?: string;
   /**
    * Present when the finding is silenced: by a comment in the code (`inline`) or because the
    * baseline lists it (`baseline`). It stays in the report but counts for neither the gate nor
@@ -87,6 +102,11 @@ export interface ScanError {
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'lmi-audit'; version: string };
+  /**
+   * The absolute directory every path of the report is relative to (the directory the scan ran
+   * in): `fix --from-report` resolves paths against it from anywhere. Always written since it was added.
+   */
+  root?: string;
   summary: {
     functions: number;
     findings: number;
@@ -94,6 +114,12 @@ export interface Report {
     /** The lowest function score (the project is as ready as its least ready function); 100 with no functions. */
     score: number;
     passed: boolean;
+    /** Why `passed` is false, one sentence per gate rule that failed; empty when it passed. Always written since it was added. */
+    reasons?: string[];
+    /** The gate the run was judged by (--fail-on, --min-score, --fail-on-empty). Always written since they were added. */
+    failOn?: FailOn;
+    minScore?: number;
+    failOnEmpty?: boolean;
     /** Findings in `findings` that are suppressed (inline or by the baseline); `findings` above does not count them. */
     suppressed?: number;
   };
@@ -136,6 +162,14 @@ export interface ScanOptions {
   failOn?: FailOn;
   /** Gate: every function must score at least this much (default 0). */
   minScore?: number;
+  /**
+   * Gate: a scan that reports no function (no handler found, or every handler skipped: size
+   * limit, parse errors, excludes) fails. Default: the configuration's `failOnEmpty`, else on
+   * when `env.CI` is set (to anything but `0` or `false`), as it is in CI services.
+   */
+  failOnEmpty?: boolean;
+  /** The environment `failOnEmpty`'s default reads (`CI`); default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Files larger than this many bytes are skipped with an error entry (default 1 MiB). */
   maxFileSize?: number;
   /**
@@ -148,8 +182,13 @@ export interface ScanOptions {
    * the analyser). The scan uses them first and terminates all of them, used or not.
    */
   workers?: readonly Worker[];
-  /** A configuration file read by `loadConfig`. The options above win over its values. */
-  config?: LoadedConfig;
+  /**
+   * The configuration: a file to read (`--config`), `false` for none (`--no-config`), one read
+   * already by `loadConfig`, or, when left out, the nearest one from the first path upward
+   * (`lmi-audit.config.json` or the `"lmi-audit"` key of a package.json). The options above win
+   * over its values.
+   */
+  config?: string | false | LoadedConfig;
   /** A baseline file: the findings it lists are kept, marked suppressed, and do not gate. */
   baseline?: string;
   /**
@@ -177,6 +216,8 @@ export interface Config {
   rules?: Record<string, RuleSetting>;
   failOn?: FailOn;
   minScore?: number;
+  /** The gate fails when the scan reports no function (`--fail-on-empty`). */
+  failOnEmpty?: boolean;
   /**
    * Handler exports of files that no infrastructure code names, by file path or glob: they
    * replace the `handler` convention for the matching files.

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_SOURCES } from '../src/docs/check-sources.js';
 import { CHECKS_END, CHECKS_START, renderChecksTable, renderRulesTable, RULES_END, RULES_START, updateReadme } from '../src/docs/rules-table.js';
+import { formatRules } from '../src/commands/rules.js';
 import { rules } from '../src/rules/index.js';
 
 const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf8');
@@ -17,6 +18,13 @@ describe('README rules table', () => {
     const table = renderRulesTable(rules);
     for (const rule of rules) expect(table).toContain(`| \`${rule.id}\` | ${rule.checklist} | ${rule.severity} |`);
     expect(table.endsWith(RULES_END)).toBe(true);
+  });
+
+  it('lists every rule `lmi-audit rules` prints, the suppression checks included', () => {
+    const listed = formatRules(rules, 'json');
+    const ids = (JSON.parse(listed) as Array<{ id: string }>).map((r) => r.id);
+    expect(ids).toContain('unused-suppression');
+    expect([...renderRulesTable(rules).matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1])).toEqual(ids);
   });
 
   it('refuses a README without the markers rather than guessing where the table goes', () => {

@@ -10,7 +10,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { CliIO } from './io.js';
 import { isKnownError } from '../errors.js';
-import type { FixFileResult, FixResult } from '../fix/index.js';
+import type { FixFileResult, FixResult } from '../fix/types.js';
 
 interface FixCommandOptions {
   transform?: string[];
@@ -31,7 +31,10 @@ export function registerFixCommand(program: Command, io: CliIO, setExitCode: (co
     .argument('[paths...]', 'files or directories to fix (default: the current directory)')
     .option('--transform <ids>', 'comma-separated transform ids to run (see --list)', parseList)
     .option('--all', 'run every safe transform')
-    .option('--from-report <file>', 'fix only the findings of this JSON report (`scan --format json`) instead of scanning')
+    .option(
+      '--from-report <file>',
+      "fix only the findings of this JSON report (`scan --format json`) instead of scanning; its paths are read against the report's root",
+    )
     .option('--dry', 'print a unified diff of the changes and write nothing')
     .option('--allow-dirty', 'write even when a file to rewrite has uncommitted changes')
     .option('--pool-max <n>', 'client-to-pool: max connections per pool (default: from the infrastructure code, else 64)', parsePositive)
@@ -47,7 +50,7 @@ export function registerFixCommand(program: Command, io: CliIO, setExitCode: (co
 async function runFix(paths: string[], options: FixCommandOptions, io: CliIO): Promise<number> {
   try {
     // Loaded here: the analyser and jscodeshift are not needed for --help.
-    const { fix } = await import('../fix/index.js');
+    const { fix } = await import('../index.js');
     if (options.list) {
       const { transforms } = await import('../../transforms/index.js');
       for (const t of transforms) io.stdout.write(`${t.meta.id.padEnd(16)} ${t.meta.safety.padEnd(7)} fixes ${t.meta.fixes}: ${t.meta.description}\n`);

@@ -11,4 +11,6 @@ export interface CliIO {
   /** Whether stderr is a terminal: the progress spinner is only shown there. */
   stderrIsTTY: boolean;
   cwd: string;
+  /** The command line as in `process.argv`; `main` sets it from its `argv` when left out. */
+  argv?: readonly string[];
 }

@@ -35,8 +35,10 @@ export interface LoadConfigOptions {
  * `false` (`--no-config`), the named file for a string (`--config`), else the nearest one from
  * the first scanned path upward.
  */
-export function resolveConfig(setting: string | false | undefined, options: Omit<LoadConfigOptions, 'file'>): LoadedConfig | undefined {
-  return setting === false ? undefined : loadConfig({ ...options, file: setting });
+export function resolveConfig(setting: string | false | LoadedConfig | undefined, options: Omit<LoadConfigOptions, 'file'>): LoadedConfig | undefined {
+  if (setting === false) return undefined;
+  if (typeof setting === 'object') return setting;
+  return loadConfig({ ...options, file: setting });
 }
 
 /** The configuration that applies to the scan, or undefined when there is none. */

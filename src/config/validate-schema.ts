@@ -6,6 +6,8 @@
  * and the same inputs, and fails when the two disagree.
  */
 
+import { didYouMean } from '../util/did-you-mean.js';
+
 export interface SchemaNode {
   $ref?: string;
   type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
@@ -41,7 +43,9 @@ function check(root: SchemaNode, node: SchemaNode, value: unknown, path: string)
   if (node.anyOf) return checkAnyOf(root, node.anyOf, value, path);
   if (node.type && !hasType(value, node.type)) return { path, message: `must be ${article(node.type)}, not ${describe(value)}` };
   if (node.enum && !node.enum.includes(value)) {
-    return { path, message: `must be one of ${node.enum.map((v) => String(v)).join(', ')}` };
+    const allowed = `must be one of ${node.enum.map((v) => String(v)).join(', ')}`;
+    const hint = typeof value === 'string' ? didYouMean(value, node.enum.map(String)) : '';
+    return { path, message: hint ? `${allowed}.${hint}` : allowed };
   }
   if (typeof value === 'string') {
     if (node.minLength !== undefined && value.length < node.minLength) return { path, message: 'must not be empty' };
@@ -76,7 +80,7 @@ function checkObject(root: SchemaNode, node: SchemaNode, value: Record<string, u
     }
     if (node.additionalProperties === false) {
       const allowed = Object.keys(node.properties ?? {}).filter((k) => k !== '$schema');
-      return { path: childPath, message: `unknown key (allowed: ${allowed.join(', ')})` };
+      return { path: childPath, message: `unknown key.${didYouMean(key, allowed)} Allowed: ${allowed.join(', ')}` };
     }
     if (typeof node.additionalProperties === 'object') {
       const problem = check(root, node.additionalProperties, child, childPath);

@@ -1,59 +1,69 @@
 /**
- * @fileoverview The fix API: find what to fix (a scan, or a saved report), run the chosen
- * transforms on the files with matching findings only (jscodeshift costs ~9 ms per file), and
- * write each changed file atomically. One failing file never stops the others.
+ * @fileoverview What `fix()` (src/index.ts) does with a report: run the chosen transforms on
+ * the files with matching findings only (jscodeshift costs ~9 ms per file), and write each
+ * changed file atomically. One failing file never stops the others.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { getTransform, transforms as allTransforms, type TransformModule } from '../../transforms/index.js';
-import { resolveConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
-import { scan } from '../scan.js';
-import { getConfigurableRuleIds } from '../scan-control.js';
+import { toReportPath } from '../util/report-path.js';
 import type { Finding, Report } from '../types.js';
 import { createFixer, type ApplyFix } from './apply-fix.js';
 import { assertCleanFiles } from './assert-clean-work-tree.js';
 import { findMarkers } from './find-markers.js';
-import { loadReport } from './load-report.js';
 import { mapLines } from './map-lines.js';
 import type { FixFileResult, FixOptions, FixResult } from './types.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
-export type { FixFileResult, FixFileStatus, FixMarker, FixOptions, FixResult } from './types.js';
+export type { FixOptions, FixResult } from './types.js';
 
 const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 
-export async function fix(options: FixOptions): Promise<FixResult> {
-  const cwd = path.resolve(options.cwd ?? process.cwd());
-  const selected = selectTransforms(options);
-  const paths = options.paths?.length ? options.paths : ['.'];
-  const targets = paths.map((p) => path.resolve(cwd, p));
-  for (const [i, target] of targets.entries()) {
-    if (!fs.existsSync(target)) throw new UsageError(`Path not found: ${paths[i]}`);
-  }
+export interface ApplyFixesOptions extends Omit<FixOptions, 'cwd' | 'paths' | 'transforms' | 'all' | 'config'> {
+  /** Absolute: the directory the user's paths and the printed file names are relative to. */
+  cwd: string;
+  /** Paths as the user gave them (relative to `cwd`); none: everything the report covers. */
+  paths: string[];
+}
 
-  const report: Report =
-    options.fromReport !== undefined
-      ? loadReport(options.fromReport, cwd)
-      : await scan({ paths, cwd, config: resolveConfig(options.config, { cwd, paths, ruleIds: getConfigurableRuleIds() }) });
+/**
+ * Runs the selected transforms at the report's findings. The report's paths are read against
+ * its root (`report.root`, where it was written), so a saved report works from any directory;
+ * the files printed are relative to `cwd`.
+ */
+export async function applyFixes(report: Report, selected: TransformModule[], options: ApplyFixesOptions): Promise<FixResult> {
+  const { cwd } = options;
+  const root = report.root !== undefined ? path.resolve(cwd, report.root) : cwd;
+  // No paths: everything the report holds (its root), not the directory `fix` happens to run in.
+  const targets = options.paths.length > 0 ? options.paths.map((p) => path.resolve(cwd, p)) : [root];
   // A finding names the transform that fixes it (a rule's transform may cover only some of its messages).
   const ids = new Set(selected.map((t) => t.meta.id));
   // `info` findings are notes (a per-invocation connection): nothing to fix. Suppressed and
   // baselined findings were reviewed by a person: `fix` leaves them alone too.
-  const inTargets = (file: string) => {
-    const abs = path.resolve(cwd, file);
-    return targets.some((t) => abs === t || abs.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
-  };
-  const findings = report.findings.filter((f) => f.fix !== null && ids.has(f.fix.transform) && f.severity !== 'info' && !f.suppressed && inTargets(f.file));
+  const inTargets = (abs: string) => targets.some((t) => abs === t || abs.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
   const byFile = new Map<string, Finding[]>();
-  for (const f of findings) {
-    let list = byFile.get(f.file);
-    if (!list) byFile.set(f.file, (list = []));
+  for (const f of report.findings) {
+    if (f.fix === null || !ids.has(f.fix.transform) || f.severity === 'info' || f.suppressed) continue;
+    const abs = path.resolve(root, f.file);
+    if (!inTargets(abs)) continue;
+    const file = toReportPath(cwd, abs);
+    let list = byFile.get(file);
+    if (!list) byFile.set(file, (list = []));
     list.push(f);
   }
-  const applyFix = await createFixer({ cwd, report, poolMax: options.poolMax });
+  const findings = [...byFile.values()].flat();
+  if (options.fromReport !== undefined && byFile.size > 0 && ![...byFile.keys()].some((file) => fs.existsSync(path.resolve(cwd, file)))) {
+    const name = typeof options.fromReport === 'string' ? options.fromReport : 'the report';
+    throw new UsageError(
+      `None of the ${byFile.size === 1 ? 'file' : `${byFile.size} files`} ${name} names exists under its root ${root} ` +
+        `(first: ${[...byFile.keys()][0]}); scan again from here, or run fix where the report was written`,
+    );
+  }
+  // Findings keep their report paths for the fixer, which matches them against the report's functions.
+  const applyFix = await createFixer({ cwd: root, report, poolMax: options.poolMax });
 
   // Every file is rewritten in memory first; the git guard then checks exactly the files that
   // change, and only then is anything written (a refusal leaves every file as it was).
@@ -88,7 +98,8 @@ export async function fix(options: FixOptions): Promise<FixResult> {
   };
 }
 
-function selectTransforms(options: FixOptions): TransformModule[] {
+/** The transforms `--transform` / `--all` name, in registry order; a UsageError for an unknown one. */
+export function selectTransforms(options: Pick<FixOptions, 'transforms' | 'all'>): TransformModule[] {
   const ids = options.transforms ?? [];
   if (options.all && ids.length) throw new UsageError('Use either --transform or --all, not both');
   if (options.all) return allTransforms.filter((t) => t.meta.safety === 'safe');

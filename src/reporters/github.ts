@@ -21,6 +21,10 @@ export const reportGithub: Reporter = (report, ctx) => {
     lines.push(formatFinding(finding));
   }
   for (const error of report.errors) lines.push(formatError(error));
+  // Nothing checked is worth an annotation of its own: a green check mark would say otherwise.
+  if (report.functions.length === 0) {
+    lines.push(formatCommand(report.summary.passed ? 'warning' : 'error', { title: 'lmi-audit: nothing checked' }, 'No Lambda handler was analysed.'));
+  }
   if (!ctx.quiet) lines.push(formatVerdict(report));
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 };
@@ -50,7 +54,8 @@ function formatVerdict(report: Report): string {
   const parts = [`${summary.functions} functions`, `${summary.findings} findings`];
   if (summary.suppressed) parts.push(`${summary.suppressed} suppressed`);
   if (summary.functions > 0) parts.push(`lowest score ${summary.score}/100`);
-  return `lmi-audit: ${parts.join(', ')}: ${summary.passed ? 'PASSED' : 'FAILED'}`;
+  const reasons = !summary.passed && summary.reasons?.length ? ` (${summary.reasons.join('; ')})` : '';
+  return `lmi-audit: ${parts.join(', ')}: ${summary.passed ? 'PASSED' : 'FAILED'}${reasons}`;
 }
 
 /** `::name key=value,key=value::message`, skipping undefined values. */

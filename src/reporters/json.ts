@@ -12,6 +12,7 @@ function orderReport(report: Report): Report {
   return {
     schemaVersion: report.schemaVersion,
     tool: { name: report.tool.name, version: report.tool.version },
+    ...(report.root !== undefined && { root: report.root }),
     summary: {
       functions: report.summary.functions,
       findings: report.summary.findings,
@@ -22,6 +23,10 @@ function orderReport(report: Report): Report {
       },
       score: report.summary.score,
       passed: report.summary.passed,
+      ...(report.summary.reasons !== undefined && { reasons: report.summary.reasons }),
+      ...(report.summary.failOn !== undefined && { failOn: report.summary.failOn }),
+      ...(report.summary.minScore !== undefined && { minScore: report.summary.minScore }),
+      ...(report.summary.failOnEmpty !== undefined && { failOnEmpty: report.summary.failOnEmpty }),
       ...(report.summary.suppressed !== undefined && { suppressed: report.summary.suppressed }),
     },
     functions: report.functions.map(orderFunction),
@@ -57,11 +62,13 @@ function orderFunction(fn: ReportFunction): ReportFunction {
     ...(fn.runtime !== undefined && { runtime: fn.runtime }),
     score: fn.score,
     checklist: Object.fromEntries(CHECKLIST_ITEMS.map((item) => [item, fn.checklist[item]])) as ReportFunction['checklist'],
+    ...(fn.findings !== undefined && { findings: fn.findings }),
   };
 }
 
 function orderFinding(finding: Finding): Finding {
   return {
+    ...(finding.id !== undefined && { id: finding.id }),
     ruleId: finding.ruleId,
     severity: finding.severity,
     file: finding.file,
@@ -72,6 +79,8 @@ function orderFinding(finding: Finding): Finding {
     message: finding.message,
     functions: finding.functions,
     fix: finding.fix && { transform: finding.fix.transform },
+    ...(finding.checklist !== undefined && { checklist: finding.checklist }),
+    ...(finding.docs !== undefined && { docs: finding.docs }),
     ...(finding.suppressed && {
       suppressed: { kind: finding.suppressed.kind, justification: finding.suppressed.justification },
     }),

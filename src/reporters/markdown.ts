@@ -1,12 +1,15 @@
 /**
  * @fileoverview The Markdown reporter: a summary fit for `$GITHUB_STEP_SUMMARY` or a pull
  * request comment. The verdict first, then one table row per function (worst score first) with
- * its seven checklist marks and its top findings, all findings in a collapsed section, files
- * not analysed, and baseline entries that can be dropped. Long lists are cut so the summary
- * stays under GitHub's size limits; the JSON and SARIF reports keep everything.
+ * its seven checklist marks and its top findings, all findings in a collapsed section (errors
+ * first), files not analysed, and baseline entries that can be dropped. Cells stay narrow so
+ * the table fits the step summary's width: a function is named by its logical id, a finding's
+ * place is given relative to the function's file. Long lists are cut, errors kept first, so the
+ * summary stays under GitHub's size limits; the JSON and SARIF reports keep everything.
  */
 import { getRuleDocsUrl } from '../docs/rule-docs.js';
-import { getGateFailures, SEVERITY_RANK } from '../scoring/index.js';
+import * as posixPath from 'node:path/posix';
+import { SEVERITY_RANK } from '../scoring/index.js';
 import { CHECKLIST_ITEMS, type ChecklistStatus, type Finding, type Report, type ReportFunction, type Severity } from '../types.js';
 import type { Reporter, ReporterContext } from './types.js';
 import { compareStrings as compare } from '../util/compare-strings.js';
@@ -25,7 +28,7 @@ const MAX_FUNCTIONS = 200;
 
 export const reportMarkdown: Reporter = (report, ctx) => {
   const active = report.findings.filter((f) => !f.suppressed);
-  const sections = [formatHeader(report, ctx)];
+  const sections = [formatHeader(report)];
   if (report.functions.length > 0) sections.push(formatFunctions(report, active, ctx));
   if (active.length > 0) sections.push(formatFindings(active, ctx));
   if (report.errors.length > 0) sections.push(formatErrors(report));
@@ -33,7 +36,7 @@ export const reportMarkdown: Reporter = (report, ctx) => {
   return sections.join('\n\n') + '\n';
 };
 
-function formatHeader(report: Report, ctx: ReporterContext): string {
+function formatHeader(report: Report): string {
   const { summary } = report;
   const verdict = summary.passed ? '✅ lmi-audit: PASSED' : '❌ lmi-audit: FAILED';
   const counts = [plural(summary.functions, 'function'), plural(summary.findings, 'finding')];
@@ -44,9 +47,12 @@ function formatHeader(report: Report, ctx: ReporterContext): string {
   if (summary.suppressed) counts.push(`${summary.suppressed} suppressed`);
   if (report.errors.length > 0) counts.push(`${plural(new Set(report.errors.map((e) => e.file)).size, 'file')} not analysed`);
   const lines = [`## ${verdict}`, '', counts.join(' · ')];
-  const reasons =
-    !summary.passed && ctx.gate ? getGateFailures({ functions: report.functions, findings: report.findings.filter((f) => !f.suppressed) }, ctx.gate) : [];
+  const reasons = summary.passed ? [] : (summary.reasons ?? []);
   if (reasons.length > 0) lines.push('', `Gate: ${reasons.map(escapeText).join('; ')}.`);
+  if (summary.functions === 0) {
+    const skipped = report.errors.length > 0 ? ` ${plural(new Set(report.errors.map((e) => e.file)).size, 'file')} could not be analysed (below).` : '';
+    lines.push('', `> [!WARNING]\n> No Lambda handler was analysed: nothing was checked.${skipped}`);
+  }
   return lines.join('\n');
 }
 
@@ -64,13 +70,21 @@ function formatFunctions(report: Report, active: readonly Finding[], ctx: Report
 }
 
 function formatFunctionRow(fn: ReportFunction, active: readonly Finding[], ctx: ReporterContext): string {
-  const findings = active
-    .filter((f) => f.functions.includes(fn.id))
-    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || compare(a.file, b.file) || a.line - b.line);
-  const top = findings.slice(0, TOP_FINDINGS).map((f) => `${SEVERITY_MARKS[f.severity]} ${ruleLink(f.ruleId)} ${locationLink(f.file, f.line, ctx)}`);
+  const findings = sortErrorsFirst(active.filter((f) => f.functions.includes(fn.id)));
+  const top = findings.slice(0, TOP_FINDINGS).map((f) => {
+    // Relative to the function's file: `handler.ts:28` for its own file, `../lib/db.ts:4` for a module it reaches.
+    const place = `${posixPath.relative(posixPath.dirname(fn.file), f.file) || posixPath.basename(f.file)}:${f.line}`;
+    return `${SEVERITY_MARKS[f.severity]} ${ruleLink(f.ruleId)} ${locationLink(f.file, f.line, ctx, place)}${f.fix ? ` · fix ${code(f.fix.transform)}` : ''}`;
+  });
   if (findings.length > TOP_FINDINGS) top.push(`+${findings.length - TOP_FINDINGS} more`);
   const marks = CHECKLIST_ITEMS.map((item) => STATUS_MARKS[fn.checklist[item]]);
-  return `| ${code(fn.id)}${formatDiscovery(fn)} | ${fn.score} | ${marks.join(' | ')} | ${top.length > 0 ? top.join('<br>') : 'none'} |`;
+  const name = fn.declaredIn ? `**${escapeText(fn.declaredIn.logicalId)}**<br><sub>${code(fn.id)}</sub>` : code(fn.id);
+  return `| ${name}${formatDiscovery(fn)} | ${fn.score} | ${marks.join(' | ')} | ${top.length > 0 ? top.join('<br>') : 'none'} |`;
+}
+
+/** Errors, then warnings, then notes; by place within each. */
+function sortErrorsFirst(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || compare(a.file, b.file) || a.line - b.line);
 }
 
 /** How the handler was found, under its id: where infrastructure code declares it, or that nothing does. */
@@ -82,16 +96,18 @@ function formatDiscovery(fn: ReportFunction): string {
 }
 
 function formatFindings(active: readonly Finding[], ctx: ReporterContext): string {
-  const shown = active.slice(0, MAX_FINDINGS);
+  // Cut after sorting: what a long list loses is its notes, never its errors.
+  const shown = sortErrorsFirst(active).slice(0, MAX_FINDINGS);
   const rows = shown.map(
-    (f) => `| ${SEVERITY_MARKS[f.severity]} ${f.severity} | ${ruleLink(f.ruleId)} | ${locationLink(f.file, f.line, ctx)} | ${escapeText(f.message)} |`,
+    (f) =>
+      `| ${SEVERITY_MARKS[f.severity]} ${f.severity} | ${ruleLink(f.ruleId)} | ${locationLink(f.file, f.line, ctx)} | ${escapeText(f.message)} | ${f.fix ? code(f.fix.transform) : '—'} |`,
   );
   const more = active.length > shown.length ? ['', `…and ${active.length - shown.length} more: see the JSON or SARIF report.`] : [];
   return [
     `<details><summary>All findings (${active.length})</summary>`,
     '',
-    '| severity | rule | location | message |',
-    '|---|---|---|---|',
+    '| severity | rule | location | message | fix |',
+    '|---|---|---|---|---|',
     ...rows,
     ...more,
     '',
@@ -124,8 +140,8 @@ function ruleLink(ruleId: string): string {
   return `[${code(ruleId)}](${getRuleDocsUrl(ruleId)})`;
 }
 
-function locationLink(file: string, line: number, ctx: ReporterContext): string {
-  const text = code(`${file}:${line}`);
+function locationLink(file: string, line: number, ctx: ReporterContext, shown = `${file}:${line}`): string {
+  const text = code(shown);
   const url = ctx.sourceLink?.(file, line);
   return url ? `[${text}](${url})` : text;
 }

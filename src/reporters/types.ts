@@ -3,7 +3,6 @@
  * Reporters do no I/O; what they need from outside (source lines, the gate) comes in the context.
  */
 import type { RuleMeta } from '../rules/types.js';
-import type { Gate } from '../scoring/index.js';
 import type { Finding, Report } from '../types.js';
 
 export interface ReporterContext {
@@ -14,10 +13,15 @@ export interface ReporterContext {
   color: boolean;
   /** The 1-based line of a report file, to show the flagged code; omit to show none. */
   readSourceLine?: (file: string, line: number) => string | undefined;
-  /** The gate the report was judged by, so a reporter can say why it failed. */
-  gate?: Gate;
-  /** What was scanned, for the empty-scan message. */
-  scanned?: { paths: readonly string[]; files?: number };
+  /**
+   * What was scanned, as the user wrote it: for the empty-scan message and the next steps'
+   * commands (`paths`, and `args` such as `--config x.json` that a `fix` must repeat).
+   */
+  scanned?: { paths: readonly string[]; files?: number; args?: readonly string[] };
+  /** The text report's width in columns (the terminal's; 80 when piped or written to a file). */
+  width?: number;
+  /** How the next steps' commands start, as the user runs lmi-audit: `npx lmi-audit` (default), `node bin/lmi-audit.js`. */
+  command?: string;
   /** Only errors: error findings and files not analysed (`--quiet`); machine formats ignore it. */
   quiet?: boolean;
   /** A link to a report file's line (e.g. on GitHub), for the Markdown summary; omit for none. */

@@ -96,6 +96,8 @@ function computeScore(checklist: Record<ChecklistItem, ChecklistStatus>): number
 export interface Gate {
   failOn: FailOn;
   minScore: number;
+  /** Fail when the report has no function: nothing was checked, which is not a pass. */
+  failOnEmpty?: boolean;
 }
 
 /** How the gate names the findings it counts, singular and plural. */
@@ -116,6 +118,9 @@ export function evaluateGate(report: Pick<Report, 'functions' | 'findings'>, gat
  */
 export function getGateFailures(report: Pick<Report, 'functions' | 'findings'>, gate: Gate): string[] {
   const reasons: string[] = [];
+  if (gate.failOnEmpty && report.functions.length === 0) {
+    reasons.push('no Lambda handler was analysed (--fail-on-empty)');
+  }
   if (gate.failOn !== 'none') {
     const threshold = SEVERITY_RANK[gate.failOn];
     const count = report.findings.filter((f) => SEVERITY_RANK[f.severity] >= threshold).length;

@@ -97,7 +97,7 @@ describe.concurrent('lmi-audit CLI: reports', () => {
     expect(result.code).toBe(1);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.filter((line) => line.startsWith('::error file=fixtures/projects/sample-app/src/')).length).toBeGreaterThan(0);
-    expect(lines.at(-1)).toMatch(/^lmi-audit: 5 functions, \d+ findings, lowest score \d+\/100: FAILED$/);
+    expect(lines.at(-1)).toMatch(/^lmi-audit: 5 functions, \d+ findings, lowest score \d+\/100: FAILED \(\d+ errors \(--fail-on error\)\)$/);
   });
 
   it('exits 2 when two reports would go to stdout, before scanning', async () => {
@@ -200,8 +200,11 @@ describe.concurrent('lmi-audit CLI: configuration and baseline', () => {
     expect(result.stdout).toContain('error  shared-tmp-path  src/handler.ts:10:3');
     expect(result.stdout).not.toContain('src/handler.ts:8:3');
     expect(result.stdout).toContain(
-      "  1 entry is fixed and can be dropped from the baseline:\n  fixed  shared-tmp-path  src/handler.ts  handler: writeFileSync('/tmp/cache.json', '{}')",
+      "  1 entry is fixed and can be dropped from the baseline:\n  fixed  shared-tmp-path  src/handler.ts  handler:\n    writeFileSync('/tmp/cache.json', '{}')",
     );
+    // The function's block says what the baseline accepted: a count, and the items it would fail, marked.
+    expect(result.stdout).toContain('  2 findings accepted in the baseline (not shown)\n');
+    expect(result.stdout).toMatch(/^ {2}✖ global-mutable-state\* {2}/m);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as Report;
     expect(validateReport(report) ? [] : validateReport.errors).toEqual([]);
     expect(report.baseline).toMatchObject({ file: '.lmi-audit-baseline.json', matched: 2, new: 1 });

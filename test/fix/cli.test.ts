@@ -19,14 +19,14 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(args: string[], cwd = dir): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const io: CliIO = { stdout, stderr, env: {}, stdoutIsTTY: false, stderrIsTTY: false, cwd: dir };
+  const io: CliIO = { stdout, stderr, env: {}, stdoutIsTTY: false, stderrIsTTY: false, cwd };
   const code = await main(['node', 'lmi-audit', 'fix', ...args], io);
   return { code, stdout: out, stderr: err };
 }
@@ -106,5 +106,59 @@ describe('lmi-audit fix', () => {
     expect(after.findings.filter((f) => fixable.includes(f.ruleId) && f.severity !== 'info')).toEqual([]);
     // What the transforms do not fix is still reported.
     expect(after.findings.map((f) => f.ruleId)).toContain('unsafe-shared-collection');
+  });
+
+  it('--from-report reads the report against its root, from any directory', async () => {
+    const project = path.join(dir, 'project');
+    const elsewhere = path.join(dir, 'elsewhere');
+    fs.mkdirSync(project);
+    fs.mkdirSync(elsewhere);
+    fs.writeFileSync(path.join(project, 'app.mjs'), STATE);
+    // The same file name where fix runs: resolving against the cwd would rewrite this one.
+    fs.writeFileSync(path.join(elsewhere, 'app.mjs'), STATE);
+    const report = await scan({ paths: ['.'], cwd: project, env: {} });
+    expect(report.root).toBe(project);
+    fs.writeFileSync(path.join(elsewhere, 'report.json'), JSON.stringify(report));
+    const result = await run(['--all', '--from-report', 'report.json'], elsewhere);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^changed {3}\.\.\/project\/app\.mjs {2}\(hoisted-state\)$/m);
+    expect(fs.readFileSync(path.join(project, 'app.mjs'), 'utf8')).toContain('const currentUser = event.userId;');
+    expect(fs.readFileSync(path.join(elsewhere, 'app.mjs'), 'utf8')).toBe(STATE);
+  });
+
+  it('--from-report exits 2 when the report resolves no file, and reads a report without a root against the cwd', async () => {
+    fs.writeFileSync(path.join(dir, 'app.mjs'), STATE);
+    const report = await scan({ paths: ['.'], cwd: dir, env: {} });
+    fs.writeFileSync(path.join(dir, 'moved.json'), JSON.stringify({ ...report, root: path.join(dir, 'gone') }));
+    const moved = await run(['--all', '--from-report', 'moved.json']);
+    expect(moved.code).toBe(2);
+    expect(moved.stdout).toBe('');
+    expect(moved.stderr).toBe(
+      `lmi-audit: None of the file moved.json names exists under its root ${path.join(dir, 'gone')} (first: gone/app.mjs); scan again from here, or run fix where the report was written\n`,
+    );
+    const { root: _root, ...old } = report;
+    fs.writeFileSync(path.join(dir, 'old.json'), JSON.stringify(old));
+    const result = await run(['--all', '--from-report', 'old.json']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^changed {3}app\.mjs/m);
+  });
+
+  it('runs the next steps a failed scan prints, from the directory above the project, on the scanned path only', async () => {
+    const project = path.join(dir, 'services', 'shop');
+    fs.mkdirSync(project, { recursive: true });
+    fs.writeFileSync(path.join(project, 'app.mjs'), STATE);
+    // An unrelated file with the same finding, outside the scanned path.
+    fs.writeFileSync(path.join(dir, 'other.mjs'), STATE);
+    const scanOut = new PassThrough();
+    let text = '';
+    scanOut.on('data', (d) => (text += d));
+    const io: CliIO = { stdout: scanOut, stderr: new PassThrough(), env: {}, stdoutIsTTY: false, stderrIsTTY: false, cwd: dir };
+    expect(await main(['node', '/usr/lib/node_modules/lmi-audit/bin/lmi-audit.js', 'scan', 'services/shop'], io)).toBe(1);
+    const step = text.split('\n').find((line) => line.includes('fix --all services/shop'));
+    expect(step).toBe('    lmi-audit fix --all services/shop');
+    const result = await run(step!.trim().split(' ').slice(2));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^changed {3}services\/shop\/app\.mjs/m);
+    expect(fs.readFileSync(path.join(dir, 'other.mjs'), 'utf8')).toBe(STATE);
   });
 });

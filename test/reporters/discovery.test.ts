@@ -9,7 +9,7 @@ import { toSarif } from '../../src/reporters/sarif.js';
 import type { Report } from '../../src/types.js';
 import { makeReport, readSourceLine, RULES } from './sample-report.js';
 
-const ctx: ReporterContext = { rules: RULES, cwd: '/project', color: false, readSourceLine, gate: { failOn: 'error', minScore: 80 } };
+const ctx: ReporterContext = { rules: RULES, cwd: '/project', color: false, readSourceLine, width: 120 };
 
 function withDiscovery(): Report {
   const report = makeReport();
@@ -30,12 +30,15 @@ describe('discovery in the reports', () => {
     const text = reporters.text(withDiscovery(), ctx);
     expect(text).toContain('src/orders/handler.ts#handler  score 70/100\n  declared in template.yaml:12 (OrdersFunction), nodejs22.x\n');
     expect(text).toContain('src/reports/handler.ts#handler  score 92/100\n  inferred handler: no infrastructure code names it\n');
-    expect(text).toContain('src/jobs/run.ts#run  score 92/100\n  handler named by the configuration\n');
+    // No findings: one line, which still says how the handler was found.
+    expect(text).toMatch(
+      /^src\/jobs\/run.ts#run {2}score 92\/100 {2}no findings; handler named by the configuration; not checked:\n {2}event-source-backpressure$/m,
+    );
   });
 
   it('markdown: under the id in the functions table', () => {
     const md = reporters.markdown(withDiscovery(), ctx);
-    expect(md).toContain('| `src/orders/handler.ts#handler`<br><sub>declared in `template.yaml:12`</sub> | 70 |');
+    expect(md).toContain('| **OrdersFunction**<br><sub>`src/orders/handler.ts#handler`</sub><br><sub>declared in `template.yaml:12`</sub> | 70 |');
     expect(md).toContain('| `src/reports/handler.ts#handler`<br><sub>inferred</sub> | 92 |');
     expect(md).toContain('| `src/jobs/run.ts#run`<br><sub>named by the configuration</sub> | 92 |');
   });

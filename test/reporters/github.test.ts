@@ -17,7 +17,7 @@ describe('GitHub Actions reporter', () => {
       '::warning file=src/lib/export.ts,line=4,endLine=4,col=18,endColumn=35,title=lmi-audit%3A shared-tmp-path::`/tmp/export.csv` is shared by every concurrent invocation. Put the request id in the name.',
       '::notice file=package.json,line=14,endLine=14,col=5,endColumn=40,title=lmi-audit%3A powertools-version::Powertools 2.28.0 predates LMI support (2.29.0).',
       '::error file=src/broken.ts,line=3,col=9,title=lmi-audit%3A file not analysed::Parsing error: Expression expected.',
-      'lmi-audit: 2 functions, 3 findings, lowest score 70/100: FAILED',
+      'lmi-audit: 2 functions, 3 findings, lowest score 70/100: FAILED (1 error (--fail-on error); src/orders/handler.ts#handler scores 70, under --min-score 80)',
       '',
     ]);
   });
@@ -51,5 +51,15 @@ describe('GitHub Actions reporter', () => {
       .trimEnd()
       .split('\n');
     expect(lines).toEqual(['::error file=src/broken.ts,line=3,col=9,title=lmi-audit%3A file not analysed::Parsing error: Expression expected.']);
+  });
+
+  it('annotates a scan that analysed no handler: a warning when it passed, an error when the gate failed on it', () => {
+    const empty = { ...makeReport(), functions: [], findings: [], errors: [] };
+    empty.summary = { ...empty.summary, functions: 0, findings: 0, passed: true, reasons: [] };
+    expect(reporters.github(empty, context)).toBe(
+      '::warning title=lmi-audit%3A nothing checked::No Lambda handler was analysed.\nlmi-audit: 0 functions, 0 findings: PASSED\n',
+    );
+    empty.summary = { ...empty.summary, passed: false, reasons: ['no Lambda handler was analysed (--fail-on-empty)'] };
+    expect(reporters.github(empty, context)).toMatch(/^::error title=lmi-audit%3A nothing checked::/);
   });
 });

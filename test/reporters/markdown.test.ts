@@ -12,7 +12,6 @@ function context(overrides: Partial<ReporterContext> = {}): ReporterContext {
     rules: RULES,
     cwd: '/project',
     color: false,
-    gate: { failOn: 'error', minScore: 80 },
     sourceLink: (file, line) => `https://github.com/acme/shop/blob/0123abc/${file}#L${line}`,
     ...overrides,
   };
@@ -52,6 +51,24 @@ describe('Markdown reporter', () => {
       },
       context(),
     );
-    expect(clean).toBe('## ✅ lmi-audit: PASSED\n\n0 functions · 0 findings\n');
+    expect(clean).toBe('## ✅ lmi-audit: PASSED\n\n0 functions · 0 findings\n\n> [!WARNING]\n> No Lambda handler was analysed: nothing was checked.\n');
+  });
+
+  it('sorts and cuts the findings errors first, and places each top finding relative to its function', () => {
+    const report = makeReport();
+    const note = report.findings[2]!;
+    const notes = Array.from({ length: 120 }, (_, i) => ({ ...note, file: 'a.json', line: i + 1 }));
+    // The error sorts after every note by place, so a cut before sorting would lose it.
+    const error = { ...report.findings[0]!, file: 'z.ts', line: 1, functions: ['src/orders/handler.ts#handler'] };
+    report.findings = [...notes, error];
+    const md = reporters.markdown(report, context({ sourceLink: undefined }));
+    const rows = md
+      .slice(md.indexOf('| severity |'))
+      .split('\n')
+      .filter((line) => line.startsWith('| '));
+    expect(rows[1]).toMatch(/^\| ❌ error \| \[`mutable-module-state`\]/);
+    expect(rows).toHaveLength(1 + 100);
+    expect(md).toContain('…and 21 more: see the JSON or SARIF report.');
+    expect(md).toContain('❌ [`mutable-module-state`](https://github.com/lmi-audit/lmi-audit/blob/main/docs/rules/mutable-module-state.md) `../../z.ts:1`');
   });
 });

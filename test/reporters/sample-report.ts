@@ -19,6 +19,10 @@ export function makeReport(): Report {
       bySeverity: { error: 1, warning: 1, info: 1 },
       score: 70,
       passed: false,
+      reasons: ['1 error (--fail-on error)', 'src/orders/handler.ts#handler scores 70, under --min-score 80'],
+      failOn: 'error',
+      minScore: 80,
+      failOnEmpty: false,
     },
     functions: [
       {

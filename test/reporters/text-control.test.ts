@@ -7,7 +7,7 @@ import { reporters, type ReporterContext } from '../../src/reporters/index.js';
 import type { Report } from '../../src/types.js';
 import { makeReport, readSourceLine, RULES } from './sample-report.js';
 
-const context: ReporterContext = { rules: RULES, cwd: '/project', color: false, readSourceLine, gate: { failOn: 'error', minScore: 0 } };
+const context: ReporterContext = { rules: RULES, cwd: '/project', color: false, readSourceLine, width: 120 };
 
 function controlled(): Report {
   const report = makeReport();
@@ -24,7 +24,7 @@ function controlled(): Report {
     functions: [],
     fix: null,
   });
-  report.summary = { ...report.summary, findings: 3, suppressed: 1 };
+  report.summary = { ...report.summary, findings: 3, suppressed: 1, reasons: ['1 error (--fail-on error)'], minScore: 0 };
   report.baseline = {
     file: '.lmi-audit-baseline.json',
     matched: 0,

@@ -46,11 +46,15 @@ const fullFunction: Required<ReportFunction> = {
   runtime: 'nodejs22.x',
   score: 100,
   checklist: checklist(),
+  findings: ['mutable-module-state@src/orders/handler.ts:10:3'],
 };
 const fullFinding: Required<Finding> = {
   ...makeReport().findings[0]!,
   suppressed: { kind: 'inline', justification: 'reviewed: written once at init' },
   fingerprint: '0123456789abcdef',
+  id: 'mutable-module-state@src/orders/handler.ts:10:3',
+  checklist: 'global-mutable-state',
+  docs: 'https://github.com/lmi-audit/lmi-audit/blob/main/docs/rules/mutable-module-state.md',
 };
 const fullError: Required<ScanError> = { file: 'a.ts', message: 'm', line: 1, column: 1 };
 const fullBaselineEntry: Required<BaselineEntry> = {
@@ -61,7 +65,14 @@ const fullBaselineEntry: Required<BaselineEntry> = {
   code: "writeFileSync('/tmp/a', data)",
 };
 const fullBaseline: Required<BaselineSummary> = { file: '.lmi-audit-baseline.json', matched: 1, new: 0, fixed: [fullBaselineEntry] };
-const fullSummary: Required<Report['summary']> = { ...makeReport().summary, suppressed: 1 };
+const fullSummary: Required<Report['summary']> = {
+  ...makeReport().summary,
+  reasons: ['1 error (--fail-on error)'],
+  failOn: 'error',
+  minScore: 80,
+  failOnEmpty: false,
+  suppressed: 1,
+};
 const fullReport: Required<Report> = {
   ...makeReport(),
   summary: fullSummary,
@@ -69,6 +80,7 @@ const fullReport: Required<Report> = {
   findings: [fullFinding],
   errors: [fullError],
   baseline: fullBaseline,
+  root: '/home/user/shop',
 };
 
 const sorted = (keys: Iterable<string>) => [...keys].sort();
@@ -100,6 +112,11 @@ describe('report schema', () => {
     ['a fractional score', (r) => (r.summary.score = 70.5), /\/summary\/score must be integer/],
     ['a 0 line', (r) => (r.findings[0].line = 0), /\/findings\/0\/line must be >= 1/],
     ['an unknown discovery', (r) => (r.functions[0].discovery = 'guessed'), /\/functions\/0\/discovery must be equal to one of/],
+    ['an unknown checklist item on a finding', (r) => (r.findings[0].checklist = 'cold-start'), /\/findings\/0\/checklist/],
+    ['a docs link that is not a URL', (r) => (r.findings[0].docs = 'docs/rules/x.md'), /\/findings\/0\/docs must match pattern/],
+    ['a reason that is not a string', (r) => (r.summary.reasons = [1]), /\/summary\/reasons\/0 must be string/],
+    ['an unknown failOn', (r) => (r.summary.failOn = 'fatal'), /\/summary\/failOn must be equal to one of/],
+    ['a function listing a finding twice', (r) => (r.functions[0].findings = ['a', 'a']), /\/functions\/0\/findings must NOT have duplicate items/],
   ])('rejects %s', (_name, mutate, expected) => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test breaks the report's shape on purpose
     const report = makeReport() as unknown as Record<string, any>;
@@ -113,6 +130,8 @@ describe('report schema stays in step with src/types.ts', () => {
     const node = prop(defs.function, 'checklist');
     expect(Object.keys(node.properties!)).toEqual([...CHECKLIST_ITEMS]);
     expect(node.required).toEqual([...CHECKLIST_ITEMS]);
+    const item = prop(defs.finding, 'checklist') as SchemaNode & { oneOf: SchemaNode[] };
+    expect(item.oneOf[1]!.enum).toEqual([...CHECKLIST_ITEMS]);
   });
 
   it('has the ways a handler is found', () => {
@@ -127,12 +146,12 @@ describe('report schema stays in step with src/types.ts', () => {
   });
 
   it.each<[string, SchemaNode, object, string[]]>([
-    ['Report', schema, fullReport, ['baseline']],
+    ['Report', schema, fullReport, ['baseline', 'root']],
     ['tool', prop(schema, 'tool'), fullReport.tool, []],
-    ['summary', prop(schema, 'summary'), fullReport.summary, ['suppressed']],
-    ['ReportFunction', defs.function, fullFunction, ['declaredIn', 'discovery', 'runtime']],
+    ['summary', prop(schema, 'summary'), fullReport.summary, ['suppressed', 'reasons', 'failOn', 'minScore', 'failOnEmpty']],
+    ['ReportFunction', defs.function, fullFunction, ['declaredIn', 'discovery', 'runtime', 'findings']],
     ['declaredIn', prop(defs.function, 'declaredIn'), fullFunction.declaredIn, []],
-    ['Finding', defs.finding, fullFinding, ['suppressed', 'fingerprint']],
+    ['Finding', defs.finding, fullFinding, ['suppressed', 'fingerprint', 'id', 'checklist', 'docs']],
     ['suppressed', prop(defs.finding, 'suppressed'), fullFinding.suppressed, []],
     ['ScanError', defs.scanError, fullError, ['line', 'column']],
     ['BaselineSummary', prop(schema, 'baseline'), fullBaseline, []],

@@ -1,0 +1,48 @@
+/**
+ * @fileoverview The report's boundary, the last step of `scan()` (src/index.ts): the gate is
+ * judged and recorded with its settings and reasons, every finding gets its id, checklist item
+ * and docs URL, every function the ids of its findings, and the report its root. Everything a
+ * reader of the report needs to act on it is here, so no reporter or tool has to recompute it.
+ */
+import { getRuleDocsUrl } from './docs/rule-docs.js';
+import { rules } from './rules/index.js';
+import type { AnalysedReport } from './scan.js';
+import { getGateFailures, SEVERITY_RANK, type Gate } from './scoring/index.js';
+import type { ChecklistItem, Finding, Report } from './types.js';
+
+export function finishReport(analysed: AnalysedReport, options: { root: string; gate: Gate }): Report {
+  const itemOf = new Map<string, ChecklistItem>(rules.map((rule) => [rule.id, rule.checklist]));
+  const seen = new Map<string, number>();
+  const findings: Finding[] = analysed.findings.map((finding) => {
+    const base = `${finding.ruleId}@${finding.file}:${finding.line}:${finding.column}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return { ...finding, id: n === 1 ? base : `${base}~${n}`, checklist: itemOf.get(finding.ruleId) ?? null, docs: getRuleDocsUrl(finding.ruleId) };
+  });
+  const active = findings.filter((f) => !f.suppressed);
+  const functions = analysed.functions.map((fn) => ({
+    ...fn,
+    findings: active
+      .filter((f) => f.functions.includes(fn.id))
+      .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
+      .map((f) => f.id!),
+  }));
+  const reasons = getGateFailures({ functions, findings: active }, options.gate);
+  return {
+    schemaVersion: analysed.schemaVersion,
+    tool: analysed.tool,
+    root: options.root,
+    summary: {
+      ...analysed.summary,
+      passed: reasons.length === 0,
+      reasons,
+      failOn: options.gate.failOn,
+      minScore: options.gate.minScore,
+      failOnEmpty: options.gate.failOnEmpty ?? false,
+    },
+    functions,
+    findings,
+    errors: analysed.errors,
+    ...(analysed.baseline && { baseline: analysed.baseline }),
+  };
+}
