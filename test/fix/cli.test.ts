@@ -39,7 +39,9 @@ describe('lmi-audit fix', () => {
     fs.writeFileSync(path.join(dir, 'app.mjs'), STATE);
     const result = await run(['--all']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('changed   app.mjs  (hoisted-state)\nlmi-audit fix [single-flight, tmp-paths, hoisted-state]: 1 changed, 0 unchanged, 0 skipped, 0 failed.\n');
+    expect(result.stdout).toBe(
+      'changed   app.mjs  (hoisted-state)\nlmi-audit fix [single-flight, tmp-paths, hoisted-state]: 1 changed, 0 unchanged, 0 skipped, 0 failed.\n',
+    );
     expect(fs.readFileSync(path.join(dir, 'app.mjs'), 'utf8')).toContain('const currentUser = event.userId;');
   });
 
