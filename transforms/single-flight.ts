@@ -48,8 +48,10 @@ interface ModuleVariable {
   name: string;
   /** The program-level statement that declares it. */
   statement: AstNode;
-  declarator: AstNode;
-  kind: 'const' | 'let' | 'var';
+  /** Absent for an imported binding. */
+  declarator: AstNode | undefined;
+  /** `import`: a binding imported from another module (a cache that module holds). */
+  kind: 'const' | 'let' | 'var' | 'import';
 }
 
 /** `guard`: the `if` the write sits under (one plan per guard). */
@@ -287,8 +289,8 @@ function lazyPlan(ctx: RecipeContext, variable: ModuleVariable, awaitNode: AstNo
 function planMap(ctx: RecipeContext, setCall: AstPath, fn: AstPath): Plan | undefined {
   const holder = unwrapExpression(setCall.node.callee.object);
   if (holder.type !== 'Identifier') return undefined;
-  const variable = moduleVariable(ctx, setCall, holder.name);
-  if (!variable || !isNewMap(variable.declarator)) return undefined;
+  const variable = moduleVariable(ctx, setCall, holder.name) ?? importedBinding(ctx, setCall, holder.name);
+  if (!variable || (variable.declarator && isFunctionNode(unwrapExpression(variable.declarator.init)))) return undefined;
   const guard = enclosingGuard(setCall, fn, (test) => mentionsName(ctx, test, holder.name, fn));
   if (!guard) return undefined;
   const value = unwrapExpression(setCall.node.arguments[1]);
@@ -408,9 +410,19 @@ function moduleVariable(ctx: RecipeContext, at: AstPath, name: string): ModuleVa
   return undefined;
 }
 
-function isNewMap(declarator: AstNode): boolean {
-  const init = unwrapExpression(declarator.init);
-  return init?.type === 'NewExpression' && init.callee.type === 'Identifier' && init.callee.name === 'Map';
+/**
+ * A name imported by an `import` declaration (`import { priceCache } from './cache'`): the cache
+ * lives in that module, the map of pending loads in this one (still one per worker).
+ */
+function importedBinding(ctx: RecipeContext, at: AstPath, name: string): ModuleVariable | undefined {
+  if (at.scope?.lookup(name) !== ctx.programScope) return undefined;
+  const body: AstNode[] = ctx.root.find(ctx.j.Program).paths()[0]!.node.body;
+  const imports = body.filter((st) => st.type === 'ImportDeclaration' && st.importKind !== 'type');
+  const declaring = imports.some((st) =>
+    st.specifiers?.some((sp: AstNode) => sp.local?.name === name && sp.type !== 'ImportNamespaceSpecifier' && sp.importKind !== 'type'),
+  );
+  // The companion goes after the last import, with the module's other declarations.
+  return declaring ? { name, statement: imports[imports.length - 1], declarator: undefined, kind: 'import' } : undefined;
 }
 
 /** The nearest `if` around `path`, within `fn`, whose test passes `accept` and whose consequent holds `path`. */
@@ -558,9 +570,13 @@ function declareCompanion(ctx: RecipeContext, plan: Extract<Plan, { kind: 'lazy'
 /** `<K, Promise<V>>` from the cache's `new Map<K, V>()` or `Map<K, V>` annotation (TypeScript only). */
 function mapTypeArguments(ctx: RecipeContext, v: ModuleVariable): string {
   if (!ctx.isTypeScript) return '';
-  const init = unwrapExpression(v.declarator.init);
-  const params = init.typeParameters?.params ?? init.typeArguments?.params ?? v.declarator.id.typeAnnotation?.typeAnnotation?.typeParameters?.params;
-  if (!params || params.length !== 2) return '';
+  const init = v.declarator && unwrapExpression(v.declarator.init);
+  const params = init?.typeParameters?.params ?? init?.typeArguments?.params ?? v.declarator?.id.typeAnnotation?.typeAnnotation?.typeParameters?.params;
+  if (!params || params.length !== 2) {
+    // An imported or untyped cache: the types its `set` takes.
+    const set = `Parameters<typeof ${v.name}.set>`;
+    return `<${set}[0], Promise<${set}[1]>>`;
+  }
   const text = (n: AstNode) => ctx.source.slice(n.start, n.end);
   return `<${text(params[0])}, Promise<${text(params[1])}>>`;
 }
