@@ -9,9 +9,7 @@ import * as fs from 'node:fs';
 import { emptyFileSummary, type FileSummary } from '../core/summary.js';
 import type { RuleVisitors } from '../lang/js/context.js';
 import { compileVisitors, summarizeFile } from '../lang/js/walker.js';
-import { compilePythonVisitors, type PyRuleVisitors } from '../lang/python/context.js';
-import { initPythonParser } from '../lang/python/parser.js';
-import { summarizePythonFile } from '../lang/python/walker.js';
+import type { PyRuleVisitors } from '../lang/python/context.js';
 import type { ScanError } from '../types.js';
 
 /** Is this a file for the Python front-end? */
@@ -34,10 +32,14 @@ export interface Summarizer {
 
 export function createSummarizer(rules: ReadonlyArray<RuleVisitors & PyRuleVisitors>): Summarizer {
   let visitorTable: ReturnType<typeof compileVisitors> | undefined;
-  let pythonTable: ReturnType<typeof compilePythonVisitors> | undefined;
+  // The Python front-end (its walk and tree-sitter) loads in `prepare`, only for lists with a .py file.
+  let python: { summarize: (file: string, text: string) => FileSummary } | undefined;
   const summarizeSource = (file: string, text: string): FileSummary => {
     try {
-      if (isPythonFile(file)) return summarizePythonFile(file, text, (pythonTable ??= compilePythonVisitors(rules)));
+      if (isPythonFile(file)) {
+        if (!python) throw new Error('the Python parser was not loaded before the walk');
+        return python.summarize(file, text);
+      }
       return summarizeFile(file, text, (visitorTable ??= compileVisitors(rules)));
     } catch (error) {
       const reason = error instanceof RangeError ? 'the code is nested too deeply' : (error as Error).message;
@@ -54,7 +56,15 @@ export function createSummarizer(rules: ReadonlyArray<RuleVisitors & PyRuleVisit
     return { summary: summarizeSource(file, text) };
   };
   const prepare = async (files: readonly string[]): Promise<void> => {
-    if (files.some(isPythonFile)) await initPythonParser();
+    if (python || !files.some(isPythonFile)) return;
+    const [{ compilePythonVisitors }, { initPythonParser }, { summarizePythonFile }] = await Promise.all([
+      import('../lang/python/context.js'),
+      import('../lang/python/parser.js'),
+      import('../lang/python/walker.js'),
+    ]);
+    await initPythonParser();
+    const table = compilePythonVisitors(rules);
+    python ??= { summarize: (file, text) => summarizePythonFile(file, text, table) };
   };
   return { prepare, summarizeSource, readAndSummarize };
 }
