@@ -62,7 +62,67 @@ export async function scan(options: ScanOptions): Promise<Report> {
   }
 }
 
+/**
+ * The pipeline: named stages over one context. Each stage reads what earlier stages put in it
+ * and returns it with its own part added, so a stage's type says what it may use.
+ */
 async function scanWith(options: ScanOptions): Promise<Report> {
+  const discovered = await discover(options);
+  const summarized = await summarize(discovered);
+  const withInfra = await readInfra(summarized);
+  const graphed = buildGraph(withInfra);
+  const checked = checkRules(graphed);
+  return makeReport(checked);
+}
+
+/** Stage 1's context: the files to scan, the project root around them, and what is in scope. */
+interface Discovered {
+  options: ScanOptions;
+  started: number;
+  lap: (phase: string) => void;
+  cwd: string;
+  paths: string[];
+  scanned: Discovery;
+  /** The scanned files and, around them, the project roots' files. */
+  discovery: Discovery;
+  contextRoots: string[];
+  /** The scanned files, when a project root around them is read too (else everything is in scope). */
+  scope: Set<string> | undefined;
+  inScope: (file: string) => boolean;
+  /** Problems met so far: report paths are made at the end. */
+  errors: ScanError[];
+  /** JavaScript/TypeScript sources, then Python ones: one list for every later step. */
+  sourceFiles: string[];
+}
+
+interface Summarized extends Discovered {
+  summaries: FileSummary[];
+}
+
+interface WithInfra extends Summarized {
+  infra: { functions: IacFunction[] };
+  /** Problems of the infrastructure code itself, kept later for the files that are scanned or declare a reported function. */
+  infraErrors: ScanError[];
+}
+
+interface Graphed extends WithInfra {
+  graph: ProjectGraph;
+  specs: HandlerSpec[];
+  handlers: HandlerInfo[];
+  /** Per file, per function: the handlers that reach it. */
+  fnHandlers: Array<Map<number, HandlerInfo[]>>;
+  /** `file:fn` of every handler's entry function. */
+  entrySet: Set<string>;
+}
+
+interface Checked extends Graphed {
+  activeRules: readonly Rule[];
+  reportedIds: Set<string>;
+  findings: Finding[];
+  baseline: ReturnType<typeof finishFindings>['baseline'];
+}
+
+async function discover(options: ScanOptions): Promise<Discovered> {
   const started = Date.now();
   const lap = phaseTimer();
   const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -80,17 +140,21 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     : scanned;
   const scope = contextRoots.length ? new Set([...scanned.sources.map((f) => f.path), ...scanned.infra.map((f) => f.path), ...scanned.python]) : undefined;
   const inScope = (file: string): boolean => scope === undefined || scope.has(file);
-  const errors: ScanError[] = [...scanned.errors];
-  // JavaScript/TypeScript sources, then Python ones: one list for every later step.
   const sourceFiles = [...scanned.sources.map((s) => s.path), ...scanned.python];
   options.onProgress?.({ phase: 'discover', files: sourceFiles.length });
   lap('discover');
+  return { options, started, lap, cwd, paths, scanned, discovery, contextRoots, scope, inScope, errors: [...scanned.errors], sourceFiles };
+}
 
-  // 1. One parse and one walk per file (on worker threads for big projects). The Python parser
-  // loads only when there are Python files (the project root's included: it may name one).
-  let summaries: FileSummary[] = [];
+/**
+ * Stage 2: one parse and one walk per file (on worker threads for big projects). The Python
+ * parser loads only when there are Python files (the project root's included: it may name one).
+ */
+async function summarize(ctx: Discovered): Promise<Summarized> {
+  const { options, sourceFiles, errors, inScope } = ctx;
+  const summaries: FileSummary[] = [];
   const total = sourceFiles.length;
-  await prepare([...sourceFiles, ...discovery.python]);
+  await prepare([...sourceFiles, ...ctx.discovery.python]);
   const results = await summarizeAll(sourceFiles, {
     readAndSummarize,
     jobs: options.jobs,
@@ -105,9 +169,13 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     if (result.summary.parseError && inScope(result.summary.file)) errors.push({ file: result.summary.file, ...result.summary.parseError });
     summaries.push(result.summary);
   }
+  ctx.lap('parse');
+  return { ...ctx, summaries };
+}
 
-  lap('parse');
-  // 2. Infrastructure code names handlers (and wins over the `handler` convention).
+/** Stage 3: infrastructure code names handlers (and wins over the `handler` convention). */
+async function readInfra(ctx: Summarized): Promise<WithInfra> {
+  const { discovery, scope } = ctx;
   const infra = readInfrastructure({
     infraFiles: discovery.infra.map((f) => f.path),
     terraform: await parseTerraformFiles(
@@ -118,17 +186,19 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     // The walk recorded every import: only files importing the CDK are read again. Files of the
     // project root around the scanned paths are not parsed: the reader looks for the CDK in their text.
     cdkCandidates: [
-      ...summaries.filter((s) => !isPython(s.file) && (s.parseError !== undefined || importsCdk(s))).map((s) => s.file),
+      ...ctx.summaries.filter((s) => !isPython(s.file) && (s.parseError !== undefined || importsCdk(s))).map((s) => s.file),
       ...(scope ? contextCdkCandidates(discovery, scope) : []),
     ],
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
-  if (scope) summaries = addContextSummaries(summaries, discovery, infra.functions);
-  // Problems of the infrastructure code itself, kept below for the files that are scanned or declare a reported function.
-  const infraErrors = [...infra.errors];
-  lap('infra');
+  const summaries = scope ? addContextSummaries(ctx.summaries, discovery, infra.functions) : ctx.summaries;
+  ctx.lap('infra');
+  return { ...ctx, summaries, infra, infraErrors: [...infra.errors] };
+}
 
-  // 3. The graph, and the handlers with everything each one reaches.
+/** Stage 4: the graph, and the handlers with everything each one reaches. */
+function buildGraph(ctx: WithInfra): Graphed {
+  const { summaries, options, cwd, errors, inScope } = ctx;
   const summarised = new Set(summaries.map((s) => s.file));
   const jsResolver = new JsModuleResolver(summarised);
   const pyResolver = new PyModuleResolver(summarised);
@@ -137,8 +207,8 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     member: (moduleFile: string, name: string) => (isPython(moduleFile) ? pyResolver.member(moduleFile, name) : undefined),
   };
   const graph = new ProjectGraph(summaries, resolver);
-  const scanRoots = [...paths.map((p) => path.resolve(cwd, p)), ...contextRoots];
-  const specs = findHandlers(summaries, graph, infra.functions, errors, infraErrors, cwd, {
+  const scanRoots = [...ctx.paths.map((p) => path.resolve(cwd, p)), ...ctx.contextRoots];
+  const specs = findHandlers(summaries, graph, ctx.infra.functions, errors, ctx.infraErrors, cwd, {
     overrides: createHandlerOverrides(options.config),
     inScope,
     infer: options.config?.inferHandlers?.enabled ?? true,
@@ -179,9 +249,13 @@ async function scanWith(options: ScanOptions): Promise<Report> {
       message: `handler \`${spec.exportName}\` is not a function lmi-audit can follow (created by a package or at run time); its invocation code was not checked`,
     });
   }
+  ctx.lap('graph');
+  return { ...ctx, graph, specs, handlers, fnHandlers, entrySet };
+}
 
-  lap('graph');
-  // 4. Rules, then inline suppressions, fingerprints and the baseline (suppressed findings stay, marked).
+/** Stage 5: rules, then inline suppressions, fingerprints and the baseline (suppressed findings stay, marked). */
+function checkRules(ctx: Graphed): Checked {
+  const { options, summaries, specs, handlers, infra, cwd, scope, inScope } = ctx;
   const activeRules = getActiveRules(rules, options.config);
   // Outside the scanned paths, only what belongs to a reported function is kept: the template
   // findings of a scanned handler, and findings in code outside the paths that it reaches.
@@ -196,25 +270,24 @@ async function scanWith(options: ScanOptions): Promise<Report> {
   const declaring = new Set(
     infra.functions.filter((fn) => fn.codeFile && reportedIds.has(`${rel(cwd, fn.codeFile)}#${fn.exportName}`)).map((fn) => fn.source.file),
   );
-  errors.push(...infraErrors.filter((e) => inScope(e.file) || declaring.has(e.file)));
-  const finished = finishFindings(
-    runRules(activeRules, summaries, graph, handlers, fnHandlers, entrySet, infra.functions, cwd, options.config, discovery.packageJsons),
-    summaries,
-    {
-      cwd,
-      config: options.config,
-      baseline: options.baseline,
-      writeBaseline: options.writeBaseline,
-      ruleIds: new Set(rules.map((r) => r.id)),
-      activeRuleIds: new Set(activeRules.map((r) => r.id)),
-      ...(scopeReportPaths && { keep: (f: Finding) => scopeReportPaths.has(f.file) || f.functions.some((id) => reportedIds.has(id)) }),
-    },
-  );
-  const findings = finished.findings;
-  const active = findings.filter((f) => !f.suppressed);
+  ctx.errors.push(...ctx.infraErrors.filter((e) => inScope(e.file) || declaring.has(e.file)));
+  const finished = finishFindings(runRules({ ...ctx, activeRules }), summaries, {
+    cwd,
+    config: options.config,
+    baseline: options.baseline,
+    writeBaseline: options.writeBaseline,
+    ruleIds: new Set(rules.map((r) => r.id)),
+    activeRuleIds: new Set(activeRules.map((r) => r.id)),
+    ...(scopeReportPaths && { keep: (f: Finding) => scopeReportPaths.has(f.file) || f.functions.some((id) => reportedIds.has(id)) }),
+  });
+  ctx.lap('rules');
+  return { ...ctx, activeRules, reportedIds, findings: finished.findings, baseline: finished.baseline };
+}
 
-  lap('rules');
-  // 5. Functions, scores and the gate.
+/** Stage 6: functions, scores, the gate and the report. */
+function makeReport(ctx: Checked): Report {
+  const { options, cwd, specs, handlers, summaries, findings, reportedIds, activeRules } = ctx;
+  const active = findings.filter((f) => !f.suppressed);
   const ruleItem = (id: string) => rules.find((r) => r.id === id)?.checklist;
   const findingsByFunction = new Map<string, Finding[]>();
   for (const f of active) {
@@ -265,11 +338,11 @@ async function scanWith(options: ScanOptions): Promise<Report> {
     },
     functions,
     findings,
-    errors: dedupeErrors(errors.map((e) => ({ ...e, file: rel(cwd, e.file) }))),
-    ...(finished.baseline ? { baseline: finished.baseline } : {}),
+    errors: dedupeErrors(ctx.errors.map((e) => ({ ...e, file: rel(cwd, e.file) }))),
+    ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
   };
-  lap('report');
-  options.onProgress?.({ phase: 'done', files: scanned.sources.length, elapsedMs: Date.now() - started });
+  ctx.lap('report');
+  options.onProgress?.({ phase: 'done', files: ctx.scanned.sources.length, elapsedMs: Date.now() - ctx.started });
   return report;
 }
 
@@ -419,18 +492,12 @@ function exportLine(summary: FileSummary, name: string): number {
   return binding?.line ?? 1;
 }
 
-function runRules(
-  activeRules: readonly Rule[],
-  summaries: FileSummary[],
-  graph: ProjectGraph,
-  handlers: HandlerInfo[],
-  fnHandlers: Array<Map<number, HandlerInfo[]>>,
-  entrySet: Set<string>,
-  infra: readonly IacFunction[],
-  cwd: string,
-  config: ScanOptions['config'],
-  packageJsons: readonly string[] = [],
-): Finding[] {
+/** The rules' checks over the graph; findings deduplicated and sorted. */
+function runRules(ctx: Graphed & { activeRules: readonly Rule[] }): Finding[] {
+  const { activeRules, summaries, graph, handlers, fnHandlers, entrySet, cwd } = ctx;
+  const config = ctx.options.config;
+  const infra = ctx.infra.functions;
+  const packageJsons = ctx.discovery.packageJsons;
   const findings: Finding[] = [];
   const seen = new Set<string>();
   // The one place facts get their rule's type back: a rule's visitors recorded them as `F`
@@ -456,7 +523,7 @@ function runRules(
       isEventParam: (file, fn, index) => index <= 1 && entrySet.has(`${file}:${fn}`),
       awaitBetween: (file, fn, from, to) => awaitBetween(summaries[file]!.functions[fn]?.awaits ?? [], from, to),
       report: (r: RuleReport<string>) => {
-        const finding = toFinding(rule.id, rule.severity, rule.messages, rule.fix, r, summaries, cwd);
+        const finding = toFinding(rule, r, summaries, cwd);
         if (configured !== undefined && configured !== 'off') {
           finding.severity = getEffectiveSeverity(finding.severity, rule.severity, configured);
         }
@@ -472,15 +539,8 @@ function runRules(
   return findings;
 }
 
-function toFinding(
-  ruleId: string,
-  severity: Severity,
-  messages: Record<string, string>,
-  fix: { transform: string; messages?: readonly string[] } | null,
-  r: RuleReport<string>,
-  summaries: FileSummary[],
-  cwd: string,
-): Finding {
+function toFinding(rule: Rule, r: RuleReport<string>, summaries: readonly FileSummary[], cwd: string): Finding {
+  const { id: ruleId, severity, messages, fix } = rule;
   const template = messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${ruleId} reported unknown messageId ${r.messageId}`);
   const loc: Loc = r.loc;
