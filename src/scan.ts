@@ -6,8 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Fact, FileSummary, Loc } from './core/summary.js';
+import { contentHash, openSummaryCache } from './analysis/cache.js';
 import { summarizeAll } from './analysis/parallel.js';
-import { prepare, readAndSummarize } from './summarizer.js';
+import { prepare, readAndSummarize, summaryCacheKey } from './summarizer.js';
 import { parseTerraformFiles, readInfrastructure, type IacFunction } from './iac/index.js';
 import { discoverFiles, DEFAULT_MAX_FILE_SIZE, type Discovery } from './project/files.js';
 import { findContextRoots, isWithin } from './project/root.js';
@@ -155,20 +156,50 @@ async function summarize(ctx: Discovered): Promise<Summarized> {
   const summaries: FileSummary[] = [];
   const total = sourceFiles.length;
   await prepare([...sourceFiles, ...ctx.discovery.python]);
-  const results = await summarizeAll(sourceFiles, {
+  const cache =
+    options.cacheLocation === undefined
+      ? undefined
+      : openSummaryCache({
+          location: path.resolve(ctx.cwd, options.cacheLocation),
+          keyParts: summaryCacheKey,
+          onMessage: (message) => options.onMessage?.(message),
+        });
+  // With a cache, each file is read and hashed here; only the files whose hash is not in it are summarised.
+  const cached = new Map<string, { summary: FileSummary; hash: string }>();
+  if (cache) {
+    for (const file of sourceFiles) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        continue; // the summariser reports it
+      }
+      const hash = contentHash(text);
+      const summary = cache.get(file, hash);
+      if (summary) cached.set(file, { summary, hash });
+    }
+  }
+  const misses = cached.size ? sourceFiles.filter((file) => !cached.has(file)) : sourceFiles;
+  const results = await summarizeAll(misses, {
     readAndSummarize,
+    hash: cache !== undefined,
     jobs: options.jobs,
     workers: options.workers,
-    onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }),
+    onProgress: (done) => options.onProgress?.({ phase: 'analyse', done: done + cached.size, total }),
   });
-  for (const result of results) {
+  let next = 0;
+  for (const file of sourceFiles) {
+    const hit = cached.get(file);
+    const result = hit ?? results[next++]!;
     if ('error' in result) {
       if (inScope(result.error.file)) errors.push(result.error);
       continue;
     }
     if (result.summary.parseError && inScope(result.summary.file)) errors.push({ file: result.summary.file, ...result.summary.parseError });
     summaries.push(result.summary);
+    if (cache && result.hash !== undefined) cache.set(file, result.hash, result.summary);
   }
+  cache?.save();
   ctx.lap('parse');
   return { ...ctx, summaries };
 }

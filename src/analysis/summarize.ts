@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { emptyFileSummary, type FileSummary } from '../core/summary.js';
+import { contentHash } from './cache.js';
 import type { RuleVisitors } from '../lang/js/context.js';
 import { compileVisitors, summarizeFile } from '../lang/js/walker.js';
 import type { PyRuleVisitors } from '../lang/python/context.js';
@@ -17,7 +18,8 @@ function isPythonFile(file: string): boolean {
   return file.endsWith('.py');
 }
 
-export type FileResult = { summary: FileSummary } | { error: ScanError };
+/** A summary, with the hash of the text it was made from when asked (for the cache, src/analysis/cache.ts). */
+export type FileResult = { summary: FileSummary; hash?: string } | { error: ScanError };
 
 export interface Summarizer {
   /**
@@ -27,7 +29,7 @@ export interface Summarizer {
   prepare(files: readonly string[]): Promise<void>;
   /** Summarise source text; an internal failure on one file becomes an error on that file, never a crash. */
   summarizeSource(file: string, text: string): FileSummary;
-  readAndSummarize(file: string): FileResult;
+  readAndSummarize(file: string, withHash?: boolean): FileResult;
 }
 
 export function createSummarizer(rules: ReadonlyArray<RuleVisitors & PyRuleVisitors>): Summarizer {
@@ -46,14 +48,15 @@ export function createSummarizer(rules: ReadonlyArray<RuleVisitors & PyRuleVisit
       return { ...emptyFileSummary(file), parseError: { message: `lmi-audit could not analyse this file: ${reason}`, line: 1, column: 1 } };
     }
   };
-  const readAndSummarize = (file: string): FileResult => {
+  const readAndSummarize = (file: string, withHash = false): FileResult => {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       return { error: { file, message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` } };
     }
-    return { summary: summarizeSource(file, text) };
+    const summary = summarizeSource(file, text);
+    return withHash ? { summary, hash: contentHash(text) } : { summary };
   };
   const prepare = async (files: readonly string[]): Promise<void> => {
     if (python || !files.some(isPythonFile)) return;
