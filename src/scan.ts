@@ -319,7 +319,9 @@ function checkRules(ctx: Graphed): Checked {
 function makeReport(ctx: Checked): Report {
   const { options, cwd, specs, handlers, summaries, findings, reportedIds, activeRules } = ctx;
   const active = findings.filter((f) => !f.suppressed);
-  const ruleItem = (id: string) => rules.find((r) => r.id === id)?.checklist;
+  // Asked once per finding per function: a map, not a search of the registry.
+  const items = new Map(rules.map((r) => [r.id, r.checklist]));
+  const ruleItem = (id: string) => items.get(id);
   const findingsByFunction = new Map<string, Finding[]>();
   for (const f of active) {
     for (const id of f.functions) {
@@ -529,6 +531,7 @@ function runRules(ctx: Graphed & { activeRules: readonly Rule[] }): Finding[] {
   const config = ctx.options.config;
   const infra = ctx.infra.functions;
   const packageJsons = ctx.discovery.packageJsons;
+  const timing = Boolean(process.env.LMI_AUDIT_TIMING);
   const findings: Finding[] = [];
   const seen = new Set<string>();
   // The one place facts get their rule's type back: a rule's visitors recorded them as `F`
@@ -564,7 +567,9 @@ function runRules(ctx: Graphed & { activeRules: readonly Rule[] }): Finding[] {
         findings.push(finding);
       },
     };
+    const before = timing ? performance.now() : 0;
     rule.check(ctx);
+    if (timing) process.stderr.write(`lmi-audit timing:   rule ${rule.id.padEnd(26)} ${(performance.now() - before).toFixed(0).padStart(6)} ms\n`);
   }
   findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId));
   return findings;
@@ -584,10 +589,24 @@ function toFinding(rule: Rule, r: RuleReport<string>, summaries: readonly FileSu
     endLine: loc.endLine,
     endColumn: loc.endColumn,
     message: formatMessage(template, r.data ?? {}),
-    functions: [...new Set([...r.handlers.map((h) => h.id), ...(r.functionIds ?? [])])].sort(compare),
+    functions: r.functionIds?.length ? [...new Set([...r.handlers.map((h) => h.id), ...r.functionIds])].sort(compare) : sortedIdsOf(r.handlers),
     fix: fix && r.fixable !== false && (!fix.messages || fix.messages.includes(r.messageId)) ? { transform: fix.transform } : null,
   };
 }
+
+/**
+ * The sorted, distinct ids of a list of handlers. Rules report many findings with the same list
+ * (`handlersReaching` gives one array per function): it is sorted once, and each finding gets a copy.
+ */
+function sortedIdsOf(handlers: readonly HandlerInfo[]): string[] {
+  let known = sortedIds.get(handlers);
+  // A rule may grow an array between two reports: then it is sorted again.
+  if (!known || known.length !== handlers.length) {
+    sortedIds.set(handlers, (known = { length: handlers.length, ids: [...new Set(handlers.map((h) => h.id))].sort(compare) }));
+  }
+  return [...known.ids];
+}
+const sortedIds = new WeakMap<readonly HandlerInfo[], { length: number; ids: string[] }>();
 
 /** The report function ids of the code an infrastructure function names: its handler, when the scan found that export. */
 function infraFunctionIds(fn: IacFunction, handlers: readonly HandlerInfo[], cwd: string): string[] {
