@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { CorpusManifest } from './generate.js';
 
 /** Bumped whenever the output for a given N changes. */
-export const DENSE_GENERATOR_VERSION = 1;
+export const DENSE_GENERATOR_VERSION = 2;
 const DEPTH = 6;
 /** Local helper functions per step module, each calling the next. */
 const LOCAL_HELPERS = 6;
@@ -120,7 +120,7 @@ function handlerSource(steps: Array<{ chain: number; step: number }>, depth: str
 }
 
 /** The dense corpus of `n` source files: one fifth step modules (chains of six), the rest handlers reaching three chains each. */
-export function generateDenseCorpus(n: number): { files: Map<string, string>; manifest: CorpusManifest } {
+function generateDenseCorpus(n: number): { files: Map<string, string>; manifest: CorpusManifest } {
   if (!Number.isInteger(n) || n < 10 * DEPTH) throw new RangeError(`dense corpus size must be an integer >= ${10 * DEPTH} (got ${n})`);
   const chains = Math.max(1, Math.floor(n / 5 / DEPTH));
   const files = new Map<string, string>();
@@ -128,9 +128,12 @@ export function generateDenseCorpus(n: number): { files: Map<string, string>; ma
     for (let s = 0; s < DEPTH; s++) files.set(`lib/chain-${c}/step-${s}.ts`, stepSource(c, s, s === DEPTH - 1));
   }
   const handlerCount = n - chains * DEPTH;
+  // The shallowest step of each chain some handler enters: it and the steps below it are reached.
+  const entered = new Array<number>(chains).fill(DEPTH);
   for (let h = 0; h < handlerCount; h++) {
-    // Three chains each, entered at different depths; every chain is entered at step 0 by some handler.
+    // Three chains each, entered at steps 0 to 2.
     const steps = [0, 1, 2].map((k) => ({ chain: (h * 3 + k * 7) % chains, step: (h + k * 2) % 3 }));
+    for (const { chain, step } of steps) entered[chain] = Math.min(entered[chain]!, step);
     files.set(`services/svc-${Math.floor(h / 20)}/handlers/h-${h}.ts`, handlerSource(steps, '../../../'));
   }
   let lines = 0;
@@ -146,12 +149,12 @@ export function generateDenseCorpus(n: number): { files: Map<string, string>; ma
     lines,
     handlers: [],
     libs: [],
-    // One static /tmp write per step module, every one reached by a handler.
+    // One static /tmp write per step module a handler reaches.
     counts: {
       handlers: handlerCount,
       libs: chains * DEPTH,
       moduleLet: 0,
-      staticTmp: chains * DEPTH,
+      staticTmp: entered.reduce((sum, step) => sum + DEPTH - step, 0),
       uniqueTmp: 0,
       pgClient: 0,
       pgPool: 0,

@@ -21,7 +21,7 @@ import { toolVersion } from '../version.js';
 /** Bumped when the file layout changes. */
 const CACHE_FORMAT = 1;
 /** The file name used when `--cache-location` names a directory (ESLint's rule for `.eslintcache`). */
-export const DEFAULT_CACHE_FILE = '.lmi-audit-cache';
+const DEFAULT_CACHE_FILE = '.lmi-audit-cache';
 
 interface CacheEntry {
   hash: string;
