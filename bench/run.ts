@@ -21,10 +21,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DENSE_GENERATOR_VERSION, writeDenseCorpus } from './dense.js';
 import { DEFAULT_SEED, GENERATOR_VERSION, readCorpusMeta, writeCorpus, type CorpusManifest } from './generate.js';
 
-type Contender = 'floor' | 'scan' | 'eslint';
-const CONTENDERS: Contender[] = ['floor', 'scan', 'eslint'];
+type Contender = 'floor' | 'scan' | 'rescan' | 'eslint';
+const CONTENDERS: Contender[] = ['floor', 'scan', 'rescan', 'eslint'];
+/** `standard`: bench/generate.ts; `dense`: bench/dense.ts (deep helper chains, many findings per function). */
+type CorpusKind = 'standard' | 'dense';
+const CORPUS_KINDS: CorpusKind[] = ['standard', 'dense'];
+/** Share of the files a `rescan` changes before it scans again with a warm cache. */
+const RESCAN_CHANGED = 0.01;
 const TIME_BIN = '/usr/bin/time';
 
 /** dist-bench/bench/run.js -> the repository root. */
@@ -34,6 +40,7 @@ interface Options {
   sizes: number[];
   reps: number;
   only: Contender[];
+  corpora: CorpusKind[];
   strict: boolean;
   seed: number;
   corpusDir: string;
@@ -43,6 +50,7 @@ interface Options {
 
 interface Sample {
   contender: Contender;
+  corpus: CorpusKind;
   n: number;
   rep: number;
   wallMs: number;
@@ -52,6 +60,7 @@ interface Sample {
 
 interface Stats {
   contender: Contender;
+  corpus: CorpusKind;
   n: number;
   samples: number;
   medianWallS: number;
@@ -81,6 +90,7 @@ function parseArgs(argv: string[]): Options {
     sizes: [1000, 10000],
     reps: 3,
     only: [...CONTENDERS],
+    corpora: [...CORPUS_KINDS],
     strict: false,
     seed: DEFAULT_SEED,
     corpusDir: path.join(ROOT, 'bench', 'corpus'),
@@ -110,8 +120,16 @@ function parseArgs(argv: string[]): Options {
         const only = value()
           .split(',')
           .map((s) => s.trim()) as Contender[];
-        for (const c of only) if (!CONTENDERS.includes(c)) usage(`unknown contender ${c} (floor, scan, eslint)`);
+        for (const c of only) if (!CONTENDERS.includes(c)) usage(`unknown contender ${c} (floor, scan, rescan, eslint)`);
         options.only = CONTENDERS.filter((c) => only.includes(c));
+        break;
+      }
+      case '--corpora': {
+        const kinds = value()
+          .split(',')
+          .map((s) => s.trim()) as CorpusKind[];
+        for (const k of kinds) if (!CORPUS_KINDS.includes(k)) usage(`unknown corpus ${k} (standard, dense)`);
+        options.corpora = CORPUS_KINDS.filter((k) => kinds.includes(k));
         break;
       }
       case '--strict':
@@ -143,9 +161,18 @@ function parseArgs(argv: string[]): Options {
 
 // ---------------------------------------------------------------------------------------------
 
-function ensureCorpus(options: Options, n: number): { dir: string; manifest: CorpusManifest } {
-  const dir = path.join(options.corpusDir, String(n));
+function ensureCorpus(options: Options, n: number, kind: CorpusKind): { dir: string; manifest: CorpusManifest } {
+  const dir = path.join(options.corpusDir, kind === 'dense' ? `dense-${n}` : String(n));
   const meta = readCorpusMeta(dir);
+  if (kind === 'dense') {
+    if (meta && meta.generatorVersion === DENSE_GENERATOR_VERSION && meta.n === n) {
+      log(`dense corpus ${n}: reusing ${rel(dir)}`);
+      return { dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, '.manifest.json'), 'utf8')) as CorpusManifest };
+    }
+    const manifest = writeDenseCorpus(dir, n);
+    log(`dense corpus ${n}: generated ${manifest.files} files, ${manifest.lines} lines -> ${rel(dir)}`);
+    return { dir, manifest };
+  }
   if (meta && meta.generatorVersion === GENERATOR_VERSION && meta.seed === options.seed && meta.n === n) {
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.manifest.json'), 'utf8')) as CorpusManifest;
     log(`corpus ${n}: reusing ${rel(dir)} (generator v${meta.generatorVersion}, seed ${meta.seed})`);
@@ -227,12 +254,27 @@ async function runContender(
     if (out.files !== manifest.files) fail(`floor parsed ${out.files} files, the corpus has ${manifest.files}`, r);
     return { ...r, check: out };
   }
-  if (contender === 'scan') {
-    const r = await runNode(
-      [path.join(ROOT, 'bin', 'lmi-audit.js'), 'scan', dir, '--format', 'json', '--output', tmp, '--fail-on', 'none', '--no-progress'],
-      ROOT,
-      options.rss,
-    );
+  if (contender === 'scan' || contender === 'rescan') {
+    const scanArgs = [path.join(ROOT, 'bin', 'lmi-audit.js'), 'scan', dir, '--format', 'json', '--output', tmp, '--fail-on', 'none', '--no-progress'];
+    let r: ChildResult;
+    if (contender === 'rescan') {
+      // Untimed: a scan that fills the cache; then 1% of the files change, and the timed scan reuses the rest.
+      const cacheFile = path.join(os.tmpdir(), `lmi-bench-cache-${process.pid}`);
+      fs.rmSync(cacheFile, { force: true });
+      const cacheArgs = [...scanArgs, '--cache', '--cache-location', cacheFile];
+      const warm = await runNode(cacheArgs, ROOT, options.rss);
+      if (warm.exitCode !== 0) fail(`lmi-audit scan --cache exited ${warm.exitCode}`, warm);
+      const changed = changeFiles(dir, manifest, RESCAN_CHANGED);
+      try {
+        r = await runNode(cacheArgs, ROOT, options.rss);
+      } finally {
+        for (const [file, text] of changed) fs.writeFileSync(file, text);
+        fs.rmSync(cacheFile, { force: true });
+      }
+      if (r.stderr.includes('warning:')) fail('lmi-audit scan --cache warned', r);
+    } else {
+      r = await runNode(scanArgs, ROOT, options.rss);
+    }
     if (r.exitCode === 2) fail('lmi-audit scan exited 2 (usage or internal error)', r);
     if (r.exitCode !== 0) fail(`lmi-audit scan exited ${r.exitCode} with --fail-on none (expected 0)`, r);
     const report = JSON.parse(fs.readFileSync(tmp, 'utf8')) as {
@@ -271,6 +313,33 @@ async function runContender(
   return { ...r, check: { files: results.length, fatal, byRule } };
 }
 
+/**
+ * Change `share` of the handler files (every 1/share-th in path order) by appending a statement
+ * the analysis sees; returns their original texts, to be written back.
+ */
+function changeFiles(dir: string, manifest: CorpusManifest, share: number): Map<string, string> {
+  const handlers = manifest.handlers.length ? manifest.handlers.map((h) => h.file) : listSources(dir).filter((f) => f.includes('/handlers/'));
+  const step = Math.max(1, Math.round(1 / share / (handlers.length / manifest.files)));
+  const originals = new Map<string, string>();
+  for (let i = 0; i < handlers.length; i += step) {
+    const file = path.join(dir, handlers[i]!);
+    const text = fs.readFileSync(file, 'utf8');
+    originals.set(file, text);
+    fs.writeFileSync(file, `${text}\nexport const benchEdit = ${i};\n`);
+  }
+  return originals;
+}
+
+function listSources(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory() && !entry.name.startsWith('.')) out.push(...listSources(dir, rel));
+    else if (entry.name.endsWith('.ts')) out.push(rel);
+  }
+  return out.sort();
+}
+
 function fail(message: string, r: ChildResult): never {
   process.stderr.write(`\nbench: ${message}\n--- stdout ---\n${r.stdout.slice(-4000)}\n--- stderr ---\n${r.stderr.slice(-4000)}\n`);
   process.exit(2);
@@ -284,13 +353,14 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function statsOf(samples: Sample[], contender: Contender, n: number): Stats | undefined {
-  const mine = samples.filter((s) => s.contender === contender && s.n === n);
+function statsOf(samples: Sample[], contender: Contender, corpus: CorpusKind, n: number): Stats | undefined {
+  const mine = samples.filter((s) => s.contender === contender && s.corpus === corpus && s.n === n);
   if (mine.length === 0) return undefined;
   const walls = mine.map((s) => s.wallMs / 1000);
   const medianWallS = median(walls);
   return {
     contender,
+    corpus,
     n,
     samples: mine.length,
     medianWallS,
@@ -305,25 +375,33 @@ function ratio(a: Stats | undefined, b: Stats | undefined): number | undefined {
   return a && b ? a.medianWallS / b.medianWallS : undefined;
 }
 
+/** The targets of issue #16 (and the ESLint comparison), each PASS, FAIL or n/a when not measured in this run. */
 function targetsOf(stats: Stats[]): Target[] {
-  const get = (c: Contender, n: number) => stats.find((s) => s.contender === c && s.n === n);
+  const get = (c: Contender, corpus: CorpusKind, n: number) => stats.find((s) => s.contender === c && s.corpus === corpus && s.n === n);
   const big = 10000;
   const small = 1000;
   const targets: Target[] = [];
-  const scanBig = get('scan', big);
-  const r1 = ratio(scanBig, get('floor', big));
-  targets.push({ name: 'scan(10k) / floor(10k)', limit: '<= 1.5', value: fmtRatio(r1), status: r1 === undefined ? 'n/a' : r1 <= 1.5 ? 'PASS' : 'FAIL' });
-  const rss = scanBig?.medianPeakRssMb;
-  targets.push({
-    name: 'scan(10k) peak RSS',
-    limit: '<= 1536 MB',
-    value: rss === undefined ? '-' : `${rss.toFixed(0)} MB`,
-    status: rss === undefined || Number.isNaN(rss) ? 'n/a' : rss <= 1536 ? 'PASS' : 'FAIL',
-  });
-  const r2 = ratio(get('eslint', big), scanBig);
+  const atMost = (name: string, value: number | undefined, limit: number) =>
+    targets.push({ name, limit: `<= ${limit}`, value: fmtRatio(value), status: value === undefined ? 'n/a' : value <= limit ? 'PASS' : 'FAIL' });
+  atMost('scan(10k) / floor(10k)', ratio(get('scan', 'standard', big), get('floor', 'standard', big)), 1.0);
+  atMost('scan(dense 10k) / floor(dense 10k)', ratio(get('scan', 'dense', big), get('floor', 'dense', big)), 1.5);
+  atMost('rescan(10k, 1% changed, --cache) / floor(10k)', ratio(get('rescan', 'standard', big), get('floor', 'standard', big)), 0.15);
+  for (const corpus of CORPUS_KINDS) {
+    const label = corpus === 'dense' ? 'dense ' : '';
+    const rss = get('scan', corpus, big)?.medianPeakRssMb;
+    targets.push({
+      name: `scan(${label}10k) peak RSS`,
+      limit: '<= 1024 MB',
+      value: rss === undefined ? '-' : `${rss.toFixed(0)} MB`,
+      status: rss === undefined || Number.isNaN(rss) ? 'n/a' : rss <= 1024 ? 'PASS' : 'FAIL',
+    });
+    atMost(`scan(${label}10k) / scan(${label}1k), wall`, ratio(get('scan', corpus, big), get('scan', corpus, small)), 11);
+    const bigRss = get('scan', corpus, big)?.medianPeakRssMb;
+    const smallRss = get('scan', corpus, small)?.medianPeakRssMb;
+    atMost(`scan(${label}10k) / scan(${label}1k), peak RSS`, bigRss !== undefined && smallRss !== undefined ? bigRss / smallRss : undefined, 11);
+  }
+  const r2 = ratio(get('eslint', 'standard', big), get('scan', 'standard', big));
   targets.push({ name: 'eslint(10k) / scan(10k)', limit: '>= 10', value: fmtRatio(r2), status: r2 === undefined ? 'n/a' : r2 >= 10 ? 'PASS' : 'FAIL' });
-  const r3 = ratio(scanBig, get('scan', small));
-  targets.push({ name: 'scan(10k) / scan(1k)', limit: '<= 11', value: fmtRatio(r3), status: r3 === undefined ? 'n/a' : r3 <= 11 ? 'PASS' : 'FAIL' });
   return targets;
 }
 
@@ -380,35 +458,49 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   const checks: Record<string, Record<string, unknown>> = {};
   const corpora: Record<string, Omit<CorpusManifest, 'handlers' | 'libs'>> = {};
-  for (const n of options.sizes) {
-    const corpus = ensureCorpus(options, n);
-    const { handlers: _h, libs: _l, ...meta } = corpus.manifest;
-    corpora[n] = meta;
-    // Warm the file cache (and the disk cache of node_modules/typescript), untimed.
-    await runContender('floor', corpus, options);
-    for (let rep = 1; rep <= options.reps; rep++) {
-      for (const contender of options.only) {
-        const r = await runContender(contender, corpus, options);
-        samples.push({ contender, n, rep, wallMs: Math.round(r.wallMs * 10) / 10, peakRssMb: Math.round(r.peakRssMb * 10) / 10, exitCode: r.exitCode });
-        checks[`${contender}@${n}`] = r.check;
-        log(
-          `  n=${n} rep ${rep}/${options.reps} ${contender.padEnd(6)} ${(r.wallMs / 1000).toFixed(2).padStart(7)} s  ${r.peakRssMb.toFixed(0).padStart(5)} MB  exit ${r.exitCode}`,
-        );
+  for (const kind of options.corpora) {
+    for (const n of options.sizes) {
+      const corpus = ensureCorpus(options, n, kind);
+      const { handlers: _h, libs: _l, ...meta } = corpus.manifest;
+      corpora[`${kind}-${n}`] = meta;
+      // Warm the file cache (and the disk cache of node_modules/typescript), untimed.
+      await runContender('floor', corpus, options);
+      // The dense corpus measures the cold scan; ESLint and the cache are measured on the standard one.
+      const contenders = kind === 'dense' ? options.only.filter((c) => c === 'floor' || c === 'scan') : options.only;
+      for (let rep = 1; rep <= options.reps; rep++) {
+        for (const contender of contenders) {
+          const r = await runContender(contender, corpus, options);
+          samples.push({
+            contender,
+            corpus: kind,
+            n,
+            rep,
+            wallMs: Math.round(r.wallMs * 10) / 10,
+            peakRssMb: Math.round(r.peakRssMb * 10) / 10,
+            exitCode: r.exitCode,
+          });
+          checks[`${contender}@${kind}-${n}`] = r.check;
+          log(
+            `  ${kind.padEnd(8)} n=${n} rep ${rep}/${options.reps} ${contender.padEnd(6)} ${(r.wallMs / 1000).toFixed(2).padStart(7)} s  ${r.peakRssMb.toFixed(0).padStart(5)} MB  exit ${r.exitCode}`,
+          );
+        }
       }
     }
   }
 
   const stats: Stats[] = [];
-  for (const n of options.sizes)
-    for (const c of options.only) {
-      const s = statsOf(samples, c, n);
-      if (s) stats.push(s);
-    }
-  const get = (c: Contender, n: number) => stats.find((s) => s.contender === c && s.n === n);
-  const rows = [['contender', 'files', 'median s', 'min s', 'max s', 'files/s', 'peak RSS MB']];
+  for (const kind of options.corpora)
+    for (const n of options.sizes)
+      for (const c of options.only) {
+        const s = statsOf(samples, c, kind, n);
+        if (s) stats.push(s);
+      }
+  const get = (c: Contender, kind: CorpusKind, n: number) => stats.find((s) => s.contender === c && s.corpus === kind && s.n === n);
+  const rows = [['contender', 'corpus', 'files', 'median s', 'min s', 'max s', 'files/s', 'peak RSS MB']];
   for (const s of stats) {
     rows.push([
       s.contender,
+      s.corpus,
       String(s.n),
       s.medianWallS.toFixed(2),
       s.minWallS.toFixed(2),
@@ -417,17 +509,19 @@ async function main(): Promise<void> {
       s.medianPeakRssMb.toFixed(0),
     ]);
   }
-  const ratioRows = [['ratio (median wall)', ...options.sizes.map((n) => `${n} files`)]];
-  ratioRows.push(['scan / floor', ...options.sizes.map((n) => fmtRatio(ratio(get('scan', n), get('floor', n))))]);
-  ratioRows.push(['eslint / scan', ...options.sizes.map((n) => fmtRatio(ratio(get('eslint', n), get('scan', n))))]);
-  const linearity = options.sizes.includes(1000) && options.sizes.includes(10000) ? ratio(get('scan', 10000), get('scan', 1000)) : undefined;
+  const columns = options.corpora.flatMap((kind) => options.sizes.map((n) => ({ kind, n })));
+  const ratioRows = [['ratio (median wall)', ...columns.map(({ kind, n }) => `${kind} ${n}`)]];
+  ratioRows.push(['scan / floor', ...columns.map(({ kind, n }) => fmtRatio(ratio(get('scan', kind, n), get('floor', kind, n))))]);
+  ratioRows.push(['rescan / floor', ...columns.map(({ kind, n }) => fmtRatio(ratio(get('rescan', kind, n), get('floor', kind, n))))]);
+  ratioRows.push(['eslint / scan', ...columns.map(({ kind, n }) => fmtRatio(ratio(get('eslint', kind, n), get('scan', kind, n))))]);
+  const linearity =
+    options.sizes.includes(1000) && options.sizes.includes(10000) ? ratio(get('scan', 'standard', 10000), get('scan', 'standard', 1000)) : undefined;
   const targets = targetsOf(stats);
 
   log('');
   log(table(rows));
   log('');
   log(table(ratioRows));
-  log(`linearity scan(10k) / scan(1k): ${fmtRatio(linearity)}`);
   log('');
   log(table([['target', 'limit', 'measured', 'result'], ...targets.map((t) => [t.name, t.limit, t.value, t.status])]));
 
@@ -435,7 +529,7 @@ async function main(): Promise<void> {
   const result = {
     date: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
-    options: { sizes: options.sizes, reps: options.reps, only: options.only, seed: options.seed, rss: options.rss },
+    options: { sizes: options.sizes, reps: options.reps, only: options.only, corpora: options.corpora, seed: options.seed, rss: options.rss },
     machine: {
       node: process.version,
       platform: process.platform,
@@ -453,6 +547,7 @@ async function main(): Promise<void> {
       eslint: versionOf('eslint'),
       typescriptEslint: versionOf('typescript-eslint'),
       generator: GENERATOR_VERSION,
+      denseGenerator: DENSE_GENERATOR_VERSION,
     },
     method: {
       wall: 'spawn to exit of a separate child process (process.hrtime), median of the reps',
@@ -460,7 +555,10 @@ async function main(): Promise<void> {
         options.rss === 'time'
           ? 'GNU /usr/bin/time -f %M (KiB, max resident set of the child)'
           : 'process.resourceUsage().maxRSS written at exit by bench/rss.ts (node --import)',
-      order: 'per size: one untimed floor run (warms the file cache), then floor, scan, eslint alternating for each rep',
+      order:
+        'per corpus and size: one untimed floor run (warms the file cache), then floor, scan, rescan, eslint alternating for each rep (dense: floor and scan only)',
+      rescan:
+        'an untimed scan --cache fills a fresh cache, 1% of the handler files get one more statement, then the timed scan --cache; the files are restored after',
       floor: 'bench/floor.ts: readFileSync + ts.createSourceFile(file, text, Latest, setParentNodes=true, TS) on every .ts file, one thread',
       scan: 'node bin/lmi-audit.js scan <corpus> --format json --output <tmp> --fail-on none --no-progress',
       eslint: 'eslint --config bench/eslint.config.mjs --no-config-lookup --format json --output-file <tmp> . (cwd = corpus)',
@@ -468,9 +566,13 @@ async function main(): Promise<void> {
     corpora,
     stats,
     ratios: Object.fromEntries(
-      options.sizes.map((n) => [
-        n,
-        { scanOverFloor: ratio(get('scan', n), get('floor', n)) ?? null, eslintOverScan: ratio(get('eslint', n), get('scan', n)) ?? null },
+      columns.map(({ kind, n }) => [
+        `${kind}-${n}`,
+        {
+          scanOverFloor: ratio(get('scan', kind, n), get('floor', kind, n)) ?? null,
+          rescanOverFloor: ratio(get('rescan', kind, n), get('floor', kind, n)) ?? null,
+          eslintOverScan: ratio(get('eslint', kind, n), get('scan', kind, n)) ?? null,
+        },
       ]),
     ),
     linearityScan10kOver1k: linearity ?? null,

@@ -45,6 +45,8 @@ interface ScanCommandOptions {
   progress: boolean;
   debug?: boolean;
   color?: boolean;
+  cache?: boolean;
+  cacheLocation: string;
 }
 
 const FAIL_ON_CHOICES: FailOn[] = ['error', 'warning', 'info', 'none'];
@@ -114,6 +116,8 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
       parseBytes,
     )
     .option('--jobs <n>', "threads for parsing and analysing files, or 'auto' (one thread for small projects, one per core for big ones)", parseJobs, 'auto')
+    .option('--cache', "keep each file's analysis in a cache and reuse it while the file, lmi-audit and its rules are unchanged")
+    .option('--cache-location <path>', 'the cache file, or a directory for it (with --cache)', '.lmi-audit-cache')
     .option('--no-progress', 'do not show the progress spinner')
     .option('--debug', 'print stack traces of errors')
     .option('--color', 'colour the text report even when not printing to a terminal')
@@ -188,6 +192,8 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
       workers,
       baseline: options.baseline,
       writeBaseline: options.writeBaseline,
+      ...(options.cache ? { cacheLocation: options.cacheLocation } : {}),
+      onMessage: (message) => io.stderr.write(`lmi-audit: warning: ${message}\n`),
       onProgress: (event: ProgressEvent) => {
         if (event.phase === 'done') scanned.files = event.files;
         progress?.update(event);

@@ -7,11 +7,18 @@
 import { parentPort } from 'node:worker_threads';
 import { prepare, readAndSummarize } from './summarizer.js';
 
-const post = (message: { chunk: number; files: string[] }) => {
-  parentPort!.postMessage({ chunk: message.chunk, json: JSON.stringify(message.files.map(readAndSummarize)) });
+interface Message {
+  chunk: number;
+  files: string[];
+  /** Send the hash of each file's text too (the scan keeps a cache). */
+  hash: boolean;
+}
+
+const post = (message: Message) => {
+  parentPort!.postMessage({ chunk: message.chunk, json: JSON.stringify(message.files.map((file) => readAndSummarize(file, message.hash))) });
 };
 
-parentPort!.on('message', (message: { chunk: number; files: string[] }) => {
+parentPort!.on('message', (message: Message) => {
   // The Python grammar loads once, on the first chunk with a .py file; chunks without one (all of
   // a JavaScript-only scan) are answered at once, as before.
   if (!message.files.some((f) => f.endsWith('.py'))) {

@@ -7,8 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Fact, FileSummary, Loc } from './core/summary.js';
+import { contentHash, openSummaryCache } from './analysis/cache.js';
 import { summarizeAll } from './analysis/parallel.js';
-import { prepare, readAndSummarize } from './summarizer.js';
+import { prepare, readAndSummarize, summaryCacheKey } from './summarizer.js';
 import { parseTerraformFiles, readInfrastructure, type IacFunction } from './iac/index.js';
 import { discoverFiles, DEFAULT_MAX_FILE_SIZE, type Discovery } from './project/files.js';
 import { findContextRoots, isWithin } from './project/root.js';
@@ -72,7 +73,67 @@ export async function scan(options: AnalyseOptions): Promise<AnalysedReport> {
   }
 }
 
+/**
+ * The pipeline: named stages over one context. Each stage reads what earlier stages put in it
+ * and returns it with its own part added, so a stage's type says what it may use.
+ */
 async function scanWith(options: AnalyseOptions): Promise<AnalysedReport> {
+  const discovered = await discover(options);
+  const summarized = await summarize(discovered);
+  const withInfra = await readInfra(summarized);
+  const graphed = buildGraph(withInfra);
+  const checked = checkRules(graphed);
+  return makeReport(checked);
+}
+
+/** Stage 1's context: the files to scan, the project root around them, and what is in scope. */
+interface Discovered {
+  options: AnalyseOptions;
+  started: number;
+  lap: (phase: string) => void;
+  cwd: string;
+  paths: string[];
+  scanned: Discovery;
+  /** The scanned files and, around them, the project roots' files. */
+  discovery: Discovery;
+  contextRoots: string[];
+  /** The scanned files, when a project root around them is read too (else everything is in scope). */
+  scope: Set<string> | undefined;
+  inScope: (file: string) => boolean;
+  /** Problems met so far: report paths are made at the end. */
+  errors: ScanError[];
+  /** JavaScript/TypeScript sources, then Python ones: one list for every later step. */
+  sourceFiles: string[];
+}
+
+interface Summarized extends Discovered {
+  summaries: FileSummary[];
+}
+
+interface WithInfra extends Summarized {
+  infra: { functions: IacFunction[] };
+  /** Problems of the infrastructure code itself, kept later for the files that are scanned or declare a reported function. */
+  infraErrors: ScanError[];
+}
+
+interface Graphed extends WithInfra {
+  graph: ProjectGraph;
+  specs: HandlerSpec[];
+  handlers: HandlerInfo[];
+  /** Per file, per function: the handlers that reach it. */
+  fnHandlers: Array<Map<number, HandlerInfo[]>>;
+  /** `file:fn` of every handler's entry function. */
+  entrySet: Set<string>;
+}
+
+interface Checked extends Graphed {
+  activeRules: readonly Rule[];
+  reportedIds: Set<string>;
+  findings: Finding[];
+  baseline: ReturnType<typeof finishFindings>['baseline'];
+}
+
+async function discover(options: AnalyseOptions): Promise<Discovered> {
   const started = Date.now();
   const lap = phaseTimer();
   const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -90,34 +151,72 @@ async function scanWith(options: AnalyseOptions): Promise<AnalysedReport> {
     : scanned;
   const scope = contextRoots.length ? new Set([...scanned.sources.map((f) => f.path), ...scanned.infra.map((f) => f.path), ...scanned.python]) : undefined;
   const inScope = (file: string): boolean => scope === undefined || scope.has(file);
-  const errors: ScanError[] = [...scanned.errors];
-  // JavaScript/TypeScript sources, then Python ones: one list for every later step.
   const sourceFiles = [...scanned.sources.map((s) => s.path), ...scanned.python];
   options.onProgress?.({ phase: 'discover', files: sourceFiles.length });
   lap('discover');
+  return { options, started, lap, cwd, paths, scanned, discovery, contextRoots, scope, inScope, errors: [...scanned.errors], sourceFiles };
+}
 
-  // 1. One parse and one walk per file (on worker threads for big projects). The Python parser
-  // loads only when there are Python files (the project root's included: it may name one).
-  let summaries: FileSummary[] = [];
+/**
+ * Stage 2: one parse and one walk per file (on worker threads for big projects). The Python
+ * parser loads only when there are Python files (the project root's included: it may name one).
+ */
+async function summarize(ctx: Discovered): Promise<Summarized> {
+  const { options, sourceFiles, errors, inScope } = ctx;
+  const summaries: FileSummary[] = [];
   const total = sourceFiles.length;
-  await prepare([...sourceFiles, ...discovery.python]);
-  const results = await summarizeAll(sourceFiles, {
+  await prepare([...sourceFiles, ...ctx.discovery.python]);
+  const cache =
+    options.cacheLocation === undefined
+      ? undefined
+      : openSummaryCache({
+          location: path.resolve(ctx.cwd, options.cacheLocation),
+          keyParts: summaryCacheKey,
+          onMessage: (message) => options.onMessage?.(message),
+        });
+  // With a cache, each file is read and hashed here; only the files whose hash is not in it are summarised.
+  const cached = new Map<string, { summary: FileSummary; hash: string }>();
+  if (cache) {
+    for (const file of sourceFiles) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        continue; // the summariser reports it
+      }
+      const hash = contentHash(text);
+      const summary = cache.get(file, hash);
+      if (summary) cached.set(file, { summary, hash });
+    }
+  }
+  const misses = cached.size ? sourceFiles.filter((file) => !cached.has(file)) : sourceFiles;
+  const results = await summarizeAll(misses, {
     readAndSummarize,
+    hash: cache !== undefined,
     jobs: options.jobs,
     workers: options.workers,
-    onProgress: (done) => options.onProgress?.({ phase: 'analyse', done, total }),
+    onProgress: (done) => options.onProgress?.({ phase: 'analyse', done: done + cached.size, total }),
   });
-  for (const result of results) {
+  let next = 0;
+  for (const file of sourceFiles) {
+    const hit = cached.get(file);
+    const result = hit ?? results[next++]!;
     if ('error' in result) {
       if (inScope(result.error.file)) errors.push(result.error);
       continue;
     }
     if (result.summary.parseError && inScope(result.summary.file)) errors.push({ file: result.summary.file, ...result.summary.parseError });
     summaries.push(result.summary);
+    if (cache && result.hash !== undefined) cache.set(file, result.hash, result.summary);
   }
+  cache?.save();
+  ctx.lap('parse');
+  return { ...ctx, summaries };
+}
 
-  lap('parse');
-  // 2. Infrastructure code names handlers (and wins over the `handler` convention).
+/** Stage 3: infrastructure code names handlers (and wins over the `handler` convention). */
+async function readInfra(ctx: Summarized): Promise<WithInfra> {
+  const { discovery, scope } = ctx;
   const infra = readInfrastructure({
     infraFiles: discovery.infra.map((f) => f.path),
     terraform: await parseTerraformFiles(
@@ -128,17 +227,19 @@ async function scanWith(options: AnalyseOptions): Promise<AnalysedReport> {
     // The walk recorded every import: only files importing the CDK are read again. Files of the
     // project root around the scanned paths are not parsed: the reader looks for the CDK in their text.
     cdkCandidates: [
-      ...summaries.filter((s) => !isPython(s.file) && (s.parseError !== undefined || importsCdk(s))).map((s) => s.file),
+      ...ctx.summaries.filter((s) => !isPython(s.file) && (s.parseError !== undefined || importsCdk(s))).map((s) => s.file),
       ...(scope ? contextCdkCandidates(discovery, scope) : []),
     ],
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
-  if (scope) summaries = addContextSummaries(summaries, discovery, infra.functions);
-  // Problems of the infrastructure code itself, kept below for the files that are scanned or declare a reported function.
-  const infraErrors = [...infra.errors];
-  lap('infra');
+  const summaries = scope ? addContextSummaries(ctx.summaries, discovery, infra.functions) : ctx.summaries;
+  ctx.lap('infra');
+  return { ...ctx, summaries, infra, infraErrors: [...infra.errors] };
+}
 
-  // 3. The graph, and the handlers with everything each one reaches.
+/** Stage 4: the graph, and the handlers with everything each one reaches. */
+function buildGraph(ctx: WithInfra): Graphed {
+  const { summaries, options, cwd, errors, inScope } = ctx;
   const summarised = new Set(summaries.map((s) => s.file));
   const jsResolver = new JsModuleResolver(summarised);
   const pyResolver = new PyModuleResolver(summarised);
@@ -147,8 +248,8 @@ async function scanWith(options: AnalyseOptions): Promise<AnalysedReport> {
     member: (moduleFile: string, name: string) => (isPython(moduleFile) ? pyResolver.member(moduleFile, name) : undefined),
   };
   const graph = new ProjectGraph(summaries, resolver);
-  const scanRoots = [...paths.map((p) => path.resolve(cwd, p)), ...contextRoots];
-  const specs = findHandlers(summaries, graph, infra.functions, errors, infraErrors, cwd, {
+  const scanRoots = [...ctx.paths.map((p) => path.resolve(cwd, p)), ...ctx.contextRoots];
+  const specs = findHandlers(summaries, graph, ctx.infra.functions, errors, ctx.infraErrors, cwd, {
     overrides: createHandlerOverrides(options.config),
     inScope,
     infer: options.config?.inferHandlers?.enabled ?? true,
@@ -189,9 +290,13 @@ async function scanWith(options: AnalyseOptions): Promise<AnalysedReport> {
       message: `handler \`${spec.exportName}\` is not a function lmi-audit can follow (created by a package or at run time); its invocation code was not checked`,
     });
   }
+  ctx.lap('graph');
+  return { ...ctx, graph, specs, handlers, fnHandlers, entrySet };
+}
 
-  lap('graph');
-  // 4. Rules, then inline suppressions, fingerprints and the baseline (suppressed findings stay, marked).
+/** Stage 5: rules, then inline suppressions, fingerprints and the baseline (suppressed findings stay, marked). */
+function checkRules(ctx: Graphed): Checked {
+  const { options, summaries, specs, handlers, infra, cwd, scope, inScope } = ctx;
   const activeRules = getActiveRules(rules, options.config);
   // Outside the scanned paths, only what belongs to a reported function is kept: the template
   // findings of a scanned handler, and findings in code outside the paths that it reaches.
@@ -206,26 +311,27 @@ async function scanWith(options: AnalyseOptions): Promise<AnalysedReport> {
   const declaring = new Set(
     infra.functions.filter((fn) => fn.codeFile && reportedIds.has(`${rel(cwd, fn.codeFile)}#${fn.exportName}`)).map((fn) => fn.source.file),
   );
-  errors.push(...infraErrors.filter((e) => inScope(e.file) || declaring.has(e.file)));
-  const finished = finishFindings(
-    runRules(activeRules, summaries, graph, handlers, fnHandlers, entrySet, infra.functions, cwd, options.config, discovery.packageJsons),
-    summaries,
-    {
-      cwd,
-      config: options.config,
-      baseline: options.baseline,
-      writeBaseline: options.writeBaseline,
-      ruleIds: new Set(rules.map((r) => r.id)),
-      activeRuleIds: new Set(activeRules.map((r) => r.id)),
-      ...(scopeReportPaths && { keep: (f: Finding) => scopeReportPaths.has(f.file) || f.functions.some((id) => reportedIds.has(id)) }),
-    },
-  );
-  const findings = finished.findings;
-  const active = findings.filter((f) => !f.suppressed);
+  ctx.errors.push(...ctx.infraErrors.filter((e) => inScope(e.file) || declaring.has(e.file)));
+  const finished = finishFindings(runRules({ ...ctx, activeRules }), summaries, {
+    cwd,
+    config: options.config,
+    baseline: options.baseline,
+    writeBaseline: options.writeBaseline,
+    ruleIds: new Set(rules.map((r) => r.id)),
+    activeRuleIds: new Set(activeRules.map((r) => r.id)),
+    ...(scopeReportPaths && { keep: (f: Finding) => scopeReportPaths.has(f.file) || f.functions.some((id) => reportedIds.has(id)) }),
+  });
+  ctx.lap('rules');
+  return { ...ctx, activeRules, reportedIds, findings: finished.findings, baseline: finished.baseline };
+}
 
-  lap('rules');
-  // 5. Functions, scores and the gate.
-  const ruleItem = (id: string) => rules.find((r) => r.id === id)?.checklist;
+/** Stage 6: functions, scores and the report (the API judges the gate). */
+function makeReport(ctx: Checked): AnalysedReport {
+  const { options, cwd, specs, handlers, summaries, findings, reportedIds, activeRules } = ctx;
+  const active = findings.filter((f) => !f.suppressed);
+  // Asked once per finding per function: a map, not a search of the registry.
+  const items = new Map(rules.map((r) => [r.id, r.checklist]));
+  const ruleItem = (id: string) => items.get(id);
   const findingsByFunction = new Map<string, Finding[]>();
   for (const f of active) {
     for (const id of f.functions) {
@@ -273,11 +379,11 @@ async function scanWith(options: AnalyseOptions): Promise<AnalysedReport> {
     },
     functions,
     findings,
-    errors: dedupeErrors(errors.map((e) => ({ ...e, file: rel(cwd, e.file) }))),
-    ...(finished.baseline ? { baseline: finished.baseline } : {}),
+    errors: dedupeErrors(ctx.errors.map((e) => ({ ...e, file: rel(cwd, e.file) }))),
+    ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
   };
-  lap('report');
-  options.onProgress?.({ phase: 'done', files: scanned.sources.length, elapsedMs: Date.now() - started });
+  ctx.lap('report');
+  options.onProgress?.({ phase: 'done', files: ctx.scanned.sources.length, elapsedMs: Date.now() - ctx.started });
   return report;
 }
 
@@ -427,18 +533,13 @@ function exportLine(summary: FileSummary, name: string): number {
   return binding?.line ?? 1;
 }
 
-function runRules(
-  activeRules: readonly Rule[],
-  summaries: FileSummary[],
-  graph: ProjectGraph,
-  handlers: HandlerInfo[],
-  fnHandlers: Array<Map<number, HandlerInfo[]>>,
-  entrySet: Set<string>,
-  infra: readonly IacFunction[],
-  cwd: string,
-  config: LoadedConfig | undefined,
-  packageJsons: readonly string[] = [],
-): Finding[] {
+/** The rules' checks over the graph; findings deduplicated and sorted. */
+function runRules(ctx: Graphed & { activeRules: readonly Rule[] }): Finding[] {
+  const { activeRules, summaries, graph, handlers, fnHandlers, entrySet, cwd } = ctx;
+  const config = ctx.options.config;
+  const infra = ctx.infra.functions;
+  const packageJsons = ctx.discovery.packageJsons;
+  const timing = Boolean(process.env.LMI_AUDIT_TIMING);
   const findings: Finding[] = [];
   const seen = new Set<string>();
   // The one place facts get their rule's type back: a rule's visitors recorded them as `F`
@@ -464,7 +565,7 @@ function runRules(
       isEventParam: (file, fn, index) => index <= 1 && entrySet.has(`${file}:${fn}`),
       awaitBetween: (file, fn, from, to) => awaitBetween(summaries[file]!.functions[fn]?.awaits ?? [], from, to),
       report: (r: RuleReport<string>) => {
-        const finding = toFinding(rule.id, rule.severity, rule.messages, rule.fix, r, summaries, cwd);
+        const finding = toFinding(rule, r, summaries, cwd);
         if (configured !== undefined && configured !== 'off') {
           finding.severity = getEffectiveSeverity(finding.severity, rule.severity, configured);
         }
@@ -474,21 +575,16 @@ function runRules(
         findings.push(finding);
       },
     };
+    const before = timing ? performance.now() : 0;
     rule.check(ctx);
+    if (timing) process.stderr.write(`lmi-audit timing:   rule ${rule.id.padEnd(26)} ${(performance.now() - before).toFixed(0).padStart(6)} ms\n`);
   }
   findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId));
   return findings;
 }
 
-function toFinding(
-  ruleId: string,
-  severity: Severity,
-  messages: Record<string, string>,
-  fix: { transform: string; messages?: readonly string[] } | null,
-  r: RuleReport<string>,
-  summaries: FileSummary[],
-  cwd: string,
-): Finding {
+function toFinding(rule: Rule, r: RuleReport<string>, summaries: readonly FileSummary[], cwd: string): Finding {
+  const { id: ruleId, severity, messages, fix } = rule;
   const template = messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${ruleId} reported unknown messageId ${r.messageId}`);
   const loc: Loc = r.loc;
@@ -501,10 +597,24 @@ function toFinding(
     endLine: loc.endLine,
     endColumn: loc.endColumn,
     message: formatMessage(template, r.data ?? {}),
-    functions: [...new Set([...r.handlers.map((h) => h.id), ...(r.functionIds ?? [])])].sort(compare),
+    functions: r.functionIds?.length ? [...new Set([...r.handlers.map((h) => h.id), ...r.functionIds])].sort(compare) : sortedIdsOf(r.handlers),
     fix: fix && r.fixable !== false && (!fix.messages || fix.messages.includes(r.messageId)) ? { transform: fix.transform } : null,
   };
 }
+
+/**
+ * The sorted, distinct ids of a list of handlers. Rules report many findings with the same list
+ * (`handlersReaching` gives one array per function): it is sorted once, and each finding gets a copy.
+ */
+function sortedIdsOf(handlers: readonly HandlerInfo[]): string[] {
+  let known = sortedIds.get(handlers);
+  // A rule may grow an array between two reports: then it is sorted again.
+  if (!known || known.length !== handlers.length) {
+    sortedIds.set(handlers, (known = { length: handlers.length, ids: [...new Set(handlers.map((h) => h.id))].sort(compare) }));
+  }
+  return [...known.ids];
+}
+const sortedIds = new WeakMap<readonly HandlerInfo[], { length: number; ids: string[] }>();
 
 /** The report function ids of the code an infrastructure function names: its handler, when the scan found that export. */
 function infraFunctionIds(fn: IacFunction, handlers: readonly HandlerInfo[], cwd: string): string[] {

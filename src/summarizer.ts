@@ -7,3 +7,6 @@ import { createSummarizer } from './analysis/summarize.js';
 import { rules } from './rules/index.js';
 
 export const { prepare, summarizeSource, readAndSummarize } = createSummarizer(rules);
+
+/** What decides a summary besides the file, the tool's version and its build: the registered rules, whose visitors record the facts (src/analysis/cache.ts). */
+export const summaryCacheKey = { rules: rules.map((r) => r.id) };

@@ -198,6 +198,14 @@ export interface ScanOptions {
   writeBaseline?: string;
   /** Called as files are discovered and analysed (for progress displays). */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Keep each file's summary in this cache file (or in `.lmi-audit-cache` inside this directory)
+   * and reuse it while the file's content, lmi-audit and the rules are the same (`--cache`).
+   * The report is the same with or without it.
+   */
+  cacheLocation?: string;
+  /** Messages that are no finding and no error of the scanned code: a cache that was ignored or could not be written. */
+  onMessage?: (message: string) => void;
 }
 
 export type ProgressEvent =

@@ -11,7 +11,9 @@ import { CHUNK, isStopped, resolveJobs, spawnWorker } from './workers.js';
 
 export interface SummarizeOptions {
   /** Summarises a file on the main thread (the workers use src/scan-worker.ts, with the same rules). */
-  readAndSummarize: (file: string) => FileResult;
+  readAndSummarize: (file: string, withHash?: boolean) => FileResult;
+  /** Return the hash of each file's text with its summary (for the cache). */
+  hash?: boolean;
   /** Threads to use, main thread included; `'auto'` decides from the file count and the cores. */
   jobs?: number | 'auto';
   onProgress?: (done: number, total: number) => void;
@@ -24,6 +26,7 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
   const results: FileResult[] = new Array(total);
   const jobs = Math.min(resolveJobs(options.jobs, total), Math.max(1, Math.ceil(total / CHUNK)));
   const prestarted = [...(options.workers ?? [])];
+  const hash = options.hash ?? false;
   let done = 0;
   const progress = (n: number) => {
     done += n;
@@ -58,7 +61,7 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
           const chunk = take();
           if (chunk === undefined) return;
           inFlight++;
-          worker.postMessage({ chunk, files: filesOf(chunk) });
+          worker.postMessage({ chunk, files: filesOf(chunk), hash });
         };
         worker.on('message', (m: { chunk: number; json: string }) => {
           inFlight--;
@@ -81,7 +84,10 @@ export async function summarizeAll(files: readonly string[], options: SummarizeO
   try {
     // The main thread takes chunks too, yielding between them so worker results are stored.
     for (let chunk = take(); chunk !== undefined; chunk = take()) {
-      store(chunk, filesOf(chunk).map(options.readAndSummarize));
+      store(
+        chunk,
+        filesOf(chunk).map((file) => options.readAndSummarize(file, hash)),
+      );
       if (workers.length) await new Promise((r) => setImmediate(r));
     }
     await Promise.all(finished);

@@ -7,10 +7,11 @@
  * that has a pnpm-workspace.yaml). Nothing is installed or run.
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import * as yarnLockfileModule from '@yarnpkg/lockfile';
+import type * as yarnLockfileModule from '@yarnpkg/lockfile';
 import picomatch from 'picomatch';
-import { parse as parseYamlText } from 'yaml';
+import type * as yamlModule from 'yaml';
 import { asObject, asString } from './values.js';
 import { parseJson } from './yaml.js';
 
@@ -83,11 +84,14 @@ export function readManifest(file: string): PackageManifest | undefined {
 }
 
 /**
- * @yarnpkg/lockfile is CommonJS with `__esModule` set: Node's ESM loader puts `parse` on the default
- * export only, while vitest (and bundlers) put it on the namespace.
+ * The lockfile parsers load on first use: every scan (and every worker thread, through the rule
+ * registry) imports this module, few read a lockfile, and yaml + @yarnpkg/lockfile cost ~0.1 s to load.
  */
-const yarnLockfile: typeof yarnLockfileModule =
-  typeof yarnLockfileModule.parse === 'function' ? yarnLockfileModule : (yarnLockfileModule as unknown as { default: typeof yarnLockfileModule }).default;
+const requireLazily = createRequire(import.meta.url);
+let yarnLockfileLib: typeof yarnLockfileModule | undefined;
+let yamlLib: typeof yamlModule | undefined;
+const yarnLockfile = (): typeof yarnLockfileModule => (yarnLockfileLib ??= requireLazily('@yarnpkg/lockfile') as typeof yarnLockfileModule);
+const parseYamlText = (text: string): unknown => (yamlLib ??= requireLazily('yaml') as typeof yamlModule).parse(text);
 
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock'];
 
@@ -177,7 +181,7 @@ function readYarnLock(text: string): Installed {
       for (const descriptor of key.split(',')) entries.set(descriptor.trim().replace(/@npm:/, '@'), version);
     }
   } else {
-    const parsed = yarnLockfile.parse(text);
+    const parsed = yarnLockfile().parse(text);
     if (parsed.type !== 'success') return () => undefined;
     for (const [key, value] of Object.entries(parsed.object)) {
       if (typeof value.version === 'string') entries.set(key, value.version);

@@ -5,8 +5,9 @@
  * which the LMI Node.js runtime client dropped. From package.json and its lockfile (package-lock.json,
  * yarn.lock, pnpm-lock.yaml): dependency versions below the LMI-aware floors.
  */
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import semver from 'semver';
+import type * as semverModule from 'semver';
 import { ts } from '../ts.js';
 import type { Loc } from '../core/summary.js';
 import { unwrap } from '../lang/js/ast.js';
@@ -256,7 +257,11 @@ export default defineRule<MessageId, LifecycleFact>({
   },
 });
 
+/** semver loads on the first dependency checked: the worker threads import this rule for its visitors only. */
+let semverLib: typeof semverModule | undefined;
+
 function checkDependencies(manifest: PackageManifest, handlers: HandlerInfo[], report: (r: RuleReport<MessageId>) => void): void {
+  const semver = (semverLib ??= createRequire(import.meta.url)('semver') as typeof semverModule);
   for (const dependency of manifest.dependencies) {
     const loc = depLoc(dependency);
     if (dependency.name === 'aws-sdk') {
