@@ -37,6 +37,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     pyInitTempPath: PYTHON,
     pySharedRead: PYTHON,
     repeatablePath: PYTHON,
+    shellPath: NODE,
     initWrite: PYTHON,
   },
   'shared-db-connection': { moduleConnection: NODE, lazyConnection: NODE, perInvocation: NODE, processConnection: PYTHON },
