@@ -272,7 +272,7 @@ export default defineRule<MessageId, TmpFact>({
     shellPath:
       '`{{path}}` is named in a command that `{{method}}` runs during an invocation: on LMI all invocations in an execution ' +
       "environment share /tmp, so what the program writes or deletes there meets every concurrent request's files " +
-      "(`rm -rf /tmp/*` removes them all). Give each invocation its own directory (`mkdtemp`), pass the program paths " +
+      '(`rm -rf /tmp/*` removes them all). Give each invocation its own directory (`mkdtemp`), pass the program paths ' +
       'inside it, and remove it in a `finally`.{{others}}',
     initWrite:
       '`{{path}}` is written by module-level code: on Python LMI every process (one per concurrent invocation) runs the init ' +

@@ -93,12 +93,12 @@ export default defineRule<MessageId, LogFact>({
       'On LMI, the log lines of concurrent invocations interleave in one stream, and logs are always JSON: Lambda Managed ' +
       'Instances only support the JSON log format (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html). ' +
       "The Node.js runtime's `console` methods write those JSON records with the invocation's `requestId` " +
-      '(https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html); AWS\'s page on the Node.js runtime for LMI says the same ' +
-      'of concurrent invocations: logs are JSON and the runtime\'s console adds the requestId ' +
+      "(https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html); AWS's page on the Node.js runtime for LMI says the same " +
+      "of concurrent invocations: logs are JSON and the runtime's console adds the requestId " +
       '(https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html). ' +
       'So a `console.log` line has the request id; what it lacks is structure: the message is one string. That is an `info` ' +
       'note. Output that does not go through `console` is another matter: `process.stdout.write`, and loggers that write ' +
-      'to a stream themselves (pino through its own destination, bunyan to `process.stdout`, winston\'s Console transport ' +
+      "to a stream themselves (pino through its own destination, bunyan to `process.stdout`, winston's Console transport " +
       'to `console._stdout`), carry no request id unless the code binds one. On LMI those lines cannot be told apart: a warning.',
     bad: [
       "import pino from 'pino';",
@@ -152,11 +152,11 @@ export default defineRule<MessageId, LogFact>({
       'query on. For structured fields, log through Powertools Logger with the Lambda context injected (or a JSON ' +
       'logger bound to `context.awsRequestId`).',
     stdoutWrite:
-      '`{{method}}` during an invocation writes past the runtime\'s `console`: the runtime adds the request id only to ' +
-      "what `console` writes, so this output carries none, and on LMI it interleaves with the output of concurrent " +
+      "`{{method}}` during an invocation writes past the runtime's `console`: the runtime adds the request id only to " +
+      'what `console` writes, so this output carries none, and on LMI it interleaves with the output of concurrent ' +
       'invocations in one stream. Log through `console` or Powertools Logger with the Lambda context injected.',
     streamLogger:
-      '`{{method}}` logs through a {{library}} logger, which writes to its own stream, not through the runtime\'s ' +
+      "`{{method}}` logs through a {{library}} logger, which writes to its own stream, not through the runtime's " +
       '`console`: the runtime cannot add the request id, and nothing in this function binds it, so on LMI these lines ' +
       'cannot be told from those of concurrent invocations. Bind the request id per invocation (a child logger with ' +
       '`context.awsRequestId`, or pino-lambda), or use Powertools Logger with the Lambda context injected.{{others}}',
@@ -202,7 +202,8 @@ export default defineRule<MessageId, LogFact>({
       }
       if (name === 'write' && ts.isPropertyAccessExpression(obj) && (obj.name.text === 'stdout' || obj.name.text === 'stderr')) {
         const root = unwrap(obj.expression);
-        if (ts.isIdentifier(root) && root.text === 'process' && ctx.isGlobal('process')) ctx.record(call, { k: 'stdout', method: `process.${obj.name.text}.write` });
+        if (ts.isIdentifier(root) && root.text === 'process' && ctx.isGlobal('process'))
+          ctx.record(call, { k: 'stdout', method: `process.${obj.name.text}.write` });
         return;
       }
       if (!LOG_LEVELS.has(name) || !ts.isIdentifier(obj)) return;

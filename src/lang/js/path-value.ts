@@ -78,7 +78,13 @@ function isTmpEnv(ctx: WalkContext, expr: ts.Expression): boolean {
   else if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) [name, obj] = [e.argumentExpression.text, e.expression];
   if (!name || !obj || !TMP_ENV.has(name)) return false;
   const env = unwrap(obj);
-  return ts.isPropertyAccessExpression(env) && env.name.text === 'env' && ts.isIdentifier(env.expression) && env.expression.text === 'process' && ctx.isGlobal('process');
+  return (
+    ts.isPropertyAccessExpression(env) &&
+    env.name.text === 'env' &&
+    ts.isIdentifier(env.expression) &&
+    env.expression.text === 'process' &&
+    ctx.isGlobal('process')
+  );
 }
 
 /** String methods that keep a value derived from the event derived from it (and a unique one unique). */
