@@ -8,6 +8,7 @@ const DG = 'https://docs.aws.amazon.com/lambda/latest/dg';
 const NODE = `${DG}/lambda-managed-instances-nodejs-runtime.html`;
 const PYTHON = `${DG}/lambda-managed-instances-python-runtime.html`;
 const LMI = `${DG}/lambda-managed-instances.html`;
+const NODE_LOGGING = `${DG}/nodejs-logging.html`;
 const RUNTIMES = `${DG}/lambda-managed-instances-runtimes.html`;
 const SCALING = `${DG}/lambda-managed-instances-scaling.html`;
 const CAPACITY_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html';
@@ -37,6 +38,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     pyInitTempPath: PYTHON,
     pySharedRead: PYTHON,
     repeatablePath: PYTHON,
+    shellPath: NODE,
     initWrite: PYTHON,
   },
   'shared-db-connection': { moduleConnection: NODE, lazyConnection: NODE, perInvocation: NODE, processConnection: PYTHON },
@@ -48,7 +50,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     asyncNoFailureHandling: ASYNC,
     streamNoFailureHandling: MAPPINGS,
   },
-  'unstructured-logging': { console: NODE, print: PYTHON },
+  'unstructured-logging': { console: NODE_LOGGING, stdoutWrite: NODE_LOGGING, streamLogger: NODE_LOGGING, print: PYTHON },
   'unsafe-shared-collection': { lazyInitRace: NODE, checkThenAct: NODE },
   lifecycle: {
     layers: LMI,

@@ -60,3 +60,25 @@ export function getFsFunction(module: string, path: string[]): { name: string; f
   const fn = Object.hasOwn(FS_FUNCTIONS, name) ? FS_FUNCTIONS[name] : undefined;
   return fn ? { name, fn } : undefined;
 }
+
+/** Modules that run other programs, whose commands and arguments can name /tmp files. */
+export const CHILD_PROCESS_MODULES = new Set(['child_process', 'node:child_process', 'execa']);
+
+/**
+ * How a child-process function takes its command: `shell` (one command line: `exec`, `execSync`,
+ * execa's `execaCommand`) or `file` (a program and an array of arguments: `spawn`, `execFile`, `execa`).
+ * Either may take an options object whose `cwd` is where the program writes relative files.
+ */
+export const CHILD_PROCESS_FUNCTIONS: Record<string, 'shell' | 'file'> = {
+  exec: 'shell',
+  execSync: 'shell',
+  execaCommand: 'shell',
+  execaCommandSync: 'shell',
+  spawn: 'file',
+  spawnSync: 'file',
+  execFile: 'file',
+  execFileSync: 'file',
+  execa: 'file',
+  execaSync: 'file',
+  default: 'file',
+};

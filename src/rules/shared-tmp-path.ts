@@ -6,8 +6,9 @@ import { ts } from '../ts.js';
 import { evaluatePath, isUnderTmp, type EvaluatedPath } from '../core/path-eval.js';
 import type { Fact, PathValue } from '../core/summary.js';
 import { unwrap } from '../lang/js/ast.js';
-import { FS_FUNCTIONS, FS_MODULES, type FsOp } from '../kit/fs-functions.js';
+import { CHILD_PROCESS_FUNCTIONS, CHILD_PROCESS_MODULES, FS_FUNCTIONS, FS_MODULES, type FsOp } from '../kit/fs-functions.js';
 import { PY_FS_FUNCTIONS, PY_FS_METHODS, PY_PATH_METHODS, PY_SHELL_FUNCTIONS, type PyFsFunction } from '../kit/py-fs-functions.js';
+import type { ImportUse, WalkContext } from '../lang/js/context.js';
 import type { PyNode, PyWalkContext } from '../lang/python/context.js';
 import { callArguments, stringLiteralText } from '../lang/python/path-value.js';
 import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
@@ -22,6 +23,7 @@ type MessageId =
   | 'pyInitTempPath'
   | 'pySharedRead'
   | 'repeatablePath'
+  | 'shellPath'
   | 'initWrite';
 
 interface TmpFact {
@@ -32,6 +34,8 @@ interface TmpFact {
   init?: boolean;
   /** Recorded by the Python visitors (their messages name Python's request-unique sources). */
   py?: boolean;
+  /** A path in a child process's command line, arguments or working directory (JavaScript): the program's own files land there. */
+  shell?: boolean;
 }
 
 /** `/tmp` or `/tmp/...` up to the next blank or quote, in a shell command. */
@@ -93,6 +97,62 @@ function pyPathArgs(ctx: PyWalkContext<TmpFact>, call: PyNode, method: string, s
   }
 }
 
+/**
+ * `/tmp` paths a child process is given: inside a shell command (`execSync('rm -rf /tmp/*')`), as
+ * an argument (`spawn('ffmpeg', ['-i', input, '/tmp/out.mp4'])`) or as its working directory
+ * (`{ cwd: '/tmp' }`, where it writes its relative files). Recorded as writes: a command line does
+ * not say which of its files the program only reads.
+ */
+function recordChildProcess(ctx: WalkContext<TmpFact>, call: ts.CallExpression, method: string, specifier: string): void {
+  const style = Object.hasOwn(CHILD_PROCESS_FUNCTIONS, method) ? CHILD_PROCESS_FUNCTIONS[method] : undefined;
+  if (!style || (method === 'default' && specifier !== 'execa')) return;
+  const name = method === 'default' ? 'execa' : method;
+  const record = (path: PathValue) => ctx.record(call, { method: name, op: 'write', path, shell: true });
+  const [first, second] = call.arguments;
+  if (!first || ts.isSpreadElement(first)) return;
+  if (style === 'shell') {
+    for (const path of shellTmpPaths(ctx.pathValue(first))) record(path);
+  }
+  const list = style === 'file' && second ? unwrap(second) : undefined;
+  if (list && ts.isArrayLiteralExpression(list)) {
+    for (const el of list.elements) {
+      if (ts.isSpreadElement(el)) continue;
+      const value = ctx.pathValue(el);
+      // An argument that is a path of its own (`/tmp/out.mp4`, `path.join(os.tmpdir(), name)`), or `sh -c '... /tmp/x'`.
+      if (value.t === 'unknown' || value.t === 'param') continue;
+      const head = value.t === 'str' ? value.v : value.t === 'cat' && value.parts[0]?.t === 'str' ? value.parts[0].v : undefined;
+      // A path of its own (`'/tmp/out.mp4'`, `path.join(os.tmpdir(), name)`), or paths inside a script (`sh -c 'rm /tmp/x'`).
+      if (head === undefined || head.startsWith('/tmp')) record(value);
+      else for (const path of shellTmpPaths(value)) record(path);
+    }
+  }
+  for (const arg of call.arguments.slice(1)) {
+    const options = unwrap(arg);
+    if (!ts.isObjectLiteralExpression(options)) continue;
+    for (const prop of options.properties) {
+      if (ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.name) && prop.name.text === 'cwd') record(ctx.pathValue(prop.initializer));
+    }
+  }
+}
+
+/** The import a `promisify`d function wraps: `const run = promisify(exec)`, `util.promisify(cp.execFile)`. */
+function promisifiedImport(ctx: WalkContext<TmpFact>, callee: ts.Expression): ImportUse | undefined {
+  const id = unwrap(callee);
+  if (!ts.isIdentifier(id)) return undefined;
+  const init = ctx.lookup(id.text)?.init;
+  const call = init && unwrap(init);
+  if (!call || !ts.isCallExpression(call) || !call.arguments[0]) return undefined;
+  const wrapper = ctx.importOf(unwrap(call.expression));
+  if (!wrapper || (wrapper.specifier !== 'util' && wrapper.specifier !== 'node:util')) return undefined;
+  if ((wrapper.path[wrapper.path.length - 1] ?? wrapper.imported) !== 'promisify') return undefined;
+  return ctx.importOf(unwrap(call.arguments[0]));
+}
+
+/** `12`, `12 and 14`, `12, 14 and 20`. */
+function listLines(lines: number[]): string {
+  return lines.length === 1 ? String(lines[0]) : `${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
+}
+
 /** Handlers whose invocations load `file` (its module-level code runs in every process that imports it). */
 function handlersLoading(ctx: CheckContext<MessageId, TmpFact>, file: number): HandlerInfo[] {
   const prefix = `${file}#`;
@@ -117,13 +177,19 @@ export default defineRule<MessageId, TmpFact>({
       'All concurrent invocations in an LMI execution environment share one /tmp, whatever the runtime (Python too). ' +
       'A fixed name such as `/tmp/result.json` is written by one request and overwritten, read or deleted by another ' +
       "before the first is done: a response can carry another request's file. Names built from event data collide " +
-      'whenever two requests carry the same value.',
+      'whenever two requests carry the same value (a retried S3 notification, two uploads of `avatar.png`), and a child ' +
+      "process writes and deletes in the same /tmp (`rm -rf /tmp/*` removes every concurrent request's files). Each " +
+      'shared path is reported once per function, at its first use; the message lists the other lines that use it.',
     bad: [
       "import { writeFileSync, readFileSync } from 'fs';",
       'export const handler = async (event) => {',
       "  writeFileSync('/tmp/data.json', JSON.stringify(event.payload)); // reported",
-      "  return JSON.parse(readFileSync('/tmp/data.json', 'utf8'));       // reported",
+      "  return JSON.parse(readFileSync('/tmp/data.json', 'utf8'));       // the same path: listed in the finding above",
       '};',
+      '',
+      '// Also reported: `process.env.TMPDIR || os.tmpdir()` (Lambda sets no TMPDIR), names made of event data',
+      "// (`path.join('/tmp', path.basename(key))`: not unique per request), and /tmp paths given to a child",
+      "// process: `execSync('rm -rf /tmp/*')`, `spawn('ffmpeg', [..., '/tmp/out.mp4'])`, `{ cwd: '/tmp' }`.",
     ].join('\n'),
     good: [
       "import { writeFileSync, readFileSync, unlinkSync } from 'fs';",
@@ -176,33 +242,38 @@ export default defineRule<MessageId, TmpFact>({
     staticPath:
       '`{{path}}` is the same path for every concurrent invocation: on LMI all invocations in an execution environment share ' +
       "/tmp, so one request can overwrite, read or delete another's file. Make the name unique per request " +
-      '(`context.awsRequestId`, `randomUUID()`) or use `mkdtemp`, and remove it in a `finally`.',
+      '(`context.awsRequestId`, `randomUUID()`) or use `mkdtemp`, and remove it in a `finally`.{{others}}',
     eventPath:
       '`{{path}}` is built from event data, which is not unique per request: two concurrent invocations with the same value ' +
-      'collide in the shared /tmp. Include `context.awsRequestId` or `randomUUID()` in the name.',
+      'collide in the shared /tmp. Include `context.awsRequestId` or `randomUUID()` in the name.{{others}}',
     initTempPath:
       '`{{path}}` is inside a directory created once by `mkdtemp` at module scope, so every invocation shares it. Call ' +
-      '`mkdtemp` inside the handler (one directory per request) and remove it in a `finally`.',
+      '`mkdtemp` inside the handler (one directory per request) and remove it in a `finally`.{{others}}',
     sharedRead:
       '`{{path}}` is read during an invocation and also written by invocations of the same function: a concurrent request ' +
-      'can replace it between the write and this read. Make the name unique per request (`context.awsRequestId`).',
+      'can replace it between the write and this read. Make the name unique per request (`context.awsRequestId`).{{others}}',
     pyStaticPath:
       '`{{path}}` is the same path for every concurrent invocation: on LMI the processes of an execution environment ' +
       "(one per concurrent invocation) share /tmp, so one request can overwrite, read or delete another's file. Put " +
-      '`context.aws_request_id` or `uuid.uuid4()` in the name, or use `tempfile.mkstemp()`/`TemporaryDirectory()`, and remove it in a `finally`.',
+      '`context.aws_request_id` or `uuid.uuid4()` in the name, or use `tempfile.mkstemp()`/`TemporaryDirectory()`, and remove it in a `finally`.{{others}}',
     pyEventPath:
       '`{{path}}` is built from event data, which is not unique per request: two concurrent invocations with the same value ' +
-      'collide in the shared /tmp. Include `context.aws_request_id` or `uuid.uuid4()` in the name.',
+      'collide in the shared /tmp. Include `context.aws_request_id` or `uuid.uuid4()` in the name.{{others}}',
     pyInitTempPath:
       '`{{path}}` is inside a directory created once by `tempfile.mkdtemp()` at module scope, so every invocation of that ' +
-      'process uses it, and the name may repeat across processes. Call `mkdtemp()` inside the handler and remove it in a `finally`.',
+      'process uses it, and the name may repeat across processes. Call `mkdtemp()` inside the handler and remove it in a `finally`.{{others}}',
     pySharedRead:
       '`{{path}}` is read during an invocation and also written by invocations of the same function: a concurrent ' +
       'invocation (another process, same /tmp) can replace it between the write and this read. Put ' +
-      '`context.aws_request_id` in the name.',
+      '`context.aws_request_id` in the name.{{others}}',
     repeatablePath:
       '`{{path}}` is named with a value that repeats across requests (a small random range or the clock): two concurrent ' +
-      'invocations can draw the same name in the shared /tmp. Use `context.aws_request_id` or `uuid.uuid4()`.',
+      'invocations can draw the same name in the shared /tmp. Use `context.aws_request_id` or `uuid.uuid4()`.{{others}}',
+    shellPath:
+      '`{{path}}` is named in a command that `{{method}}` runs during an invocation: on LMI all invocations in an execution ' +
+      "environment share /tmp, so what the program writes or deletes there meets every concurrent request's files " +
+      '(`rm -rf /tmp/*` removes them all). Give each invocation its own directory (`mkdtemp`), pass the program paths ' +
+      'inside it, and remove it in a `finally`.{{others}}',
     initWrite:
       '`{{path}}` is written by module-level code: on Python LMI every process (one per concurrent invocation) runs the init ' +
       "code, at the same time, in the same /tmp, so the processes overwrite each other's file. Write to a per-process name " +
@@ -258,7 +329,11 @@ export default defineRule<MessageId, TmpFact>({
     CallExpression(node, ctx) {
       if (ctx.fn < 0) return;
       const call = node as ts.CallExpression;
-      const imp = ctx.importOf(unwrap(call.expression));
+      const imp = ctx.importOf(unwrap(call.expression)) ?? promisifiedImport(ctx, call.expression);
+      if (imp && CHILD_PROCESS_MODULES.has(imp.specifier)) {
+        recordChildProcess(ctx, call, imp.path.length ? imp.path[imp.path.length - 1]! : imp.imported, imp.specifier);
+        return;
+      }
       if (!imp || !FS_MODULES.has(imp.specifier)) return;
       const method = imp.path.length ? imp.path[imp.path.length - 1]! : imp.imported;
       const spec = Object.hasOwn(FS_FUNCTIONS, method) ? FS_FUNCTIONS[method]! : undefined;
@@ -301,22 +376,45 @@ export default defineRule<MessageId, TmpFact>({
         for (const h of handlers) set.add(h.index);
       }
     }
-    const reported = new Set<string>();
-    for (const { file, fact, path, handlers } of evaluated) {
-      const key = `${file}:${fact.loc.line}:${fact.loc.column}`;
-      if (reported.has(key)) continue; // one finding per call, even when two of its arguments are shared
-      let targets = handlers;
+    // One finding per shared path and function, at its first use, naming the other lines.
+    const groups = new Map<string, typeof evaluated>();
+    for (const entry of evaluated) {
+      const key = `${entry.file}:${entry.fact.fn}:${entry.path.text}`;
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push(entry);
+    }
+    const reportedCalls = new Set<string>();
+    for (const group of groups.values()) {
+      group.sort((a, b) => a.fact.loc.line - b.fact.loc.line || a.fact.loc.column - b.fact.loc.column);
+      const writes = group.filter((e) => e.fact.op === 'write');
+      // A path this function only reads is shared when invocations (of any function reaching it) write it.
+      const writers = written.get(group[0]!.path.text);
+      const targets = writes.length
+        ? [...new Map(writes.flatMap((e) => e.handlers).map((h) => [h.index, h])).values()].sort((a, b) => a.index - b.index)
+        : group[0]!.handlers.filter((h) => writers?.has(h.index));
+      if (targets.length === 0) continue;
+      // One finding per call, even when two of its paths are shared: a path first named by an already reported call is reported at its next use.
+      const lead = group.find((e) => !reportedCalls.has(`${e.file}:${e.fact.loc.line}:${e.fact.loc.column}`));
+      if (!lead) continue;
+      const { file, fact, path } = lead;
+      reportedCalls.add(`${file}:${fact.loc.line}:${fact.loc.column}`);
       let messageId: MessageId = path.kind === 'event' ? 'eventPath' : path.kind === 'initTemp' ? 'initTempPath' : 'staticPath';
       if (path.kind === 'repeatable') messageId = 'repeatablePath';
-      if (fact.op === 'read') {
-        const writers = written.get(path.text);
-        targets = handlers.filter((h) => writers?.has(h.index));
-        if (targets.length === 0) continue;
-        if (messageId === 'staticPath') messageId = 'sharedRead';
-      }
+      if (messageId === 'staticPath' && !writes.length) messageId = 'sharedRead';
+      const shell = group.find((e) => e.fact.shell);
+      if (messageId === 'staticPath' && shell) messageId = 'shellPath';
       if (fact.py) messageId = PY_MESSAGES[messageId] ?? messageId;
-      reported.add(key);
-      ctx.report({ file, loc: fact.loc, messageId, data: { path: path.text }, handlers: targets, ...(fact.py ? { fixable: false } : {}) });
+      const otherLines = [...new Set(group.map((e) => e.fact.loc.line))].filter((l) => l !== fact.loc.line);
+      const others = otherLines.length ? ` The same path is used at line${otherLines.length > 1 ? 's' : ''} ${listLines(otherLines)} of this function.` : '';
+      ctx.report({
+        file,
+        loc: fact.loc,
+        messageId,
+        data: { path: path.text, others, method: shell?.fact.method ?? '' },
+        handlers: targets,
+        ...(fact.py ? { fixable: false } : {}),
+      });
     }
   },
 });

@@ -178,7 +178,8 @@ describe('the configuration', () => {
     write('jobs/run.mjs', CONFIGURED);
     config({ handlers: { 'jobs/run.mjs': ['process'] } });
     const result = await fix({ cwd: dir, paths: ['jobs'], transforms: ['tmp-paths'] });
-    expect(result.summary).toMatchObject({ changed: 1, findings: 4 });
+    // One finding per shared path and function: /tmp/a.json and /tmp/b.json.
+    expect(result.summary).toMatchObject({ changed: 1, findings: 2 });
     expect(read('jobs/run.mjs')).toContain('`/tmp/a-${context.awsRequestId}.json`');
   });
 
@@ -188,7 +189,7 @@ describe('the configuration', () => {
     expect((await fix({ cwd: dir, transforms: ['tmp-paths'], dry: true, config: false })).summary).toMatchObject({ findings: 0 });
     fs.writeFileSync(path.join(dir, 'off.json'), JSON.stringify({ handlers: { 'jobs/run.mjs': ['process'] }, rules: { 'shared-tmp-path': 'off' } }));
     expect((await fix({ cwd: dir, transforms: ['tmp-paths'], dry: true, config: 'off.json' })).summary).toMatchObject({ findings: 0 });
-    expect((await fix({ cwd: dir, transforms: ['tmp-paths'], dry: true })).summary).toMatchObject({ findings: 4 });
+    expect((await fix({ cwd: dir, transforms: ['tmp-paths'], dry: true })).summary).toMatchObject({ findings: 2 });
     expect(read('jobs/run.mjs')).toBe(CONFIGURED);
   });
 
@@ -204,12 +205,12 @@ describe('--from-report', () => {
   it('fixes only what the report lists', async () => {
     write('app.mjs', ARTICLE_TMP);
     const report = await scan({ paths: ['.'], cwd: dir });
-    expect(report.findings.filter((f) => f.ruleId === 'shared-tmp-path')).toHaveLength(4);
+    expect(report.findings.filter((f) => f.ruleId === 'shared-tmp-path')).toHaveLength(2);
     // Keep the findings of /tmp/a.json only.
     const onlyA: Report = { ...report, findings: report.findings.filter((f) => f.message.includes('/tmp/a.json')) };
     fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(onlyA));
     const result = await fix({ cwd: dir, transforms: ['tmp-paths'], fromReport: 'report.json' });
-    expect(result.summary).toMatchObject({ changed: 1, findings: 2 });
+    expect(result.summary).toMatchObject({ changed: 1, findings: 1 });
     const text = read('app.mjs');
     expect(text).toContain('`/tmp/a-${context.awsRequestId}.json`');
     expect(text).toContain("writeFileSync('/tmp/b.json'");

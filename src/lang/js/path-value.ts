@@ -4,6 +4,7 @@
  * (`randomUUID()`, uuid/nanoid, `context.awsRequestId`, `mkdtemp` during an invocation),
  * module-level bindings and handler parameters kept as references for the project graph.
  */
+import { posix } from 'node:path';
 import { ts } from '../../ts.js';
 import type { PathValue } from '../../core/summary.js';
 import { CRYPTO_MODULES, FS_MODULES, OS_MODULES, PATH_MODULES, REQUEST_ID_PROPS, UNIQUE_PACKAGES } from '../../kit/fs-functions.js';
@@ -27,6 +28,11 @@ export function pathValueOf(ctx: WalkContext, expr: ts.Expression, depth = 0): P
   }
   if (ts.isBinaryExpression(e) && e.operatorToken.kind === S.PlusToken) {
     return { t: 'cat', parts: [pathValueOf(ctx, e.left, depth + 1), pathValueOf(ctx, e.right, depth + 1)] };
+  }
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === S.BarBarToken || e.operatorToken.kind === S.QuestionQuestionToken)) {
+    // `process.env.TMPDIR || os.tmpdir()`, `process.env.TMP ?? '/tmp'`: Lambda sets no TMPDIR, so the fallback is the path.
+    if (isTmpEnv(ctx, e.left)) return pathValueOf(ctx, e.right, depth + 1);
+    return { t: 'unknown', text: text() };
   }
   if (ts.isAwaitExpression(e)) return pathValueOf(ctx, e.expression, depth + 1);
   if (ts.isCallExpression(e)) return callPathValue(ctx, e, depth);
@@ -61,10 +67,43 @@ export function pathValueOf(ctx: WalkContext, expr: ts.Expression, depth = 0): P
   return { t: 'unknown', text: text() };
 }
 
+const TMP_ENV = new Set(['TMPDIR', 'TMP', 'TEMP']);
+
+/** `process.env.TMPDIR` (also `TMP`, `TEMP`, and the `['TMPDIR']` form). */
+function isTmpEnv(ctx: WalkContext, expr: ts.Expression): boolean {
+  const e = unwrap(expr);
+  let name: string | undefined;
+  let obj: ts.Expression | undefined;
+  if (ts.isPropertyAccessExpression(e)) [name, obj] = [e.name.text, e.expression];
+  else if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) [name, obj] = [e.argumentExpression.text, e.expression];
+  if (!name || !obj || !TMP_ENV.has(name)) return false;
+  const env = unwrap(obj);
+  return (
+    ts.isPropertyAccessExpression(env) &&
+    env.name.text === 'env' &&
+    ts.isIdentifier(env.expression) &&
+    env.expression.text === 'process' &&
+    ctx.isGlobal('process')
+  );
+}
+
+/** String methods that keep a value derived from the event derived from it (and a unique one unique). */
+const KEEPING_METHODS = new Set(['toString', 'slice', 'substring', 'replace', 'replaceAll', 'toLowerCase', 'toUpperCase', 'trim', 'normalize', 'padStart']);
+/** Global functions that keep event data event data: `decodeURIComponent(record.s3.object.key)`. */
+const KEEPING_GLOBALS = new Set(['decodeURIComponent', 'decodeURI', 'encodeURIComponent', 'encodeURI', 'String', 'unescape']);
+
+/** The value of a derivation of `inner`: event data stays event data (named by the whole expression), a unique value stays unique. */
+function derived(inner: PathValue, text: string): PathValue | undefined {
+  if (inner.t === 'unique') return inner;
+  if (inner.t === 'param') return { ...inner, text };
+  return undefined;
+}
+
 /** The parameter a local was destructured or derived from, if any. */
 function paramOrigin(ctx: WalkContext, b: LocalBinding, depth: number): { fn: number; index: number } | undefined {
   if (b.param) return b.param;
-  if (b.destructured && b.init && depth < 8) {
+  // `const { key } = event.detail` and `const record = event.Records[0]`: a property path off the event is event data.
+  if (b.init && depth < 8 && (b.destructured || b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) {
     let root: ts.Expression = unwrap(b.init);
     while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
     if (ts.isIdentifier(root)) {
@@ -82,6 +121,13 @@ function callPathValue(ctx: WalkContext, call: ts.CallExpression, depth: number)
   if (imp && PATH_MODULES.has(imp.specifier) && (method === 'join' || method === 'resolve')) {
     return { t: 'join', resolve: method === 'resolve', parts: call.arguments.map((a) => pathValueOf(ctx, a, depth + 1)) };
   }
+  if (imp && PATH_MODULES.has(imp.specifier) && (method === 'basename' || method === 'normalize') && call.arguments[0]) {
+    // `path.basename(key)`: the last part of an event's key names the same file for two requests with that key.
+    const inner = pathValueOf(ctx, call.arguments[0], depth + 1);
+    if (inner.t === 'param') return { ...inner, text: call.getText(ctx.sourceFile) };
+    if (inner.t === 'str' && method === 'basename') return { t: 'str', v: posix.basename(inner.v) };
+    return { t: 'unknown', text: call.getText(ctx.sourceFile) };
+  }
   if (imp && OS_MODULES.has(imp.specifier) && method === 'tmpdir') return { t: 'tmpdir' };
   if (imp && CRYPTO_MODULES.has(imp.specifier) && (method === 'randomUUID' || method === 'randomBytes')) {
     return { t: 'unique', why: `${method}()` };
@@ -95,11 +141,24 @@ function callPathValue(ctx: WalkContext, call: ts.CallExpression, depth: number)
     const name = callee.name.text;
     // Web Crypto global: crypto.randomUUID() / globalThis.crypto.randomUUID()
     if (name === 'randomUUID') return { t: 'unique', why: 'randomUUID()' };
-    // `.toString('hex')`, `.slice()`, `.replace()` keep a unique value unique (and a static one static).
-    if (['toString', 'slice', 'substring', 'replace', 'replaceAll', 'toLowerCase', 'toUpperCase', 'trim'].includes(name)) {
-      const inner = pathValueOf(ctx, callee.expression, depth + 1);
-      if (inner.t === 'unique') return inner;
+    // `.toString('hex')`, `.slice()`, `.replace()` keep a unique value unique, and event data event data.
+    if (KEEPING_METHODS.has(name)) {
+      const kept = derived(pathValueOf(ctx, callee.expression, depth + 1), call.getText(ctx.sourceFile));
+      if (kept) return kept;
     }
+    // `key.split('/').pop()`: the last segment of an event's key.
+    const split = unwrap(callee.expression);
+    if ((name === 'pop' || name === 'at' || name === 'shift') && ts.isCallExpression(split)) {
+      const splitCallee = unwrap(split.expression);
+      if (ts.isPropertyAccessExpression(splitCallee) && splitCallee.name.text === 'split') {
+        const inner = pathValueOf(ctx, splitCallee.expression, depth + 1);
+        if (inner.t === 'param') return { ...inner, text: call.getText(ctx.sourceFile) };
+      }
+    }
+  }
+  if (ts.isIdentifier(callee) && KEEPING_GLOBALS.has(callee.text) && ctx.isGlobal(callee.text) && call.arguments[0]) {
+    const kept = derived(pathValueOf(ctx, call.arguments[0], depth + 1), call.getText(ctx.sourceFile));
+    if (kept?.t === 'param') return kept;
   }
   if (ts.isIdentifier(callee) && callee.text === 'randomUUID' && ctx.isGlobal('randomUUID')) {
     return { t: 'unique', why: 'randomUUID()' };
