@@ -109,7 +109,7 @@ describe.concurrent('the gate on a scan that analysed nothing', () => {
 describe('the API judges as the command line does', () => {
   it('reads the configuration itself: its failOn gates scan() as it gates the CLI', async () => {
     const dir = project({
-      'src/handler.mjs': "export const handler = async () => {\n  console.log('hi');\n  return 1;\n};\n",
+      'src/handler.mjs': "export const handler = async () => {\n  process.stdout.write('hi\\n');\n  return 1;\n};\n",
       'lmi-audit.config.json': JSON.stringify({ failOn: 'warning' }),
     });
     const report = await scan({ paths: ['.'], cwd: dir, env: {} });
