@@ -192,10 +192,7 @@ function blockProblem(ctx: RecipeContext, guard: AstPath): string | undefined {
   if (block.type !== 'BlockStatement') return 'the initialisation is not a block of its own';
   const { j } = ctx;
   const blockPath = guard.get('consequent');
-  const own = (p: AstPath) => {
-    for (let q = p.parent; q && q.node !== block; q = q.parent) if (isFunctionNode(q.node)) return false;
-    return true;
-  };
+  const own = (p: AstPath) => runsIn(p, block);
   const inLoop = (p: AstPath) => {
     for (let q = p.parent; q && q.node !== block; q = q.parent) if (LOOPS.has(q.node.type) || q.node.type === 'SwitchStatement') return true;
     return false;
@@ -355,16 +352,19 @@ function joinsSharedPromise(ctx: RecipeContext, value: AstNode, at: AstPath): bo
   return false;
 }
 
+/** Does `path` run as part of `container` itself, not in a function nested in it? */
+function runsIn(path: AstPath, container: AstNode): boolean {
+  for (let q = path.parent; q && q.node !== container; q = q.parent) if (isFunctionNode(q.node)) return false;
+  return true;
+}
+
 /** An `await` in `node` itself, not in a function nested in it. */
 function containsAwait(ctx: RecipeContext, node: AstNode): boolean {
   if (unwrapExpression(node)?.type === 'AwaitExpression') return true;
   return ctx
     .j(node)
     .find(ctx.j.AwaitExpression)
-    .some((p: AstPath) => {
-      for (let q = p.parent; q && q.node !== node; q = q.parent) if (isFunctionNode(q.node)) return false;
-      return true;
-    });
+    .some((p: AstPath) => runsIn(p, node));
 }
 
 /** An `await name.method()` after the write: the stored object is not ready when others see it. */
@@ -617,7 +617,8 @@ function rewriteMap(ctx: RecipeContext, plan: Extract<Plan, { kind: 'map' }>, pe
     return;
   }
   const indent = ctx.edits.indentAt(statement.start);
-  ctx.edits.insert(ctx.edits.lineStart(statement.start), `${indent}${start}\n`, { indent: false });
+  // Indented with its line, so it stays in step inside a block another plan moves one level deeper.
+  ctx.edits.insert(ctx.edits.lineStart(statement.start), `${indent}${start}\n`);
 }
 
 /** The guarded block runs as one async function whose promise every cold invocation waits for. */
