@@ -111,7 +111,7 @@ interface Summarized extends Discovered {
 }
 
 interface WithInfra extends Summarized {
-  infra: { functions: IacFunction[] };
+  infra: { functions: IacFunction[]; otherClouds?: string[] };
   /** Problems of the infrastructure code itself, kept later for the files that are scanned or declare a reported function. */
   infraErrors: ScanError[];
 }
@@ -124,6 +124,8 @@ interface Graphed extends WithInfra {
   fnHandlers: Array<Map<number, HandlerInfo[]>>;
   /** `file:fn` of every handler's entry function. */
   entrySet: Set<string>;
+  /** Handlers the graph could not follow into code of the project. */
+  unresolved: ReadonlySet<HandlerSpec>;
 }
 
 interface Checked extends Graphed {
@@ -255,16 +257,22 @@ function buildGraph(ctx: WithInfra): Graphed {
     infer: options.config?.inferHandlers?.enabled ?? true,
     testFiles: options.config?.inferHandlers?.testFiles ?? false,
     isTest: (file) => isTestFile(pathBelowRoot(file, scanRoots)),
+    otherCloud: (file) => (ctx.infra.otherClouds ?? []).some((dir) => isWithin(dir, file)),
   });
   const handlers: HandlerInfo[] = [];
   const entrySet = new Set<string>();
   const fnHandlers: Array<Map<number, HandlerInfo[]>> = summaries.map(() => new Map());
-  const unresolved: HandlerSpec[] = [];
+  const unresolved = new Set<HandlerSpec>();
   for (const spec of specs) {
     const entry = graph.resolveEntry(spec.file, spec.exportName);
-    if (entry.fns.length === 0) unresolved.push(spec);
-    for (const [f, fn] of entry.fns) entrySet.add(`${f}:${fn}`);
-    const reach = graph.reach(entry.fns, entry.logContext);
+    // `serverless(app)`: no entry function of the project, but the app's route callbacks run per request.
+    if (entry.fns.length === 0 && entry.callbacks.length === 0) unresolved.add(spec);
+    // A factory or wrapper that made the handler ran at init: what it returns is the entry.
+    const made = new Set((entry.factories ?? []).map(([f, fn]) => `${f}:${fn}`));
+    const direct = entry.fns.filter(([f, fn]) => !made.has(`${f}:${fn}`));
+    for (const [f, fn] of direct) entrySet.add(`${f}:${fn}`);
+    for (const [f, fn] of entry.factories ?? []) for (const child of graph.childrenOf(f, fn)) entrySet.add(`${f}:${child}`);
+    const reach = graph.reach([...direct, ...entry.callbacks], entry.logContext, entry.factories);
     const info: HandlerInfo = {
       index: handlers.length,
       id: `${rel(cwd, summaries[spec.file]!.file)}#${spec.exportName}`,
@@ -291,7 +299,7 @@ function buildGraph(ctx: WithInfra): Graphed {
     });
   }
   ctx.lap('graph');
-  return { ...ctx, graph, specs, handlers, fnHandlers, entrySet };
+  return { ...ctx, graph, specs, handlers, fnHandlers, entrySet, unresolved };
 }
 
 /** Stage 5: rules, then inline suppressions, fingerprints and the baseline (suppressed findings stay, marked). */
@@ -327,7 +335,7 @@ function checkRules(ctx: Graphed): Checked {
 
 /** Stage 6: functions, scores and the report (the API judges the gate). */
 function makeReport(ctx: Checked): AnalysedReport {
-  const { options, cwd, specs, handlers, summaries, findings, reportedIds, activeRules } = ctx;
+  const { options, cwd, specs, handlers, summaries, findings, reportedIds, activeRules, unresolved } = ctx;
   const active = findings.filter((f) => !f.suppressed);
   // Asked once per finding per function: a map, not a search of the registry.
   const items = new Map(rules.map((r) => [r.id, r.checklist]));
@@ -349,7 +357,13 @@ function makeReport(ctx: Checked): AnalysedReport {
     const summary = summaries[spec.file]!;
     const runtime = spec.iac?.runtime;
     const language = isPython(summary.file) ? 'python' : 'javascript';
-    const coveredItems = itemsCovered(activeRules, { language, runtime, iac: spec.iac });
+    // A handler the graph could not follow (`serverless(app)` of an app it cannot see) had none of
+    // its invocation code checked: the items only code rules judge are unknown, never a pass.
+    const followed = !unresolved.has(spec);
+    const coveredItems = itemsCovered(
+      activeRules.filter((rule) => followed || !readsCode(rule)),
+      { language, runtime, iac: spec.iac },
+    );
     const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, language, ruleItem });
     functions.push({
       id: info.id,
@@ -396,6 +410,8 @@ interface HandlerDiscoveryOptions {
   isTest: (file: string) => boolean;
   /** Infer handlers in test files too (configuration `inferHandlers.testFiles`). */
   testFiles: boolean;
+  /** Is the file code of a service for another cloud (its serverless.yml names another provider)? */
+  otherCloud: (file: string) => boolean;
 }
 
 /**
@@ -462,7 +478,7 @@ function findHandlers(
       }
       return;
     }
-    if (!options.infer || summary.parseError || (!options.testFiles && options.isTest(summary.file))) return;
+    if (!options.infer || summary.parseError || (!options.testFiles && options.isTest(summary.file)) || options.otherCloud(summary.file)) return;
     // Python: the front-end's conventions (`def lambda_handler(event, context)`, Powertools decorators).
     if (isPython(summary.file)) {
       for (const name of summary.entryPoints ?? []) if (hasExport(summary, name)) specs.push({ file, exportName: name, discovery: 'inferred' });
@@ -634,6 +650,11 @@ function importsCdk(summary: FileSummary): boolean {
 /** Checklist items with at least one rule that judges this function. */
 function itemsCovered(activeRules: readonly Rule[], fn: FunctionFacts): Set<ChecklistItem> {
   return new Set(activeRules.filter((r) => appliesTo(r, fn)).map((r) => r.checklist));
+}
+
+/** Does the rule judge source code (it has visitors), rather than only infrastructure code and package.json files? */
+function readsCode(rule: Rule): boolean {
+  return Object.keys(rule.visitors).length > 0 || Object.keys(rule.python ?? {}).length > 0;
 }
 
 function appliesTo(rule: Rule, fn: FunctionFacts): boolean {

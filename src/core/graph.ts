@@ -59,10 +59,14 @@ interface Resolved {
   initFns: Array<[number, number]>;
   bindings: string[];
   logContext: boolean;
+  /** Callbacks registered on a web framework app the value uses (route callbacks): invocation code, not entry points. */
+  callbacks: Array<[number, number]>;
+  /** Entries only: the functions among `fns` that made the handler at init (factories, wrappers). */
+  factories?: Array<[number, number]>;
 }
 
 function emptyResolved(): Resolved {
-  return { fns: [], initFns: [], bindings: [], logContext: false };
+  return { fns: [], initFns: [], bindings: [], logContext: false, callbacks: [] };
 }
 
 export interface Reach {
@@ -160,6 +164,8 @@ export class ProjectGraph {
     if (name === 'default' && summary.commonjs) {
       return path.length ? this.resolveExport(file, path[0]!, path.slice(1), depth + 1) : [{ file, path: [] }];
     }
+    // `module.exports = Service`: `require('./svc').count` is a property of that value (a static member).
+    if (summary.commonjs && own(summary.exports, 'default') !== undefined) return this.resolveExport(file, 'default', [name, ...path], depth + 1);
     for (const spec of summary.starExports) {
       if (name === 'default') break;
       const found = this.resolveImport(file, spec, name, path, depth + 1);
@@ -223,6 +229,15 @@ export class ProjectGraph {
 
   private expandValue(file: number, value: ValueSummary, path: string[], out: Resolved, seen: Set<string>, depth: number): void {
     if (value.logContext) out.logContext = true;
+    if (value.routes) {
+      // Route callbacks run for each request the app serves: everything they stand for is invocation code.
+      const routes = emptyResolved();
+      this.expandValue(file, value.routes, [], routes, seen, depth + 1);
+      if (routes.logContext) out.logContext = true;
+      out.bindings.push(...routes.bindings);
+      out.callbacks.push(...routes.fns, ...routes.callbacks);
+      out.initFns.push(...routes.initFns);
+    }
     for (const fn of value.fns) out.fns.push([file, fn]);
     for (const ref of value.refs) {
       for (const t of this.resolveRef(file, { name: ref.name, path: [...ref.path, ...path] }, undefined, depth + 1)) {
@@ -237,6 +252,8 @@ export class ProjectGraph {
     }
     if (called.logContext) out.logContext = true;
     out.bindings.push(...called.bindings);
+    // `serverlessExpress({ app: app.callback() })`: the app's routes still run per request.
+    out.callbacks.push(...called.callbacks);
     out.initFns.push(...called.fns, ...called.initFns);
   }
 
@@ -268,6 +285,7 @@ export class ProjectGraph {
       merged.bindings.push(...use.bindings);
       merged.fns.push(...use.fns);
       merged.initFns.push(...use.initFns);
+      merged.callbacks.push(...use.callbacks);
     }
     memo[fnIndex] = merged;
     return merged;
@@ -278,14 +296,25 @@ export class ProjectGraph {
     const out = emptyResolved();
     const seen = new Set<string>();
     for (const t of this.resolveExport(file, exportName, [])) this.expand(t, out, seen, 0);
-    // `export const handler = makeHandler(deps)`: the factory is the entry (what it returns is the handler).
+    // `export const handler = makeHandler(deps)`: the factory is the entry (what it returns is the
+    // handler); its own body ran at init (`factories`).
+    out.factories = [...out.initFns];
     out.fns.push(...out.initFns);
     out.initFns = [];
     return out;
   }
 
-  /** Everything an invocation entering at `entries` can run and touch. */
-  reach(entries: ReadonlyArray<[number, number]>, initialLogContext = false): Reach {
+  /** The functions written directly inside function `fn` of `file` (what a factory returns is one of them). */
+  childrenOf(file: number, fn: number): readonly number[] {
+    return this.children[file]![fn] ?? [];
+  }
+
+  /**
+   * Everything an invocation entering at `entries` can run and touch; `made` are functions that
+   * ran at init to make the handler (a factory, a wrapper): only what they return or store runs
+   * per invocation.
+   */
+  reach(entries: ReadonlyArray<[number, number]>, initialLogContext = false, made: ReadonlyArray<[number, number]> = []): Reach {
     const functions = new Map<number, Set<number>>();
     const bindings = new Set<string>();
     let logContext = initialLogContext;
@@ -307,6 +336,7 @@ export class ProjectGraph {
       queue.push([file, fn, true]);
     };
     for (const [file, fn] of entries) push(file, fn);
+    for (const [file, fn] of made) pushInit(file, fn);
     while (queue.length) {
       const [file, fnIndex, atInit] = queue.pop()!;
       if (atInit && functions.get(file)?.has(fnIndex)) continue;
@@ -323,6 +353,7 @@ export class ProjectGraph {
       }
       for (const [f, i] of use.fns) push(f, i);
       for (const [f, i] of calls.fns) (atInit ? pushInit : push)(f, i);
+      for (const [f, i] of [...use.callbacks, ...calls.callbacks]) push(f, i);
     }
     return { functions, bindings, logContext };
   }

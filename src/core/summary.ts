@@ -35,6 +35,12 @@ export interface ValueSummary {
   calls?: Ref[];
   /** The value wires a logger to the Lambda context (`injectLambdaContext(...)`). */
   logContext?: boolean;
+  /**
+   * What was registered on this web framework app or router at init (`app.get('/x', fn)`,
+   * `router.use(auth)`): the framework calls it back for each request, so it is invocation code
+   * of whatever serves the app, but no entry point Lambda calls with (event, context).
+   */
+  routes?: ValueSummary;
 }
 
 export type InitKind = 'map' | 'set' | 'weak' | 'array' | 'object' | 'new' | 'call' | 'function' | 'class' | 'literal' | 'none' | 'other';

@@ -42,7 +42,7 @@ function loadTemplate(file: string, ctx: ReaderContext): Template | undefined {
   const body = asObject(document.value);
   const resources = asObject(body?.Resources);
   if (!body || !resources) return undefined;
-  for (const problem of document.unknownTags) ctx.errors.push({ file, ...problem });
+  for (const problem of document.warnings) ctx.errors.push({ file, ...problem });
   return { file, dir: path.dirname(file), body, resources, document };
 }
 

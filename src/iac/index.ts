@@ -23,9 +23,11 @@ export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
   const errors: ScanError[] = [];
   const sources = new Set(input.sourceFiles.map((file) => path.resolve(file)));
   const existence = new Map<string, boolean>();
+  const otherClouds: string[] = [];
   const ctx: ReaderContext = {
     readFile: input.readFile,
     errors,
+    otherClouds,
     ...(input.terraform ? { terraform: input.terraform } : {}),
     fileExists(absPath) {
       const file = path.resolve(absPath);
@@ -72,7 +74,7 @@ export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
 
   functions.sort((a, b) => compare(a.source.file, b.source.file) || a.source.line - b.source.line || compare(a.logicalId, b.logicalId));
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compare(a.message, b.message));
-  return { functions, errors };
+  return { functions, errors, ...(otherClouds.length > 0 ? { otherClouds: otherClouds.sort(compare) } : {}) };
 }
 
 function unique(files: string[]): string[] {

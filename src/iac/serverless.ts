@@ -52,8 +52,14 @@ function readServerless(file: string, ctx: ReaderContext): IacFunction[] {
   }
   const body = asObject(document.value);
   if (!body) return [];
-  for (const problem of document.unknownTags) ctx.errors.push({ file, ...problem });
+  for (const problem of document.warnings) ctx.errors.push({ file, ...problem });
   const provider = asObject(body.provider) ?? {};
+  // A service for another cloud (`provider: { name: google }`, `provider: azure`): no Lambda function, nothing to report.
+  const providerName = typeof body.provider === 'string' ? body.provider : asString(provider.name);
+  if (providerName !== undefined && providerName !== 'aws') {
+    ctx.otherClouds?.push(path.dirname(file));
+    return [];
+  }
   const serviceDir = path.dirname(file);
   const resourcesSection = asObject(body.resources);
   const scope: ResourceScope = {

@@ -155,6 +155,8 @@ export interface IacResult {
   functions: IacFunction[];
   /** Files that could not be read or parsed (absolute paths). */
   errors: ScanError[];
+  /** Directories of serverless.yml services for another cloud: no handler is inferred in them. */
+  otherClouds?: string[];
 }
 
 export interface ReadInfrastructureInput {
@@ -196,6 +198,8 @@ export interface ReaderContext {
   /** True when the path is an existing file (a scanned source file, or on disk). */
   fileExists: (absPath: string) => boolean;
   errors: ScanError[];
+  /** Directories of services for another cloud (a serverless.yml with `provider.name: google`): their code is no Lambda handler. */
+  otherClouds?: string[];
   /** Terraform files parsed ahead of the read, by absolute path. */
   terraform?: ReadonlyMap<string, ParsedTerraformFile>;
 }

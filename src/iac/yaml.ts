@@ -33,8 +33,11 @@ export interface ParsedDocument {
   value: unknown;
   /** Syntax errors: the value is not trustworthy when there are any. */
   errors: DocumentProblem[];
-  /** Tags the CloudFormation schema does not know (`!Foo`): the value is still usable. */
-  unknownTags: DocumentProblem[];
+  /**
+   * Problems that leave the value usable: tags the CloudFormation schema does not know (`!Foo`),
+   * duplicate keys (the last one wins, as with PyYAML, which SAM CLI and cfn-lint use).
+   */
+  warnings: DocumentProblem[];
   /** The 1-based line of the key at the end of `keyPath` (map keys, or sequence indexes). */
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
   /** The 1-based line and column of that key, and the column just past the end of its line's text. */
@@ -97,7 +100,7 @@ const MAX_PROBLEMS = 10;
 export function parseYaml(text: string): ParsedDocument {
   const lineCounter = new LineCounter();
   const problems: DocumentProblem[] = [];
-  const unknownTags: DocumentProblem[] = [];
+  const warnings: DocumentProblem[] = [];
   const position = (offset: number | undefined): { line?: number; column?: number } => {
     if (offset === undefined) return {};
     const pos = lineCounter.linePos(offset);
@@ -111,12 +114,14 @@ export function parseYaml(text: string): ParsedDocument {
       prettyErrors: false,
       // serverless.yml files often share settings through anchors and `<<` merge keys.
       merge: true,
+      // SAM CLI and the Serverless Framework load YAML with duplicate keys (the last one wins): so does the scan, with a warning.
+      uniqueKeys: false,
     });
   } catch (error) {
     return {
       value: undefined,
       errors: [{ message: `invalid YAML: ${messageOf(error)}` }],
-      unknownTags,
+      warnings,
       lineOf: () => undefined,
       positionOf: () => undefined,
     };
@@ -125,13 +130,14 @@ export function parseYaml(text: string): ParsedDocument {
     problems.push({ message: `invalid YAML: ${firstLine(error.message)}`, ...position(error.pos[0]) });
   }
   for (const warning of doc.warnings) {
-    if (warning.code !== 'TAG_RESOLVE_FAILED' || unknownTags.length >= MAX_PROBLEMS) continue;
+    if (warning.code !== 'TAG_RESOLVE_FAILED' || warnings.length >= MAX_PROBLEMS) continue;
     const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
-    unknownTags.push({
+    warnings.push({
       message: tag ? `unknown YAML tag ${tag}` : firstLine(warning.message),
       ...position(warning.pos[0]),
     });
   }
+  if (problems.length === 0) warnings.push(...duplicateKeys(doc.contents, position));
   let value: unknown;
   if (problems.length === 0) {
     try {
@@ -166,10 +172,36 @@ export function parseYaml(text: string): ParsedDocument {
   return {
     value,
     errors: problems,
-    unknownTags,
+    warnings,
     lineOf: (keyPath) => positionOf(keyPath)?.line,
     positionOf,
   };
+}
+
+/** Keys written twice in one map (the later value is the one used), each reported at its last occurrence. */
+function duplicateKeys(root: unknown, position: (offset: number | undefined) => { line?: number; column?: number }): DocumentProblem[] {
+  const found: DocumentProblem[] = [];
+  const visit = (node: unknown): void => {
+    if (found.length >= MAX_PROBLEMS) return;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        if (isScalar(item.key) && item.key.value !== '<<') {
+          const key = String(item.key.value);
+          if (seen.has(key) && found.length < MAX_PROBLEMS) {
+            found.push({ message: `duplicate key \`${key}\`: the last value is used (as SAM CLI does)`, ...position(item.key.range?.[0]) });
+          }
+          seen.add(key);
+        }
+        visit(item.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(root);
+  return found;
 }
 
 /** Parses JSON (strictly, like CloudFormation does); lines come from the TypeScript JSON parser. Never throws. */
@@ -182,7 +214,7 @@ export function parseJson(fileName: string, text: string): ParsedDocument {
     return {
       value: undefined,
       errors: [{ message: `invalid JSON: ${messageOf(error)}`, ...jsonErrorPosition(body, messageOf(error)) }],
-      unknownTags: [],
+      warnings: [],
       lineOf: () => undefined,
       positionOf: () => undefined,
     };
@@ -218,7 +250,7 @@ export function parseJson(fileName: string, text: string): ParsedDocument {
   return {
     value,
     errors: [],
-    unknownTags: [],
+    warnings: [],
     lineOf: (keyPath) => positionOf(keyPath)?.line,
     positionOf,
   };

@@ -84,7 +84,8 @@ const CONCURRENCY = 32;
 /** How much of a file the binary check looks at. */
 const SNIFF_BYTES = 8192;
 
-export type FileKind = 'source' | 'infra' | 'tsconfig' | 'packageJson' | 'python' | 'cdkApp';
+/** `template`: a YAML or JSON file of any name, an infrastructure file when its first bytes read like a CloudFormation template. */
+export type FileKind = 'source' | 'infra' | 'template' | 'tsconfig' | 'packageJson' | 'python' | 'cdkApp';
 
 const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']);
 /** `x.d.ts`, `x.d.mts`, `x.d.cts`, and `x.d.css.ts` (TypeScript's `allowArbitraryExtensions`). */
@@ -100,7 +101,35 @@ export function classifyFile(name: string): FileKind | null {
   if (name === 'tsconfig.json' || name === 'jsconfig.json') return 'tsconfig';
   if (name === 'cdk.json') return 'cdkApp';
   if (INFRA_FILE.test(name)) return 'infra';
+  if ((ext === '.yaml' || ext === '.yml' || ext === '.json') && !NOT_TEMPLATES.has(name)) return 'template';
   return null;
+}
+
+/** JSON and YAML files of the Node.js tool chain that are never CloudFormation templates (and can be large). */
+const NOT_TEMPLATES = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'pnpm-lock.yaml',
+  'composer.json',
+  '.eslintrc.json',
+  '.prettierrc.json',
+  'lerna.json',
+  'nx.json',
+  'turbo.json',
+  'renovate.json',
+]);
+
+/**
+ * Does the start of a YAML or JSON file read like a CloudFormation or SAM template, whatever its
+ * name (`stack.yaml`, `backend.json`)? `AWSTemplateFormatVersion`, a `Transform` naming
+ * `AWS::Serverless`, or `Resources` with `AWS::` types, as the CloudFormation and SAM CLIs
+ * accept them. Read from the first bytes only: most YAML and JSON files are no template, and
+ * parsing every one would cost more than the scan of the code.
+ */
+function looksLikeTemplate(head: string): boolean {
+  if (/^\s*"?AWSTemplateFormatVersion"?\s*:/m.test(head)) return true;
+  if (/^\s*"?Transform"?\s*:.*AWS::Serverless/m.test(head) || /"Transform"\s*:\s*\[?\s*"AWS::Serverless/.test(head)) return true;
+  return /^\s*"?Resources"?\s*:/m.test(head) && /^\s*"?Type"?\s*:\s*['"]?AWS::[A-Za-z0-9]+::/m.test(head);
 }
 
 /** `3.4 MB`, `512 KB`, `17 B` (binary multiples, as file managers print them). */
@@ -330,9 +359,31 @@ function typeOf(entry: Dirent | Stats): EntryType | null {
   return null; // DT_UNKNOWN: some file systems don't report types in readdir
 }
 
+/** Is this YAML or JSON file (of any name) a CloudFormation template? False when it cannot be read. */
+function sniffTemplate(ctx: Context, file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const read = fs.readSync(fd, ctx.sniff, 0, SNIFF_BYTES, 0);
+    const head = ctx.sniff.subarray(0, read);
+    return !head.includes(0) && looksLikeTemplate(head.toString('utf8'));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 /** Records a file; source and infrastructure files are opened for their size and the binary check. */
 function addFile(ctx: Context, kind: FileKind, file: string, real: string, unit: number, viaLink: boolean): void {
   const record: FileRecord = { kind, path: file, real, unit, viaLink, size: 0 };
+  if (kind === 'template') {
+    // Kept only when its first bytes read like a template; other YAML and JSON files are not the scan's business.
+    if (!sniffTemplate(ctx, file)) return;
+    const size = fs.statSync(file).size;
+    ctx.records.push({ ...record, kind: 'infra', size, ...(size > ctx.maxFileSize ? { error: oversizeMessage(size, ctx.maxFileSize) } : {}) });
+    return;
+  }
   ctx.records.push(record);
   if (kind !== 'source' && kind !== 'infra') return;
   let fd: number;

@@ -4,8 +4,8 @@
  * call them with fake events, which looks exactly like a handler calling a helper.
  */
 
-/** `a.test.ts`, `a.spec.mjs`, `a.e2e-spec.ts`, `a.e2e.ts`, `a_test.js`. */
-const TEST_NAME = /(?:[._-](?:test|spec|e2e|e2e-spec|integ|integration)|_test)\.[cm]?[jt]sx?$/i;
+/** `a.test.ts`, `a.spec.mjs`, `a.e2e-spec.ts`, `a.e2e.ts`, `a_test.js`, and a file named `test.js` or `tests.js` (a folder's test runner). */
+const TEST_NAME = /(?:[._-](?:test|spec|e2e|e2e-spec|integ|integration)|_test|(?:^|\/)tests?)\.[cm]?[jt]sx?$/i;
 /** A folder of tests or test doubles on the way to the file. */
 const TEST_DIR = /(?:^|\/)(?:__tests__|__mocks__|__fixtures__|tests?|e2e|spec|specs|integ-tests?|integration-tests?|cypress|playwright)\//i;
 

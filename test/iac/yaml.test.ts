@@ -3,7 +3,7 @@ import { parseJson, parseYaml } from '../../src/iac/yaml.js';
 
 describe('parseYaml (CloudFormation tags)', () => {
   it('maps every short form to its long form, in scalar, sequence and mapping shape', () => {
-    const { value, errors, unknownTags } = parseYaml(
+    const { value, errors, warnings } = parseYaml(
       [
         'a: !Ref Thing',
         'b: !GetAtt Thing.Arn',
@@ -26,7 +26,7 @@ describe('parseYaml (CloudFormation tags)', () => {
       ].join('\n'),
     );
     expect(errors).toEqual([]);
-    expect(unknownTags).toEqual([]);
+    expect(warnings).toEqual([]);
     expect(value).toEqual({
       a: { Ref: 'Thing' },
       b: { 'Fn::GetAtt': ['Thing', 'Arn'] },
@@ -52,7 +52,7 @@ describe('parseYaml (CloudFormation tags)', () => {
   it('reports unknown tags with their position and keeps the rest of the document', () => {
     const parsed = parseYaml('a: !Nope x\nb: !Ref B\n');
     expect(parsed.errors).toEqual([]);
-    expect(parsed.unknownTags).toEqual([{ message: 'unknown YAML tag !Nope', line: 1, column: 4 }]);
+    expect(parsed.warnings).toEqual([{ message: 'unknown YAML tag !Nope', line: 1, column: 4 }]);
     expect(parsed.value).toEqual({ a: 'x', b: { Ref: 'B' } });
   });
 

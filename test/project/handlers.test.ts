@@ -99,10 +99,13 @@ describe('isTestFile', () => {
     'tests/handler.ts',
     'e2e/checkout.ts',
     'packages/api/spec/h.ts',
+    'routes/examples/test.js',
+    'tests.mjs',
   ])('%s is a test file', (file) => expect(isTestFile(file)).toBe(true));
 
-  it.each(['src/handler.ts', 'src/latest.ts', 'src/contest/handler.ts', 'src/testing-utils.ts', 'src/attest.js'])('%s is not', (file) =>
-    expect(isTestFile(file)).toBe(false),
+  it.each(['src/handler.ts', 'src/latest.ts', 'src/contest/handler.ts', 'src/testing-utils.ts', 'src/attest.js', 'src/latest.js', 'src/contest.js'])(
+    '%s is not',
+    (file) => expect(isTestFile(file)).toBe(false),
   );
 });
 

@@ -21,6 +21,11 @@ export interface LocalBinding {
   param?: { fn: number; index: number };
   /** A local that stands for a module-level binding or an import (`const s = state`, `const m = require('./m')`). */
   alias?: Ref;
+  /**
+   * A local instance of a module-level or imported class (`const s = new Service()`): its method
+   * calls run that class's methods. Not an alias: its fields are the instance's own, not shared.
+   */
+  instanceOf?: Ref;
 }
 
 /**

@@ -194,6 +194,10 @@ class Walker implements WalkContext {
   private readonly collectorKeys = new WeakMap<ValueSummary, Map<string, 'ref' | 'call'>>();
   private thisOwner: string | undefined;
   private requireCount = 0;
+  /** The synthetic import each `require()` call in an expression became (`new (require('./lib'))()` names its class by it). */
+  private readonly requireKeys = new Map<ts.Node, string>();
+  /** Class expressions that are a module pseudo binding's value (`module.exports = class Warmer {…}`), with that binding's name. */
+  private readonly classBindings = new Map<ts.Node, string>();
   /** Local names of `aws-lambda` imports (types): `Context`, `APIGatewayProxyEvent`, `lambda` of `import * as lambda`. */
   private readonly lambdaTypes = new Set<string>();
   private lineStarts: readonly number[] | undefined;
@@ -484,6 +488,9 @@ class Walker implements WalkContext {
         // Property names are not references; only the value is walked.
         this.visit((node as ts.PropertyAssignment).initializer);
         return;
+      case S.CallExpression:
+        if (this.onRequireCall(node as ts.CallExpression) || (this.fn === -1 && this.onRouteRegistration(node as ts.CallExpression))) return;
+        break;
       case S.PropertyAccessExpression:
         // `.name` is not a reference.
         this.visit((node as ts.PropertyAccessExpression).expression);
@@ -680,8 +687,21 @@ class Walker implements WalkContext {
     } else if (b.alias) {
       name = b.alias.name;
       base = b.alias.path;
+    } else if (b.instanceOf) {
+      // `svc.run()` on a local `new Service()`: the method of the class runs.
+      const chain = propertyChain(id);
+      if (chain.length > 0 && isCalleeChain(id)) this.addRef(b.instanceOf.name, [...b.instanceOf.path, chain[0]!], true);
+      return;
     } else return;
-    this.addRef(name, [...base, ...propertyChain(id)], isCalleeChain(id));
+    let chain = propertyChain(id);
+    let called = isCalleeChain(id);
+    const last = chain[chain.length - 1];
+    if (called && (last === 'bind' || last === 'call' || last === 'apply')) {
+      // `svc.handle.bind(svc)` makes a function of `svc.handle` without calling it; `.call`/`.apply` call it.
+      chain = chain.slice(0, -1);
+      called = last !== 'bind';
+    }
+    this.addRef(name, [...base, ...chain], called);
   }
 
   private onThis(node: ts.Node): void {
@@ -731,6 +751,15 @@ class Walker implements WalkContext {
 
   /** A module-level pseudo binding (`exports.handler`, `default`) whose value is `expr`. */
   private defineModuleValue(name: string, expr: ts.Expression): void {
+    const previous = Object.hasOwn(this.summary.bindings, name) ? this.summary.bindings[name] : undefined;
+    if (previous?.kind === 'export') {
+      // `if (sentry) exports.handler = wrap(exports.handler)`: either value may be the export
+      // (the wrapper, at init, with the first value inside): both are followed.
+      const before = previous.init;
+      this.collectInto(previous, expr, name);
+      if (before === 'function') previous.init = before;
+      return;
+    }
     const binding: ModuleBinding = {
       kind: 'export',
       line: this.lineOf(expr),
@@ -738,10 +767,11 @@ class Walker implements WalkContext {
       value: { fns: [], refs: [] },
     };
     this.summary.bindings[name] = binding;
-    this.collectInto(binding, expr);
+    this.collectInto(binding, expr, name);
   }
 
-  private collectInto(binding: ModuleBinding, init: ts.Expression): void {
+  /** `name`: the binding's own name, when a class expression's members belong to it (`module.exports = class …`). */
+  private collectInto(binding: ModuleBinding, init: ts.Expression, name?: string): void {
     const e = unwrap(init);
     if (ts.isObjectLiteralExpression(e)) {
       adoptChain(this.current, init, e);
@@ -770,7 +800,13 @@ class Walker implements WalkContext {
       const ctor = this.stateTarget(e.expression);
       if (ctor) binding.ctor = ctor.ref;
     }
+    if (ts.isClassExpression(e) && name !== undefined) this.classBindings.set(e, name);
     this.withCollector(binding.value, () => this.visit(init));
+    if (ts.isNewExpression(e) && !binding.ctor) {
+      // `new (require('./lib'))()`: the class is the module's export.
+      const key = this.requireKeys.get(unwrap(e.expression));
+      if (key !== undefined) binding.ctor = { name: key, path: [] };
+    }
     if (binding.init !== 'function' && binding.init !== 'class' && binding.init !== 'object') {
       const pv = this.pathValue(init);
       if (pv.t !== 'unknown') binding.path = pv;
@@ -794,6 +830,13 @@ class Walker implements WalkContext {
       this.bindRequire(decl.name, requireSpecifier(init), isModule);
       return;
     }
+    const member = init && this.packageMemberOf(init);
+    if (member && (ts.isIdentifier(decl.name) ? member.names.length === 1 : member.names.length === 0)) {
+      // `const Client = require('pg').Client`, `import pkg from 'pg'; const { Client } = pkg`: imports of the package's export.
+      if (ts.isIdentifier(decl.name)) this.bindImport(decl.name.text, member.specifier, member.names[0]!, isModule);
+      else this.bindRequire(decl.name, member.specifier, isModule);
+      return;
+    }
     if (ts.isIdentifier(decl.name)) {
       const b = this.scope.lookup(decl.name.text);
       if (b && init) {
@@ -806,6 +849,9 @@ class Walker implements WalkContext {
           if ((ts.isIdentifier(u) || ts.isPropertyAccessExpression(u)) && b.kind === 'const') {
             const target = this.stateTarget(u);
             if (target && target.ref.name !== 'this') b.alias = target.ref;
+          } else if (ts.isNewExpression(u) && b.kind !== 'var') {
+            const target = this.stateTarget(u.expression);
+            if (target && target.ref.name !== 'this') b.instanceOf = target.ref;
           }
         }
       }
@@ -832,6 +878,28 @@ class Walker implements WalkContext {
       });
     }
     if (init) this.visit(init);
+  }
+
+  /**
+   * `require('m').a` (any module), or `pkg` / `pkg.a` where `pkg` is the default or namespace
+   * import of a package (CommonJS interop: the default of a package is its `module.exports`, whose
+   * properties are its exports). Not for the project's own ES modules, where `mod.default.x` is
+   * not export `x`.
+   */
+  private packageMemberOf(init: ts.Expression): { specifier: string; names: string[] } | undefined {
+    const names: string[] = [];
+    let e = unwrap(init);
+    while (ts.isPropertyAccessExpression(e)) {
+      names.unshift(e.name.text);
+      e = unwrap(e.expression);
+    }
+    if (ts.isCallExpression(e) && isRequireCall(e) && this.isGlobal('require')) return names.length ? { specifier: requireSpecifier(e), names } : undefined;
+    if (!ts.isIdentifier(e)) return undefined;
+    const b = this.scope.lookup(e.text);
+    const imp = b?.kind === 'import' && Object.hasOwn(this.summary.imports, e.text) ? this.summary.imports[e.text] : undefined;
+    if (!imp || (imp.imported !== 'default' && imp.imported !== '*')) return undefined;
+    if (imp.specifier.startsWith('.') || imp.specifier.startsWith('/') || imp.specifier.startsWith('require#')) return undefined;
+    return { specifier: imp.specifier, names };
   }
 
   /** `for (const item of event.items)`: the loop variable is derived from the iterated value. */
@@ -879,6 +947,58 @@ class Walker implements WalkContext {
     const key = `require#${this.requireCount++}:${local}`;
     this.summary.imports[key] = { specifier, imported };
     if (b) b.alias = { name: key, path: [] };
+  }
+
+  /**
+   * `require('./h')({ deps })`, `require('./app').handler` outside a declaration: a reference to
+   * a synthetic import of the module, so the graph follows it like `const h = require('./h')`.
+   */
+  private onRequireCall(node: ts.CallExpression): boolean {
+    const callee = node.expression;
+    if (!ts.isIdentifier(callee) || callee.text !== 'require' || node.arguments.length !== 1) return false;
+    const arg = node.arguments[0]!;
+    if (!ts.isStringLiteralLike(arg) || !this.isGlobal('require')) return false;
+    const key = `require#${this.requireCount++}`;
+    this.summary.imports[key] = { specifier: arg.text, imported: '*' };
+    this.requireKeys.set(node, key);
+    this.addRef(key, propertyChain(node), isCalleeChain(node));
+    return true;
+  }
+
+  /**
+   * `app.get('/users/:id', async (req, res) => …)`, `router.use(auth)`, `fastify.route({ handler })`
+   * at module level, on an app or router a web framework made: the framework calls these back for
+   * every request, so they are invocation code of whatever handler serves the app
+   * (`serverless(app)`). They become part of the app binding's value: using the app reaches them.
+   * Returns true when it walked the node's children itself.
+   */
+  private onRouteRegistration(node: ts.CallExpression): boolean {
+    const callee = unwrap(node.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !ROUTE_METHODS.has(callee.name.text)) return false;
+    let root: ts.Expression = callee.expression;
+    for (;;) {
+      root = unwrap(root);
+      if (ts.isPropertyAccessExpression(root)) root = root.expression;
+      else if (ts.isCallExpression(root)) root = root.expression;
+      else break;
+    }
+    if (!ts.isIdentifier(root) || !this.scope.lookup(root.text)?.module) return false;
+    const binding = Object.hasOwn(this.summary.bindings, root.text) ? this.summary.bindings[root.text] : undefined;
+    if (!binding || !this.isFrameworkApp(binding)) return false;
+    this.visit(node.expression);
+    this.withCollector((binding.value.routes ??= { fns: [], refs: [] }), () => {
+      for (const arg of node.arguments) this.visit(arg);
+    });
+    return true;
+  }
+
+  /** Made by a web framework: `express()`, `express.Router()`, `new Koa()`, `Fastify()`, `new Hono()`. */
+  private isFrameworkApp(binding: ModuleBinding): boolean {
+    if (binding.init !== 'call' && binding.init !== 'new') return false;
+    if (binding.value.routes) return true;
+    const made = binding.value.calls?.[0] ?? binding.value.refs[0];
+    const imp = made && Object.hasOwn(this.summary.imports, made.name) ? this.summary.imports[made.name] : undefined;
+    return imp !== undefined && WEB_FRAMEWORKS.test(imp.specifier);
   }
 
   /** Returns true when it walked the node's children itself. */
@@ -945,8 +1065,10 @@ class Walker implements WalkContext {
   }
 
   private onClass(node: ts.ClassLikeDeclaration): void {
-    const name = node.name?.text ?? classNameFromParent(node);
-    const binding = name !== undefined && this.scope.lookup(name)?.module ? this.summary.bindings[name] : undefined;
+    const pseudo = this.classBindings.get(node);
+    const name = pseudo ?? node.name?.text ?? classNameFromParent(node);
+    const binding =
+      pseudo !== undefined ? this.summary.bindings[pseudo] : name !== undefined && this.scope.lookup(name)?.module ? this.summary.bindings[name] : undefined;
     if (binding && ts.isClassDeclaration(node)) {
       if (isExported(node)) this.summary.exports[hasDefaultModifier(node) ? 'default' : name!] = name!;
     }
@@ -956,7 +1078,8 @@ class Walker implements WalkContext {
     this.thisOwner = binding ? name : undefined;
     try {
       for (const member of node.members) {
-        const memberName = propertyNameText(member.name);
+        // The constructor runs on every `new X()`: the graph follows it as member `constructor`.
+        const memberName = ts.isConstructorDeclaration(member) ? 'constructor' : propertyNameText(member.name);
         if (binding && memberName !== undefined) {
           const summary: ValueSummary = (binding.members![memberName] ??= { fns: [], refs: [] });
           this.collector = summary;
@@ -1054,6 +1177,8 @@ class Walker implements WalkContext {
     let container: ts.Node = node.parent;
     if (ts.isPropertyAssignment(container) || ts.isPropertyDeclaration(container)) container = container.parent;
     if (ts.isClassLike(container)) {
+      const pseudo = this.classBindings.get(container);
+      if (pseudo !== undefined) return pseudo;
       const name = container.name?.text ?? classNameFromParent(container);
       return name !== undefined && this.scope.lookup(name)?.module ? name : undefined;
     }
@@ -1068,6 +1193,28 @@ class Walker implements WalkContext {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** Methods that register a callback the web framework runs for each request (Express, Koa routers, Fastify, Hapi, lambda-api). */
+const ROUTE_METHODS = new Set([
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'del',
+  'head',
+  'options',
+  'all',
+  'any',
+  'use',
+  'route',
+  'param',
+  'register',
+  'addHook',
+  'ext',
+]);
+const WEB_FRAMEWORKS =
+  /^(?:express|express-promise-router|koa|@koa\/router|koa-router|fastify|hono|restify|polka|router|connect|lambda-api|@hapi\/hapi|@hapi\/hapi\/.*|hapi)$/;
 
 function isAwsLambdaTypes(specifier: string): boolean {
   return specifier === 'aws-lambda' || specifier === '@types/aws-lambda';
@@ -1240,7 +1387,7 @@ function propertyChain(node: ts.Node): string[] {
   }
 }
 
-/** Is `node`, with the property accesses read off it, the callee of a call (`init()`, `svc.start()`)? */
+/** Is `node`, with the property accesses read off it, the callee of a call (`init()`, `svc.start()`, `new Service()`)? */
 function isCalleeChain(node: ts.Node): boolean {
   let cur = node;
   for (;;) {
@@ -1248,7 +1395,8 @@ function isCalleeChain(node: ts.Node): boolean {
     if (!p) return false;
     if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === cur) cur = p;
     else if (ts.isNonNullExpression(p) || ts.isParenthesizedExpression(p)) cur = p;
-    else return ts.isCallExpression(p) && p.expression === cur;
+    // `new X()` calls X's constructor right there.
+    else return (ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression === cur;
   }
 }
 
