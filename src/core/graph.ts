@@ -304,6 +304,18 @@ export class ProjectGraph {
     return out;
   }
 
+  /**
+   * The wrappers a method's decorators install: the functions written inside the decorator
+   * (`@log`), or inside what the decorator factory returns (`@tracer.capture()`). The decorator
+   * and its factory ran when the class was defined; they are not followed.
+   */
+  private decoratorWrappers(file: number, decorators: ValueSummary): Array<[number, number]> {
+    const resolved = emptyResolved();
+    this.expandValue(file, decorators, [], resolved, new Set(), 0);
+    const inside = (fns: ReadonlyArray<[number, number]>) => fns.flatMap(([f, fn]) => this.childrenOf(f, fn).map((child): [number, number] => [f, child]));
+    return [...inside(resolved.fns), ...inside(inside(resolved.initFns))];
+  }
+
   /** The functions written directly inside function `fn` of `file` (what a factory returns is one of them). */
   childrenOf(file: number, fn: number): readonly number[] {
     return this.children[file]![fn] ?? [];
@@ -344,6 +356,7 @@ export class ProjectGraph {
       if (fn.logContext) logContext = true;
       // Callbacks written inside invocation code run during the invocation too.
       for (const child of this.children[file]![fnIndex]!) push(file, child);
+      if (fn.decorators && !atInit) for (const [f, i] of this.decoratorWrappers(file, fn.decorators)) push(f, i);
       const use = this.usesOf(file, fnIndex);
       const calls = this.usesOf(file, fnIndex, true);
       for (const u of [use, calls]) {

@@ -84,6 +84,12 @@ export interface FunctionSummary {
   params?: ParamSummary[];
   /** Module-level functions only: the type annotation of the variable the function is assigned to. */
   declaredType?: TypeRefSummary;
+  /**
+   * Methods of module-level classes: what their decorators reference (`@log`) or call
+   * (`@tracer.capture()`). The decorator ran when the class was defined; the wrapper it installs
+   * (a function written inside it) runs on every call of the method.
+   */
+  decorators?: ValueSummary;
 }
 
 /** A parameter as handler discovery sees it: its name (absent for a destructuring pattern) and type. */

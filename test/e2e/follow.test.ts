@@ -92,3 +92,28 @@ describe('infrastructure code of any name', () => {
     expect(report.functions.map((f) => f.id)).toEqual(['api/orders.js#process']);
   });
 });
+
+describe('the project’s own packages', () => {
+  it('follow workspace packages imported by name, from the repository root and from one service', async () => {
+    const whole = await scan({ paths: ['.'], cwd: project('workspace-packages') });
+    const attributed = (report: typeof whole) => report.findings.map((f) => `${f.file}:${f.line} ${f.functions.join()}`);
+    expect(attributed(whole)).toEqual([
+      'packages/db/src/index.ts:8 services/orders/handler.mjs#handler',
+      'packages/text/src/format.mjs:5 services/orders/handler.mjs#handler',
+    ]);
+    // The design card's command on one service: the packages it imports are outside the scanned path, and still its code.
+    const one = await scan({ paths: ['services/orders'], cwd: project('workspace-packages') });
+    expect(one.functions.map((f) => f.id)).toEqual(['services/orders/handler.mjs#handler']);
+    expect(attributed(one)).toEqual(attributed(whole));
+  });
+
+  it('follow layer code imported from /opt into the layer folders of the repository', async () => {
+    const report = await scan({ paths: ['.'], cwd: project('layer-imports') });
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.functions.join()}`)).toEqual([
+      'layers/common/lib/cache.js:5 functions/export/index.js#handler',
+      'layers/shared/nodejs/tenant.mjs:6 functions/report/app.mjs#handler',
+    ]);
+    // A layer is no function of its own.
+    expect(report.functions.map((f) => f.id)).toEqual(['functions/export/index.js#handler', 'functions/report/app.mjs#handler']);
+  });
+});

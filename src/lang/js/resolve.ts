@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { ts } from '../../ts.js';
 import type { ScanError } from '../../types.js';
 import { MemoizedResolver, type ModuleResolver } from '../../core/graph.js';
+import { LayerFiles } from './layers.js';
+import { LocalPackages } from './local-packages.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const JS_TO_TS: Record<string, string[]> = {
@@ -31,16 +33,26 @@ export class JsModuleResolver extends MemoizedResolver implements ModuleResolver
   readonly errors: ScanError[] = [];
   private readonly configByDir = new Map<string, AliasConfig | null>();
 
+  private readonly packages: LocalPackages;
+  private readonly layers: LayerFiles;
+
   constructor(private readonly files: ReadonlySet<string>) {
     super();
+    this.packages = new LocalPackages(files, (base) => this.probe(base));
+    this.layers = new LayerFiles(files, candidatePaths);
   }
 
   protected resolveUncached(dir: string, specifier: string): string | undefined {
     if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..') {
       return this.probe(path.resolve(dir, specifier));
     }
-    if (path.isAbsolute(specifier)) return this.probe(specifier);
+    if (path.isAbsolute(specifier)) return this.probe(specifier) ?? this.layers.resolve(specifier);
     if (specifier.startsWith('node:')) return undefined;
+    return this.aliased(dir, specifier) ?? this.packages.resolve(specifier);
+  }
+
+  /** A tsconfig/jsconfig `paths` or `baseUrl` alias. */
+  private aliased(dir: string, specifier: string): string | undefined {
     const config = this.configFor(dir);
     if (!config) return undefined;
     if (config.paths) {
@@ -67,19 +79,7 @@ export class JsModuleResolver extends MemoizedResolver implements ModuleResolver
   }
 
   private probe(base: string): string | undefined {
-    if (this.files.has(base)) return base;
-    const ext = path.extname(base);
-    const mapped = JS_TO_TS[ext];
-    if (mapped) {
-      const stem = base.slice(0, -ext.length);
-      for (const m of mapped) if (this.files.has(stem + m)) return stem + m;
-    }
-    for (const e of EXTENSIONS) if (this.files.has(base + e)) return base + e;
-    for (const e of EXTENSIONS) {
-      const index = path.join(base, `index${e}`);
-      if (this.files.has(index)) return index;
-    }
-    return undefined;
+    return candidatePaths(base).find((candidate) => this.files.has(candidate));
   }
 
   /** The alias settings of the nearest tsconfig/jsconfig above `dir` (cached per directory). */
@@ -143,6 +143,20 @@ export class JsModuleResolver extends MemoizedResolver implements ModuleResolver
     }
     return result;
   }
+}
+
+/** The files a module path may stand for, in the order Node.js and TypeScript try them: itself, its TypeScript source (`.js` -> `.ts`), an added extension, an `index` file. */
+function candidatePaths(base: string): string[] {
+  const candidates = [base];
+  const ext = path.extname(base);
+  const mapped = JS_TO_TS[ext];
+  if (mapped) {
+    const stem = base.slice(0, -ext.length);
+    for (const m of mapped) candidates.push(stem + m);
+  }
+  for (const e of EXTENSIONS) candidates.push(base + e);
+  for (const e of EXTENSIONS) candidates.push(path.join(base, `index${e}`));
+  return candidates;
 }
 
 function findExtendedConfig(dir: string, spec: string): string | undefined {

@@ -189,6 +189,8 @@ class Walker implements WalkContext {
   private scope: Scope;
   /** Where refs and function expressions written in module-level values go. */
   private collector: ValueSummary | undefined;
+  /** While the decorators of a method are visited: where what they reference goes (see `FunctionSummary.decorators`). */
+  private decoratorTarget: ValueSummary | undefined;
   /** Per function / module value: each ref key, and whether it was only ever called. */
   private readonly refKeys: Array<Map<string, 'ref' | 'call'>> = [];
   private readonly collectorKeys = new WeakMap<ValueSummary, Map<string, 'ref' | 'call'>>();
@@ -495,9 +497,22 @@ class Walker implements WalkContext {
         // `.name` is not a reference.
         this.visit((node as ts.PropertyAccessExpression).expression);
         return;
-      case S.Decorator:
+      case S.Decorator: {
         if (/\binjectLambdaContext\b/.test(node.getText(this.sourceFile))) this.markLogContext();
-        break;
+        // A decorator runs once, when the class is defined: it is init code of the enclosing
+        // scope, not part of the value of the class or method it decorates (else the graph
+        // would take `logger.injectLambdaContext()` for a factory that made the handler).
+        // A method's decorators of a module-level class are kept apart (`decoratorTarget`): the
+        // wrapper a decorator installs runs on each call of the method.
+        const savedCollector = this.collector;
+        const savedTarget = this.decoratorTarget;
+        this.collector = this.decoratorTarget;
+        this.decoratorTarget = undefined;
+        ts.forEachChild(node, (child) => this.visit(child));
+        this.collector = savedCollector;
+        this.decoratorTarget = savedTarget;
+        return;
+      }
       default:
         if (isFunctionLike(node)) {
           this.onFunction(node);
@@ -1133,7 +1148,13 @@ class Walker implements WalkContext {
     const savedOwner = this.thisOwner;
     const owner = node.kind === S.ArrowFunction ? this.thisOwner : this.ownerOf(node);
     if (owner) fn.owner = owner;
-    if (node.modifiers) for (const m of node.modifiers) if (m.kind === S.Decorator) this.visit(m);
+    if (node.modifiers?.some((m) => m.kind === S.Decorator)) {
+      const decorators: ValueSummary = { fns: [], refs: [] };
+      if (parentFn === -1) this.decoratorTarget = decorators;
+      for (const m of node.modifiers) if (m.kind === S.Decorator) this.visit(m);
+      this.decoratorTarget = undefined;
+      if (decorators.refs.length > 0 || decorators.calls !== undefined) fn.decorators = decorators;
+    }
 
     const savedFn = this.fn;
     const savedCollector = this.collector;
