@@ -37,6 +37,7 @@ export declare namespace ts {
   export type ClassLikeDeclaration = TsMorph.ts.ClassLikeDeclaration;
   export type CommentRange = TsMorph.ts.CommentRange;
   export type ConditionalExpression = TsMorph.ts.ConditionalExpression;
+  export type ConstructorDeclaration = TsMorph.ts.ConstructorDeclaration;
   export type DeleteExpression = TsMorph.ts.DeleteExpression;
   export type DiagnosticWithLocation = TsMorph.ts.DiagnosticWithLocation;
   export type ElementAccessExpression = TsMorph.ts.ElementAccessExpression;

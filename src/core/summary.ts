@@ -54,6 +54,11 @@ export interface ModuleBinding {
   members?: Record<string, ValueSummary>;
   /** For `new X(...)`: the constructor. */
   ctor?: Ref;
+  /**
+   * A class a framework instantiates once and shares (a NestJS provider or controller of the
+   * default scope): its instance fields are module-level state, as if `new X()` were at module level.
+   */
+  singleton?: boolean;
   /** For a constant that evaluates to a (possibly partial) path or string. */
   path?: PathValue;
 }

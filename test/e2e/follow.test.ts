@@ -117,3 +117,15 @@ describe('the project’s own packages', () => {
     expect(report.functions.map((f) => f.id)).toEqual(['functions/export/index.js#handler', 'functions/report/app.mjs#handler']);
   });
 });
+
+describe('NestJS', () => {
+  it('follow NestFactory.create(AppModule) into the routes of the controllers its modules list, and the singleton providers they call', async () => {
+    const report = await scan({ paths: ['.'], cwd: project('nestjs-app') });
+    expect(report.functions.map((f) => f.id)).toEqual(['src/lambda.ts#handler']);
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.functions.join()}`)).toEqual([
+      'src/orders.service.ts:22 src/lambda.ts#handler',
+      'src/orders.service.ts:24 src/lambda.ts#handler',
+      'src/users/users.controller.ts:13 src/lambda.ts#handler',
+    ]);
+  });
+});

@@ -1090,6 +1090,16 @@ class Walker implements WalkContext {
     if (binding) binding.members ??= Object.create(null) as Record<string, ValueSummary>;
     const savedOwner = this.thisOwner;
     const savedCollector = this.collector;
+    const nest = this.fn === -1 && binding ? this.nestRole(node) : undefined;
+    // Class decorators run once, when the class is defined; a NestJS `@Module({ controllers, providers, imports })`
+    // is what `NestFactory.create(AppModule)` serves: the module's value is what it lists.
+    const decorators = ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
+    for (const decorator of decorators) {
+      this.decoratorTarget = nest === 'module' ? binding!.value : undefined;
+      this.visitUnder(node, decorator);
+    }
+    this.decoratorTarget = undefined;
+    if (binding && this.fn === -1 && this.nestSingleton(node)) binding.singleton = true;
     this.thisOwner = binding ? name : undefined;
     try {
       for (const member of node.members) {
@@ -1102,6 +1112,11 @@ class Walker implements WalkContext {
           this.collector = savedCollector;
         }
         this.visit(member);
+        if (binding && ts.isConstructorDeclaration(member)) this.recordParameterProperties(binding, member);
+        // A NestJS controller's route methods: Nest calls them for each request it serves.
+        if (nest === 'controller' && memberName !== undefined && ts.isMethodDeclaration(member) && this.nestDecorated(member, NEST_ROUTE_DECORATORS)) {
+          (binding!.value.routes ??= { fns: [], refs: [] }).fns.push(...binding!.members![memberName]!.fns);
+        }
       }
       if (node.heritageClauses) {
         for (const h of node.heritageClauses) {
@@ -1115,6 +1130,48 @@ class Walker implements WalkContext {
     } finally {
       this.thisOwner = savedOwner;
       this.collector = savedCollector;
+    }
+  }
+
+  /** `@Module(...)` or `@Controller()`/`@Resolver()`/`@WebSocketGateway()` from a `@nestjs/*` package. */
+  private nestRole(node: ts.ClassLikeDeclaration): 'module' | 'controller' | undefined {
+    if (this.nestDecorated(node, new Set(['Module']))) return 'module';
+    if (this.nestDecorated(node, NEST_CONTROLLER_DECORATORS)) return 'controller';
+    return undefined;
+  }
+
+  /** A Nest provider or controller of the default scope: Nest makes one instance and injects it into every request. */
+  private nestSingleton(node: ts.ClassLikeDeclaration): boolean {
+    if (!this.nestDecorated(node, NEST_INSTANCE_DECORATORS)) return false;
+    const decorators = ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
+    // `@Injectable({ scope: Scope.REQUEST })`: an instance per request (or per injection).
+    return !decorators.some((d) => /\bScope\.(REQUEST|TRANSIENT)\b/.test(d.getText(this.sourceFile)));
+  }
+
+  private nestDecorated(node: ts.Node, names: ReadonlySet<string>): boolean {
+    const decorators = ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
+    return decorators.some((d) => {
+      const callee = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+      if (!ts.isIdentifier(callee) || !names.has(callee.text)) return false;
+      const imported = Object.hasOwn(this.summary.imports, callee.text) ? this.summary.imports[callee.text] : undefined;
+      return imported !== undefined && imported.specifier.startsWith('@nestjs/') && imported.imported === callee.text;
+    });
+  }
+
+  /**
+   * `constructor(private readonly orders: OrdersService)`: a parameter property is a member of
+   * the instance, and its type names the class whose methods `this.orders.find()` calls (the
+   * instance a dependency-injection container passes in).
+   */
+  private recordParameterProperties(binding: ModuleBinding, ctor: ts.ConstructorDeclaration): void {
+    for (const param of ctor.parameters) {
+      if (!ts.isIdentifier(param.name) || !ts.isParameterPropertyDeclaration(param, ctor)) continue;
+      const type = param.type;
+      if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) continue;
+      const typeName = type.typeName.text;
+      if (!Object.hasOwn(this.summary.bindings, typeName) && !Object.hasOwn(this.summary.imports, typeName)) continue;
+      const member = (binding.members![param.name.text] ??= { fns: [], refs: [] });
+      if (!member.refs.some((r) => r.name === typeName && r.path.length === 0)) member.refs.push({ name: typeName, path: [] });
     }
   }
 
@@ -1265,6 +1322,30 @@ function mergeTaint(into: TaintSources, from: TaintSources): TaintSources {
 }
 
 /** Set `child.parent` when the walk reaches a node other than through its parent's visit. */
+/** NestJS class decorators whose methods serve requests. */
+const NEST_CONTROLLER_DECORATORS: ReadonlySet<string> = new Set(['Controller', 'Resolver', 'WebSocketGateway']);
+/** NestJS class decorators of what Nest instantiates and injects. */
+const NEST_INSTANCE_DECORATORS: ReadonlySet<string> = new Set(['Injectable', ...NEST_CONTROLLER_DECORATORS]);
+/** NestJS method decorators of request handlers: HTTP routes, microservice and GraphQL handlers, gateway messages. */
+const NEST_ROUTE_DECORATORS: ReadonlySet<string> = new Set([
+  'Get',
+  'Post',
+  'Put',
+  'Patch',
+  'Delete',
+  'Options',
+  'Head',
+  'All',
+  'Search',
+  'MessagePattern',
+  'EventPattern',
+  'Query',
+  'Mutation',
+  'Subscription',
+  'ResolveField',
+  'SubscribeMessage',
+]);
+
 function adopt(parent: ts.Node, child: ts.Node): void {
   if (child.parent === undefined) (child as unknown as Adoptable).parent = parent;
 }
