@@ -89,6 +89,8 @@ export class ProjectGraph {
   private readonly fnUses: Array<Array<Resolved | undefined>> = [];
   /** The same for the functions each one only calls. */
   private readonly fnCalls: Array<Array<Resolved | undefined>> = [];
+  /** Routes registered on apps of other files (see `routesRegisteredOn`). */
+  private foreignRoutes?: Map<string, Array<[number, ValueSummary]>>;
 
   constructor(
     readonly files: readonly FileSummary[],
@@ -219,6 +221,11 @@ export class ProjectGraph {
       return;
     }
     this.expandValue(target.file, binding.value, [], out, seen, depth);
+    if (binding.app) {
+      for (const [file, routes] of this.routesRegisteredOn(`${target.file}#${target.name}`)) {
+        this.expandValue(file, { fns: [], refs: [], routes }, [], out, seen, depth);
+      }
+    }
     if (binding.init === 'class') {
       const ctor = own(binding.members, 'constructor');
       if (ctor) this.expandValue(target.file, ctor, [], out, seen, depth);
@@ -302,6 +309,30 @@ export class ProjectGraph {
     out.fns.push(...out.initFns);
     out.initFns = [];
     return out;
+  }
+
+  /** Routes other files registered on app `file#name` (`app.get('/x', fn)` after importing it), built once. */
+  private routesRegisteredOn(key: string): ReadonlyArray<[number, ValueSummary]> {
+    if (!this.foreignRoutes) {
+      const byApp = new Map<string, Array<[number, ValueSummary]>>();
+      this.files.forEach((summary, file) => {
+        for (const [local, routes] of Object.entries(summary.importedRoutes ?? {})) {
+          // `const app = require('./app')` of a module whose `module.exports = app`: the whole module is its default export.
+          const targets = this.resolveRef(file, { name: local, path: [] }).flatMap((t) =>
+            t.name === undefined && t.path.length === 0 ? this.resolveExport(t.file, 'default', []) : [t],
+          );
+          for (const t of targets) {
+            if (t.name === undefined || t.path.length > 0) continue;
+            const appKey = `${t.file}#${t.name}`;
+            let list = byApp.get(appKey);
+            if (!list) byApp.set(appKey, (list = []));
+            list.push([file, routes]);
+          }
+        }
+      });
+      this.foreignRoutes = byApp;
+    }
+    return this.foreignRoutes.get(key) ?? [];
   }
 
   /**

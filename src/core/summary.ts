@@ -59,6 +59,8 @@ export interface ModuleBinding {
    * default scope): its instance fields are module-level state, as if `new X()` were at module level.
    */
   singleton?: boolean;
+  /** Made by a web framework (`express()`, `express.Router()`, `new Koa()`): other files may register routes on it. */
+  app?: boolean;
   /** For a constant that evaluates to a (possibly partial) path or string. */
   path?: PathValue;
 }
@@ -160,6 +162,12 @@ export interface FileSummary {
   entryPoints?: string[];
   /** `lmi-audit-ignore*` comments; only set when the file has any (src/analysis/directives.ts). */
   directives?: Directive[];
+  /**
+   * Routes registered at init on an imported binding (`app.get('/x', fn)` with `app` from
+   * another file), by local name: invocation code of whatever serves that app, when the binding
+   * it resolves to is one ({@link ModuleBinding.app}).
+   */
+  importedRoutes?: Record<string, ValueSummary>;
 }
 
 /**

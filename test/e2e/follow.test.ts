@@ -27,13 +27,14 @@ describe('handlers the graph cannot follow', () => {
 });
 
 describe('web framework apps', () => {
-  it('follow serverless-http into the route callbacks of the app and of a router in another file', async () => {
+  it('follow serverless-http into the route callbacks of the app, of a router in another file, and of routes another file registers on the app', async () => {
     const report = await scan({ paths: ['.'], cwd: project('express-routes') });
     expect(report.functions.map((f) => f.id)).toEqual(['src/lambda.js#handler']);
     expect(report.errors).toEqual([]);
     // Route callbacks are not Lambda entry points: `(req, res, next)` middleware is no callback-style handler.
     expect(report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual([
       'global-mutable-state src/app.js:15',
+      'global-mutable-state src/routes/orders.js:8',
       'global-mutable-state src/routes/users.js:9',
     ]);
     expect(report.findings.every((f) => f.functions.join() === 'src/lambda.js#handler')).toBe(true);

@@ -222,6 +222,8 @@ class Walker implements WalkContext {
   run(): void {
     this.hoist(this.sourceFile.statements, this.scope, true);
     for (const statement of this.sourceFile.statements) this.visit(statement);
+    // Apps and routers other files may register routes on.
+    for (const binding of Object.values(this.summary.bindings)) if (this.isFrameworkApp(binding)) binding.app = true;
   }
 
   // ---------------------------------------------------------------- WalkContext
@@ -999,9 +1001,18 @@ class Walker implements WalkContext {
     }
     if (!ts.isIdentifier(root) || !this.scope.lookup(root.text)?.module) return false;
     const binding = Object.hasOwn(this.summary.bindings, root.text) ? this.summary.bindings[root.text] : undefined;
-    if (!binding || !this.isFrameworkApp(binding)) return false;
+    let routes: ValueSummary;
+    if (binding) {
+      if (!this.isFrameworkApp(binding)) return false;
+      routes = binding.value.routes ??= { fns: [], refs: [] };
+    } else if (Object.hasOwn(this.summary.imports, root.text) && node.arguments.some((a) => isFunctionLike(unwrap(a)) || ts.isIdentifier(unwrap(a)))) {
+      // `app.get('/x', fn)` on an app another file made: the graph decides whether it is one (`ModuleBinding.app`).
+      routes = (this.summary.importedRoutes ??= Object.create(null) as Record<string, ValueSummary>)[root.text] ??= { fns: [], refs: [] };
+    } else {
+      return false;
+    }
     this.visit(node.expression);
-    this.withCollector((binding.value.routes ??= { fns: [], refs: [] }), () => {
+    this.withCollector(routes, () => {
       for (const arg of node.arguments) this.visit(arg);
     });
     return true;
