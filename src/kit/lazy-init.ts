@@ -150,8 +150,10 @@ function initialisersCalledUnderGuards(
     const names = new Set(call.guardNames);
     const key = `${file}:${target}`;
     if (out.has(key)) continue;
-    const writes = unguarded.filter(({ file: f, fact: w }) => f === file && w.fn === target && names.has(w.name)).map(({ fact: w }) => w);
-    if (writes.length === 0) continue;
+    // Every module-level variable the initialiser sets is part of it (`pgConfig` beside `pgPool`),
+    // once it sets a name the guard tests.
+    const writes = unguarded.filter(({ file: f, fact: w }) => f === file && w.fn === target).map(({ fact: w }) => w);
+    if (!writes.some((w) => names.has(w.name))) continue;
     writes.sort((a, b) => a.pos - b.pos);
     const awaits = functions[target]!.awaits;
     out.set(key, {
