@@ -332,7 +332,7 @@ export default defineRule<MessageId, UscFact>({
   messages: {
     lazyInitRace:
       '{{names}}: lazy initialisation with an `await` before the shared value is ready. Concurrent cold invocations on a ' +
-      'worker all find it unset and each run the initialiser: duplicate connections or clients, pools that are created and ' +
+      'worker all pass the check while it is not ready and each run the initialiser: duplicate connections or clients, pools that are created and ' +
       'leaked, and requests that read a half-set configuration. Store the pending promise synchronously, with no `await` ' +
       'between the check and the store (`{{name}} ??= init()`, where the async `init` creates and prepares the value), then ' +
       '`await {{name}}`; clear it if the initialisation fails.',
