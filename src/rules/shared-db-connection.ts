@@ -62,7 +62,12 @@ interface DbFact {
    * `close`: `binding.end()` (close, destroy...) inside a function, where `binding` is module
    * state (the shared client is resolved in `check`); `shared`: a module-level pool or client.
    */
-  k?: 'close' | 'shared';
+  k?: 'close' | 'shared' | 'connectArg';
+  /** For `close` on a parameter: `[fn, index]` of that parameter. */
+  param?: [number, number];
+  /** For `connectArg`: the module-level function called, and the argument's position. */
+  callee?: string;
+  index?: number;
   /** For `close`: the closed expression and method, for the message. */
   text?: string;
   /** Recorded by the Python visitors: a module-level connection is one per process there. */
@@ -88,6 +93,33 @@ function driverOf(ctx: WalkContext<DbFact>, callee: ts.Expression, kind: 'new' |
   const depthOk = imp.path.length <= 1 && (imp.path.length === 0 ? true : imp.imported === '*' || imp.imported === 'default');
   if (!depthOk) return undefined;
   return table.find((d) => d.kind === kind && d.name === name && d.modules.includes(imp.specifier))?.label;
+}
+
+/** `mongoose.connect(...)` (awaited, or with `.then(...)` after it): it resolves to mongoose's one default connection. */
+function isMongooseConnect(ctx: WalkContext<DbFact>, expr: ts.Expression): boolean {
+  let e = unwrap(expr);
+  if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  while (ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    if (callee.name.text === 'connect') {
+      const imp = ctx.importOf(callee);
+      return !!imp && imp.specifier === 'mongoose' && (imp.imported === 'default' || imp.imported === '*') && imp.path.length === 1;
+    }
+    if (callee.name.text !== 'then') return false;
+    e = unwrap(callee.expression);
+  }
+  return false;
+}
+
+/** `run(mongoose.connect(url), ...)`: a module-level function receives the default connection as argument `index`. */
+function onConnectArgument(ctx: WalkContext<DbFact>, node: ts.CallExpression): void {
+  if (ctx.fn < 0) return;
+  const callee = unwrap(node.expression);
+  if (!ts.isIdentifier(callee) || !ctx.lookup(callee.text)?.module) return;
+  node.arguments.forEach((arg, index) => {
+    if (isMongooseConnect(ctx, arg)) ctx.record(node, { k: 'connectArg', driver: 'default mongoose connection', callee: callee.text, index });
+  });
 }
 
 /** A pooled client made at module scope (`const pool = new Pool()`): recorded so that closing it in an invocation is found. */
@@ -123,6 +155,14 @@ function onClose(ctx: WalkContext<DbFact>, node: ts.CallExpression): void {
     return;
   }
   if (!ts.isIdentifier(object)) return;
+  const local = ctx.lookup(object.text);
+  if (local && !local.module) {
+    // `const db = await mongoose.connect(url)` ... `db.close()`: the default connection again.
+    if (local.init && isMongooseConnect(ctx, local.init)) ctx.record(node, { k: 'close', driver: 'default mongoose connection', text, binding: 'mongoose' });
+    // `dbExecute(mongoose.connect(url), fn)` with `(db, fn) => db.then(fn).finally(() => db.close())`: matched in `check`.
+    else if (local.param) ctx.record(node, { k: 'close', driver: '', text, param: [local.param.fn, local.param.index] });
+    return;
+  }
   const target = ctx.stateTarget(object);
   if (!target || target.ref.name === 'this' || target.ref.path.length > 0) return;
   ctx.record(node, { k: 'close', driver: '', text, binding: target.ref.name });
@@ -265,12 +305,23 @@ function reportClosedShared(ctx: CheckContext<MessageId, DbFact>, facts: Array<{
     if (fact.binding === undefined || fact.field !== undefined || fact.k === 'close' || fact.py || fact.lazy) continue;
     if (fact.k === 'shared' || fact.local === undefined) created.set(`${file}#${fact.binding}`, fact.driver);
   }
+  // Parameters that receive mongoose's default connection, as `file:fn:index`.
+  const connectionParams = new Set<string>();
+  for (const { file, fact } of facts) {
+    if (fact.k !== 'connectArg') continue;
+    ctx.files[file]!.functions.forEach((fn, i) => {
+      if (fn.parent === -1 && fn.name === fact.callee) connectionParams.add(`${file}:${i}:${fact.index}`);
+    });
+  }
   for (const { file, fact } of facts) {
     if (fact.k !== 'close') continue;
     const handlers = ctx.handlersReaching(file, fact.fn);
     if (handlers.length === 0) continue;
     let driver = fact.driver || undefined;
-    if (!driver) {
+    if (fact.param) {
+      if (!connectionParams.has(`${file}:${fact.param[0]}:${fact.param[1]}`)) continue;
+      driver = 'default mongoose connection';
+    } else if (!driver) {
       for (const t of ctx.graph.resolveRef(file, { name: fact.binding!, path: [] })) {
         if (t.name !== undefined && created.has(`${t.file}#${t.name}`)) driver = created.get(`${t.file}#${t.name}`);
       }
@@ -398,7 +449,10 @@ export default defineRule<MessageId, DbFact>({
       else if (ctx.fn < 0) {
         const shared = driverOf(ctx, callee, 'call', SHARED_CLIENTS);
         if (shared) onSharedCreate(ctx, node, shared);
-      } else onClose(ctx, node as ts.CallExpression);
+      } else {
+        onClose(ctx, node as ts.CallExpression);
+        onConnectArgument(ctx, node as ts.CallExpression);
+      }
     },
   },
   appliesTo: () => true,
