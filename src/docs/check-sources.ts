@@ -27,6 +27,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     mutated: NODE,
     thisMutated: NODE,
     envWrite: NODE,
+    implicitGlobal: NODE,
   },
   'shared-tmp-path': {
     staticPath: NODE,
@@ -41,7 +42,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     shellPath: NODE,
     initWrite: PYTHON,
   },
-  'shared-db-connection': { moduleConnection: NODE, lazyConnection: NODE, perInvocation: NODE, processConnection: PYTHON },
+  'shared-db-connection': { moduleConnection: NODE, lazyConnection: NODE, perInvocation: NODE, sharedClosed: NODE, processConnection: PYTHON },
   'pool-undersized': { undersized: NODE },
   'event-source-backpressure': {
     sqsVisibilityTimeout: SQS,

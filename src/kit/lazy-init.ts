@@ -50,6 +50,12 @@ export interface GuardedCallFact {
   callee: string;
   guard: number;
   guardNames: string[];
+  /**
+   * The guard tests the state of a module-level client (`!client.isConnected()`), not a name
+   * the initialiser writes: the called function initialises when it also uses that client
+   * (`await client.connect()`).
+   */
+  state?: boolean;
 }
 
 /**
@@ -150,8 +156,14 @@ function initialisersCalledUnderGuards(
     const names = new Set(call.guardNames);
     const key = `${file}:${target}`;
     if (out.has(key)) continue;
-    const writes = unguarded.filter(({ file: f, fact: w }) => f === file && w.fn === target && names.has(w.name)).map(({ fact: w }) => w);
-    if (writes.length === 0) continue;
+    // Every module-level variable the initialiser sets is part of it (`pgConfig` beside `pgPool`),
+    // once it sets a name the guard tests.
+    const writes = unguarded.filter(({ file: f, fact: w }) => f === file && w.fn === target).map(({ fact: w }) => w);
+    const fn = functions[target]!;
+    const initialises = call.state
+      ? [...fn.refs, ...(fn.calls ?? [])].some((r) => names.has(r.name) && r.path.length > 0)
+      : writes.some((w) => names.has(w.name));
+    if (writes.length === 0 || !initialises) continue;
     writes.sort((a, b) => a.pos - b.pos);
     const awaits = functions[target]!.awaits;
     out.set(key, {

@@ -2,14 +2,15 @@
  * @fileoverview global-mutable-state: module-level state written during an invocation.
  */
 import { ts } from '../ts.js';
-import type { Ref } from '../core/summary.js';
+import type { Fact, Ref } from '../core/summary.js';
 import { isFunctionLike, unwrap } from '../lang/js/ast.js';
 import type { TaintSources, WalkContext } from '../lang/js/context.js';
 import { CHECK_THEN_ACT_RULE, checkThenActWrites } from '../kit/check-then-act.js';
 import { findLazyGuard } from '../kit/lazy-guard.js';
+import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
 import { LAZY_INIT_RULE, lazyInits, writeKey } from '../kit/lazy-init.js';
 import { describeValueSource, getValueSource } from '../kit/value-source.js';
-import { defineRule, type CheckContext } from './define.js';
+import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
 
 const S = ts.SyntaxKind;
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
@@ -17,11 +18,20 @@ const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'so
 const STATIC_ENV_KEY = /^process\.env(\.[\w$]+|\[(['"`])[\w$]+\2\])$/;
 const OBJECT_MUTATORS = new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']);
 
-type MessageId = 'reassigned' | 'reassignedWithRequestData' | 'reassignedWithValue' | 'mutated' | 'thisMutated' | 'envWrite';
+type MessageId = 'reassigned' | 'reassignedWithRequestData' | 'reassignedWithValue' | 'mutated' | 'thisMutated' | 'envWrite' | 'implicitGlobal';
+
+/**
+ * Names a sloppy script may assign without declaring them that are not accidental globals:
+ * the CommonJS wrapper's own parameters and the global object's aliases.
+ */
+const NOT_IMPLICIT = new Set(['module', 'exports', 'require', '__dirname', '__filename', 'global', 'globalThis', 'window', 'self', 'undefined']);
 
 interface WriteFact {
-  /** `decl`: a module-level `let`/`var` and its constant initial value (for constant writes). */
-  k: 'reassign' | 'mutate' | 'env' | 'decl';
+  /**
+   * `decl`: a module-level `let`/`var` and its constant initial value (for constant writes).
+   * `implicit`: an assignment to a name declared nowhere, in sloppy-mode code (a new global).
+   */
+  k: 'reassign' | 'mutate' | 'env' | 'decl' | 'implicit';
   ref?: Ref;
   text: string;
   tainted: boolean;
@@ -53,6 +63,11 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
   const t = unwrap(target);
   if (ts.isIdentifier(t)) {
     const b = ctx.lookup(t.text);
+    if (!b && !NOT_IMPLICIT.has(t.text) && isSloppy(node, ctx.sourceFile)) {
+      const taint = value ? ctx.taintOf(value) : undefined;
+      record(ctx, node, { k: 'implicit', text: t.text, tainted: taint !== undefined, ...(taint ? { taint } : {}), end: node.getEnd() });
+      return;
+    }
     if (!b || !b.module || (b.kind !== 'let' && b.kind !== 'var')) return;
     const taint = value ? ctx.taintOf(value) : undefined;
     const constant =
@@ -98,6 +113,48 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
         ? constantOf(value)
         : undefined,
   );
+}
+
+const sloppyFiles = new WeakMap<ts.SourceFile, boolean>();
+
+/**
+ * Does `node` run in sloppy mode, where assigning an undeclared name creates a property of the
+ * global object instead of throwing? Only plain scripts and CommonJS files can be: ES modules
+ * (`.mjs`, or any `import`/`export`), TypeScript (the compiler rejects the undeclared name),
+ * class bodies and code under a `'use strict'` prologue are strict.
+ */
+function isSloppy(node: ts.Node, sourceFile: ts.SourceFile): boolean {
+  let sloppy = sloppyFiles.get(sourceFile);
+  if (sloppy === undefined) {
+    sloppy =
+      /\.(c?js|jsx)$/.test(sourceFile.fileName) &&
+      !hasUseStrict(sourceFile.statements) &&
+      !sourceFile.statements.some(
+        (st) =>
+          ts.isImportDeclaration(st) ||
+          ts.isExportDeclaration(st) ||
+          ts.isExportAssignment(st) ||
+          (ts.canHaveModifiers(st) && !!ts.getModifiers(st)?.some((m) => m.kind === S.ExportKeyword)),
+      );
+    sloppyFiles.set(sourceFile, sloppy);
+  }
+  if (!sloppy) return false;
+  for (let p = node.parent; p; p = p.parent) {
+    if (ts.isClassLike(p)) return false;
+    if (isFunctionLike(p)) {
+      const body = (p as ts.FunctionLikeDeclaration).body;
+      if (body && ts.isBlock(body) && hasUseStrict(body.statements)) return false;
+    }
+  }
+  return true;
+}
+
+function hasUseStrict(statements: readonly ts.Statement[]): boolean {
+  for (const st of statements) {
+    if (!ts.isExpressionStatement(st) || !ts.isStringLiteral(st.expression)) return false;
+    if (st.expression.text === 'use strict') return true;
+  }
+  return false;
 }
 
 /**
@@ -231,14 +288,20 @@ export default defineRule<MessageId, WriteFact>({
   id: 'global-mutable-state',
   checklist: 'global-mutable-state',
   severity: 'error',
-  fix: { transform: 'hoisted-state', safety: 'safe' },
+  // An implicit global needs a declaration the transform does not write: reported, not fixed.
+  fix: {
+    transform: 'hoisted-state',
+    safety: 'safe',
+    messages: ['reassigned', 'reassignedWithRequestData', 'reassignedWithValue', 'mutated', 'thisMutated', 'envWrite'],
+  },
   docs: {
     summary: 'Module-level variables and objects written during an invocation are shared by every concurrent invocation on the worker.',
     why:
       'On Lambda Managed Instances the Node.js runtime runs many invocations at once on each worker thread; they share the ' +
       'handler module and all module-level state, and interleave at every `await`. A module-level variable set from one ' +
       "request can be overwritten by another before the first reads it back, so a response can carry another user's data. " +
-      '`process.env` is shared the same way. (Python runs one process per concurrent invocation, so Python globals are safe.) ' +
+      '`process.env` is shared the same way, and so is a name assigned without a declaration in sloppy-mode ' +
+      'CommonJS (`bucket = event.bucket` with no `let`): that creates a global variable. (Python runs one process per concurrent invocation, so Python globals are safe.) ' +
       'Messages say where the written value comes from: "request data" only when it derives from the handler\'s event or ' +
       "context; a helper's parameter or an awaited result (an SDK call, `fetch`, SSM) is named as such, since it differs " +
       'between invocations without being request data.',
@@ -248,6 +311,12 @@ export default defineRule<MessageId, WriteFact>({
       '  currentUser = event.userId;        // reported',
       '  await processData(event.data);     // another invocation runs here',
       "  return { user: currentUser };      // may be the other request's user",
+      '};',
+      '',
+      '// Sloppy-mode CommonJS (no "use strict"): an undeclared name becomes a global.',
+      'exports.handler = async (event) => {',
+      '  bucket = event.bucket;             // reported: shared by every invocation',
+      '  return read(bucket);',
       '};',
     ].join('\n'),
     good: [
@@ -302,6 +371,11 @@ export default defineRule<MessageId, WriteFact>({
     thisMutated:
       '`{{text}}` stores {{source}} on `{{name}}`, which lives at module level and is shared by concurrent invocations: ' +
       "they overwrite each other's fields. Keep per-request values in locals or pass them as arguments.",
+    implicitGlobal:
+      '`{{name}}` is assigned without being declared, in sloppy-mode code: the assignment creates a global variable, ' +
+      'shared by every concurrent invocation on the worker (and every module), set here from {{source}}. One invocation ' +
+      "can read the value another stored. Declare it with `const`/`let` inside the function (and add `'use strict'` so " +
+      'the next undeclared assignment throws instead).',
     envWrite:
       '`{{text}}` writes `process.env` during an invocation: it is shared by every concurrent invocation on the worker, and ' +
       'the value leaks into other requests. Pass the value explicitly instead.',
@@ -398,12 +472,24 @@ export default defineRule<MessageId, WriteFact>({
     const scratch = scratchVariables(ctx);
     const slots = pendingSlots(ctx);
     let instantiated: Set<string> | undefined;
+    const reportedVars = new Set<string>();
+    const cleared: Array<{ file: number; fact: Fact & WriteFact; handlers: HandlerInfo[] }> = [];
     for (const { file, fact } of ctx.facts()) {
       if (fact.fn < 0 || fact.k === 'decl') continue;
       const handlers = ctx.handlersReaching(file, fact.fn);
       if (handlers.length === 0) continue;
       const f = fact;
       const source = getValueSource(ctx, file, f.taint);
+      if (f.k === 'implicit') {
+        ctx.report({
+          file,
+          loc: fact.loc,
+          messageId: 'implicitGlobal',
+          data: { name: f.text, source: source ? describeValueSource(source) : 'a value computed in the invocation' },
+          handlers,
+        });
+        continue;
+      }
       if (f.k === 'env') {
         // The same constant written by every invocation (`process.env.TZ = 'UTC'`) carries nothing between them.
         if (f.constant !== undefined && STATIC_ENV_KEY.test(f.text) && constants.get(`${file}|env|${f.text}`) === f.constant) continue;
@@ -418,6 +504,13 @@ export default defineRule<MessageId, WriteFact>({
         if (source?.source === 'awaited' && racyNames.has(`${file}#${f.text}`)) continue;
         if (scratch.has(`${file}#${f.text}`)) continue;
         if (f.cleared && slots.has(`${file}#${f.text}`)) continue;
+        if (f.cleared) {
+          // Emptying a variable stores nothing another invocation could read: it is reported only
+          // beside a write of a value that is (`user = event.user` ... `user = null`).
+          cleared.push({ file, fact, handlers });
+          continue;
+        }
+        reportedVars.add(`${file}#${f.text}`);
         if (source?.source === 'request') {
           ctx.report({ file, loc: fact.loc, messageId: 'reassignedWithRequestData', data: { name: f.text }, handlers });
         } else if (source) {
@@ -455,6 +548,9 @@ export default defineRule<MessageId, WriteFact>({
         data: { name: ref.name.replace(/^require#\d+:/, ''), text: truncate(f.text), source: describeValueSource(source) },
         handlers,
       });
+    }
+    for (const { file, fact, handlers } of cleared) {
+      if (reportedVars.has(`${file}#${fact.text}`)) ctx.report({ file, loc: fact.loc, messageId: 'reassigned', data: { name: fact.text }, handlers });
     }
   },
 });
@@ -556,18 +652,6 @@ function onObjectWriteWhole(ctx: WalkContext<WriteFact>, node: ts.Node, target: 
     () => node.getText(ctx.sourceFile),
     () => taint,
   );
-}
-
-/** `file#Class` for every class with an instance created at module level somewhere in the project. */
-function classesInstantiatedAtModuleLevel(ctx: Pick<CheckContext, 'files' | 'graph'>): Set<string> {
-  const out = new Set<string>();
-  ctx.files.forEach((summary, f) => {
-    for (const b of Object.values(summary.bindings)) {
-      if (!b.ctor) continue;
-      for (const t of ctx.graph.resolveRef(f, b.ctor)) if (t.name !== undefined) out.add(`${t.file}#${t.name}`);
-    }
-  });
-  return out;
 }
 
 function truncate(text: string): string {

@@ -5,9 +5,11 @@ import { ts } from '../ts.js';
 import { unwrap } from '../lang/js/ast.js';
 import type { WalkContext } from '../lang/js/context.js';
 import type { PyNode } from '../lang/python/context.js';
-import { defineRule, type HandlerInfo } from './define.js';
+import type { Fact } from '../core/summary.js';
+import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
+import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
 
-type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation' | 'processConnection';
+type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation' | 'processConnection' | 'sharedClosed';
 
 /** Single-connection constructors and factories, by package. Pools are deliberately absent. */
 const DRIVERS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; label: string }> = [
@@ -17,6 +19,26 @@ const DRIVERS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; la
   { modules: ['oracledb'], name: 'getConnection', kind: 'call', label: 'Oracle connection' },
   { modules: ['tedious'], name: 'Connection', kind: 'new', label: 'SQL Server connection' },
 ];
+
+/**
+ * Clients that pool or multiplex and are safe to share, by package: module-level ones are never
+ * reported, but closing one during an invocation closes it under every concurrent invocation.
+ */
+const SHARED_CLIENTS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; label: string }> = [
+  { modules: ['pg', 'pg-native'], name: 'Pool', kind: 'new', label: 'pg Pool' },
+  { modules: ['mysql', 'mysql2', 'mysql2/promise'], name: 'createPool', kind: 'call', label: 'MySQL pool' },
+  { modules: ['mariadb', 'mariadb/callback'], name: 'createPool', kind: 'call', label: 'MariaDB pool' },
+  { modules: ['mongodb'], name: 'MongoClient', kind: 'new', label: 'MongoClient' },
+  { modules: ['mongoose'], name: 'createConnection', kind: 'call', label: 'mongoose connection' },
+  { modules: ['knex'], name: 'default', kind: 'call', label: 'knex instance' },
+  { modules: ['knex'], name: 'knex', kind: 'call', label: 'knex instance' },
+  { modules: ['sequelize'], name: 'Sequelize', kind: 'new', label: 'Sequelize instance' },
+  { modules: ['@prisma/client'], name: 'PrismaClient', kind: 'new', label: 'PrismaClient' },
+  { modules: ['ioredis'], name: 'default', kind: 'new', label: 'ioredis client' },
+  { modules: ['redis'], name: 'createClient', kind: 'call', label: 'Redis client' },
+];
+/** Methods that close a connection, pool or client for everyone who holds it. */
+const CLOSE_METHODS = new Set(['end', 'close', 'destroy', 'disconnect', '$disconnect', 'quit']);
 
 /** Python single-connection factories, by qualified name. Pools (`psycopg2.pool.*`) are deliberately absent. */
 const PY_DRIVERS: Record<string, string> = {
@@ -36,6 +58,18 @@ const PY_DRIVERS: Record<string, string> = {
 };
 
 interface DbFact {
+  /**
+   * `close`: `binding.end()` (close, destroy...) inside a function, where `binding` is module
+   * state (the shared client is resolved in `check`); `shared`: a module-level pool or client.
+   */
+  k?: 'close' | 'shared' | 'connectArg';
+  /** For `close` on a parameter: `[fn, index]` of that parameter. */
+  param?: [number, number];
+  /** For `connectArg`: the module-level function called, and the argument's position. */
+  callee?: string;
+  index?: number;
+  /** For `close`: the closed expression and method, for the message. */
+  text?: string;
   /** Recorded by the Python visitors: a module-level connection is one per process there. */
   py?: boolean;
   driver: string;
@@ -43,22 +77,110 @@ interface DbFact {
   binding?: string;
   /** Created inside a function but kept in a module-level binding. */
   lazy?: boolean;
+  /** Kept in a field of `binding` (`this`: of the class owning the function, resolved in `check`). */
+  field?: string;
+  /** An instance field: shared only when the class has a module-level instance. */
+  perInstance?: boolean;
   /** Kept in a local of the invocation; `closed` when the same function ends it. */
   local?: string;
   closed?: boolean;
 }
 
-function driverOf(ctx: WalkContext<DbFact>, callee: ts.Expression, kind: 'new' | 'call'): string | undefined {
+function driverOf(ctx: WalkContext<DbFact>, callee: ts.Expression, kind: 'new' | 'call', table = DRIVERS): string | undefined {
   const imp = ctx.importOf(unwrap(callee));
   if (!imp) return undefined;
-  const name = imp.path.length ? imp.path[imp.path.length - 1]! : imp.imported;
+  const name = imp.path.length ? imp.path[imp.path.length - 1]! : imp.imported === '*' ? 'default' : imp.imported;
   const depthOk = imp.path.length <= 1 && (imp.path.length === 0 ? true : imp.imported === '*' || imp.imported === 'default');
   if (!depthOk) return undefined;
-  return DRIVERS.find((d) => d.kind === kind && d.name === name && d.modules.includes(imp.specifier))?.label;
+  return table.find((d) => d.kind === kind && d.name === name && d.modules.includes(imp.specifier))?.label;
 }
 
-/** The variable a created value lands in: `const c = new Client()`, `c = await mysql.createConnection()`. */
-function assignedName(node: ts.Node): { name: string; viaExport?: boolean } | undefined {
+/** `mongoose.connect(...)` (awaited, or with `.then(...)` after it): it resolves to mongoose's one default connection. */
+function isMongooseConnect(ctx: WalkContext<DbFact>, expr: ts.Expression): boolean {
+  let e = unwrap(expr);
+  if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+  while (ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    if (callee.name.text === 'connect') {
+      const imp = ctx.importOf(callee);
+      return !!imp && imp.specifier === 'mongoose' && (imp.imported === 'default' || imp.imported === '*') && imp.path.length === 1;
+    }
+    if (callee.name.text !== 'then') return false;
+    e = unwrap(callee.expression);
+  }
+  return false;
+}
+
+/** `run(mongoose.connect(url), ...)`: a module-level function receives the default connection as argument `index`. */
+function onConnectArgument(ctx: WalkContext<DbFact>, node: ts.CallExpression): void {
+  if (ctx.fn < 0) return;
+  const callee = unwrap(node.expression);
+  if (!ts.isIdentifier(callee) || !ctx.lookup(callee.text)?.module) return;
+  node.arguments.forEach((arg, index) => {
+    if (isMongooseConnect(ctx, arg)) ctx.record(node, { k: 'connectArg', driver: 'default mongoose connection', callee: callee.text, index });
+  });
+}
+
+/** A pooled client made at module scope (`const pool = new Pool()`): recorded so that closing it in an invocation is found. */
+function onSharedCreate(ctx: WalkContext<DbFact>, node: ts.Node, driver: string): void {
+  if (ctx.fn >= 0) return;
+  const assigned = assignedName(node);
+  if (assigned?.viaExport) return;
+  const name = assigned?.name ?? enclosingModuleDeclaration(node);
+  if (name === undefined || !ctx.lookup(name)?.module) return;
+  ctx.record(node, { k: 'shared', driver, binding: name });
+}
+
+/**
+ * `pool.end()`, `client.close()`, `db.destroy()`, `prisma.$disconnect()` inside a function, on
+ * module state; and mongoose's default connection (`mongoose.disconnect()`,
+ * `mongoose.connection.close()`), which every importer of mongoose shares.
+ */
+function onClose(ctx: WalkContext<DbFact>, node: ts.CallExpression): void {
+  if (ctx.fn < 0) return;
+  const callee = unwrap(node.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !CLOSE_METHODS.has(callee.name.text)) return;
+  const object = unwrap(callee.expression);
+  const text = `${object.getText(ctx.sourceFile)}.${callee.name.text}()`;
+  const imp = ctx.importOf(object);
+  if (imp?.specifier === 'mongoose') {
+    const root = imp.path.length === 0 && (imp.imported === 'default' || imp.imported === '*');
+    const connection =
+      (imp.path.length === 1 && imp.path[0] === 'connection' && (imp.imported === 'default' || imp.imported === '*')) ||
+      (imp.path.length === 0 && imp.imported === 'connection');
+    if ((root && callee.name.text === 'disconnect') || (connection && callee.name.text === 'close')) {
+      ctx.record(node, { k: 'close', driver: 'default mongoose connection', text, binding: 'mongoose' });
+    }
+    return;
+  }
+  if (!ts.isIdentifier(object)) return;
+  const local = ctx.lookup(object.text);
+  if (local && !local.module) {
+    // `const db = await mongoose.connect(url)` ... `db.close()`: the default connection again.
+    if (local.init && isMongooseConnect(ctx, local.init)) ctx.record(node, { k: 'close', driver: 'default mongoose connection', text, binding: 'mongoose' });
+    // `dbExecute(mongoose.connect(url), fn)` with `(db, fn) => db.then(fn).finally(() => db.close())`: matched in `check`.
+    else if (local.param) ctx.record(node, { k: 'close', driver: '', text, param: [local.param.fn, local.param.index] });
+    return;
+  }
+  const target = ctx.stateTarget(object);
+  if (!target || target.ref.name === 'this' || target.ref.path.length > 0) return;
+  ctx.record(node, { k: 'close', driver: '', text, binding: target.ref.name });
+}
+
+interface Assigned {
+  name: string;
+  viaExport?: boolean;
+  /** Stored in a field: `static conn = ...`, `Db.conn = ...`, `this.conn = ...` (name `this`), `state.conn = ...`. */
+  field?: string;
+  /** A static field, or `this.x` in a static method (the class itself holds it). */
+  isStatic?: boolean;
+  /** `this.x` in a constructor, or an instance field's initialiser: runs once per instance. */
+  perInstance?: boolean;
+}
+
+/** The variable a created value lands in: `const c = new Client()`, `c = await mysql.createConnection()`, a field. */
+function assignedName(node: ts.Node): Assigned | undefined {
   let cur: ts.Node = node;
   let p = cur.parent;
   while (
@@ -70,6 +192,13 @@ function assignedName(node: ts.Node): { name: string; viaExport?: boolean } | un
   }
   if (!p) return undefined;
   if (ts.isVariableDeclaration(p) && p.initializer === cur && ts.isIdentifier(p.name)) return { name: p.name.text };
+  if (ts.isPropertyDeclaration(p) && p.initializer === cur && ts.isIdentifier(p.name) && ts.isClassLike(p.parent)) {
+    const cls =
+      p.parent.name?.text ?? (ts.isVariableDeclaration(p.parent.parent) && ts.isIdentifier(p.parent.parent.name) ? p.parent.parent.name.text : undefined);
+    if (cls === undefined) return undefined;
+    const isStatic = hasStatic(p);
+    return { name: cls, field: p.name.text, isStatic, perInstance: !isStatic };
+  }
   if (ts.isBinaryExpression(p) && p.right === cur && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     const left = unwrap(p.left);
     if (ts.isIdentifier(left)) return { name: left.text };
@@ -79,16 +208,45 @@ function assignedName(node: ts.Node): { name: string; viaExport?: boolean } | un
       if (ts.isPropertyAccessExpression(obj) && ts.isIdentifier(obj.expression) && obj.expression.text === 'module') {
         return { name: `exports.${left.name.text}`, viaExport: true };
       }
+      if (obj.kind === ts.SyntaxKind.ThisKeyword) {
+        let fn: ts.Node | undefined = p.parent;
+        while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+        // An arrow function's `this` is its enclosing method's: look further out.
+        while (fn && ts.isArrowFunction(fn)) for (fn = fn.parent; fn && !ts.isFunctionLike(fn);) fn = fn.parent;
+        if (!fn || !(ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) || ts.isGetAccessor(fn))) return undefined;
+        return { name: 'this', field: left.name.text, isStatic: hasStatic(fn), perInstance: ts.isConstructorDeclaration(fn) };
+      }
+      if (ts.isIdentifier(obj)) return { name: obj.text, field: left.name.text };
     }
   }
   if (ts.isExportAssignment(p)) return { name: 'default', viaExport: true };
   return undefined;
 }
 
+function hasStatic(node: ts.Node): boolean {
+  return !!(ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword));
+}
+
 function onCreate(ctx: WalkContext<DbFact>, node: ts.Node, driver: string): void {
   const target = assignedName(node);
   let fact: DbFact;
-  if (target?.viaExport) {
+  if (target?.field !== undefined) {
+    if (target.name === 'this') {
+      if (ctx.fn < 0) return;
+      // The class is the function's owner, found in `check`.
+      fact = { driver, binding: 'this', field: target.field, lazy: !target.perInstance, ...(target.isStatic ? {} : { perInstance: true }) };
+    } else {
+      const b = ctx.lookup(target.name);
+      if (!b?.module) return;
+      fact = {
+        driver,
+        binding: target.name,
+        field: target.field,
+        lazy: ctx.fn >= 0,
+        ...(target.perInstance ? { perInstance: true } : {}),
+      };
+    }
+  } else if (target?.viaExport) {
     if (ctx.fn >= 0) return;
     fact = { driver, binding: target.name };
   } else if (target) {
@@ -140,6 +298,39 @@ function closesInFunction(node: ts.Node, name: string, sf: ts.SourceFile): boole
   return new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\s*\\.\\s*(end|close|destroy|release)\\s*\\(`).test(text);
 }
 
+/** Closing, during an invocation, a client that module-level code created for everyone (or mongoose's default connection). */
+function reportClosedShared(ctx: CheckContext<MessageId, DbFact>, facts: Array<{ file: number; fact: Fact & DbFact }>): void {
+  const created = new Map<string, string>();
+  for (const { file, fact } of facts) {
+    if (fact.binding === undefined || fact.field !== undefined || fact.k === 'close' || fact.py || fact.lazy) continue;
+    if (fact.k === 'shared' || fact.local === undefined) created.set(`${file}#${fact.binding}`, fact.driver);
+  }
+  // Parameters that receive mongoose's default connection, as `file:fn:index`.
+  const connectionParams = new Set<string>();
+  for (const { file, fact } of facts) {
+    if (fact.k !== 'connectArg') continue;
+    ctx.files[file]!.functions.forEach((fn, i) => {
+      if (fn.parent === -1 && fn.name === fact.callee) connectionParams.add(`${file}:${i}:${fact.index}`);
+    });
+  }
+  for (const { file, fact } of facts) {
+    if (fact.k !== 'close') continue;
+    const handlers = ctx.handlersReaching(file, fact.fn);
+    if (handlers.length === 0) continue;
+    let driver = fact.driver || undefined;
+    if (fact.param) {
+      if (!connectionParams.has(`${file}:${fact.param[0]}:${fact.param[1]}`)) continue;
+      driver = 'default mongoose connection';
+    } else if (!driver) {
+      for (const t of ctx.graph.resolveRef(file, { name: fact.binding!, path: [] })) {
+        if (t.name !== undefined && created.has(`${t.file}#${t.name}`)) driver = created.get(`${t.file}#${t.name}`);
+      }
+    }
+    if (!driver) continue;
+    ctx.report({ file, loc: fact.loc, messageId: 'sharedClosed', data: { text: fact.text!, driver }, handlers, fixable: false });
+  }
+}
+
 export default defineRule<MessageId, DbFact>({
   id: 'shared-db-connection',
   checklist: 'shared-db-connection',
@@ -176,9 +367,20 @@ export default defineRule<MessageId, DbFact>({
       '',
       '// Not reported: pg Pool, mysql2 createPool, knex, Prisma, Sequelize, MongoClient and AWS SDK clients',
       '// (they pool or multiplex internally).',
+      '// A `MongoClient` is a pool of sockets (`maxPoolSize`, 100 by default) that concurrent operations',
+      "// share, and mongoose's default connection is one such pool per process: both are fine at module",
+      '// level, or connected once through a cached promise. A connection in a class field counts as',
+      '// module-level when the class holds it (`static conn`) or has one module-level instance; a class',
+      '// made per invocation owns its connection.',
+      '',
+      '// Reported as well: closing a shared client during an invocation (`await pool.end()` or',
+      "// `mongoose.connection.close()` in a handler's `finally`): the other invocations on the worker",
+      '// are using it at that moment. Close it only when the environment shuts down:',
+      "process.on('SIGTERM', () => pool.end());",
     ].join('\n'),
     howToFix:
       'Use a pool sized to at least the concurrency one worker sees (`max`), run single queries through `pool.query()`, and ' +
+      'keep it open for the life of the environment (never `end()`/`close()` it, or `mongoose.disconnect()`, in an invocation); ' +
       'check out one client for multi-statement work (transactions, `LISTEN`, cursors), releasing it in `finally`. ' +
       '`lmi-audit fix --transform client-to-pool` does this for pg, mysql/mysql2 and mariadb (unsafe: review the diff).',
     whenNotToUse: 'Functions whose per-environment maximum concurrency is 1.',
@@ -198,12 +400,17 @@ export default defineRule<MessageId, DbFact>({
       "share it, so their queries queue and one request's transaction takes in another's statements. Use a pool " +
       '(`new Pool({ max })` / `createPool`) and check out a connection per invocation.',
     lazyConnection:
-      '`{{name}}` caches a single {{driver}} in a module-level variable: after the first invocation every concurrent ' +
+      '`{{name}}` caches a single {{driver}} in module-level state: after the first invocation every concurrent ' +
       'invocation shares it, so their queries queue and transactions interleave. Cache a pool instead and check out a ' +
       'connection per invocation.',
     perInvocation:
       'A {{driver}} is opened inside the invocation{{closedNote}}: safe under concurrency, but every invocation pays for ' +
       'a new connection. A module-level pool reuses connections.',
+    sharedClosed:
+      '`{{text}}` closes the {{driver}} that every invocation on the worker shares, during an invocation: on LMI other ' +
+      'invocations are using it at that moment, and their queries fail ("Client was closed", "Pool is closed", ' +
+      '"Cannot use a pool after calling end"). Keep the shared client open for the life of the environment; release ' +
+      'checked-out connections (`client.release()`) instead of closing the pool.',
     processConnection:
       '`{{name}}` is one {{driver}} per process: Python on LMI runs one process per concurrent invocation, so requests never ' +
       'share it, but each process opens its own. The database sees up to {{perEnvironment}} connections per execution ' +
@@ -227,19 +434,53 @@ export default defineRule<MessageId, DbFact>({
   },
   visitors: {
     NewExpression(node, ctx) {
-      const driver = driverOf(ctx, (node as ts.NewExpression).expression, 'new');
+      const callee = (node as ts.NewExpression).expression;
+      const driver = driverOf(ctx, callee, 'new');
       if (driver) onCreate(ctx, node, driver);
+      else if (ctx.fn < 0) {
+        const shared = driverOf(ctx, callee, 'new', SHARED_CLIENTS);
+        if (shared) onSharedCreate(ctx, node, shared);
+      }
     },
     CallExpression(node, ctx) {
-      const driver = driverOf(ctx, (node as ts.CallExpression).expression, 'call');
+      const callee = (node as ts.CallExpression).expression;
+      const driver = driverOf(ctx, callee, 'call');
       if (driver) onCreate(ctx, node, driver);
+      else if (ctx.fn < 0) {
+        const shared = driverOf(ctx, callee, 'call', SHARED_CLIENTS);
+        if (shared) onSharedCreate(ctx, node, shared);
+      } else {
+        onClose(ctx, node as ts.CallExpression);
+        onConnectArgument(ctx, node as ts.CallExpression);
+      }
     },
   },
   appliesTo: () => true,
   check(ctx) {
-    const facts = [...ctx.facts()];
+    const all = [...ctx.facts()];
+    reportClosedShared(ctx, all);
+    // The binding each connection is kept in; a field of a class counts as the class's binding.
+    let instantiated: Set<string> | undefined;
+    const facts: Array<{ file: number; fact: Fact & DbFact; binding?: string }> = [];
+    for (const { file, fact } of all) {
+      if (fact.k !== undefined) continue;
+      if (fact.field === undefined) {
+        facts.push({ file, fact, ...(fact.binding !== undefined ? { binding: fact.binding } : {}) });
+        continue;
+      }
+      // `this.conn` in a method: the field of the class that owns the method.
+      const owner = fact.binding === 'this' ? ctx.files[file]!.functions[fact.fn]?.owner : fact.binding;
+      if (owner === undefined) continue;
+      instantiated ??= classesInstantiatedAtModuleLevel(ctx);
+      if (fact.perInstance && !instantiated.has(`${file}#${owner}`)) {
+        // A class instantiated per invocation: the connection is that invocation's own.
+        if (fact.fn >= 0) facts.push({ file, fact: { ...fact, local: `this.${fact.field}`, closed: false } });
+        continue;
+      }
+      facts.push({ file, fact, binding: owner });
+    }
     // Which handlers touch each module-level connection: one pass over what handlers reach.
-    const wanted = new Set(facts.filter(({ fact }) => fact.binding !== undefined).map(({ file, fact }) => `${file}#${fact.binding}`));
+    const wanted = new Set(facts.filter(({ binding }) => binding !== undefined).map(({ file, binding }) => `${file}#${binding}`));
     const usersOf = new Map<string, HandlerInfo[]>();
     if (wanted.size) {
       for (const h of ctx.handlers) {
@@ -251,7 +492,7 @@ export default defineRule<MessageId, DbFact>({
         }
       }
     }
-    for (const { file, fact } of facts) {
+    for (const { file, fact, binding } of facts) {
       const f = fact;
       if (f.local !== undefined) {
         const handlers = ctx.handlersReaching(file, f.fn);
@@ -267,7 +508,7 @@ export default defineRule<MessageId, DbFact>({
         });
         continue;
       }
-      const key = `${file}#${f.binding}`;
+      const key = `${file}#${binding}`;
       const users = usersOf.get(key) ?? [];
       const creators = f.lazy ? ctx.handlersReaching(file, f.fn) : [];
       const handlers = [...new Set([...users, ...creators])].sort((a, b) => a.index - b.index);
@@ -288,7 +529,7 @@ export default defineRule<MessageId, DbFact>({
         file,
         loc: f.loc,
         messageId: f.lazy ? 'lazyConnection' : 'moduleConnection',
-        data: { name: f.binding!.replace(/^exports\./, ''), driver: f.driver },
+        data: { name: f.field !== undefined ? `${binding}.${f.field}` : binding!.replace(/^exports\./, ''), driver: f.driver },
         handlers,
       });
     }

@@ -8,6 +8,7 @@ import type { WalkContext } from '../lang/js/context.js';
 import { pairChecksAndWrites, refKey, type CollectionFact } from '../kit/check-then-act.js';
 import { awaitsPreparation, findInitGuard } from '../kit/lazy-guard.js';
 import { lazyInits, type FlightFact, type GuardedCallFact, type LazyWriteFact, type UnguardedWriteFact } from '../kit/lazy-init.js';
+import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
 import { defineRule } from './define.js';
 
 const S = ts.SyntaxKind;
@@ -63,7 +64,8 @@ function considerCheck(ctx: WalkContext<UscFact>, cond: ts.Expression, object: t
   // Only names rooted at an identifier can be module state; skip the lookup otherwise.
   if (root.kind !== S.Identifier && root.kind !== S.PropertyAccessExpression) return;
   const target = ctx.stateTarget(root);
-  if (!target || target.ref.name === 'this') return;
+  // `this.cache`: a field of the enclosing class or object (shared when it lives at module level, see `check`).
+  if (!target || (target.ref.name === 'this' && target.ref.path.length === 0)) return;
   const key = refKey(target.ref);
   if (seen.has(key)) return;
   seen.add(key);
@@ -74,7 +76,7 @@ function considerCheck(ctx: WalkContext<UscFact>, cond: ts.Expression, object: t
 function recordWrite(ctx: WalkContext<UscFact>, node: ts.Node, object: ts.Expression, value: ts.Expression | undefined): void {
   if (ctx.fn < 0) return;
   const target = ctx.stateTarget(object);
-  if (!target || target.ref.name === 'this') return;
+  if (!target || (target.ref.name === 'this' && target.ref.path.length === 0)) return;
   const fact: CollectionFact = { k: 'write', ref: target.ref, text: node.getText(ctx.sourceFile), pos: node.getStart(ctx.sourceFile), end: node.getEnd() };
   if (value && joinsSharedPromise(ctx, value)) fact.joined = true;
   ctx.record(node, fact);
@@ -234,8 +236,33 @@ function recordGuardedCall(ctx: WalkContext<UscFact>, node: ts.Node, callee: str
   const isFunction = b.kind === 'function' || (b.kind === 'const' && !!init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)));
   if (!isFunction) return;
   const guard = findInitGuard(node, ctx.sourceFile, (n) => isModuleVariable(ctx, n));
-  if (!guard) return;
-  ctx.record(node, { k: 'guardedCall', callee, guard: guard.pos, guardNames: guard.names });
+  if (guard) {
+    ctx.record(node, { k: 'guardedCall', callee, guard: guard.pos, guardNames: guard.names });
+    return;
+  }
+  const state = findStateGuard(ctx, node);
+  if (state) ctx.record(node, { k: 'guardedCall', callee, guard: state.pos, guardNames: [state.name], state: true });
+}
+
+/**
+ * `if (!client.isConnected()) await connect();`, `if (!db.ready) ...`: an enclosing `if` of the
+ * same function that runs while a module-level client reports itself not ready.
+ */
+function findStateGuard(ctx: WalkContext<UscFact>, node: ts.Node): { pos: number; name: string } | undefined {
+  let child: ts.Node = node;
+  for (let p = node.parent; p && !ts.isFunctionLike(p) && !ts.isSourceFile(p); child = p, p = p.parent) {
+    if (!ts.isIfStatement(p) || child !== p.thenStatement) continue;
+    const cond = unwrap(p.expression);
+    if (!ts.isPrefixUnaryExpression(cond) || cond.operator !== S.ExclamationToken) continue;
+    let subject = unwrap(cond.operand);
+    if (ts.isCallExpression(subject)) subject = unwrap(subject.expression);
+    if (!ts.isPropertyAccessExpression(subject)) continue;
+    const root = unwrap(subject.expression);
+    if (!ts.isIdentifier(root)) continue;
+    const b = ctx.lookup(root.text);
+    if (b?.module && b.kind !== 'function' && b.kind !== 'class') return { pos: p.expression.getStart(ctx.sourceFile), name: root.text };
+  }
+  return undefined;
 }
 
 export default defineRule<MessageId, UscFact>({
@@ -305,12 +332,12 @@ export default defineRule<MessageId, UscFact>({
   messages: {
     lazyInitRace:
       '{{names}}: lazy initialisation with an `await` before the shared value is ready. Concurrent cold invocations on a ' +
-      'worker all find it unset and each run the initialiser: duplicate connections or clients, pools that are created and ' +
+      'worker all pass the check while it is not ready and each run the initialiser: duplicate connections or clients, pools that are created and ' +
       'leaked, and requests that read a half-set configuration. Store the pending promise synchronously, with no `await` ' +
       'between the check and the store (`{{name}} ??= init()`, where the async `init` creates and prepares the value), then ' +
       '`await {{name}}`; clear it if the initialisation fails.',
     checkThenAct:
-      '`{{name}}` is a module-level collection checked and then written with an `await` in between: concurrent invocations ' +
+      '`{{name}}` is a module-level collection (or a field of a module-level instance) checked and then written with an `await` in between: concurrent invocations ' +
       'all miss, all load, and overwrite each other. Store the pending promise synchronously (`cache.set(key, load(key))`) ' +
       'so concurrent lookups share one load.',
   },
@@ -371,9 +398,20 @@ export default defineRule<MessageId, UscFact>({
         handlers,
       });
     }
+    let instantiated: Set<string> | undefined;
     for (const { file, fact } of pairChecksAndWrites(ctx.facts(), ctx)) {
       const handlers = ctx.handlersReaching(file, fact.fn);
       if (handlers.length === 0) continue;
+      if (fact.ref.name === 'this') {
+        // A field of a module-level object, or of a class with a module-level instance (a singleton service).
+        const owner = ctx.files[file]!.functions[fact.fn]!.owner;
+        if (owner === undefined) continue;
+        const binding = ctx.graph.binding({ file, name: owner, path: [] });
+        instantiated ??= classesInstantiatedAtModuleLevel(ctx);
+        if (!binding || (binding.init === 'class' && !instantiated.has(`${file}#${owner}`))) continue;
+        ctx.report({ file, loc: fact.loc, messageId: 'checkThenAct', data: { name: ['this', ...fact.ref.path].join('.') }, handlers });
+        continue;
+      }
       const shared = ctx.graph.resolveRef(file, { name: fact.ref.name, path: [] }).some((t) => {
         const b = ctx.graph.binding(t);
         return t.name === undefined || (!!b && b.init !== 'function' && b.init !== 'class');
