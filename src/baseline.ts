@@ -141,13 +141,14 @@ function matchBaseline(
     .flat()
     .map((entry) => ({
       ruleId: entry.ruleId,
-      file: relative(cwd, path.resolve(dir, entry.file)),
+      file: path.resolve(dir, entry.file),
       fingerprint: entry.fingerprint,
       function: typeof entry.function === 'string' ? entry.function : '',
       code: typeof entry.code === 'string' ? entry.code : '',
     }))
     .sort((a, b) => compare(a.file, b.file) || compare(a.ruleId, b.ruleId) || compare(a.fingerprint, b.fingerprint));
-  return { findings: out, summary: { file: shownFile, matched, new: unmatched, fixed } };
+  // Absolute, as every path until the report's boundary (src/report-paths.ts) makes it a report path.
+  return { findings: out, summary: { file: path.resolve(cwd, shownFile), matched, new: unmatched, fixed } };
 }
 
 function keyOf(ruleId: string, file: string, fingerprint: string): string {

@@ -250,11 +250,15 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
   }
 }
 
-/** The terminal's width for the text report on stdout; 80 when stdout is not a terminal. */
+/**
+ * The width for the text report on stdout: the terminal's; else `COLUMNS` (as `ls` and git read
+ * it, so `COLUMNS=120 lmi-audit scan | less` is 120 wide); else 80 (undefined) when piped.
+ */
 function getWidth(io: CliIO): number | undefined {
-  if (!io.stdoutIsTTY) return undefined;
-  const columns = (io.stdout as Partial<NodeJS.WriteStream>).columns;
-  return columns !== undefined && columns > 0 ? columns : undefined;
+  const columns = io.stdoutIsTTY ? (io.stdout as Partial<NodeJS.WriteStream>).columns : undefined;
+  if (columns !== undefined && columns > 0) return columns;
+  const env = io.env.COLUMNS?.trim() ?? '';
+  return /^[1-9]\d{0,3}$/.test(env) ? Number(env) : undefined;
 }
 
 /**

@@ -16,7 +16,6 @@ import { applyInlineSuppressions, DIRECTIVE_RULES, type DirectiveRuleId } from '
 import { rules as registry } from './rules/index.js';
 import { DIRECTIVE_RULE_IDS, type BaselineSummary, type Finding, type LoadedConfig, type ScanOptions } from './types.js';
 import { compareStrings as compare } from './util/compare-strings.js';
-import { toReportPath as relative } from './util/report-path.js';
 
 /** Ids the configuration's `rules` may name: the registry's rules and the suppression checks. */
 export function getConfigurableRuleIds(): Set<string> {
@@ -84,11 +83,10 @@ export function finishFindings(
     knownRules: options.ruleIds,
     activeRules: options.activeRuleIds,
     severityOf: (id: DirectiveRuleId) => getConfiguredSeverity(options.config, id) ?? DIRECTIVE_RULES.get(id)!.severity,
-    relative: (file) => relative(options.cwd, file),
   });
   const kept = options.keep ? withDirectives.filter(options.keep) : withDirectives;
   kept.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId));
-  const functionsByFile = new Map(summaries.map((s) => [relative(options.cwd, s.file), s.functions]));
+  const functionsByFile = new Map(summaries.map((s) => [s.file, s.functions]));
   const fingerprinted = fingerprintFindings(kept, options.cwd, { functionsOf: (file) => functionsByFile.get(file) });
   const result = applyBaselineOptions(fingerprinted, options);
   return result.summary ? { findings: result.findings, baseline: result.summary } : { findings: result.findings };

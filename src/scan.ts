@@ -37,6 +37,7 @@ import {
 import { toolVersion } from './version.js';
 import { compareStrings as compare } from './util/compare-strings.js';
 import { toReportPath as rel } from './util/report-path.js';
+import { toReportPaths } from './report-paths.js';
 
 interface HandlerSpec {
   file: number;
@@ -83,7 +84,8 @@ async function scanWith(options: AnalyseOptions): Promise<AnalysedReport> {
   const withInfra = await readInfra(summarized);
   const graphed = buildGraph(withInfra);
   const checked = checkRules(graphed);
-  return makeReport(checked);
+  // Every path so far is absolute: the report's are made here, once.
+  return toReportPaths(makeReport(checked), checked.cwd);
 }
 
 /** Stage 1's context: the files to scan, the project root around them, and what is in scope. */
@@ -275,7 +277,7 @@ function buildGraph(ctx: WithInfra): Graphed {
     const reach = graph.reach([...direct, ...entry.callbacks], entry.logContext, entry.factories);
     const info: HandlerInfo = {
       index: handlers.length,
-      id: `${rel(cwd, summaries[spec.file]!.file)}#${spec.exportName}`,
+      id: `${summaries[spec.file]!.file}#${spec.exportName}`,
       file: spec.file,
       reach,
       ...(spec.iac ? { iac: spec.iac } : {}),
@@ -313,12 +315,9 @@ function checkRules(ctx: Graphed): Checked {
     if (inScope(summaries[spec.file]!.file)) reportedIds.add(handlers[i]!.id);
   });
   for (const fn of infra.functions) {
-    if (fn.codeFile?.endsWith('.py') && fn.exportName && inScope(fn.codeFile)) reportedIds.add(`${rel(cwd, fn.codeFile)}#${fn.exportName}`);
+    if (fn.codeFile?.endsWith('.py') && fn.exportName && inScope(fn.codeFile)) reportedIds.add(`${fn.codeFile}#${fn.exportName}`);
   }
-  const scopeReportPaths = scope && new Set([...scope].map((file) => rel(cwd, file)));
-  const declaring = new Set(
-    infra.functions.filter((fn) => fn.codeFile && reportedIds.has(`${rel(cwd, fn.codeFile)}#${fn.exportName}`)).map((fn) => fn.source.file),
-  );
+  const declaring = new Set(infra.functions.filter((fn) => fn.codeFile && reportedIds.has(`${fn.codeFile}#${fn.exportName}`)).map((fn) => fn.source.file));
   ctx.errors.push(...ctx.infraErrors.filter((e) => inScope(e.file) || declaring.has(e.file)));
   const finished = finishFindings(runRules({ ...ctx, activeRules }), summaries, {
     cwd,
@@ -327,7 +326,7 @@ function checkRules(ctx: Graphed): Checked {
     writeBaseline: options.writeBaseline,
     ruleIds: new Set(rules.map((r) => r.id)),
     activeRuleIds: new Set(activeRules.map((r) => r.id)),
-    ...(scopeReportPaths && { keep: (f: Finding) => scopeReportPaths.has(f.file) || f.functions.some((id) => reportedIds.has(id)) }),
+    ...(scope && { keep: (f: Finding) => scope.has(f.file) || f.functions.some((id) => reportedIds.has(id)) }),
   });
   ctx.lap('rules');
   return { ...ctx, activeRules, reportedIds, findings: finished.findings, baseline: finished.baseline };
@@ -335,7 +334,7 @@ function checkRules(ctx: Graphed): Checked {
 
 /** Stage 6: functions, scores and the report (the API judges the gate). */
 function makeReport(ctx: Checked): AnalysedReport {
-  const { options, cwd, specs, handlers, summaries, findings, reportedIds, activeRules, unresolved } = ctx;
+  const { options, specs, handlers, summaries, findings, reportedIds, activeRules, unresolved } = ctx;
   const active = findings.filter((f) => !f.suppressed);
   // Asked once per finding per function: a map, not a search of the registry.
   const items = new Map(rules.map((r) => [r.id, r.checklist]));
@@ -367,10 +366,10 @@ function makeReport(ctx: Checked): AnalysedReport {
     const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, language, ruleItem });
     functions.push({
       id: info.id,
-      file: rel(cwd, summary.file),
+      file: summary.file,
       name: spec.exportName,
       line: exportLine(summary, spec.exportName),
-      ...(spec.iac ? { declaredIn: { file: rel(cwd, spec.iac.source.file), line: spec.iac.source.line, logicalId: spec.iac.logicalId } } : {}),
+      ...(spec.iac ? { declaredIn: { file: spec.iac.source.file, line: spec.iac.source.line, logicalId: spec.iac.logicalId } } : {}),
       discovery: spec.discovery,
       ...(runtime ? { runtime } : {}),
       score,
@@ -393,7 +392,7 @@ function makeReport(ctx: Checked): AnalysedReport {
     },
     functions,
     findings,
-    errors: dedupeErrors(ctx.errors.map((e) => ({ ...e, file: rel(cwd, e.file) }))),
+    errors: dedupeErrors(ctx.errors),
     ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
   };
   ctx.lap('report');
@@ -574,7 +573,7 @@ function runRules(ctx: Graphed & { activeRules: readonly Rule[] }): Finding[] {
       handlers,
       infra,
       packageJsons,
-      functionIdsOf: (fn) => infraFunctionIds(fn, handlers, cwd),
+      functionIdsOf: (fn) => infraFunctionIds(fn, handlers),
       facts: () => factsOf(rule.id),
       factsOf,
       handlersReaching: (file, fn) => (fn < 0 ? [] : (fnHandlers[file]!.get(fn) ?? [])),
@@ -607,7 +606,7 @@ function toFinding(rule: Rule, r: RuleReport<string>, summaries: readonly FileSu
   return {
     ruleId,
     severity: r.severity ?? severity,
-    file: rel(cwd, typeof r.file === 'number' ? summaries[r.file]!.file : r.file),
+    file: typeof r.file === 'number' ? summaries[r.file]!.file : path.resolve(cwd, r.file),
     line: loc.line,
     column: loc.column,
     endLine: loc.endLine,
@@ -633,9 +632,9 @@ function sortedIdsOf(handlers: readonly HandlerInfo[]): string[] {
 const sortedIds = new WeakMap<readonly HandlerInfo[], { length: number; ids: string[] }>();
 
 /** The report function ids of the code an infrastructure function names: its handler, when the scan found that export. */
-function infraFunctionIds(fn: IacFunction, handlers: readonly HandlerInfo[], cwd: string): string[] {
+function infraFunctionIds(fn: IacFunction, handlers: readonly HandlerInfo[]): string[] {
   if (!fn.codeFile || !fn.exportName) return [];
-  const id = `${rel(cwd, fn.codeFile)}#${fn.exportName}`;
+  const id = `${fn.codeFile}#${fn.exportName}`;
   let ids = handlerIdSets.get(handlers);
   if (!ids) handlerIdSets.set(handlers, (ids = new Set(handlers.map((h) => h.id))));
   return ids.has(id) ? [id] : [];

@@ -78,8 +78,6 @@ export interface SuppressionOptions {
   activeRules: ReadonlySet<string>;
   /** Severity of each directive rule, or `off` (from the configuration). */
   severityOf: (id: DirectiveRuleId) => Severity | 'off';
-  /** The report path of a summarised file. */
-  relative: (file: string) => string;
 }
 
 /**
@@ -90,7 +88,7 @@ export function applyInlineSuppressions(findings: readonly Finding[], summaries:
   const directivesByFile = new Map<string, Directive[]>();
   for (const summary of summaries) {
     if (summary.directives && summary.directives.length > 0) {
-      directivesByFile.set(options.relative(summary.file), summary.directives);
+      directivesByFile.set(summary.file, summary.directives);
     }
   }
   if (directivesByFile.size === 0) return [...findings];

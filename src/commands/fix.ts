@@ -53,7 +53,8 @@ async function runFix(paths: string[], options: FixCommandOptions, io: CliIO): P
     const { fix } = await import('../index.js');
     if (options.list) {
       const { transforms } = await import('../../transforms/index.js');
-      for (const t of transforms) io.stdout.write(`${t.meta.id.padEnd(16)} ${t.meta.safety.padEnd(7)} fixes ${t.meta.fixes}: ${t.meta.description}\n`);
+      const idWidth = Math.max(...transforms.map((t) => t.meta.id.length));
+      for (const t of transforms) io.stdout.write(`${t.meta.id.padEnd(idWidth)}  ${t.meta.safety.padEnd(6)}  fixes ${t.meta.fixes}: ${t.meta.description}\n`);
       return 0;
     }
     // Per-file lines go with the diff's reader: stdout normally, stderr under --dry (stdout is the patch).

@@ -161,6 +161,9 @@ function formatTop(report: Report, functions: readonly ReportFunction[], visible
   for (const fn of functions) {
     const counts = countBySeverity(visible.filter((f) => f.functions.includes(fn.id)));
     const parts = [counts.error && plural(counts.error, 'error'), counts.warning && plural(counts.warning, 'warning'), counts.info && `${counts.info} info`];
+    // Under a baseline, what it accepted for the function is counted too: "no findings" would hide it.
+    const accepted = report.findings.filter((f) => f.suppressed?.kind === 'baseline' && f.functions.includes(fn.id)).length;
+    if (accepted > 0) parts.push(`${accepted} accepted`);
     const found = parts.filter(Boolean).join(', ') || 'no findings';
     // The score is padded outside the wrap, which trims the start of each line.
     const row = wrap(`${fn.id}  ${c.gray(`(${found})`)}`, layout.width, 7, 0);
@@ -458,7 +461,10 @@ function formatCounts(report: Report): string {
   const parts = [plural(summary.functions, 'function')];
   const bySeverity = [plural(summary.bySeverity.error, 'error'), plural(summary.bySeverity.warning, 'warning'), `${summary.bySeverity.info} info`];
   parts.push(`${plural(summary.findings, 'finding')}${summary.findings > 0 ? ` (${bySeverity.join(', ')})` : ''}`);
-  if (summary.suppressed) parts.push(`${summary.suppressed} suppressed`);
+  // The baseline's findings apart from inline suppressions: they are the debt still to pay.
+  const accepted = report.findings.filter((f) => f.suppressed?.kind === 'baseline').length;
+  if (summary.suppressed && summary.suppressed > accepted) parts.push(`${summary.suppressed - accepted} suppressed`);
+  if (accepted > 0) parts.push(`${accepted} accepted in the baseline`);
   if (summary.functions > 0) parts.push(`lowest score ${summary.score}/100`);
   if (report.errors.length > 0) parts.push(`${plural(new Set(report.errors.map((e) => e.file)).size, 'file')} not analysed`);
   return parts.join(', ');

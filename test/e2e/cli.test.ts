@@ -25,7 +25,8 @@ interface CliResult {
 
 function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   // Colour must come only from what each test sets; vitest's own FORCE_COLOR must not leak in.
-  const { FORCE_COLOR: _force, NO_COLOR: _no, ...env } = process.env;
+  // Nor the width: piped output is 80 columns unless a test sets COLUMNS.
+  const { FORCE_COLOR: _force, NO_COLOR: _no, COLUMNS: _columns, ...env } = process.env;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -135,6 +136,17 @@ describe.concurrent('lmi-audit CLI', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).not.toMatch(ANSI);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^FAILED: /);
+  });
+
+  it('wraps piped text at 80 columns, or at COLUMNS when it is set', async () => {
+    const widest = (text: string) => Math.max(...text.split('\n').map((line) => [...line].length));
+    const piped = await runCli(['scan', SAMPLE_APP], { env: { NO_COLOR: '1' } });
+    const wide = await runCli(['scan', SAMPLE_APP], { env: { NO_COLOR: '1', COLUMNS: '120' } });
+    const junk = await runCli(['scan', SAMPLE_APP], { env: { NO_COLOR: '1', COLUMNS: 'wide' } });
+    expect(widest(piped.stdout)).toBeLessThanOrEqual(80);
+    expect(widest(wide.stdout)).toBeGreaterThan(80);
+    expect(widest(wide.stdout)).toBeLessThanOrEqual(120);
+    expect(junk.stdout).toBe(piped.stdout);
   });
 
   it('colours text with --color', async () => {

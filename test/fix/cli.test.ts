@@ -93,6 +93,14 @@ describe('lmi-audit fix', () => {
     expect(result.stdout).toMatch(/^client-to-pool +unsafe +fixes shared-db-connection: /m);
     expect(result.stdout).toMatch(/^tmp-paths +safe +fixes shared-tmp-path: /m);
     expect(result.stdout).toMatch(/^hoisted-state +safe +fixes global-mutable-state: /m);
+    // One column for the safety, whatever the longest transform id (`callback-to-async`).
+    const safetyColumns = new Set(
+      result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.search(/ (safe|unsafe) /)),
+    );
+    expect(safetyColumns.size).toBe(1);
   });
 
   it('on the sample application, scan no longer reports what fix fixed', async () => {

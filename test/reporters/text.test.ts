@@ -186,6 +186,13 @@ describe('text reporter', () => {
     expect(orders).toContain('  2 findings accepted in the baseline (not shown)\n');
     expect(orders).not.toContain('mutable-module-state  src/orders');
     expect(text).toContain('* accepted in the baseline');
+    report.summary.suppressed = 3;
+    expect(reporters.text(report, context({ width: 120 }))).toContain(', 1 suppressed, 2 accepted in the baseline, ');
+    // The summary at the top of a long report counts them too: not "(no findings)".
+    const long = longReport();
+    long.findings = long.findings.map((f) => (f.ruleId === 'shared-db-connection' ? accepted(f) : f));
+    long.baseline = { file: 'b.json', matched: 1, new: 3, fixed: [] };
+    expect(reporters.text(long, context({ width: 120 }))).toMatch(/^ +\d+ {2}src\/users\/handler\.ts#handler {2}\(1 accepted\)$/m);
   });
 
   it('has no ANSI escapes without colour and some with it', () => {
