@@ -5,8 +5,7 @@
  * report shows (relative to the directory the scan ran in, `/` separators) and sorts what is
  * sorted by path again, as the report orders it.
  */
-import type { AnalysedReport } from './scan.js';
-import type { Finding } from './types.js';
+import type { AnalysedReport, Finding } from './types.js';
 import { compareStrings as compare } from './util/compare-strings.js';
 import { toReportPath } from './util/report-path.js';
 

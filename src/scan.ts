@@ -28,7 +28,6 @@ import {
   type Finding,
   type HandlerDiscovery,
   type LoadedConfig,
-  type Report,
   type ReportFunction,
   type ScanError,
   type ScanOptions,
@@ -62,8 +61,8 @@ export interface AnalyseOptions extends Omit<ScanOptions, 'config' | 'failOn' | 
   config?: LoadedConfig;
 }
 
-/** The report before the gate: `summary.passed` and the gate's fields are the API's. */
-export type AnalysedReport = Omit<Report, 'summary'> & { summary: Omit<Report['summary'], 'passed'> };
+export type { AnalysedReport } from './types.js';
+import type { AnalysedReport } from './types.js';
 
 export async function scan(options: AnalyseOptions): Promise<AnalysedReport> {
   try {

@@ -246,3 +246,6 @@ export interface LoadedConfig extends Config {
   /** Absolute directory the configuration's globs are relative to. */
   dir: string;
 }
+
+/** The report before the gate: `summary.passed` and the gate's fields are the API's. */
+export type AnalysedReport = Omit<Report, 'summary'> & { summary: Omit<Report['summary'], 'passed'> };
