@@ -244,7 +244,7 @@ async function readInfra(ctx: Summarized): Promise<WithInfra> {
 function buildGraph(ctx: WithInfra): Graphed {
   const { summaries, options, cwd, errors, inScope } = ctx;
   const summarised = new Set(summaries.map((s) => s.file));
-  const jsResolver = new JsModuleResolver(summarised);
+  const jsResolver = new JsModuleResolver(summarised, ctx.discovery.packageJsons);
   const pyResolver = new PyModuleResolver(summarised);
   const resolver = {
     resolve: (fromFile: string, specifier: string) => (isPython(fromFile) ? pyResolver : jsResolver).resolve(fromFile, specifier),
@@ -683,7 +683,7 @@ function awaitBetween(awaits: number[], from: number, to: number): boolean {
  * thread: they are few next to the scanned ones.
  */
 function addContextSummaries(scanned: FileSummary[], discovery: Discovery, iacFunctions: readonly IacFunction[]): FileSummary[] {
-  const resolver = new JsModuleResolver(new Set(discovery.sources.map((f) => f.path)));
+  const resolver = new JsModuleResolver(new Set(discovery.sources.map((f) => f.path)), discovery.packageJsons);
   const summarised = new Set(scanned.map((s) => s.file));
   const summaries = [...scanned];
   const queue: string[] = iacFunctions.flatMap((fn) => (fn.codeFile && !fn.codeFile.endsWith('.py') ? [fn.codeFile] : []));

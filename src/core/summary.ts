@@ -56,7 +56,8 @@ export interface ModuleBinding {
   ctor?: Ref;
   /**
    * A class a framework instantiates once and shares (a NestJS provider or controller of the
-   * default scope): its instance fields are module-level state, as if `new X()` were at module level.
+   * default scope): its instance fields are module-level state, as if `new X()` were at module
+   * level (src/kit/module-instances.ts).
    */
   singleton?: boolean;
   /** Made by a web framework (`express()`, `express.Router()`, `new Koa()`): other files may register routes on it. */

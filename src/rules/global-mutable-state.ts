@@ -529,7 +529,7 @@ export default defineRule<MessageId, WriteFact>({
         if (!owner) continue;
         instantiated ??= classesInstantiatedAtModuleLevel(ctx);
         const ownerBinding = ctx.graph.binding({ file, name: owner, path: [] });
-        const shared = !!ownerBinding && (ownerBinding.init !== 'class' || ownerBinding.singleton === true || instantiated.has(`${file}#${owner}`));
+        const shared = !!ownerBinding && (ownerBinding.init !== 'class' || instantiated.has(`${file}#${owner}`));
         if (!shared) continue;
         ctx.report({ file, loc: fact.loc, messageId: 'thisMutated', data: { text: f.text, name: owner, source: describeValueSource(source) }, handlers });
         continue;

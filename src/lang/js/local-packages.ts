@@ -2,9 +2,8 @@
  * @fileoverview Bare import specifiers that name a package of the project itself: a workspace
  * package of a monorepo (npm/yarn/pnpm workspaces, lerna) imported as `@org/db` or
  * `@org/db/sub`. Lambda bundles such a package with the function (it is the function's code),
- * so the graph follows it like a relative import. Packages are found by their package.json
- * `name` in the directories that hold the project's files; a name two package.json files share
- * resolves to neither. The entry is read from `exports`, `main`/`module`/`types`, then `src/index`
+ * so the graph follows it like a relative import. Packages are found by the `name` of the
+ * package.json files discovery listed; a name two of them share resolves to neither. The entry is read from `exports`, `main`/`module`/`types`, then `src/index`
  * and `index`; a target in build output the scan skips (`lib/x.js` with its source `lib/x.ts`,
  * `dist/index.js` with `src/index.ts`) maps back to its source. package.json is read as JSON,
  * never executed.
@@ -26,11 +25,11 @@ export class LocalPackages {
   private byName?: Map<string, LocalPackage | null>;
 
   /**
-   * @param files the project's files, which say where package.json files may be
+   * @param packageJsons the project's package.json files (discovery's list: none under node_modules)
    * @param probe the file a path names (with the extension and `index` rules of the resolver)
    */
   constructor(
-    private readonly files: ReadonlySet<string>,
+    private readonly packageJsons: readonly string[],
     private readonly probe: (base: string) => string | undefined,
   ) {}
 
@@ -114,24 +113,15 @@ export class LocalPackages {
     return this.probe(path.join(dir, 'src', ...rest)) ?? this.probe(path.join(dir, ...rest));
   }
 
-  /** package.json names in the folders of the project's files and their parents up to the folder common to all. */
+  /** The project's packages by name, read once, on the first bare specifier no alias resolves. */
   private index(): Map<string, LocalPackage | null> {
     if (this.byName) return this.byName;
     const byName = new Map<string, LocalPackage | null>();
-    const dirs = new Set<string>();
-    for (const file of this.files) dirs.add(path.dirname(file));
-    const top = commonAncestor([...dirs]);
-    const seen = new Set<string>();
-    for (const start of dirs) {
-      for (let dir = start; !seen.has(dir); dir = path.dirname(dir)) {
-        seen.add(dir);
-        const manifest = readManifest(path.join(dir, 'package.json'));
-        const name = manifest?.name;
-        if (typeof name === 'string' && name !== '') {
-          byName.set(name, byName.has(name) ? null : { dir, manifest: manifest! });
-        }
-        if (dir === top || path.dirname(dir) === dir) break;
-      }
+    for (const file of this.packageJsons) {
+      const manifest = readManifest(file);
+      const name = manifest?.name;
+      if (typeof name !== 'string' || name === '') continue;
+      byName.set(name, byName.has(name) ? null : { dir: path.dirname(file), manifest: manifest! });
     }
     this.byName = byName;
     return byName;
@@ -161,17 +151,4 @@ function readManifest(file: string): Record<string, unknown> | undefined {
   } catch {
     return undefined; // a broken package.json names no package; the dependency reader reports it
   }
-}
-
-function commonAncestor(dirs: readonly string[]): string {
-  if (dirs.length === 0) return path.parse(process.cwd()).root;
-  let common = dirs[0]!;
-  for (const dir of dirs) {
-    while (common !== dir && !dir.startsWith(common.endsWith(path.sep) ? common : common + path.sep)) {
-      const parent = path.dirname(common);
-      if (parent === common) break;
-      common = parent;
-    }
-  }
-  return common;
 }

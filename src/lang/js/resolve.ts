@@ -36,9 +36,16 @@ export class JsModuleResolver extends MemoizedResolver implements ModuleResolver
   private readonly packages: LocalPackages;
   private readonly layers: LayerFiles;
 
-  constructor(private readonly files: ReadonlySet<string>) {
+  /**
+   * @param files the summarised source files: the only files an import resolves to
+   * @param packageJsons the project's package.json files, for its own packages imported by name
+   */
+  constructor(
+    private readonly files: ReadonlySet<string>,
+    packageJsons: readonly string[] = [],
+  ) {
     super();
-    this.packages = new LocalPackages(files, (base) => this.probe(base));
+    this.packages = new LocalPackages(packageJsons, (base) => this.probe(base));
     this.layers = new LayerFiles(files, candidatePaths);
   }
 

@@ -20,13 +20,15 @@ function project(files: Record<string, string | object>): { resolve: (from: stri
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-resolve-'));
   roots.push(root);
   const sources = new Set<string>();
+  const packageJsons: string[] = [];
   for (const [file, content] of Object.entries(files)) {
     const full = path.join(root, file);
     fs.mkdirSync(path.dirname(full), { recursive: true });
     fs.writeFileSync(full, typeof content === 'string' ? content : JSON.stringify(content));
-    if (!file.endsWith('.json')) sources.add(full);
+    if (file.endsWith('package.json')) packageJsons.push(full);
+    else sources.add(full);
   }
-  const resolver = new JsModuleResolver(sources);
+  const resolver = new JsModuleResolver(sources, packageJsons);
   return {
     root,
     resolve: (from, specifier) => {
@@ -94,8 +96,7 @@ describe('workspace packages imported by name', () => {
   });
 
   it('ignore a package.json that is not valid JSON', () => {
-    const { root, resolve } = project({ 'svc/handler.js': '', 'pkg/index.js': '' });
-    fs.writeFileSync(path.join(root, 'pkg/package.json'), '{ "name": "broken", ');
+    const { resolve } = project({ 'svc/handler.js': '', 'pkg/index.js': '', 'pkg/package.json': '{ "name": "broken", ' });
     expect(resolve('svc/handler.js', 'broken')).toBeUndefined();
   });
 });
