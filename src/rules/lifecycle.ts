@@ -2,7 +2,8 @@
  * @fileoverview lifecycle: what changes about a function's lifecycle on LMI. From infrastructure
  * code: layers (extensions) and alarms on init duration or cold starts of LMI functions. From the
  * code: callback-style handlers, `context.succeed/fail/done` and `callbackWaitsForEmptyEventLoop`,
- * which the LMI Node.js runtime client dropped. From package.json and its lockfile (package-lock.json,
+ * which the LMI Node.js runtime client dropped; signal listeners (`process.on('SIGTERM')`), which
+ * worker threads never get; `process.env._X_AMZN_TRACE_ID` read by invocation code. From package.json and its lockfile (package-lock.json,
  * yarn.lock, pnpm-lock.yaml): dependency versions below the LMI-aware floors.
  */
 import { createRequire } from 'node:module';
@@ -11,10 +12,11 @@ import type * as semverModule from 'semver';
 import { ts } from '../ts.js';
 import type { Loc } from '../core/summary.js';
 import { unwrap } from '../lang/js/ast.js';
-import type { Visitor } from '../lang/js/context.js';
+import type { Visitor, WalkContext } from '../lang/js/context.js';
 import type { IacAlarm } from '../iac/index.js';
 import { nearestPackageJson, readManifest, type Dependency, type PackageManifest } from '../iac/packages.js';
 import { settingLoc, toLoc } from '../iac/settings.js';
+import { handlersLoading } from '../kit/handlers-loading.js';
 import { defineRule, type HandlerInfo, type RuleReport } from './define.js';
 
 type MessageId =
@@ -23,6 +25,8 @@ type MessageId =
   | 'callbackHandler'
   | 'contextMethod'
   | 'callbackWaits'
+  | 'signalHandler'
+  | 'traceIdEnv'
   | 'dependencyFloor'
   | 'dependencyRangeBelowFloor'
   | 'dependencyUnresolved'
@@ -46,11 +50,26 @@ const FLOORS: Array<{ prefix?: string; name?: string; floor: string; note: strin
 ];
 
 const CONTEXT_METHODS = new Set(['succeed', 'fail', 'done']);
+/** `process` methods that register a listener (a signal, when the event name is one). */
+const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+/** POSIX signal names (`SIGTERM`, `SIGINT`, ...): Node.js events named so are signals. */
+const SIGNAL = /^SIG[A-Z0-9]+$/;
+const TRACE_ENV = '_X_AMZN_TRACE_ID';
 
 type LifecycleFact =
   | { kind: 'callbackParam'; name: string; parent: number; fnLine: number }
   | { kind: 'contextMethod'; method: string; paramFn?: number }
-  | { kind: 'callbackWaits' };
+  | { kind: 'callbackWaits' }
+  | { kind: 'signalHandler'; signal: string }
+  | { kind: 'traceIdEnv' };
+
+/** `process.env` (or `process.env?.`) with `process` the global. */
+function isProcessEnv(expr: ts.Expression, ctx: WalkContext<LifecycleFact>): boolean {
+  const target = unwrap(expr);
+  if (!ts.isPropertyAccessExpression(target) || target.name.text !== 'env') return false;
+  const root = unwrap(target.expression);
+  return ts.isIdentifier(root) && root.text === 'process' && ctx.isGlobal('process');
+}
 
 /** A function declaring a third, plain parameter: `(event, context, callback)`. */
 const onFunction: Visitor<LifecycleFact> = (node, ctx) => {
@@ -68,14 +87,19 @@ export default defineRule<MessageId, LifecycleFact>({
   fix: { transform: 'callback-to-async', safety: 'unsafe', messages: ['callbackHandler', 'contextMethod', 'callbackWaits'] },
   docs: {
     summary:
-      'LMI lifecycle changes: layers (extensions) and init/cold-start alarms of LMI functions, callback-style handlers, and dependencies below the LMI-aware versions.',
+      'LMI lifecycle changes: layers (extensions) and init/cold-start alarms of LMI functions, callback-style handlers, signal listeners, the trace id read from `process.env`, and dependencies below the LMI-aware versions.',
     why:
       'On LMI an execution environment runs many invocations at once and lives long (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html). A crashed extension ' +
       'terminates the whole environment and every in-flight invocation, with no reset or repair, so every layer that brings an ' +
       'extension has to be reviewed. Init may take up to 15 minutes and spawns the workers before the environment takes ' +
       'traffic; there are no per-request cold starts, so alarms tuned for on-demand init duration or cold-start counts fire ' +
       'wrongly or never. The Node.js runtime client used by LMI drops callback handlers, `context.succeed/fail/done` and ' +
-      '`callbackWaitsForEmptyEventLoop` (aws-lambda-nodejs-runtime-interface-client PR 161). Powertools for AWS Lambda ' +
+      '`callbackWaitsForEmptyEventLoop` (aws-lambda-nodejs-runtime-interface-client PR 161). That runtime runs handlers in ' +
+      'worker threads (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html), and Node.js ' +
+      'delivers no signals to a worker thread ("Signals are not delivered through process.on(\'...\')", ' +
+      'nodejs.org/api/worker_threads.html), so a `SIGTERM` listener never runs; shutdown is per execution environment, ' +
+      'not per invocation. With many invocations in one environment, the process-wide `_X_AMZN_TRACE_ID` variable cannot ' +
+      "carry each invocation's trace id: read it from the invocation context or let the tracing SDK propagate it. Powertools for AWS Lambda " +
       '(TypeScript) before 2.29.0, the AWS SDK v3 before 3.933.0, the X-Ray SDK before 3.12.0 and ADOT JavaScript before 0.8.0 are ' +
       'not LMI-aware (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html); the AWS SDK v2 is ' +
       'end-of-life. A dependency is judged by the version its lockfile installs (package-lock.json v1-v3, yarn.lock v1 and ' +
@@ -95,6 +119,8 @@ export default defineRule<MessageId, LifecycleFact>({
       'export const handler = (event, context, callback) => { // reported',
       '  callback(null, { ok: true });',
       '};',
+      "process.on('SIGTERM', () => pool.end());                 // reported: never fires in a worker thread",
+      'const traceId = process.env._X_AMZN_TRACE_ID;            // reported inside invocation code',
       '',
       '// package.json',
       '"@aws-sdk/client-s3": "~3.600.0",        // reported without a lockfile: every 3.600.x is below 3.933.0',
@@ -110,13 +136,17 @@ export default defineRule<MessageId, LifecycleFact>({
       '"@aws-sdk/client-s3": "^3.933.0"',
       '"@aws-sdk/client-sqs": "^3.200.0"          // without a lockfile: a fresh install resolves to a current 3.x',
       '',
+      "process.on('unhandledRejection', log);   // not a signal: still delivered",
+      'const traceId = context.xRayTraceId;     // per invocation',
+      '',
       '// Not reported: layers and alarms of functions that are not on LMI; `done` or `fail` methods of objects that are not the',
       '// Lambda context; devDependencies (not deployed).',
     ].join('\n'),
     howToFix:
       'Review each layer of an LMI function and drop extensions that are not built for multi-concurrency. Retune or remove ' +
       'init-duration and cold-start alarms. Make handlers `async` and return results (throw errors) instead of calling ' +
-      '`callback` or `context.succeed/fail/done`: `lmi-audit fix --transform callback-to-async` does it (unsafe: a handler that ' +
+      '`callback` or `context.succeed/fail/done`. Drop signal listeners: flush per invocation, or move environment ' +
+      'shutdown work to an extension (it gets the SHUTDOWN event). Read the trace id from the context. For callbacks, `lmi-audit fix --transform callback-to-async` does it (unsafe: a handler that ' +
       'never calls its callback now times out instead of ending with its event loop). Upgrade `@aws-lambda-powertools/*` to 2.29.0 or later and `@aws-sdk/*` to ' +
       '3.933.0 or later, and migrate from `aws-sdk` (v2) to the v3 clients (aws-sdk-js-codemod does most of it).',
     whenNotToUse: 'Functions that will stay on on-demand Lambda with a runtime that still supports callbacks.',
@@ -139,6 +169,15 @@ export default defineRule<MessageId, LifecycleFact>({
     callbackWaits:
       '`callbackWaitsForEmptyEventLoop` was removed from the Node.js runtime client used by LMI (an environment runs many ' +
       'invocations and is never frozen between them). Remove it, and close or `await` what the invocation starts.',
+    signalHandler:
+      "`process.on('{{signal}}')` never fires on LMI: the Node.js runtime runs handlers in worker threads, and Node.js " +
+      'delivers no signals to a worker thread. Shutdown is per execution environment, not per invocation: move the cleanup ' +
+      'to an extension (it gets the SHUTDOWN event), or make it unnecessary (flush per invocation, let connections drop).',
+    traceIdEnv:
+      '`process.env._X_AMZN_TRACE_ID` belongs to no single invocation on LMI: one environment runs many invocations at once ' +
+      'and the LMI runtime client does not set it per invocation, so the trace id read here is missing or another ' +
+      "request's. Read the invocation's trace id from the context (`context.xRayTraceId`) or let the X-Ray / Powertools " +
+      'Tracer SDK propagate it.',
     dependencyFloor:
       '`{{name}}` {{version}} is older than {{floor}}, the first version AWS lists as ready for LMI{{note}}. Upgrade it to ' + '{{floor}} or later.',
     dependencyRangeBelowFloor:
@@ -156,16 +195,35 @@ export default defineRule<MessageId, LifecycleFact>({
     FunctionExpression: onFunction,
     ArrowFunction: onFunction,
     CallExpression(node, ctx) {
-      const callee = unwrap((node as ts.CallExpression).expression);
-      if (!ts.isPropertyAccessExpression(callee) || !CONTEXT_METHODS.has(callee.name.text)) return;
+      const call = node as ts.CallExpression;
+      const callee = unwrap(call.expression);
+      if (!ts.isPropertyAccessExpression(callee)) return;
       const receiver = unwrap(callee.expression);
       if (!ts.isIdentifier(receiver)) return;
+      if (LISTEN_METHODS.has(callee.name.text)) {
+        const event = call.arguments[0];
+        if (receiver.text === 'process' && event && ts.isStringLiteralLike(event) && SIGNAL.test(event.text) && ctx.isGlobal('process')) {
+          ctx.record(node, { kind: 'signalHandler', signal: event.text });
+        }
+        return;
+      }
+      if (!CONTEXT_METHODS.has(callee.name.text)) return;
       const binding = ctx.lookup(receiver.text);
       if (binding?.param?.index === 1) {
         ctx.record(node, { kind: 'contextMethod', method: callee.name.text, paramFn: binding.param.fn });
       } else if (receiver.text === 'context' && (binding === undefined || binding.kind === 'param')) {
         ctx.record(node, { kind: 'contextMethod', method: callee.name.text });
       }
+    },
+    // The name is compared first: this runs on every property access of every file.
+    PropertyAccessExpression(node, ctx) {
+      const access = node as ts.PropertyAccessExpression;
+      if (access.name.text === TRACE_ENV && isProcessEnv(access.expression, ctx)) ctx.record(node, { kind: 'traceIdEnv' });
+    },
+    ElementAccessExpression(node, ctx) {
+      const access = node as ts.ElementAccessExpression;
+      const key = access.argumentExpression;
+      if (ts.isStringLiteralLike(key) && key.text === TRACE_ENV && isProcessEnv(access.expression, ctx)) ctx.record(node, { kind: 'traceIdEnv' });
     },
     // Only assignments (`context.callbackWaitsForEmptyEventLoop = false`): reading it is harmless, and a visitor on
     // every property access would cost the walk of every file.
@@ -201,6 +259,14 @@ export default defineRule<MessageId, LifecycleFact>({
       } else if (f.kind === 'callbackWaits') {
         const handlers = ctx.handlersReaching(file, f.fn);
         if (handlers.length > 0) ctx.report({ file, loc: f.loc, messageId: 'callbackWaits', handlers });
+      } else if (f.kind === 'signalHandler') {
+        // Registered at init or during an invocation: either way it never fires in a worker thread.
+        const handlers = handlersLoading(ctx, file);
+        if (handlers.length > 0) ctx.report({ file, loc: f.loc, messageId: 'signalHandler', data: { signal: f.signal }, handlers });
+      } else if (f.kind === 'traceIdEnv') {
+        // At init there is no invocation to trace: only reads that invocations run are reported.
+        const handlers = ctx.handlersReaching(file, f.fn);
+        if (handlers.length > 0) ctx.report({ file, loc: f.loc, messageId: 'traceIdEnv', handlers });
       }
     }
 

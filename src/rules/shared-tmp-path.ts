@@ -8,10 +8,11 @@ import type { Fact, PathValue } from '../core/summary.js';
 import { unwrap } from '../lang/js/ast.js';
 import { CHILD_PROCESS_FUNCTIONS, CHILD_PROCESS_MODULES, FS_FUNCTIONS, FS_MODULES, type FsOp } from '../kit/fs-functions.js';
 import { PY_FS_FUNCTIONS, PY_FS_METHODS, PY_PATH_METHODS, PY_SHELL_FUNCTIONS, type PyFsFunction } from '../kit/py-fs-functions.js';
+import { handlersLoading } from '../kit/handlers-loading.js';
 import type { ImportUse, WalkContext } from '../lang/js/context.js';
 import type { PyNode, PyWalkContext } from '../lang/python/context.js';
 import { callArguments, stringLiteralText } from '../lang/python/path-value.js';
-import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
+import { defineRule, type HandlerInfo } from './define.js';
 
 type MessageId =
   | 'staticPath'
@@ -151,12 +152,6 @@ function promisifiedImport(ctx: WalkContext<TmpFact>, callee: ts.Expression): Im
 /** `12`, `12 and 14`, `12, 14 and 20`. */
 function listLines(lines: number[]): string {
   return lines.length === 1 ? String(lines[0]) : `${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
-}
-
-/** Handlers whose invocations load `file` (its module-level code runs in every process that imports it). */
-function handlersLoading(ctx: CheckContext<MessageId, TmpFact>, file: number): HandlerInfo[] {
-  const prefix = `${file}#`;
-  return ctx.handlers.filter((h) => h.file === file || h.reach.functions.has(file) || [...h.reach.bindings].some((b) => b.startsWith(prefix)));
 }
 
 const PY_MESSAGES: Partial<Record<MessageId, MessageId>> = {
