@@ -67,7 +67,7 @@ function readCloudFormation(file: string, ctx: ReaderContext): IacFunction[] {
   markPublishedVersions(template, functions);
   const globals = asObject(asObject(template.body.Globals)?.Function) ?? {};
   readTemplateWiring(templateScope(template, ctx), new Map(functions.map((fn) => [fn.logicalId, fn])), globals);
-  markLmiAddedToExisting(file, functions);
+  markLmiAddedToExisting(file, functions, { resources: template.resources, globals });
   return functions;
 }
 

@@ -148,7 +148,13 @@ export interface IacFunction {
    * (`.aws-sam/build`, `.serverless`, `cdk.out`) has the same function without a capacity provider:
    * the capacity provider can only be set when a function is created.
    */
-  lmiAddedToExisting?: { evidence: string };
+  lmiAddedToExisting?: {
+    evidence: string;
+    /** Resources written beside the function that reference it and must be re-pointed at the new one (`` `OrdersMapping` (AWS::Lambda::EventSourceMapping) ``). */
+    referencedBy: string[];
+    /** What shifts traffic between versions of the function (a weighted alias cannot span an LMI and an on-demand version). */
+    trafficShifting?: string;
+  };
 }
 
 export interface IacResult {
