@@ -59,6 +59,8 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     callbackHandler: NODE,
     contextMethod: NODE,
     callbackWaits: NODE,
+    signalHandler: NODE,
+    traceIdEnv: NODE,
     dependencyFloor: NODE,
     dependencyRangeBelowFloor: NODE,
     dependencyUnresolved: NODE,
