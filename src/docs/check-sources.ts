@@ -15,6 +15,7 @@ const CAPACITY_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_Lambd
 const SCALING_CONFIG = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-functionscalingconfig.html';
 const SAM_CAPACITY = 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-capacityproviderconfig.html';
 const SQS = `${DG}/with-sqs.html`;
+const EXECUTION_ENVIRONMENT = `${DG}/lambda-managed-instances-execution-environment.html`;
 const ASYNC = `${DG}/invocation-async.html`;
 const MAPPINGS = `${DG}/invocation-eventsourcemapping.html`;
 
@@ -65,6 +66,9 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     dependencyRangeBelowFloor: NODE,
     dependencyUnresolved: NODE,
     awsSdkV2: NODE,
+  },
+  'unchecked-timeout': {
+    awaitLoop: EXECUTION_ENVIRONMENT,
   },
   'lmi-runtime-support': {
     unsupportedRuntime: RUNTIMES,

@@ -10,6 +10,7 @@ import lmiRuntimeSupport from './lmi-runtime-support.js';
 import poolUndersized from './pool-undersized.js';
 import sharedDbConnection from './shared-db-connection.js';
 import sharedTmpPath from './shared-tmp-path.js';
+import uncheckedTimeout from './unchecked-timeout.js';
 import unsafeSharedCollection from './unsafe-shared-collection.js';
 import unstructuredLogging from './unstructured-logging.js';
 
@@ -23,6 +24,7 @@ export const rules: ReadonlyArray<Rule> = [
   unstructuredLogging,
   unsafeSharedCollection,
   lifecycle,
+  uncheckedTimeout,
   lmiRuntimeSupport,
 ] as ReadonlyArray<Rule>;
 

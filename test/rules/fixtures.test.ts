@@ -29,6 +29,7 @@ const DEFAULT_SEVERITY: Record<string, Severity> = {
   // Errors for functions on LMI, warnings for the others: annotations say which.
   'event-source-backpressure': 'error',
   lifecycle: 'warning',
+  'unchecked-timeout': 'warning',
   'lmi-runtime-support': 'error',
 };
 /** One directory per rule under fixtures/rules/. */
