@@ -115,6 +115,8 @@ export interface IacFunction {
   timeout?: number;
   /** Layer references as strings (best effort: ARNs, `!Ref X` -> `X`, CDK source text). */
   layers?: string[];
+  /** Those of `layers` the infrastructure code shows to bring libraries only, no extension (src/iac/layers.ts). */
+  libraryLayers?: string[];
   /** Present when the function is attached to a capacity provider. */
   lmi?: IacLmiConfig;
   /** Settings written in the infrastructure code whose value is not statically known (`${self:x}`, a parameter without default). */

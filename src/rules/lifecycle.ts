@@ -49,6 +49,12 @@ const FLOORS: Array<{ prefix?: string; name?: string; floor: string; note: strin
   { name: '@aws/aws-distro-opentelemetry-node-autoinstrumentation', floor: '0.8.0', note: ' (ADOT JavaScript)' },
 ];
 
+/**
+ * Layers AWS publishes as libraries only: Powertools for AWS Lambda (TypeScript, account 094274105915;
+ * Python, 017000801446), by ARN or by the SSM parameters that name them (/aws/service/powertools/...).
+ */
+const LIBRARY_LAYER_ARN = /^arn:aws[\w-]*:lambda:[^:]*:(094274105915|017000801446):layer:AWSLambdaPowertools|\/aws\/service\/powertools\//;
+
 const CONTEXT_METHODS = new Set(['succeed', 'fail', 'done']);
 /** `process` methods that register a listener (a signal, when the event name is one). */
 const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
@@ -139,7 +145,9 @@ export default defineRule<MessageId, LifecycleFact>({
       "process.on('unhandledRejection', log);   // not a signal: still delivered",
       'const traceId = context.xRayTraceId;     // per invocation',
       '',
-      '// Not reported: layers and alarms of functions that are not on LMI; `done` or `fail` methods of objects that are not the',
+      '// Not reported: layers that bring libraries only (Powertools layers by ARN; a SAM layer built with BuildMethod nodejs22.x or',
+      '// python3.13, or whose content folder has nodejs/ or python/ and no extensions/);',
+      '// layers and alarms of functions that are not on LMI; `done` or `fail` methods of objects that are not the',
       '// Lambda context; devDependencies (not deployed).',
     ].join('\n'),
     howToFix:
@@ -275,15 +283,16 @@ export default defineRule<MessageId, LifecycleFact>({
     for (const fn of ctx.infra) {
       if (!fn.lmi) continue;
       const functionIds = ctx.functionIdsOf(fn);
-      if (fn.layers && fn.layers.length > 0) {
+      const layers = (fn.layers ?? []).filter((layer) => !fn.libraryLayers?.includes(layer) && !LIBRARY_LAYER_ARN.test(layer));
+      if (layers.length > 0) {
         ctx.report({
           file: fn.source.file,
           loc: settingLoc(fn, 'layers'),
           messageId: 'layers',
           data: {
             function: fn.logicalId,
-            count: fn.layers.length === 1 ? '1 layer' : `${fn.layers.length} layers`,
-            layers: fn.layers.map((layer) => `\`${layer}\``).join(', '),
+            count: layers.length === 1 ? '1 layer' : `${layers.length} layers`,
+            layers: layers.map((layer) => `\`${layer}\``).join(', '),
           },
           handlers: [],
           functionIds,
