@@ -261,8 +261,18 @@ describe('alarms and layers (fixtures/rules/lifecycle)', () => {
       ['OrdersFunction', ['OrdersInitAlarm', 'ColdStartAlarm']],
       ['ReportsFunction', ['ColdStartAlarm']],
       ['LegacyFunction', ['ColdStartAlarm', 'LegacyInitAlarm']],
+      ['ReportsWithLibrariesFunction', ['ColdStartAlarm']],
+      ['ReportsWithAgentFunction', ['ColdStartAlarm']],
     ]);
     expect(byId(result, 'OrdersFunction').settingLines).toEqual({ layers: 25, capacityProvider: 22 });
+    // What the template shows of each layer's content (src/iac/layers.ts): dependencies built by SAM, a library folder.
+    expect(result.functions.map((fn) => [fn.logicalId, fn.libraryLayers])).toEqual([
+      ['OrdersFunction', undefined],
+      ['ReportsFunction', undefined],
+      ['LegacyFunction', undefined],
+      ['ReportsWithLibrariesFunction', ['DependenciesLayer', 'LibraryLayer']],
+      ['ReportsWithAgentFunction', ['LibraryLayer']],
+    ]);
   });
 
   it('CDK: alarms on metrics that name a function, through a const', () => {
