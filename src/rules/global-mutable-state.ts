@@ -523,7 +523,7 @@ export default defineRule<MessageId, WriteFact>({
       }
       // mutate
       if (!source) continue;
-      if (owned.has(writeKey(file, fact))) continue;
+      if (owned.has(writeKey(file, fact)) || lazy.has(writeKey(file, fact))) continue;
       const ref = f.ref!;
       if (ref.name === 'this') {
         const owner = ctx.files[file]!.functions[fact.fn]!.owner;
