@@ -43,7 +43,14 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     shellPath: NODE,
     initWrite: PYTHON,
   },
-  'shared-db-connection': { moduleConnection: NODE, lazyConnection: NODE, perInvocation: NODE, sharedClosed: NODE, processConnection: PYTHON },
+  'shared-db-connection': {
+    moduleConnection: NODE,
+    lazyConnection: NODE,
+    perInvocation: NODE,
+    sharedClosed: NODE,
+    processConnection: PYTHON,
+    perInvocationProcess: PYTHON,
+  },
   'pool-undersized': { undersized: NODE },
   'event-source-backpressure': {
     sqsVisibilityTimeout: SQS,
