@@ -77,11 +77,26 @@ function isProcessEnv(expr: ts.Expression, ctx: WalkContext<LifecycleFact>): boo
   return ts.isIdentifier(root) && root.text === 'process' && ctx.isGlobal('process');
 }
 
+/**
+ * A response-streaming handler, `awslambda.streamifyResponse(async (event, responseStream, context) => …)`
+ * (or the `streamifyResponse` of the lambda-stream package): its third parameter is the context.
+ */
+function isStreamingHandler(fn: ts.Node, ctx: WalkContext<LifecycleFact>): boolean {
+  const call = fn.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== fn) return false;
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text === 'streamifyResponse';
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'streamifyResponse') return false;
+  const owner = unwrap(callee.expression);
+  return ts.isIdentifier(owner) && owner.text === 'awslambda' && ctx.isGlobal('awslambda');
+}
+
 /** A function declaring a third, plain parameter: `(event, context, callback)`. */
 const onFunction: Visitor<LifecycleFact> = (node, ctx) => {
   const fn = node as ts.FunctionLikeDeclaration;
   const third = fn.parameters[2];
   if (!third || !ts.isIdentifier(third.name) || third.dotDotDotToken) return;
+  if (isStreamingHandler(fn, ctx)) return;
   const fnLine = ctx.loc(fn).line;
   ctx.record(third, { kind: 'callbackParam', name: third.name.text, parent: ctx.fn, fnLine });
 };
