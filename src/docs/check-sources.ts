@@ -30,6 +30,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     envWrite: NODE,
     implicitGlobal: NODE,
   },
+  'thread-shared-state': { threadGlobal: PYTHON, threadUpdate: PYTHON },
   'shared-tmp-path': {
     staticPath: NODE,
     eventPath: NODE,
