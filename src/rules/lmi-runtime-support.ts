@@ -196,8 +196,8 @@ export default defineRule<MessageId>({
       'place. Recreate it: give it a new {{idKind}} (and a new function name, if one is set) and move its event sources.',
   },
   visitors: {},
-  // With lifecycle (the same checklist item), which does not judge Python code yet: a Python function's item stays unknown.
-  appliesTo: (fn) => fn.iac !== undefined && fn.language === 'javascript',
+  // Runtime, memory, scaling and event sources are the same checks for every language.
+  appliesTo: (fn) => fn.iac !== undefined,
   check(ctx) {
     for (const fn of ctx.infra) {
       if (!fn.lmi) continue;

@@ -86,10 +86,10 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
           'event-source-backpressure': 'pass',
           'unstructured-logging': 'warn',
           'unsafe-shared-collection': 'not-applicable',
-          lifecycle: 'unknown',
+          lifecycle: 'pass',
         },
-        // (tmp 0 + db 20 + backpressure 15 + logging 10 x 0.5) / 65
-        score: 62,
+        // (tmp 0 + db 20 + backpressure 15 + logging 10 x 0.5 + lifecycle 5) / 70
+        score: 64,
       },
       {
         id: 'src/report.py#handler',
@@ -103,9 +103,9 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
           'event-source-backpressure': 'pass',
           'unstructured-logging': 'pass',
           'unsafe-shared-collection': 'not-applicable',
-          lifecycle: 'unknown',
+          lifecycle: 'pass',
         },
-        score: 69,
+        score: 71,
       },
     ]);
   });
