@@ -5,7 +5,7 @@
  * Contenders, each a separate child process timed from spawn to exit (wall time), with its peak
  * RSS (GNU `/usr/bin/time -f %M` when present, else `process.resourceUsage().maxRSS` written at
  * exit by bench/rss.ts loaded with `node --import`):
- *   floor   read every .ts file and `ts.createSourceFile` it, one thread (bench/floor.ts)
+ *   floor   read every .ts and .py file and parse it (TypeScript, tree-sitter Python), one thread (bench/floor.ts)
  *   scan    node bin/lmi-audit.js scan <corpus> --format json --output <tmp> --fail-on none --no-progress
  *   eslint  ESLint 9 + typescript-eslint parser, `require-atomic-updates` + one `no-restricted-syntax`
  *           (bench/eslint.config.mjs), --format json -o <tmp>
@@ -23,12 +23,16 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DENSE_GENERATOR_VERSION, writeDenseCorpus } from './dense.js';
 import { DEFAULT_SEED, GENERATOR_VERSION, readCorpusMeta, writeCorpus, type CorpusManifest } from './generate.js';
+import { MIXED_GENERATOR_VERSION, writeMixedCorpus } from './mixed.js';
 
 type Contender = 'floor' | 'scan' | 'rescan' | 'eslint';
 const CONTENDERS: Contender[] = ['floor', 'scan', 'rescan', 'eslint'];
-/** `standard`: bench/generate.ts; `dense`: bench/dense.ts (deep helper chains, many findings per function). */
-type CorpusKind = 'standard' | 'dense';
-const CORPUS_KINDS: CorpusKind[] = ['standard', 'dense'];
+/**
+ * `standard`: bench/generate.ts; `dense`: bench/dense.ts (deep helper chains, many findings per
+ * function); `mixed`: bench/mixed.ts (the standard corpus with 20% of the files Python).
+ */
+type CorpusKind = 'standard' | 'dense' | 'mixed';
+const CORPUS_KINDS: CorpusKind[] = ['standard', 'dense', 'mixed'];
 /** Share of the files a `rescan` changes before it scans again with a warm cache. */
 const RESCAN_CHANGED = 0.01;
 const TIME_BIN = '/usr/bin/time';
@@ -128,7 +132,7 @@ function parseArgs(argv: string[]): Options {
         const kinds = value()
           .split(',')
           .map((s) => s.trim()) as CorpusKind[];
-        for (const k of kinds) if (!CORPUS_KINDS.includes(k)) usage(`unknown corpus ${k} (standard, dense)`);
+        for (const k of kinds) if (!CORPUS_KINDS.includes(k)) usage(`unknown corpus ${k} (standard, dense, mixed)`);
         options.corpora = CORPUS_KINDS.filter((k) => kinds.includes(k));
         break;
       }
@@ -162,8 +166,17 @@ function parseArgs(argv: string[]): Options {
 // ---------------------------------------------------------------------------------------------
 
 function ensureCorpus(options: Options, n: number, kind: CorpusKind): { dir: string; manifest: CorpusManifest } {
-  const dir = path.join(options.corpusDir, kind === 'dense' ? `dense-${n}` : String(n));
+  const dir = path.join(options.corpusDir, kind === 'standard' ? String(n) : `${kind}-${n}`);
   const meta = readCorpusMeta(dir);
+  if (kind === 'mixed') {
+    if (meta && meta.generatorVersion === MIXED_GENERATOR_VERSION && meta.seed === options.seed && meta.n === n) {
+      log(`mixed corpus ${n}: reusing ${rel(dir)}`);
+      return { dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, '.manifest.json'), 'utf8')) as CorpusManifest };
+    }
+    const manifest = writeMixedCorpus(dir, n, options.seed);
+    log(`mixed corpus ${n}: generated ${manifest.files} files (${manifest.python.files} Python), ${manifest.lines} lines -> ${rel(dir)}`);
+    return { dir, manifest };
+  }
   if (kind === 'dense') {
     if (meta && meta.generatorVersion === DENSE_GENERATOR_VERSION && meta.n === n) {
       log(`dense corpus ${n}: reusing ${rel(dir)}`);
@@ -385,9 +398,10 @@ function targetsOf(stats: Stats[]): Target[] {
     targets.push({ name, limit: `<= ${limit}`, value: fmtRatio(value), status: value === undefined ? 'n/a' : value <= limit ? 'PASS' : 'FAIL' });
   atMost('scan(10k) / floor(10k)', ratio(get('scan', 'standard', big), get('floor', 'standard', big)), 1.0);
   atMost('scan(dense 10k) / floor(dense 10k)', ratio(get('scan', 'dense', big), get('floor', 'dense', big)), 1.5);
+  atMost('scan(mixed 10k) / floor(mixed 10k)', ratio(get('scan', 'mixed', big), get('floor', 'mixed', big)), 1.0);
   atMost('rescan(10k, 1% changed, --cache) / floor(10k)', ratio(get('rescan', 'standard', big), get('floor', 'standard', big)), 0.15);
   for (const corpus of CORPUS_KINDS) {
-    const label = corpus === 'dense' ? 'dense ' : '';
+    const label = corpus === 'standard' ? '' : `${corpus} `;
     const rss = get('scan', corpus, big)?.medianPeakRssMb;
     targets.push({
       name: `scan(${label}10k) peak RSS`,
@@ -465,8 +479,8 @@ async function main(): Promise<void> {
       corpora[`${kind}-${n}`] = meta;
       // Warm the file cache (and the disk cache of node_modules/typescript), untimed.
       await runContender('floor', corpus, options);
-      // The dense corpus measures the cold scan; ESLint and the cache are measured on the standard one.
-      const contenders = kind === 'dense' ? options.only.filter((c) => c === 'floor' || c === 'scan') : options.only;
+      // The dense and mixed corpora measure the cold scan; ESLint and the cache are measured on the standard one.
+      const contenders = kind === 'standard' ? options.only : options.only.filter((c) => c === 'floor' || c === 'scan');
       for (let rep = 1; rep <= options.reps; rep++) {
         for (const contender of contenders) {
           const r = await runContender(contender, corpus, options);
@@ -548,6 +562,7 @@ async function main(): Promise<void> {
       typescriptEslint: versionOf('typescript-eslint'),
       generator: GENERATOR_VERSION,
       denseGenerator: DENSE_GENERATOR_VERSION,
+      mixedGenerator: MIXED_GENERATOR_VERSION,
     },
     method: {
       wall: 'spawn to exit of a separate child process (process.hrtime), median of the reps',
@@ -556,7 +571,7 @@ async function main(): Promise<void> {
           ? 'GNU /usr/bin/time -f %M (KiB, max resident set of the child)'
           : 'process.resourceUsage().maxRSS written at exit by bench/rss.ts (node --import)',
       order:
-        'per corpus and size: one untimed floor run (warms the file cache), then floor, scan, rescan, eslint alternating for each rep (dense: floor and scan only)',
+        'per corpus and size: one untimed floor run (warms the file cache), then floor, scan, rescan, eslint alternating for each rep (dense, mixed: floor and scan only)',
       rescan:
         'an untimed scan --cache fills a fresh cache, 1% of the handler files get one more statement, then the timed scan --cache; the files are restored after',
       floor: 'bench/floor.ts: readFileSync + ts.createSourceFile(file, text, Latest, setParentNodes=true, TS) on every .ts file, one thread',

@@ -78,6 +78,7 @@ if (values.json) {
     'unsafe-shared-collection': 'usc',
     lifecycle: 'life',
     'lmi-runtime-support': 'rt',
+    'unchecked-timeout': 'to',
   };
   console.log('| repository | commit | functions (declared/inferred) | findings | by rule | errors | s |');
   console.log('|---|---|---|---|---|---|---|');

@@ -51,6 +51,7 @@ export declare namespace ts {
   export type IfStatement = TsMorph.ts.IfStatement;
   export type ImportClause = TsMorph.ts.ImportClause;
   export type ImportDeclaration = TsMorph.ts.ImportDeclaration;
+  export type IterationStatement = TsMorph.ts.IterationStatement;
   export type JSDocParsingMode = TsMorph.ts.JSDocParsingMode;
   export type JsonSourceFile = TsMorph.ts.JsonSourceFile;
   export type NamedDeclaration = TsMorph.ts.NamedDeclaration;
@@ -65,6 +66,7 @@ export declare namespace ts {
   export type PropertyName = TsMorph.ts.PropertyName;
   export type ScriptKind = TsMorph.ts.ScriptKind;
   export type ScriptTarget = TsMorph.ts.ScriptTarget;
+  export type ShorthandPropertyAssignment = TsMorph.ts.ShorthandPropertyAssignment;
   export type SourceFile = TsMorph.ts.SourceFile;
   export type Statement = TsMorph.ts.Statement;
   export type StringLiteral = TsMorph.ts.StringLiteral;

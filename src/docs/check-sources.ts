@@ -15,6 +15,7 @@ const CAPACITY_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_Lambd
 const SCALING_CONFIG = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-functionscalingconfig.html';
 const SAM_CAPACITY = 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-capacityproviderconfig.html';
 const SQS = `${DG}/with-sqs.html`;
+const EXECUTION_ENVIRONMENT = `${DG}/lambda-managed-instances-execution-environment.html`;
 const ASYNC = `${DG}/invocation-async.html`;
 const MAPPINGS = `${DG}/invocation-eventsourcemapping.html`;
 
@@ -29,6 +30,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     envWrite: NODE,
     implicitGlobal: NODE,
   },
+  'thread-shared-state': { threadGlobal: PYTHON, threadUpdate: PYTHON },
   'shared-tmp-path': {
     staticPath: NODE,
     eventPath: NODE,
@@ -42,7 +44,14 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     shellPath: NODE,
     initWrite: PYTHON,
   },
-  'shared-db-connection': { moduleConnection: NODE, lazyConnection: NODE, perInvocation: NODE, sharedClosed: NODE, processConnection: PYTHON },
+  'shared-db-connection': {
+    moduleConnection: NODE,
+    lazyConnection: NODE,
+    perInvocation: NODE,
+    sharedClosed: NODE,
+    processConnection: PYTHON,
+    perInvocationProcess: PYTHON,
+  },
   'pool-undersized': { undersized: NODE },
   'event-source-backpressure': {
     sqsVisibilityTimeout: SQS,
@@ -59,10 +68,15 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     callbackHandler: NODE,
     contextMethod: NODE,
     callbackWaits: NODE,
+    signalHandler: NODE,
+    traceIdEnv: NODE,
     dependencyFloor: NODE,
     dependencyRangeBelowFloor: NODE,
     dependencyUnresolved: NODE,
     awsSdkV2: NODE,
+  },
+  'unchecked-timeout': {
+    awaitLoop: EXECUTION_ENVIRONMENT,
   },
   'lmi-runtime-support': {
     unsupportedRuntime: RUNTIMES,

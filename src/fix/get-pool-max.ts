@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseTerraformFiles, readInfrastructure, type IacFunction } from '../iac/index.js';
+import { isTerraformFile, parseTerraformFiles, readInfrastructure, type IacFunction } from '../iac/index.js';
 import { perWorkerConcurrency } from '../iac/settings.js';
 import type { Report } from '../types.js';
 
@@ -21,13 +21,15 @@ export async function createPoolMaxLookup(report: Report, cwd: string): Promise<
   // A Terraform function is read with its whole root module (every .tf file of its directory),
   // parsed up front: the HCL parser is asynchronous, the readers are not.
   const terraformDirs = [
-    ...new Set(report.functions.flatMap((fn) => (fn.declaredIn?.file.endsWith('.tf') ? [path.dirname(path.resolve(cwd, fn.declaredIn.file))] : []))),
+    ...new Set(
+      report.functions.flatMap((fn) => (fn.declaredIn && isTerraformFile(fn.declaredIn.file) ? [path.dirname(path.resolve(cwd, fn.declaredIn.file))] : [])),
+    ),
   ];
   const moduleFiles = (dir: string) => {
     try {
       return fs
         .readdirSync(dir)
-        .filter((f) => f.endsWith('.tf'))
+        .filter(isTerraformFile)
         .map((f) => path.join(dir, f));
     } catch {
       return [];
@@ -39,7 +41,7 @@ export async function createPoolMaxLookup(report: Report, cwd: string): Promise<
     let list = cache.get(abs);
     if (!list) {
       try {
-        const tf = abs.endsWith('.tf');
+        const tf = isTerraformFile(abs);
         const template = tf || /\.(ya?ml|json)$/i.test(abs);
         list = readInfrastructure({
           infraFiles: tf ? moduleFiles(path.dirname(abs)) : template ? [abs] : [],

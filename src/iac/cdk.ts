@@ -206,7 +206,7 @@ class CdkFileReader {
       if (ts.isNewExpression(node)) this.readWiringNew(node, functions);
       else this.readWiringCall(node, functions);
     }
-    markLmiAddedToExisting(this.file, functions, this.appRoot());
+    markLmiAddedToExisting(this.file, functions, { cdkAppRoot: this.appRoot() });
     return functions;
   }
 

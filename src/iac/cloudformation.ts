@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { resolveEntryFile, resolveHandler } from './handler-path.js';
+import { isDependencyBuild, isLibraryContent } from './layers.js';
 import { markLmiAddedToExisting } from './previous-build.js';
 import type { ResourceScope } from './references.js';
 import { readTemplateWiring } from './template-wiring.js';
@@ -67,7 +68,7 @@ function readCloudFormation(file: string, ctx: ReaderContext): IacFunction[] {
   markPublishedVersions(template, functions);
   const globals = asObject(asObject(template.body.Globals)?.Function) ?? {};
   readTemplateWiring(templateScope(template, ctx), new Map(functions.map((fn) => [fn.logicalId, fn])), globals);
-  markLmiAddedToExisting(file, functions);
+  markLmiAddedToExisting(file, functions, { resources: template.resources, globals });
   return functions;
 }
 
@@ -113,7 +114,7 @@ function samFunction(template: Template, logicalId: string, resource: PlainObjec
 
   // SAM prepends global list entries to the function's own.
   const layers = [...(referenceList(globals.Layers) ?? []), ...(referenceList(props.Layers) ?? [])];
-  if (globals.Layers !== undefined || props.Layers !== undefined) fn.layers = layers;
+  if (globals.Layers !== undefined || props.Layers !== undefined) assignLayers(template, fn, layers);
 
   assignPlatformSettings(template, fn, setting);
   // SAM publishes versions with `AutoPublishAlias`; without it, whether SAM publishes one for an LMI function is not known here.
@@ -149,6 +150,20 @@ function samFunction(template: Template, logicalId: string, resource: PlainObjec
   return fn;
 }
 
+/** The function's layers, and those of them the template shows to be libraries only (src/iac/layers.ts). */
+function assignLayers(template: Template, fn: IacFunction, layers: string[]): void {
+  fn.layers = layers;
+  const libraries = layers.filter((layer) => {
+    const resource = asObject(template.resources[layer]);
+    if (resource?.Type !== 'AWS::Serverless::LayerVersion') return false;
+    if (isDependencyBuild(asObject(resource.Metadata)?.BuildMethod)) return true;
+    const contentUri = asObject(resource.Properties)?.ContentUri;
+    const content = contentUri === undefined ? undefined : localCodeRoot(template.dir, contentUri);
+    return content !== undefined && isLibraryContent(content);
+  });
+  if (libraries.length > 0) fn.libraryLayers = libraries;
+}
+
 function cfnFunction(template: Template, logicalId: string, resource: PlainObject, line: number, ctx: ReaderContext): IacFunction {
   const props = asObject(resource.Properties) ?? {};
   const setting = (name: string): unknown => parameterDefault(template, props[name]);
@@ -160,7 +175,7 @@ function cfnFunction(template: Template, logicalId: string, resource: PlainObjec
   assignNumbers(fn, asNumber(setting('MemorySize')), asNumber(setting('Timeout')));
   assignSettingFacts(template, fn, props, setting, asObject(asObject(props.Environment)?.Variables) ?? {});
   const layers = referenceList(props.Layers);
-  if (layers) fn.layers = layers;
+  if (layers) assignLayers(template, fn, layers);
 
   assignPlatformSettings(template, fn, setting);
   // An `AWS::Lambda::Version` of the function also publishes one (see readCloudFormation).

@@ -12,7 +12,7 @@ import type { IacFunction, IacResult, InfrastructureReader, ReadInfrastructureIn
 import { compareStrings as compare } from '../util/compare-strings.js';
 
 export type { IacAlarm, IacEventSource, IacFunction, IacQueue, IacResult, ReadInfrastructureInput } from './types.js';
-export { parseTerraformFiles } from './terraform.js';
+export { isTerraformFile, parseTerraformFiles } from './terraform.js';
 
 /** Build output that repeats the real definitions (synthesized CDK templates, packaged SAM templates, Terraform's copies of child modules). */
 function isGenerated(file: string): boolean {

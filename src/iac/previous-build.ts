@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IacFunction } from './types.js';
+import { collectReferences } from './references.js';
 import { asObject, asString, isObject } from './values.js';
 import { parseJson, parseYaml } from './yaml.js';
 
@@ -21,20 +22,67 @@ interface BuiltFunction {
   file: string;
 }
 
-/** Marks the LMI functions of one infrastructure file that its last build output has without LMI. */
-export function markLmiAddedToExisting(infraFile: string, functions: readonly IacFunction[], cdkAppRoot?: string): void {
+/** What the infrastructure file itself says about what points at its functions. */
+export interface WrittenResources {
+  /** The CloudFormation resources written in the file (a template's `Resources`, serverless.yml's `resources.Resources`). */
+  resources?: Record<string, unknown>;
+  /** SAM `Globals.Function`. */
+  globals?: Record<string, unknown>;
+  /** A CDK app's root, where `cdk.out` is. */
+  cdkAppRoot?: string;
+}
+
+/**
+ * Marks the LMI functions of one infrastructure file that its last build output has without LMI,
+ * with what has to be re-pointed at the new function: the resources written in the file that
+ * reference it (event source mappings, permissions, URLs, aliases, alarms, ...) and the weighted
+ * traffic shifting that cannot span an LMI and an on-demand version.
+ */
+export function markLmiAddedToExisting(infraFile: string, functions: readonly IacFunction[], written: WrittenResources = {}): void {
   const candidates = functions.filter((fn) => fn.lmi !== undefined);
   if (candidates.length === 0) return;
   let built: Map<string, BuiltFunction>;
   try {
-    built = builtFunctions(infraFile, candidates[0]!.kind, cdkAppRoot);
+    built = builtFunctions(infraFile, candidates[0]!.kind, written.cdkAppRoot);
   } catch {
     return; // A build directory we cannot read is no evidence either way.
   }
   for (const fn of candidates) {
-    const previous = built.get(buildKey(fn));
-    if (previous && !previous.hasLmi) fn.lmiAddedToExisting = { evidence: previous.file };
+    const key = buildKey(fn);
+    const previous = built.get(key);
+    if (!previous || previous.hasLmi) continue;
+    fn.lmiAddedToExisting = { evidence: previous.file, referencedBy: referencesTo(key, written.resources) };
+    const shifting = trafficShifting(key, written);
+    if (shifting !== undefined) fn.lmiAddedToExisting.trafficShifting = shifting;
   }
+}
+
+/** Resources of `resources` whose properties reference `id`, as `` `Id` (Type) ``, in the order written. */
+function referencesTo(id: string, resources: Record<string, unknown> | undefined): string[] {
+  const found: string[] = [];
+  for (const [other, value] of Object.entries(resources ?? {})) {
+    if (other === id || !isObject(value)) continue;
+    let hit = false;
+    collectReferences(value.Properties, (target) => (hit ||= target === id), { embedded: true });
+    if (hit) found.push(`\`${other}\` (${asString(value.Type) ?? 'unknown type'})`);
+  }
+  return found;
+}
+
+/** A SAM `DeploymentPreference` (the function's or the Globals'), or an `AWS::Lambda::Alias` with `RoutingConfig` on the function. */
+function trafficShifting(id: string, written: WrittenResources): string | undefined {
+  const resource = asObject(written.resources?.[id]);
+  if (asObject(resource?.Properties)?.DeploymentPreference !== undefined || written.globals?.DeploymentPreference !== undefined) {
+    return '`DeploymentPreference`';
+  }
+  for (const [other, value] of Object.entries(written.resources ?? {})) {
+    const props = asObject(asObject(value)?.Properties);
+    if (asObject(value)?.Type !== 'AWS::Lambda::Alias' || props?.RoutingConfig === undefined) continue;
+    let hit = false;
+    collectReferences(props.FunctionName, (target) => (hit ||= target === id), { embedded: true });
+    if (hit) return `the \`RoutingConfig\` of \`${other}\``;
+  }
+  return undefined;
 }
 
 function buildKey(fn: IacFunction): string {

@@ -168,3 +168,28 @@ export function destinationOf(scope: ResourceScope, value: unknown, keyPath: (st
   resolveResource(scope, target, key ? [...keyPath, key] : keyPath);
   return referenceToString(target);
 }
+
+/**
+ * Calls `found` with the id of every resource `value` references: `Ref`, `Fn::GetAtt`, whole-string
+ * `Fn::Sub`, anywhere inside it; with `embedded`, also the `${Id}` / `${Id.Attr}` parts of a longer
+ * `Fn::Sub` string (`arn:aws:execute-api:...:${Api}/*`).
+ */
+export function collectReferences(value: unknown, found: (id: string) => void, options: { embedded?: boolean } = {}, depth = 0): void {
+  if (depth > 20) return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectReferences(item, found, options, depth + 1);
+    return;
+  }
+  if (!isObject(value)) return;
+  const reference = referencedResource(value, false);
+  if (reference) {
+    found(reference.id);
+    return;
+  }
+  if (options.embedded) {
+    const sub = value['Fn::Sub'];
+    const template = typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : undefined;
+    for (const match of template?.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g) ?? []) found(match[1]!);
+  }
+  for (const child of Object.values(value)) collectReferences(child, found, options, depth + 1);
+}

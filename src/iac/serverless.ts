@@ -119,7 +119,7 @@ function readServerless(file: string, ctx: ReaderContext): IacFunction[] {
   }
   // Alarms and other wiring written as CloudFormation, keyed by the logical ids the framework generates.
   readTemplateWiring(scope, new Map(functions.map((fn) => [`${normalizeServerlessName(fn.logicalId)}LambdaFunction`, fn])));
-  markLmiAddedToExisting(file, functions);
+  markLmiAddedToExisting(file, functions, { resources: scope.resources });
   return functions;
 }
 

@@ -9,7 +9,16 @@
  * The same code reads the CloudFormation `resources.Resources` section of a serverless.yml.
  */
 import type { IacAlarm, IacAsyncConfig, IacEventKind, IacEventSource, IacFunction, IacPolledService } from './types.js';
-import { destinationOf, locate, queueOf, referencedResource, resolveResource, withParameterDefault, type ResourceScope } from './references.js';
+import {
+  collectReferences,
+  destinationOf,
+  locate,
+  queueOf,
+  referencedResource,
+  resolveResource,
+  withParameterDefault,
+  type ResourceScope,
+} from './references.js';
 import { asNumber, asObject, asString, isObject, referenceToString, type PlainObject } from './values.js';
 
 const SAM_FUNCTION = 'AWS::Serverless::Function';
@@ -329,21 +338,6 @@ function initMetricOf(props: PlainObject): string | undefined {
   // Alarm names and descriptions as a last resort ("Cold starts above 5%").
   const label = [props.AlarmName, props.AlarmDescription].map(referenceToString).find((text) => text !== undefined && INIT_METRIC.test(text));
   return label !== undefined ? (metricName ?? label) : undefined;
-}
-
-function collectReferences(value: unknown, found: (id: string) => void, depth = 0): void {
-  if (depth > 20) return;
-  if (Array.isArray(value)) {
-    for (const item of value) collectReferences(item, found, depth + 1);
-    return;
-  }
-  if (!isObject(value)) return;
-  const reference = referencedResource(value, false);
-  if (reference) {
-    found(reference.id);
-    return;
-  }
-  for (const child of Object.values(value)) collectReferences(child, found, depth + 1);
 }
 
 // --- shared -----------------------------------------------------------------------------------

@@ -12,8 +12,14 @@
  * is asynchronous, so the files are parsed ahead of the (synchronous) readers by
  * {@link parseTerraformFiles}. Nothing is evaluated and `terraform` is never run: a value is known
  * when it is a literal, or a `var.x` / `local.x` whose default is one; anything else stays
- * unknown. Child modules (`module` blocks) are not followed. The parser's output has no
- * positions, so lines are found in the file's text by block header and attribute name.
+ * unknown. `module` blocks are followed: a local child module (`source = "./modules/fn"`) is read
+ * with the module block's arguments as its variables, once per call (its functions are named
+ * `module.<call>.aws_lambda_function.<name>`; a directory that another module calls is not read on
+ * its own as well), and a call of the registry's `terraform-aws-modules/lambda/aws` is a function
+ * of its own (`handler`, `runtime`, `source_path`, ...). A resource with `count`/`for_each` is one
+ * function: every instance runs the same code. `.tf.json` files are read like `.tf` files. The
+ * parser's output has no positions, so lines are found in the file's text by block header and
+ * attribute name.
  */
 import * as path from 'node:path';
 import { resolveHandler } from './handler-path.js';
@@ -32,8 +38,13 @@ import type {
 } from './types.js';
 import { asNumber, asObject, asString, isObject, type PlainObject } from './values.js';
 
-function isTerraformFile(file: string): boolean {
-  return /\.tf$/i.test(file);
+/** `main.tf`, or `main.tf.json` (Terraform's JSON syntax). */
+export function isTerraformFile(file: string): boolean {
+  return /\.tf(\.json)?$/i.test(file);
+}
+
+function isJsonSyntax(file: string): boolean {
+  return /\.json$/i.test(file);
 }
 
 /**
@@ -51,6 +62,15 @@ export async function parseTerraformFiles(files: readonly string[], readFile: (f
       text = readFile(file);
     } catch (error) {
       parsed.set(file, { file, text: '', error: { message: `could not read infrastructure: ${messageOf(error)}` } });
+      continue;
+    }
+    if (isJsonSyntax(file)) {
+      // The JSON syntax is the parser's own output shape: blocks as objects (or lists), expressions as `${...}` strings.
+      try {
+        parsed.set(file, { file, text, body: asObject(JSON.parse(text)) ?? {} });
+      } catch (error) {
+        parsed.set(file, { file, text, error: { message: `Terraform JSON parse error: ${messageOf(error)}` } });
+      }
       continue;
     }
     try {
@@ -96,9 +116,23 @@ interface Module {
   dir: string;
   resources: Map<string, Block>;
   data: Map<string, Block>;
+  /** `module "name"` calls, by name (`type` is `module`). */
+  calls: Map<string, Block>;
   variables: Map<string, unknown>;
   locals: Map<string, unknown>;
+  /** What names of this module's resources start with: `''` for a root module, `module.<call>.` for a called one. */
+  prefix: string;
+  /** The `module` block (in the calling module) this instance was read for. */
+  call?: Block;
 }
+
+/** Arguments of a `module` block that are not the child's variables. */
+const META_ARGUMENTS = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
+/** The registry's Lambda module, by registry address or GitHub URL. */
+const LAMBDA_MODULE =
+  /^(?:registry\.terraform\.io\/)?terraform-aws-modules\/lambda\/aws(?:\/\/|$)|github\.com[/:]terraform-aws-modules\/terraform-aws-lambda(?:\.git)?(?:[/?]|$)/;
+/** How deep `module` calls are followed (a call cycle ends there too). */
+const MAX_MODULE_DEPTH = 8;
 
 const modules = new WeakMap<ReadonlyMap<string, ParsedTerraformFile>, Map<string, Module>>();
 
@@ -122,17 +156,122 @@ function readTerraform(file: string, ctx: ReaderContext): IacFunction[] {
     return [];
   }
   const module = moduleOf(ctx.terraform, path.dirname(resolved));
+  // A directory another module calls is read through each call, with that call's arguments.
+  const called = calledDirectories(ctx.terraform);
+  if (called.has(module.dir)) return [];
+  return readModule(ctx.terraform, module, ctx, 0)
+    .filter((entry) => entry.file === resolved)
+    .map((entry) => entry.fn);
+}
+
+/** A function and the file its definition (the resource, or the root's `module` call) is written in. */
+interface Found {
+  fn: IacFunction;
+  file: string;
+}
+
+/**
+ * The functions of `module` and of the modules it calls, wired by what the module's resources say;
+ * each is charged to the file of the resource or of the top-level `module` call that brings it.
+ */
+function readModule(all: ReadonlyMap<string, ParsedTerraformFile>, module: Module, ctx: ReaderContext, depth: number): Found[] {
   const functions = new Map<string, IacFunction>();
   for (const block of module.resources.values()) {
     if (block.type !== 'aws_lambda_function') continue;
     functions.set(block.name, readFunction(module, block, ctx));
   }
-  wireFunctions(module, functions);
+  const found: Found[] = [...functions.entries()].map(([name]) => ({
+    fn: functions.get(name)!,
+    file: module.resources.get(`aws_lambda_function.${name}`)!.file.file,
+  }));
+  const byCall = new Map<string, IacFunction[]>();
+  for (const call of module.calls.values()) {
+    const source = stringOf(module, call.body.source);
+    if (source === undefined) continue;
+    let inner: IacFunction[] = [];
+    if (LAMBDA_MODULE.test(source)) inner = [registryFunction(module, call, ctx)];
+    else if (/^\.\.?(\/|$)/.test(source) && depth < MAX_MODULE_DEPTH) {
+      const dir = path.resolve(module.dir, source);
+      const child = moduleOf(all, dir);
+      if (child.resources.size > 0 || child.calls.size > 0) inner = readModule(all, instantiate(module, call, child), ctx, depth + 1).map((entry) => entry.fn);
+    }
+    byCall.set(call.name, inner);
+    for (const fn of inner) found.push({ fn, file: call.file.file });
+  }
+  wireFunctions(module, { functions, byCall });
   // In the order written: by file, then line (the parser's output is ordered by name).
-  for (const fn of functions.values()) {
+  for (const { fn } of found) {
     fn.events?.sort((a, b) => (a.source.file < b.source.file ? -1 : a.source.file > b.source.file ? 1 : a.source.line - b.source.line));
   }
-  return [...functions.entries()].filter(([name]) => module.resources.get(`aws_lambda_function.${name}`)!.file.file === resolved).map(([, fn]) => fn);
+  return found;
+}
+
+/** The directories some parsed module calls as a local child module. */
+const calledCache = new WeakMap<ReadonlyMap<string, ParsedTerraformFile>, Set<string>>();
+
+function calledDirectories(all: ReadonlyMap<string, ParsedTerraformFile>): Set<string> {
+  const cached = calledCache.get(all);
+  if (cached) return cached;
+  const dirs = new Set<string>();
+  calledCache.set(all, dirs);
+  for (const dir of new Set([...all.values()].filter((file) => file.body).map((file) => path.dirname(file.file)))) {
+    const module = moduleOf(all, dir);
+    for (const call of module.calls.values()) {
+      const source = stringOf(module, call.body.source);
+      if (source !== undefined && /^\.\.?(\/|$)/.test(source)) {
+        const child = path.resolve(dir, source);
+        if (child !== dir) dirs.add(child);
+      }
+    }
+  }
+  return dirs;
+}
+
+/**
+ * The child module as `call` instantiates it: the call's arguments, valued in the calling module
+ * (`${path.module}` there is the caller's directory), are the child's variables.
+ */
+function instantiate(parent: Module, call: Block, child: Module): Module {
+  const variables = new Map(child.variables);
+  for (const [name, value] of Object.entries(call.body)) {
+    if (META_ARGUMENTS.has(name)) continue;
+    const known = valueOf(parent, value);
+    variables.set(name, typeof known === 'string' ? known.replace(/\$\{path\.(module|root|cwd)\}/g, parent.dir) : known);
+  }
+  return { ...child, variables, prefix: `${parent.prefix}module.${call.name}.`, call };
+}
+
+/**
+ * A call of `terraform-aws-modules/lambda/aws`: one function, from the module's inputs
+ * (`handler`, `runtime`, `memory_size`, `timeout`, `layers`, `publish`, `environment_variables`,
+ * and the code from `source_path`: a directory, a file, or a list of either or of `{ path = ... }`).
+ */
+function registryFunction(module: Module, call: Block, ctx: ReaderContext): IacFunction {
+  const props = call.body;
+  const fn: IacFunction = { logicalId: `${module.prefix}module.${call.name}`, kind: 'terraform', source: { file: call.file.file, line: call.line } };
+  const runtime = stringOf(module, props.runtime);
+  const handler = stringOf(module, props.handler);
+  if (runtime !== undefined) fn.runtime = runtime;
+  if (handler !== undefined) fn.handler = handler;
+  assignDefined(fn, { memorySize: numberOf(module, props.memory_size), timeout: numberOf(module, props.timeout) });
+  applyCommonSettings(module, call, fn, { environment: valueOf(module, props.environment_variables) });
+  const publish = valueOf(module, props.publish);
+  // The module publishes no version unless told to.
+  fn.publishesVersion = publish === true || publish === 'true';
+  const isImage = stringOf(module, props.package_type) === 'Image' || props.image_uri !== undefined;
+  const codeRoot = isImage ? undefined : sourcePathRoot(module, props.source_path, ctx);
+  applyHandler(fn, resolveHandler({ handler, codeRoot, runtime, fileExists: ctx.fileExists }));
+  return fn;
+}
+
+/** The code directory a `source_path` names: the first entry of a list, `path` of an object, the directory of a file. */
+function sourcePathRoot(module: Module, value: unknown, ctx: ReaderContext): string | undefined {
+  let entry = valueOf(module, value);
+  if (Array.isArray(entry)) entry = entry[0];
+  if (isObject(entry)) entry = entry.path;
+  const resolved = modulePath(module, entry);
+  if (resolved === undefined) return undefined;
+  return /\.(?:[cm]?[jt]s|py)$/i.test(resolved) && ctx.fileExists(resolved) ? path.dirname(resolved) : resolved;
 }
 
 function moduleOf(all: ReadonlyMap<string, ParsedTerraformFile>, dir: string): Module {
@@ -140,10 +279,10 @@ function moduleOf(all: ReadonlyMap<string, ParsedTerraformFile>, dir: string): M
   if (!byDir) modules.set(all, (byDir = new Map()));
   let module = byDir.get(dir);
   if (module) return module;
-  module = { dir, resources: new Map(), data: new Map(), variables: new Map(), locals: new Map() };
+  module = { dir, resources: new Map(), data: new Map(), calls: new Map(), variables: new Map(), locals: new Map(), prefix: '' };
   const files = [...all.values()].filter((f) => path.dirname(f.file) === dir && f.body).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const file of files) {
-    const headers = blockHeaders(file.text);
+    const headers = isJsonSyntax(file.file) ? jsonBlockHeaders(file) : blockHeaders(file.text);
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, named] of Object.entries(asObject(file.body![kind]) ?? {})) {
         for (const [name, list] of Object.entries(asObject(named) ?? {})) {
@@ -154,6 +293,10 @@ function moduleOf(all: ReadonlyMap<string, ParsedTerraformFile>, dir: string): M
           (kind === 'resource' ? module.resources : module.data).set(key, { type, name, body, file, line });
         }
       }
+    }
+    for (const [name, list] of Object.entries(asObject(file.body!.module) ?? {})) {
+      const body = firstBlock(list);
+      if (body) module.calls.set(name, { type: 'module', name, body, file, line: headers.get(`module.${name}`) ?? 1 });
     }
     for (const [name, list] of Object.entries(asObject(file.body!.variable) ?? {})) {
       const body = firstBlock(list);
@@ -173,13 +316,38 @@ function firstBlock(value: unknown): PlainObject | undefined {
   return Array.isArray(value) ? asObject(value[0]) : asObject(value);
 }
 
-/** `resource.aws_lambda_function.worker` -> its header's 1-based line. */
+/** `resource.aws_lambda_function.worker` (or `module.orders`) -> its header's 1-based line. */
 function blockHeaders(text: string): Map<string, number> {
   const headers = new Map<string, number>();
   text.split('\n').forEach((line, index) => {
-    const match = /^\s*(resource|data)\s+"([^"]+)"\s+"([^"]+)"/.exec(line);
-    if (match && !headers.has(`${match[1]}.${match[2]}.${match[3]}`)) headers.set(`${match[1]}.${match[2]}.${match[3]}`, index + 1);
+    const match = /^\s*(?:(resource|data)\s+"([^"]+)"\s+"([^"]+)"|(module)\s+"([^"]+)")/.exec(line);
+    if (!match) return;
+    const key = match[4] ? `module.${match[5]}` : `${match[1]}.${match[2]}.${match[3]}`;
+    if (!headers.has(key)) headers.set(key, index + 1);
   });
+  return headers;
+}
+
+/** The same for the JSON syntax: the line of each block's name key, after its type's key (`"aws_lambda_function": { "worker": {`). */
+function jsonBlockHeaders(file: ParsedTerraformFile): Map<string, number> {
+  const headers = new Map<string, number>();
+  const lines = file.text.split('\n');
+  const lineOf = (key: string, from: number): number => lines.findIndex((line, index) => index >= from && line.includes(`"${key}"`));
+  for (const kind of ['resource', 'data'] as const) {
+    const kindLine = lineOf(kind, 0);
+    for (const [type, named] of Object.entries(asObject(file.body?.[kind]) ?? {})) {
+      const typeLine = lineOf(type, Math.max(kindLine, 0));
+      for (const name of Object.keys(asObject(named) ?? {})) {
+        const line = lineOf(name, Math.max(typeLine, 0));
+        if (line !== -1) headers.set(`${kind}.${type}.${name}`, line + 1);
+      }
+    }
+  }
+  const moduleLine = lineOf('module', 0);
+  for (const name of Object.keys(asObject(file.body?.module) ?? {})) {
+    const line = lineOf(name, Math.max(moduleLine, 0));
+    if (line !== -1) headers.set(`module.${name}`, line + 1);
+  }
   return headers;
 }
 
@@ -197,11 +365,14 @@ function attributeLine(block: Block, ...names: string[]): number | undefined {
 
 function findAttribute(block: Block, name: string): number | undefined {
   const lines = block.file.text.split('\n');
-  const pattern = new RegExp(`^\\s*${name}\\s*(=|\\{)`);
+  const json = isJsonSyntax(block.file.file);
+  // `name = ...` / `name {` in HCL, `"name": ...` in the JSON syntax.
+  const pattern = json ? new RegExp(`^\\s*"${name}"\\s*:`) : new RegExp(`^\\s*${name}\\s*(=|\\{)`);
   let depth = 0;
   for (let index = block.line - 1; index < lines.length; index++) {
-    const line = lines[index]!.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/#.*$|\/\/.*$/, '');
-    if (index > block.line - 1 && depth >= 1 && pattern.test(line)) return index + 1;
+    const raw = lines[index]!;
+    const line = raw.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/#.*$|\/\/.*$/, '');
+    if (index > block.line - 1 && depth >= 1 && pattern.test(json ? raw : line)) return index + 1;
     for (const char of line) {
       if (char === '{') depth++;
       else if (char === '}') depth--;
@@ -261,7 +432,11 @@ function display(value: unknown): string | undefined {
 
 function readFunction(module: Module, block: Block, ctx: ReaderContext): IacFunction {
   const props = block.body;
-  const fn: IacFunction = { logicalId: `aws_lambda_function.${block.name}`, kind: 'terraform', source: { file: block.file.file, line: block.line } };
+  const fn: IacFunction = {
+    logicalId: `${module.prefix}aws_lambda_function.${block.name}`,
+    kind: 'terraform',
+    source: { file: block.file.file, line: block.line },
+  };
   const runtime = stringOf(module, props.runtime);
   const handler = stringOf(module, props.handler);
   if (runtime !== undefined) fn.runtime = runtime;
@@ -272,10 +447,6 @@ function readFunction(module: Module, block: Block, ctx: ReaderContext): IacFunc
   if (props.memory_size !== undefined && fn.memorySize === undefined) unknown.push('memorySize');
   if (props.timeout !== undefined && fn.timeout === undefined) unknown.push('timeout');
   if (unknown.length > 0) fn.unknownSettings = unknown;
-
-  // Only a list written out names the layers; an expression (`var.layers`, a conditional) is not known.
-  const layers = valueOf(module, props.layers);
-  if (Array.isArray(layers)) fn.layers = layers.map(display).filter((layer): layer is string => layer !== undefined);
 
   const capacity = firstBlock(props.capacity_provider_config);
   if (capacity) {
@@ -306,16 +477,53 @@ function readFunction(module: Module, block: Block, ctx: ReaderContext): IacFunc
   });
   if (Object.keys(lines).length > 0) fn.settingLines = lines;
 
-  const environment = asObject(valueOf(module, firstBlock(props.environment)?.variables));
-  const workers = numberOf(module, environment?.AWS_LAMBDA_NODEJS_WORKER_COUNT);
-  if (workers !== undefined) fn.nodeWorkerCount = workers;
+  applyCommonSettings(module, block, fn, { environment: valueOf(module, firstBlock(props.environment)?.variables) });
   const dlq = display(firstBlock(props.dead_letter_config)?.target_arn);
   if (dlq !== undefined) fn.deadLetterQueue = dlq;
 
   const isImage = stringOf(module, props.package_type) === 'Image' || props.image_uri !== undefined;
   const codeRoot = isImage ? undefined : codeRootOf(module, props.filename);
   applyHandler(fn, resolveHandler({ handler, codeRoot, runtime, fileExists: ctx.fileExists }));
+  if (module.call) locateAtCall(fn, block, module.call);
   return fn;
+}
+
+/** The attribute of `aws_lambda_function` behind each setting line. */
+const SETTING_ATTRIBUTES: Record<keyof NonNullable<IacFunction['settingLines']>, string[]> = {
+  runtime: ['runtime'],
+  memorySize: ['memory_size'],
+  layers: ['layers'],
+  capacityProvider: ['capacity_provider_config'],
+  logFormat: ['logging_config'],
+  publish: ['publish_to', 'publish'],
+};
+
+/**
+ * A function of a called module is declared by the `module` block that calls it: that is where one
+ * instance differs from another. Its settings are located at the call's argument when the child
+ * writes `var.<argument>` for them, and at the call otherwise.
+ */
+function locateAtCall(fn: IacFunction, block: Block, call: Block): void {
+  fn.source = { file: call.file.file, line: call.line };
+  if (!fn.settingLines) return;
+  const lines: NonNullable<IacFunction['settingLines']> = {};
+  for (const setting of Object.keys(fn.settingLines) as Array<keyof typeof SETTING_ATTRIBUTES>) {
+    const written = SETTING_ATTRIBUTES[setting].map((name) => block.body[name]).find((value) => value !== undefined);
+    const variable = typeof written === 'string' ? /^\$\{var\.([\w-]+)\}$/.exec(written.trim())?.[1] : undefined;
+    const line = variable !== undefined && call.body[variable] !== undefined ? attributeLine(call, variable) : undefined;
+    if (line !== undefined) lines[setting] = line;
+  }
+  if (Object.keys(lines).length > 0) fn.settingLines = lines;
+  else delete fn.settingLines;
+}
+
+/** Settings a function resource and a Lambda module call write alike: `layers`, and the worker count among its environment variables. */
+function applyCommonSettings(module: Module, block: Block, fn: IacFunction, settings: { environment: unknown }): void {
+  // Only a list written out names the layers; an expression (`var.layers`, a conditional) is not known.
+  const layers = valueOf(module, block.body.layers);
+  if (Array.isArray(layers)) fn.layers = layers.map(display).filter((layer): layer is string => layer !== undefined);
+  const workers = numberOf(module, asObject(settings.environment)?.AWS_LAMBDA_NODEJS_WORKER_COUNT);
+  if (workers !== undefined) fn.nodeWorkerCount = workers;
 }
 
 /**
@@ -350,12 +558,25 @@ function modulePath(module: Module, value: unknown): string | undefined {
 }
 
 /** The function a `function_name` (a reference to the function or one of its aliases, its name or its ARN) names. */
-function functionNamed(module: Module, functions: Map<string, IacFunction>, value: unknown): IacFunction | undefined {
+/** The functions a module's resources can name: its own, by resource name, and those each `module` call brings. */
+interface KnownFunctions {
+  functions: Map<string, IacFunction>;
+  byCall: Map<string, IacFunction[]>;
+}
+
+function functionNamed(module: Module, known: KnownFunctions, value: unknown): IacFunction | undefined {
+  const { functions } = known;
+  // `module.orders.lambda_function_arn` (any output of the call): the call's function, when it brings exactly one.
+  const call = typeof value === 'string' ? /^\$\{module\.([\w-]+)(?:\[[^\]]*\])?\.[\w]+/.exec(value.trim()) : null;
+  if (call) {
+    const inner = known.byCall.get(call[1]!);
+    return inner?.length === 1 ? inner[0] : undefined;
+  }
   const reference = referenceOf(value);
   if (reference && !reference.data) {
     if (reference.type === 'aws_lambda_function') return functions.get(reference.name);
     if (reference.type === 'aws_lambda_alias')
-      return functionNamed(module, functions, module.resources.get(`aws_lambda_alias.${reference.name}`)?.body.function_name);
+      return functionNamed(module, known, module.resources.get(`aws_lambda_alias.${reference.name}`)?.body.function_name);
     return undefined;
   }
   const name = stringOf(module, value)
@@ -379,17 +600,17 @@ const STREAM_RESOURCES: Record<string, IacPolledService> = {
   aws_docdb_elastic_cluster: 'documentdb',
 };
 
-function wireFunctions(module: Module, functions: Map<string, IacFunction>): void {
+function wireFunctions(module: Module, known: KnownFunctions): void {
   for (const block of module.resources.values()) {
     const props = block.body;
     switch (block.type) {
       case 'aws_lambda_event_source_mapping': {
-        const fn = functionNamed(module, functions, props.function_name);
+        const fn = functionNamed(module, known, props.function_name);
         if (fn) addEvent(fn, eventSourceMapping(module, block));
         break;
       }
       case 'aws_lambda_function_event_invoke_config': {
-        const fn = functionNamed(module, functions, props.function_name);
+        const fn = functionNamed(module, known, props.function_name);
         if (!fn) break;
         const destinations = firstBlock(props.destination_config);
         fn.asyncConfig = { source: location(block) };
@@ -402,7 +623,7 @@ function wireFunctions(module: Module, functions: Map<string, IacFunction>): voi
         break;
       }
       case 'aws_lambda_function_scaling_config': {
-        const fn = functionNamed(module, functions, props.function_name);
+        const fn = functionNamed(module, known, props.function_name);
         const config = firstBlock(props.function_scaling_config);
         if (!fn || !config) break;
         fn.scaling = { source: location(block, 'function_scaling_config') };
@@ -410,13 +631,13 @@ function wireFunctions(module: Module, functions: Map<string, IacFunction>): voi
         break;
       }
       case 'aws_lambda_function_url': {
-        const fn = functionNamed(module, functions, props.function_name);
+        const fn = functionNamed(module, known, props.function_name);
         if (fn) addEvent(fn, { kind: 'api', type: block.type, name: `${block.type}.${block.name}`, source: location(block) });
         break;
       }
       case 'aws_sns_topic_subscription': {
         if (stringOf(module, props.protocol) !== 'lambda') break;
-        const fn = functionNamed(module, functions, props.endpoint);
+        const fn = functionNamed(module, known, props.endpoint);
         if (!fn) break;
         const event: IacEventSource = { kind: 'sns', type: block.type, name: `${block.type}.${block.name}`, source: location(block) };
         assignDefined(event, { target: display(props.topic_arn), deadLetterQueue: redriveOf(module, props.redrive_policy)?.deadLetterTarget });
@@ -424,7 +645,7 @@ function wireFunctions(module: Module, functions: Map<string, IacFunction>): voi
         break;
       }
       case 'aws_cloudwatch_event_target': {
-        const fn = functionNamed(module, functions, props.arn);
+        const fn = functionNamed(module, known, props.arn);
         if (!fn) break;
         const event: IacEventSource = { kind: 'eventbridge', type: block.type, name: `${block.type}.${block.name}`, source: location(block) };
         const rule = referenceOf(props.rule);
@@ -437,7 +658,7 @@ function wireFunctions(module: Module, functions: Map<string, IacFunction>): voi
       }
       case 'aws_scheduler_schedule': {
         const target = firstBlock(props.target);
-        const fn = functionNamed(module, functions, target?.arn);
+        const fn = functionNamed(module, known, target?.arn);
         if (!fn || !target) break;
         const event: IacEventSource = { kind: 'schedule', type: block.type, name: `${block.type}.${block.name}`, source: location(block) };
         applyTargetFailureHandling(module, event, target);
@@ -447,7 +668,7 @@ function wireFunctions(module: Module, functions: Map<string, IacFunction>): voi
       }
       case 'aws_s3_bucket_notification': {
         for (const notification of Array.isArray(props.lambda_function) ? props.lambda_function : []) {
-          const fn = functionNamed(module, functions, asObject(notification)?.lambda_function_arn);
+          const fn = functionNamed(module, known, asObject(notification)?.lambda_function_arn);
           if (!fn) continue;
           const event: IacEventSource = { kind: 's3', type: block.type, name: `${block.type}.${block.name}`, source: location(block, 'lambda_function') };
           assignDefined(event, { target: display(props.bucket) });

@@ -115,6 +115,8 @@ export interface IacFunction {
   timeout?: number;
   /** Layer references as strings (best effort: ARNs, `!Ref X` -> `X`, CDK source text). */
   layers?: string[];
+  /** Those of `layers` the infrastructure code shows to bring libraries only, no extension (src/iac/layers.ts). */
+  libraryLayers?: string[];
   /** Present when the function is attached to a capacity provider. */
   lmi?: IacLmiConfig;
   /** Settings written in the infrastructure code whose value is not statically known (`${self:x}`, a parameter without default). */
@@ -148,7 +150,13 @@ export interface IacFunction {
    * (`.aws-sam/build`, `.serverless`, `cdk.out`) has the same function without a capacity provider:
    * the capacity provider can only be set when a function is created.
    */
-  lmiAddedToExisting?: { evidence: string };
+  lmiAddedToExisting?: {
+    evidence: string;
+    /** Resources written beside the function that reference it and must be re-pointed at the new one (`` `OrdersMapping` (AWS::Lambda::EventSourceMapping) ``). */
+    referencedBy: string[];
+    /** What shifts traffic between versions of the function (a weighted alias cannot span an LMI and an on-demand version). */
+    trafficShifting?: string;
+  };
 }
 
 export interface IacResult {

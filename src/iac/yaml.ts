@@ -126,8 +126,13 @@ export function parseYaml(text: string): ParsedDocument {
       positionOf: () => undefined,
     };
   }
-  for (const error of doc.errors.slice(0, MAX_PROBLEMS)) {
-    problems.push({ message: `invalid YAML: ${firstLine(error.message)}`, ...position(error.pos[0]) });
+  // The parser goes on after a syntax error and reports what the first one broke (an unclosed
+  // quote gives a dozen more): the first is the one to fix, the rest are counted.
+  const [firstError] = doc.errors;
+  if (firstError) {
+    const more = doc.errors.length - 1;
+    const after = more > 0 ? ` (and ${more} more YAML error${more === 1 ? '' : 's'} after it)` : '';
+    problems.push({ message: `invalid YAML: ${firstLine(firstError.message)}${after}`, ...position(firstError.pos[0]) });
   }
   for (const warning of doc.warnings) {
     if (warning.code !== 'TAG_RESOLVE_FAILED' || warnings.length >= MAX_PROBLEMS) continue;

@@ -122,12 +122,21 @@ export function findInitGuard(node: ts.Node, sourceFile: ts.SourceFile, isShared
   return undefined;
 }
 
-/** Plain names a condition requires to be absent for its `then` branch to run. */
+/**
+ * A name or a field a guard can test: `server`, `this.client`, `Db.pool`, `state.config` (plain
+ * names and `.` chains on a name or `this`; `isShared` of the caller says which are shared).
+ */
+function nameOf(expr: ts.Expression): string | undefined {
+  const text = textOf(expr);
+  return text === 'this' ? undefined : text;
+}
+
+/** Names (and fields, see `nameOf`) a condition requires to be absent for its `then` branch to run. */
 function absentNames(cond: ts.Expression): string[] {
   const e = unwrap(cond);
   if (ts.isPrefixUnaryExpression(e) && e.operator === S.ExclamationToken) {
-    const t = unwrap(e.operand);
-    return ts.isIdentifier(t) ? [t.text] : [];
+    const t = nameOf(e.operand);
+    return t === undefined ? [] : [t];
   }
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
@@ -140,10 +149,11 @@ function absentNames(cond: ts.Expression): string[] {
   return [];
 }
 
-/** Plain names a condition requires to be present for its `then` branch to run. */
+/** Names (and fields) a condition requires to be present for its `then` branch to run. */
 function presentNames(cond: ts.Expression): string[] {
   const e = unwrap(cond);
-  if (ts.isIdentifier(e)) return [e.text];
+  const name = nameOf(e);
+  if (name !== undefined) return [name];
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if (op === S.AmpersandAmpersandToken) return [...presentNames(e.left), ...presentNames(e.right)];
@@ -162,7 +172,7 @@ function nullishComparisonSubject(e: ts.BinaryExpression): string | undefined {
     x.kind === S.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined') || (ts.isStringLiteralLike(x) && x.text === 'undefined');
   const subject = (x: ts.Expression) => {
     const s = ts.isTypeOfExpression(x) ? unwrap(x.expression) : x;
-    return ts.isIdentifier(s) && s.text !== 'undefined' ? s.text : undefined;
+    return ts.isIdentifier(s) && s.text === 'undefined' ? undefined : nameOf(s);
   };
   if (isNullish(b)) return subject(a);
   if (isNullish(a)) return subject(b);
@@ -172,7 +182,8 @@ function nullishComparisonSubject(e: ts.BinaryExpression): string | undefined {
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 
 /**
- * Is there, in `region` after position `after`, an `await name.method(...)` that prepares the
+ * Is there, in `region` after position `after`, an `await name.method(...)` (`name` may be a field,
+ * `this.client`) that prepares the
  * value just stored (`await client.connect()`)? Awaiting the stored promise itself (`await p`,
  * `await p.then(...)`) is what a single-flight cache does, and does not count.
  */
@@ -184,10 +195,9 @@ export function awaitsPreparation(region: readonly ts.Node[], name: string, afte
       if (ts.isCallExpression(operand)) {
         const callee = unwrap(operand.expression);
         if (ts.isPropertyAccessExpression(callee) && !PROMISE_METHODS.has(callee.name.text)) {
-          let root: ts.Expression = callee.expression;
-          while (ts.isPropertyAccessExpression(unwrap(root))) root = (unwrap(root) as ts.PropertyAccessExpression).expression;
-          root = unwrap(root);
-          if (ts.isIdentifier(root) && root.text === name) return true;
+          // `client.connect()`, `client.pool.connect()`; `this.client.connect()` for a field.
+          const receiver = textOf(callee.expression);
+          if (receiver !== undefined && (receiver === name || receiver.startsWith(`${name}.`))) return true;
         }
       }
     }

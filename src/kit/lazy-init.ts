@@ -1,15 +1,16 @@
 /**
- * @fileoverview Rule kit: lazy initialisation of module-level variables. unsafe-shared-collection
- * records every write of a module-level `let`/`var` that runs under a guard testing a shared
- * name for absence (`if (!server) server = ...`, `if (!loaded) { config = ...; loaded = true }`,
- * `server ??= ...`, `server = server ?? ...`). The writes under one guard form one
+ * @fileoverview Rule kit: lazy initialisation of module-level variables and of fields of shared
+ * objects. unsafe-shared-collection records every write of a module-level `let`/`var` (or of a
+ * field: `this.client`, `Db.pool`) that runs under a guard testing a shared name for absence
+ * (`if (!server) server = ...`, `if (!loaded) { config = ...; loaded = true }`, `server ??= ...`,
+ * `server = server ?? ...`, `if (!this.client) this.client = ...`). The writes under one guard form one
  * initialisation when the guard tests a name written under it. It races when an `await` comes
  * between the check and a write, or after a write and before the stored object is ready
  * (`client = new Client(); await client.connect()`): concurrent cold invocations each run the
  * initialiser. global-mutable-state reads the same groups (through `factsOf`, never by importing
  * the rule) so that such writes are reported once, under unsafe-shared-collection.
  */
-import type { Fact } from '../core/summary.js';
+import type { Fact, Ref } from '../core/summary.js';
 import type { TaintSources } from '../lang/js/context.js';
 import type { CheckContext } from '../rules/define.js';
 
@@ -33,6 +34,12 @@ export interface LazyWriteFact {
   /** The value is awaited from a promise every invocation shares (`x = await (xPending ??= init())`). */
   joined?: boolean;
   taint?: TaintSources;
+  /**
+   * A field rather than a variable (`this.client`, `Db.pool`, `state.config`; `name` is that
+   * text): shared when its object is (a module-level object, a class's static side, an instance
+   * created at module level), which the rule decides once the project is known.
+   */
+  field?: { ref: Ref; static?: boolean };
 }
 
 /** A write of a module-level variable under no guard of its own function. */

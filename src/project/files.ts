@@ -92,7 +92,7 @@ export type FileKind = 'source' | 'infra' | 'template' | 'tsconfig' | 'packageJs
 const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']);
 /** `x.d.ts`, `x.d.mts`, `x.d.cts`, and `x.d.css.ts` (TypeScript's `allowArbitraryExtensions`). */
 const DECLARATION_FILE = /\.d\.(?:[^.]+\.)?[cm]?ts$/i;
-const INFRA_FILE = /^(?:(?:.+\.)?template\.(?:ya?ml|json)|serverless\.ya?ml|.+\.tf)$/;
+const INFRA_FILE = /^(?:(?:.+\.)?template\.(?:ya?ml|json)|serverless\.ya?ml|.+\.tf(?:\.json)?)$/;
 
 /** What a file is by its name, or null when discovery has no use for it. */
 export function classifyFile(name: string): FileKind | null {

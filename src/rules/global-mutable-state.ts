@@ -8,6 +8,7 @@ import type { TaintSources, WalkContext } from '../lang/js/context.js';
 import { CHECK_THEN_ACT_RULE, checkThenActWrites } from '../kit/check-then-act.js';
 import { findLazyGuard } from '../kit/lazy-guard.js';
 import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
+import { functionsRunOnlyOnNewInstances } from '../kit/construction-only.js';
 import { LAZY_INIT_RULE, lazyInits, writeKey } from '../kit/lazy-init.js';
 import { describeValueSource, getValueSource } from '../kit/value-source.js';
 import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
@@ -522,7 +523,7 @@ export default defineRule<MessageId, WriteFact>({
       }
       // mutate
       if (!source) continue;
-      if (owned.has(writeKey(file, fact))) continue;
+      if (owned.has(writeKey(file, fact)) || lazy.has(writeKey(file, fact))) continue;
       const ref = f.ref!;
       if (ref.name === 'this') {
         const owner = ctx.files[file]!.functions[fact.fn]!.owner;
@@ -531,6 +532,8 @@ export default defineRule<MessageId, WriteFact>({
         const ownerBinding = ctx.graph.binding({ file, name: owner, path: [] });
         const shared = !!ownerBinding && (ownerBinding.init !== 'class' || instantiated.has(`${file}#${owner}`));
         if (!shared) continue;
+        // A constructor (or a method only it calls) writes the object being made, not the shared one.
+        if (ownerBinding?.init === 'class' && functionsRunOnlyOnNewInstances(ctx).has(`${file}:${fact.fn}`)) continue;
         ctx.report({ file, loc: fact.loc, messageId: 'thisMutated', data: { text: f.text, name: owner, source: describeValueSource(source) }, handlers });
         continue;
       }

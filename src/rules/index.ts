@@ -10,12 +10,15 @@ import lmiRuntimeSupport from './lmi-runtime-support.js';
 import poolUndersized from './pool-undersized.js';
 import sharedDbConnection from './shared-db-connection.js';
 import sharedTmpPath from './shared-tmp-path.js';
+import threadSharedState from './thread-shared-state.js';
+import uncheckedTimeout from './unchecked-timeout.js';
 import unsafeSharedCollection from './unsafe-shared-collection.js';
 import unstructuredLogging from './unstructured-logging.js';
 
 /** In checklist order. */
 export const rules: ReadonlyArray<Rule> = [
   globalMutableState,
+  threadSharedState,
   sharedTmpPath,
   sharedDbConnection,
   poolUndersized,
@@ -23,6 +26,7 @@ export const rules: ReadonlyArray<Rule> = [
   unstructuredLogging,
   unsafeSharedCollection,
   lifecycle,
+  uncheckedTimeout,
   lmiRuntimeSupport,
 ] as ReadonlyArray<Rule>;
 

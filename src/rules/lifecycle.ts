@@ -61,6 +61,12 @@ const FLOORS: Floor[] = [
 /** Python packages by their normalised PyPI name (PEP 503); 3.23.0 is the Powertools for AWS Lambda (Python) release AWS lists for LMI. */
 const PYTHON_FLOORS: Floor[] = [{ name: 'aws-lambda-powertools', floor: '3.23.0', note: '' }];
 
+/**
+ * Layers AWS publishes as libraries only: Powertools for AWS Lambda (TypeScript, account 094274105915;
+ * Python, 017000801446), by ARN or by the SSM parameters that name them (/aws/service/powertools/...).
+ */
+const LIBRARY_LAYER_ARN = /^arn:aws[\w-]*:lambda:[^:]*:(094274105915|017000801446):layer:AWSLambdaPowertools|\/aws\/service\/powertools\//;
+
 const CONTEXT_METHODS = new Set(['succeed', 'fail', 'done']);
 /** `process` methods that register a listener (a signal, when the event name is one). */
 const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
@@ -83,11 +89,26 @@ function isProcessEnv(expr: ts.Expression, ctx: WalkContext<LifecycleFact>): boo
   return ts.isIdentifier(root) && root.text === 'process' && ctx.isGlobal('process');
 }
 
+/**
+ * A response-streaming handler, `awslambda.streamifyResponse(async (event, responseStream, context) => …)`
+ * (or the `streamifyResponse` of the lambda-stream package): its third parameter is the context.
+ */
+function isStreamingHandler(fn: ts.Node, ctx: WalkContext<LifecycleFact>): boolean {
+  const call = fn.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== fn) return false;
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text === 'streamifyResponse';
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'streamifyResponse') return false;
+  const owner = unwrap(callee.expression);
+  return ts.isIdentifier(owner) && owner.text === 'awslambda' && ctx.isGlobal('awslambda');
+}
+
 /** A function declaring a third, plain parameter: `(event, context, callback)`. */
 const onFunction: Visitor<LifecycleFact> = (node, ctx) => {
   const fn = node as ts.FunctionLikeDeclaration;
   const third = fn.parameters[2];
   if (!third || !ts.isIdentifier(third.name) || third.dotDotDotToken) return;
+  if (isStreamingHandler(fn, ctx)) return;
   const fnLine = ctx.loc(fn).line;
   ctx.record(third, { kind: 'callbackParam', name: third.name.text, parent: ctx.fn, fnLine });
 };
@@ -151,7 +172,9 @@ export default defineRule<MessageId, LifecycleFact>({
       "process.on('unhandledRejection', log);   // not a signal: still delivered",
       'const traceId = context.xRayTraceId;     // per invocation',
       '',
-      '// Not reported: layers and alarms of functions that are not on LMI; `done` or `fail` methods of objects that are not the',
+      '// Not reported: layers that bring libraries only (Powertools layers by ARN; a SAM layer built with BuildMethod nodejs22.x or',
+      '// python3.13, or whose content folder has nodejs/ or python/ and no extensions/);',
+      '// layers and alarms of functions that are not on LMI; `done` or `fail` methods of objects that are not the',
       '// Lambda context; devDependencies (not deployed).',
     ].join('\n'),
     howToFix:
@@ -310,15 +333,16 @@ export default defineRule<MessageId, LifecycleFact>({
     for (const fn of ctx.infra) {
       if (!fn.lmi) continue;
       const functionIds = ctx.functionIdsOf(fn);
-      if (fn.layers && fn.layers.length > 0) {
+      const layers = (fn.layers ?? []).filter((layer) => !fn.libraryLayers?.includes(layer) && !LIBRARY_LAYER_ARN.test(layer));
+      if (layers.length > 0) {
         ctx.report({
           file: fn.source.file,
           loc: settingLoc(fn, 'layers'),
           messageId: 'layers',
           data: {
             function: fn.logicalId,
-            count: fn.layers.length === 1 ? '1 layer' : `${fn.layers.length} layers`,
-            layers: fn.layers.map((layer) => `\`${layer}\``).join(', '),
+            count: layers.length === 1 ? '1 layer' : `${layers.length} layers`,
+            layers: layers.map((layer) => `\`${layer}\``).join(', '),
           },
           handlers: [],
           functionIds,

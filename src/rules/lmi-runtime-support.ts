@@ -193,7 +193,8 @@ export default defineRule<MessageId>({
     lmiAddedToExisting:
       '`{{function}}` gets a capacity provider, but the last build ({{evidence}}) has the same function without one: a ' +
       'capacity provider can only be set when a function is created, so it cannot be added to the deployed function in ' +
-      'place. Recreate it: give it a new {{idKind}} (and a new function name, if one is set) and move its event sources.',
+      'place. Recreate it: give it a new {{idKind}} (and a new function name, if one is set) and move its event sources.' +
+      '{{repoint}}{{shifting}}',
   },
   visitors: {},
   // Runtime, memory, scaling and event sources are the same checks for every language.
@@ -292,7 +293,7 @@ export default defineRule<MessageId>({
           loc: settingLoc(fn, 'capacityProvider'),
           messageId: 'lmiAddedToExisting',
           severity: 'warning',
-          data: { ...name, evidence: relativeEvidence(fn), idKind: ID_KIND[fn.kind] },
+          data: { ...name, evidence: relativeEvidence(fn), idKind: ID_KIND[fn.kind], ...repointing(fn.lmiAddedToExisting) },
         });
       }
     }
@@ -315,6 +316,21 @@ const ID_KIND: Record<IacFunction['kind'], string> = {
   cdk: 'construct id',
   terraform: 'resource name',
 };
+
+/** What the recreated function's message adds: the resources to re-point, and traffic shifting that cannot span the two. */
+function repointing(added: NonNullable<IacFunction['lmiAddedToExisting']>): { repoint: string; shifting: string } {
+  const list = added.referencedBy;
+  const names = list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return {
+    repoint: list.length === 0 ? '' : ` Re-point what references it here at the new function: ${names}.`,
+    shifting:
+      added.trafficShifting === undefined
+        ? ''
+        : ` ${added.trafficShifting.charAt(0).toUpperCase()}${added.trafficShifting.slice(1)} shifts traffic only between versions of ` +
+          'one function, and a weighted alias cannot span an LMI and an on-demand version: it will not move traffic gradually ' +
+          'from the old function to the new one. Cut over by moving the event sources (or the callers) instead.',
+  };
+}
 
 /** The evidence file relative to the infrastructure file's directory (`.aws-sam/build/template.yaml`, `../cdk.out/App.template.json`). */
 function relativeEvidence(fn: IacFunction): string {

@@ -9,7 +9,7 @@ import type { Fact } from '../core/summary.js';
 import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
 import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
 
-type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation' | 'processConnection' | 'sharedClosed';
+type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation' | 'perInvocationProcess' | 'processConnection' | 'sharedClosed';
 
 /** Single-connection constructors and factories, by package. Pools are deliberately absent. */
 const DRIVERS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; label: string }> = [
@@ -406,6 +406,11 @@ export default defineRule<MessageId, DbFact>({
     perInvocation:
       'A {{driver}} is opened inside the invocation{{closedNote}}: safe under concurrency, but every invocation pays for ' +
       'a new connection. A module-level pool reuses connections.',
+    perInvocationProcess:
+      'A {{driver}} is opened inside the invocation{{closedNote}}: safe, but every invocation pays for a new ' +
+      'connection. Python on LMI runs one process per concurrent invocation, so a connection kept at module level ' +
+      "(opened at import, or on the process's first invocation) is reused by that process's later invocations and " +
+      'never shared between requests.',
     sharedClosed:
       '`{{text}}` closes the {{driver}} that every invocation on the worker shares, during an invocation: on LMI other ' +
       'invocations are using it at that moment, and their queries fail ("Client was closed", "Pool is closed", ' +
@@ -500,7 +505,7 @@ export default defineRule<MessageId, DbFact>({
         ctx.report({
           file,
           loc: f.loc,
-          messageId: 'perInvocation',
+          messageId: f.py ? 'perInvocationProcess' : 'perInvocation',
           severity: 'info',
           data: { driver: f.driver, closedNote: f.closed ? ' and closed' : ' (make sure it is closed in a `finally`)' },
           handlers,

@@ -7,9 +7,10 @@ import { unwrap } from '../lang/js/ast.js';
 import type { WalkContext } from '../lang/js/context.js';
 import { pairChecksAndWrites, refKey, type CollectionFact } from '../kit/check-then-act.js';
 import { awaitsPreparation, findInitGuard } from '../kit/lazy-guard.js';
-import { lazyInits, type FlightFact, type GuardedCallFact, type LazyWriteFact, type UnguardedWriteFact } from '../kit/lazy-init.js';
+import { lazyInits, writeKey, type FlightFact, type GuardedCallFact, type LazyWriteFact, type UnguardedWriteFact } from '../kit/lazy-init.js';
+import { functionsRunOnlyOnNewInstances } from '../kit/construction-only.js';
 import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
-import { defineRule } from './define.js';
+import { defineRule, type CheckContext } from './define.js';
 
 const S = ts.SyntaxKind;
 const RULE_ID = 'unsafe-shared-collection';
@@ -192,6 +193,78 @@ function recordLazyWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression): 
 }
 
 /**
+ * A write of a field under a lazy-initialisation guard: `if (!this.client) this.client = await
+ * connect()`, `Db.pool ??= await createPool()`, `state.config = state.config ?? await load()`.
+ * Recorded whatever the object: whether `this` or the static side of a class is shared is known
+ * only once the project is (see `check`). Element writes (`cache[key] = ...`) are collections,
+ * paired by check-then-act instead.
+ */
+function recordLazyFieldWrite(ctx: WalkContext<UscFact>, node: ts.BinaryExpression, left: ts.PropertyAccessExpression): void {
+  if (ctx.fn < 0) return;
+  const target = ctx.stateTarget(left.expression);
+  if (!target) return;
+  const name = fieldText(left);
+  if (name === undefined) return;
+  const op = node.operatorToken.kind;
+  const right = unwrap(node.right);
+  const selfGuarded =
+    op === S.QuestionQuestionEqualsToken ||
+    op === S.BarBarEqualsToken ||
+    (op === S.EqualsToken &&
+      ts.isBinaryExpression(right) &&
+      (right.operatorToken.kind === S.QuestionQuestionToken || right.operatorToken.kind === S.BarBarToken) &&
+      fieldText(unwrap(right.left)) === name);
+  if (!selfGuarded && op !== S.EqualsToken) return;
+  const pos = node.getStart(ctx.sourceFile);
+  const stored = selfGuarded && op === S.EqualsToken ? (right as ts.BinaryExpression).right : node.right;
+  const taint = ctx.taintOf(stored);
+  const field = { ref: target.ref, ...(target.ref.name === 'this' && inStaticMember(node) ? { static: true } : {}) };
+  const common = {
+    k: 'lazy' as const,
+    name,
+    pos,
+    end: node.getEnd(),
+    field,
+    ...(joinsSharedPromise(ctx, stored) ? { joined: true } : {}),
+    ...(taint ? { taint } : {}),
+  };
+  if (selfGuarded) {
+    ctx.record(node, { ...common, guard: pos, from: pos, guardNames: [name], prepared: false });
+    return;
+  }
+  // The guard may test the field itself or a module-level flag (`if (!loaded)`), or another field
+  // of the same object (`if (!this.ready)`).
+  const root = name.slice(0, name.indexOf('.'));
+  const guard = findInitGuard(node, ctx.sourceFile, (n) => (n.includes('.') ? n.startsWith(`${root}.`) : isModuleVariable(ctx, n)));
+  if (!guard) return;
+  ctx.record(node, { ...common, guard: guard.pos, from: guard.from, guardNames: guard.names, prepared: awaitsPreparation(guard.region, name, node.getEnd()) });
+}
+
+/** `this.client`, `Db.pool`, `state.config.db`: a `.` chain on `this` or a name, else undefined. */
+function fieldText(expr: ts.Expression): string | undefined {
+  const e = unwrap(expr);
+  if (e.kind === S.ThisKeyword) return 'this';
+  if (ts.isIdentifier(e)) return e.text;
+  if (!ts.isPropertyAccessExpression(e)) return undefined;
+  const base = fieldText(e.expression);
+  return base === undefined ? undefined : `${base}.${e.name.text}`;
+}
+
+/** Does `node` run with `this` bound to the class itself: in a static method, accessor or static block? */
+function inStaticMember(node: ts.Node): boolean {
+  for (let p = node.parent; p && !ts.isSourceFile(p); p = p.parent) {
+    if (ts.isArrowFunction(p)) continue;
+    if (ts.isClassStaticBlockDeclaration(p)) return true;
+    if (ts.isFunctionLike(p)) {
+      const member = ts.isFunctionExpression(p) && ts.isPropertyDeclaration(p.parent) ? p.parent : p;
+      return ts.canHaveModifiers(member) && !!ts.getModifiers(member)?.some((m) => m.kind === S.StaticKeyword);
+    }
+    if (ts.isPropertyDeclaration(p)) return !!ts.getModifiers(p)?.some((m) => m.kind === S.StaticKeyword);
+  }
+  return false;
+}
+
+/**
  * `pending ??= init()`, `pending ||= (async () => { ... })()`, `pending = pending ?? init()` or
  * `pending = init()` under `if (!pending)`, with `.then/.catch/.finally` after the call allowed:
  * the function's promise goes into a module-level slot with no `await` in between, so it runs once
@@ -369,8 +442,10 @@ export default defineRule<MessageId, UscFact>({
       const n = node as ts.BinaryExpression;
       if (n.operatorToken.kind < S.FirstAssignment || n.operatorToken.kind > S.LastAssignment) return;
       const left = unwrap(n.left);
-      if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) recordWrite(ctx, n, left.expression, n.right);
-      else if (ts.isIdentifier(left)) {
+      if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) {
+        recordWrite(ctx, n, left.expression, n.right);
+        if (ts.isPropertyAccessExpression(left)) recordLazyFieldWrite(ctx, n, left);
+      } else if (ts.isIdentifier(left)) {
         recordLazyWrite(ctx, n);
         recordFlight(ctx, n);
       }
@@ -381,25 +456,41 @@ export default defineRule<MessageId, UscFact>({
     // handler, and again inside `bootstrap`) is one race: reported once, at the first place.
     const reported = new Set<string>();
     const inits = [...lazyInits(ctx.facts(), ctx)].sort((a, b) => a.file - b.file || a.writes[0]!.pos - b.writes[0]!.pos);
+    // Field writes that belong to a lazy initialisation: reported (or not) as one, not as check-then-act.
+    const lazyFieldWrites = new Set(inits.flatMap((init) => init.writes.filter((w) => w.field).map((w) => writeKey(init.file, w))));
     for (const init of inits) {
       // Request data cached for every later invocation is global-mutable-state's finding.
       if (!init.racy || init.requestData) continue;
+      // Fields of a per-invocation instance (or of an object being built) are not shared.
+      if (init.writes.every((w) => w.field && !isSharedField(ctx, init.file, init.fn, w.field))) continue;
       const handlers = ctx.handlersReaching(init.file, init.fn);
       if (handlers.length === 0) continue;
       const first = init.writes[0]!;
       const names = [...new Set(init.writes.map((w) => w.name))];
-      if (names.every((n) => reported.has(`${init.file}#${n}`))) continue;
-      for (const n of names) reported.add(`${init.file}#${n}`);
+      const owner = ctx.files[init.file]!.functions[init.fn]!.owner ?? '';
+      // `this.client` in a static method is `Db.client`; in an instance method, a field of `owner`'s instances.
+      const keys = init.writes.map((w) =>
+        !w.name.startsWith('this.')
+          ? `${init.file}#${w.name}`
+          : w.field?.static
+            ? `${init.file}#${owner}${w.name.slice(4)}`
+            : `${init.file}#${owner}:${w.name}`,
+      );
+      if (keys.every((k) => reported.has(k))) continue;
+      for (const k of keys) reported.add(k);
       ctx.report({
         file: init.file,
         loc: first.loc,
         messageId: 'lazyInitRace',
         data: { names: names.map((n) => `\`${n}\``).join(', '), name: first.name },
         handlers,
+        // The single-flight transform rewrites module-level variables, not fields.
+        ...(init.writes.some((w) => w.field) ? { fixable: false } : {}),
       });
     }
     let instantiated: Set<string> | undefined;
     for (const { file, fact } of pairChecksAndWrites(ctx.facts(), ctx)) {
+      if (lazyFieldWrites.has(writeKey(file, fact))) continue;
       const handlers = ctx.handlersReaching(file, fact.fn);
       if (handlers.length === 0) continue;
       if (fact.ref.name === 'this') {
@@ -422,3 +513,21 @@ export default defineRule<MessageId, UscFact>({
     }
   },
 });
+
+/**
+ * Is the object of a lazily initialised field shared by concurrent invocations? `this` of a
+ * module-level object literal, of a static member (the class itself), or of a class with an
+ * instance made at module level (unless the write runs only while an object is being built);
+ * a module-level binding's own field (`Db.pool`, `state.config`).
+ */
+function isSharedField(ctx: CheckContext<MessageId, UscFact>, file: number, fn: number, field: NonNullable<LazyWriteFact['field']>): boolean {
+  if (field.ref.name !== 'this')
+    return ctx.graph.resolveRef(file, { name: field.ref.name, path: [] }).some((t) => t.name === undefined || !!ctx.graph.binding(t));
+  const owner = ctx.files[file]!.functions[fn]!.owner;
+  if (owner === undefined) return false;
+  const binding = ctx.graph.binding({ file, name: owner, path: [] });
+  if (!binding) return false;
+  if (binding.init !== 'class' || field.static) return true;
+  if (functionsRunOnlyOnNewInstances(ctx).has(`${file}:${fn}`)) return false;
+  return classesInstantiatedAtModuleLevel(ctx).has(`${file}#${owner}`);
+}

@@ -56,11 +56,11 @@ afterEach(() => {
 describe('scanning a folder of fixtures/projects/sam-lmi', () => {
   const project = path.join(ROOT, 'fixtures/projects/sam-lmi');
 
-  it('gives the functions and findings of the root scan (5 functions, 10 findings), through the API', async () => {
+  it('gives the functions and findings of the root scan (5 functions, 11 findings), through the API', async () => {
     const whole = await scan({ paths: ['.'], cwd: project });
     const sub = await scan({ paths: ['src'], cwd: project });
     expect(sub.summary.functions).toBe(5);
-    expect(sub.summary.findings).toBe(10);
+    expect(sub.summary.findings).toBe(11);
     const expected = restrictTo(whole, 'src/');
     expect(sub.functions).toEqual(expected.functions);
     expect(sub.findings).toEqual(expected.findings);
@@ -75,6 +75,7 @@ describe('scanning a folder of fixtures/projects/sam-lmi', () => {
     expect(rows(sub)).toEqual([
       'src/worker/handler.ts:10 pool-undersized -> src/worker/handler.ts#handler',
       'src/worker/handler.ts:18 global-mutable-state -> src/worker/handler.ts#handler',
+      'src/worker/handler.ts:19 unchecked-timeout -> src/worker/handler.ts#handler',
       'template.yaml:25 event-source-backpressure -> src/worker/handler.ts#handler',
       'template.yaml:60 lifecycle -> src/worker/handler.ts#handler',
       'template.yaml:67 event-source-backpressure -> src/worker/handler.ts#handler',
@@ -96,7 +97,7 @@ describe('scanning a folder of fixtures/projects/sam-lmi', () => {
     const sub = await cli(['fixtures/projects/sam-lmi/src'], ROOT);
     const whole = await cli(['fixtures/projects/sam-lmi'], ROOT);
     expect(sub.summary.functions).toBe(5);
-    expect(sub.summary.findings).toBe(10);
+    expect(sub.summary.findings).toBe(11);
     expect(sub.functions[0]!.id).toBe('fixtures/projects/sam-lmi/src/api/handler.ts#handler');
     const expected = restrictTo(whole, 'fixtures/projects/sam-lmi/src/');
     expect(sub.functions).toEqual(expected.functions);
@@ -109,6 +110,7 @@ describe('fixtures/projects/functions-folder: `scan ./functions` beside the temp
   const project = path.join(ROOT, 'fixtures/projects/functions-folder');
   const expectedRows = [
     'functions/billing/app.mjs:5 global-mutable-state -> functions/billing/app.mjs#lambdaHandler',
+    'functions/orders/index.js:4 unchecked-timeout -> functions/orders/index.js#processOrder',
     'lib/db.js:5 shared-db-connection -> functions/orders/index.js#processOrder',
     'template.yaml:40 event-source-backpressure -> functions/orders/index.js#processOrder',
   ];
@@ -131,6 +133,7 @@ describe('fixtures/projects/functions-folder: `scan ./functions` beside the temp
       '../lib/db.js:5 shared-db-connection -> orders/index.js#processOrder',
       '../template.yaml:40 event-source-backpressure -> orders/index.js#processOrder',
       'billing/app.mjs:5 global-mutable-state -> billing/app.mjs#lambdaHandler',
+      'orders/index.js:4 unchecked-timeout -> orders/index.js#processOrder',
     ]);
     expect(sub.functions.map((f) => f.declaredIn?.file)).toEqual(['../template.yaml', '../template.yaml']);
   });

@@ -147,6 +147,16 @@ describe('fixtures/projects/serverless-python (serverless.yml + Python)', () => 
   });
 });
 
+describe('a Python connection opened per invocation', () => {
+  it('advises a module-level connection (one per process), not a pool', async () => {
+    const report = await scan({ paths: ['python-per-invocation.py'], cwd: path.join(root, 'fixtures/rules/shared-db-connection') });
+    expect(report.findings.map((f) => `${f.line} ${f.ruleId} (${f.severity})`)).toEqual(['11 shared-db-connection (info)']);
+    const message = report.findings[0]!.message;
+    expect(message).toMatch(/^A PyMySQL connection is opened inside the invocation .*one process per concurrent invocation/);
+    expect(message).not.toMatch(/pool/);
+  });
+});
+
 describe('a CDK app with a PythonFunction', () => {
   it('names index.py#handler of the entry directory as the function', async () => {
     const dir = project({

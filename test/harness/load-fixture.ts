@@ -1,7 +1,7 @@
 /**
  * @fileoverview Makes a fixture handler loadable by Node: TypeScript files are compiled to ES
  * modules with `ts.transpileModule` (types are erased, nothing is checked), JavaScript files are
- * copied, into a fresh directory under node_modules/ so that bare imports (`pg`) resolve from the
+ * copied (CommonJS `.js` files under a `"type": "commonjs"` package.json), into a fresh directory under node_modules/ so that bare imports (`pg`) resolve from the
  * project. Each call gives a new directory, hence a new module instance.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,14 +16,17 @@ const HARNESS_DIR = path.join(ROOT, 'node_modules', '.lmi-audit-harness');
 export function writeLoadableModule(files: Record<string, string>): string {
   const dir = path.join(HARNESS_DIR, `${process.pid}-${randomBytes(6).toString('hex')}`);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  // A `.js` file is CommonJS or ESM by the nearest package.json, which a fixture does not have:
+  // a `.js` file without import/export statements is CommonJS (`require`, `exports.handler`).
+  const commonjs = Object.entries(files).some(([name, source]) => name.endsWith('.js') && !/^\s*(import|export)\b/m.test(source));
+  fs.writeFileSync(path.join(dir, 'package.json'), `{ "type": "${commonjs ? 'commonjs' : 'module'}" }\n`);
   for (const [name, source] of Object.entries(files)) {
     const target = path.join(dir, name.replace(/\.(m?)ts$/, '.$1js').replace(/\.cts$/, '.cjs'));
     fs.mkdirSync(path.dirname(target), { recursive: true });
     if (/\.(m|c)?ts$/.test(name)) {
       const out = ts.transpileModule(source, {
         fileName: name,
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+        compilerOptions: { module: commonjs ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
       });
       fs.writeFileSync(target, out.outputText);
     } else {

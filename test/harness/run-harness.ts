@@ -36,15 +36,17 @@ export interface HarnessOptions {
   compare?: (value: unknown) => unknown;
   /** Invoke as the on-demand runtime before LMI did: a `callback` argument and `context.succeed/fail/done`. */
   legacyRuntime?: boolean;
+  /** Runs before each of the two runs: what one run leaves behind (a /tmp file) is not seen by the other. */
+  reset?: () => void;
 }
 
 export async function runHarness(options: HarnessOptions): Promise<HarnessResult> {
   const dirs = [writeLoadableModule(options.files), writeLoadableModule(options.files)];
   try {
-    const [concurrent, alone] = [
-      await runInWorker(loadablePath(dirs[0]!, options.entry), options, 'concurrent'),
-      await runInWorker(loadablePath(dirs[1]!, options.entry), options, 'sequential'),
-    ];
+    options.reset?.();
+    const concurrent = await runInWorker(loadablePath(dirs[0]!, options.entry), options, 'concurrent');
+    options.reset?.();
+    const alone = await runInWorker(loadablePath(dirs[1]!, options.entry), options, 'sequential');
     const view = (r: InvocationResult | undefined) => JSON.stringify(r?.ok && options.compare ? { ok: true, value: options.compare(r.value) } : r);
     const crossTalk = concurrent.flatMap((r, i) => (view(r) === view(alone[i]) ? [] : [i]));
     return { concurrent, alone, crossTalk };

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readInfrastructure, type IacFunction, type IacResult } from '../../src/iac/index.js';
 import { normalizeServerlessName } from '../../src/iac/previous-build.js';
 import { referencedResource } from '../../src/iac/references.js';
@@ -261,8 +261,18 @@ describe('alarms and layers (fixtures/rules/lifecycle)', () => {
       ['OrdersFunction', ['OrdersInitAlarm', 'ColdStartAlarm']],
       ['ReportsFunction', ['ColdStartAlarm']],
       ['LegacyFunction', ['ColdStartAlarm', 'LegacyInitAlarm']],
+      ['ReportsWithLibrariesFunction', ['ColdStartAlarm']],
+      ['ReportsWithAgentFunction', ['ColdStartAlarm']],
     ]);
     expect(byId(result, 'OrdersFunction').settingLines).toEqual({ layers: 25, capacityProvider: 22 });
+    // What the template shows of each layer's content (src/iac/layers.ts): dependencies built by SAM, a library folder.
+    expect(result.functions.map((fn) => [fn.logicalId, fn.libraryLayers])).toEqual([
+      ['OrdersFunction', undefined],
+      ['ReportsFunction', undefined],
+      ['LegacyFunction', undefined],
+      ['ReportsWithLibrariesFunction', ['DependenciesLayer', 'LibraryLayer']],
+      ['ReportsWithAgentFunction', ['LibraryLayer']],
+    ]);
   });
 
   it('CDK: alarms on metrics that name a function, through a const', () => {
@@ -287,6 +297,38 @@ describe('previous build output', () => {
       ['ReportsFunctionV2', undefined],
       ['UsersFunction', undefined],
     ]);
+    // What must be re-pointed at the recreated function: the resources that reference it (a `!Sub` with
+    // more around the reference included), and the gradual deployment that cannot span LMI and on-demand.
+    expect(result.functions[0]!.lmiAddedToExisting).toMatchObject({
+      referencedBy: ['`OrdersInvokePermission` (AWS::Lambda::Permission)', '`OrdersUrl` (AWS::Lambda::Url)'],
+      trafficShifting: '`DeploymentPreference`',
+    });
+  });
+
+  it('CloudFormation: an alias with a RoutingConfig on the recreated function is traffic shifting that cannot span the two', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmi-audit-alias-'));
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const fn = (lmi: boolean) => ({
+      Type: 'AWS::Lambda::Function',
+      Properties: { Runtime: 'nodejs22.x', Handler: 'app.handler', MemorySize: 2048, ...(lmi ? { CapacityProviderConfig: {} } : {}) },
+    });
+    const resources = {
+      Worker: fn(true),
+      Live: { Type: 'AWS::Lambda::Alias', Properties: { FunctionName: { Ref: 'Worker' }, RoutingConfig: { AdditionalVersionWeights: [] } } },
+      Mapping: {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        Properties: { FunctionName: { 'Fn::GetAtt': ['Worker', 'Arn'] }, EventSourceArn: 'arn:aws:sqs:us-east-1:1:q' },
+      },
+      Unrelated: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'Worker' } },
+    };
+    fs.writeFileSync(path.join(dir, 'template.json'), JSON.stringify({ Resources: resources }));
+    fs.mkdirSync(path.join(dir, '.aws-sam/build'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.aws-sam/build/template.json'), JSON.stringify({ Resources: { Worker: fn(false) } }));
+    expect(readDir(dir).functions[0]!.lmiAddedToExisting).toEqual({
+      evidence: path.join(dir, '.aws-sam/build/template.json'),
+      referencedBy: ['`Live` (AWS::Lambda::Alias)', '`Mapping` (AWS::Lambda::EventSourceMapping)'],
+      trafficShifting: 'the `RoutingConfig` of `Live`',
+    });
   });
 
   it('serverless: .serverless/cloudformation-template-update-stack.json, by the generated logical id', () => {

@@ -64,6 +64,17 @@ describe('parseYaml (CloudFormation tags)', () => {
     expect(parsed.errors[0]!.line).toBeGreaterThan(0);
   });
 
+  it('reports the first syntax error of a file and counts the ones it causes', () => {
+    const parsed = parseYaml(
+      ['Api:', '  Admin:', '    !Sub "${Group}', '  Tags:', '    Stack: !Sub "${Stack}"', '  Schema:', '    type Q {', '      id: ID!', '    }', ''].join('\n'),
+    );
+    expect(parsed.errors).toHaveLength(1);
+    expect(parsed.errors[0]!.message).toMatch(/^invalid YAML: Missing closing "quote \(and \d+ more YAML errors? after it\)$/);
+    const single = parseYaml('a: [1, 2\n');
+    expect(single.errors).toHaveLength(1);
+    expect(single.errors[0]!.message).not.toMatch(/after it/);
+  });
+
   it('refuses alias bombs instead of expanding them', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 12; i++)

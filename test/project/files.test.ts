@@ -127,6 +127,8 @@ describe('classification', () => {
         'svc/serverless.yaml',
         'template.yaml',
         'tf/main.tf',
+        // Terraform's JSON syntax is infrastructure too.
+        'tf/main.tf.json',
       ],
       tsconfigs: ['tsconfig.json', 'web/jsconfig.json'],
       packageJsons: ['package.json', 'svc/package.json'],

@@ -21,6 +21,7 @@ const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx',
 /** Default severity of each rule: an `expect` annotation without `(severity)` means this one. */
 const DEFAULT_SEVERITY: Record<string, Severity> = {
   'global-mutable-state': 'error',
+  'thread-shared-state': 'warning',
   'shared-tmp-path': 'error',
   'shared-db-connection': 'error',
   'unsafe-shared-collection': 'warning',
@@ -29,6 +30,7 @@ const DEFAULT_SEVERITY: Record<string, Severity> = {
   // Errors for functions on LMI, warnings for the others: annotations say which.
   'event-source-backpressure': 'error',
   lifecycle: 'warning',
+  'unchecked-timeout': 'warning',
   'lmi-runtime-support': 'error',
 };
 /** One directory per rule under fixtures/rules/. */
