@@ -150,7 +150,9 @@ describe('fixtures/projects/sam-lmi (SAM)', () => {
       '`pool` is a pg pool of at most 4 connections, but one worker of `OrdersWorkerFunction` may run 32 invocations at once on LMI ' +
         '(PerExecutionEnvironmentMaxConcurrency 32 over 1 worker, one per vCPU: 2048 MB at 2 GiB per vCPU): the others wait for a ' +
         'connection and time out under load. Set `max` to at least 32 (each worker has its own pool), or lower ' +
-        '`PerExecutionEnvironmentMaxConcurrency`.',
+        '`PerExecutionEnvironmentMaxConcurrency`. The pools of `OrdersWorkerFunction` hold up to 4 (`max`) × 1 worker (one per ' +
+        'vCPU: 2048 MB at 2 GiB per vCPU) = 4 connections per execution environment, times the execution environments (no ' +
+        "MaxExecutionEnvironments is set): mind the database's connection limit.",
     );
   });
 });

@@ -62,7 +62,7 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
     expect(report.findings.every((f) => f.fix === null)).toBe(true);
     // The connection count uses the concurrency the template sets for the function that uses it.
     expect(report.findings.find((f) => f.ruleId === 'shared-db-connection')!.message).toMatch(
-      /one psycopg2 connection per process.*up to 32 \(the PerExecutionEnvironmentMaxConcurrency the infrastructure code sets\) connections per execution environment/,
+      /one psycopg2 connection per process.*up to 1 \(one connection per process\) × 32 processes \(PerExecutionEnvironmentMaxConcurrency, template\.yaml:24\) = 32 connections per execution environment/,
     );
     expect(
       report.functions.map((f) => ({
