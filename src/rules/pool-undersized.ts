@@ -3,7 +3,7 @@
  * Node.js worker may run at once on LMI. Needs both the code (the pool's size) and the
  * infrastructure (the function's concurrency, memory and worker count). For Python, where each
  * process runs one invocation at a time and no pool is too small, a module-level pool is an
- * `info` note on how many connections the function can open (src/kit/connection-count.ts).
+ * `info` note on how many connections the function can open (src/iac/connection-count.ts).
  */
 import { ts } from '../ts.js';
 import { unwrap } from '../lang/js/ast.js';
@@ -11,7 +11,7 @@ import type { WalkContext } from '../lang/js/context.js';
 import type { PyNode, PyWalkContext } from '../lang/python/context.js';
 import type { IacFunction } from '../iac/index.js';
 import { perWorkerConcurrency } from '../iac/settings.js';
-import { connectionCount, largestConnectionCount } from '../kit/connection-count.js';
+import { connectionCount, largestConnectionCount } from '../iac/connection-count.js';
 import { defineRule, type HandlerInfo } from './define.js';
 
 type MessageId = 'undersized' | 'processPool';

@@ -7,7 +7,7 @@ import type { WalkContext } from '../lang/js/context.js';
 import type { PyNode } from '../lang/python/context.js';
 import type { Fact } from '../core/summary.js';
 import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
-import { connectionCount, largestConnectionCount } from '../kit/connection-count.js';
+import { connectionCount, largestConnectionCount } from '../iac/connection-count.js';
 import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
 
 type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation' | 'perInvocationProcess' | 'processConnection' | 'sharedClosed';

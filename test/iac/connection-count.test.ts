@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { IacFunction } from '../../src/iac/index.js';
-import { connectionCount, largestConnectionCount } from '../../src/kit/connection-count.js';
+import { connectionCount, largestConnectionCount } from '../../src/iac/connection-count.js';
 
 function fn(overrides: Partial<IacFunction>): IacFunction {
   return { logicalId: 'Fn', kind: 'sam', source: { file: '/t/template.yaml', line: 10 }, ...overrides };

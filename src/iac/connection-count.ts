@@ -10,8 +10,8 @@
  * Execution environments: `MaxExecutionEnvironments` when the infrastructure code sets it; without
  * it the total has no bound the code states, and only the per-environment count is given.
  */
-import type { IacFunction } from '../iac/types.js';
-import { describeLocation, vcpusOf } from '../iac/settings.js';
+import type { IacFunction } from './types.js';
+import { describeLocation, vcpusOf } from './settings.js';
 
 /** Python's default `PerExecutionEnvironmentMaxConcurrency`, per vCPU (the Python runtime page above). */
 const PYTHON_DEFAULT_PER_VCPU = 16;
