@@ -552,7 +552,7 @@ function runRules(ctx: Graphed & { activeRules: readonly Rule[] }): Finding[] {
   const { activeRules, summaries, graph, handlers, fnHandlers, entrySet, cwd } = ctx;
   const config = ctx.options.config;
   const infra = ctx.infra.functions;
-  const packageJsons = ctx.discovery.packageJsons;
+  const { packageJsons, pythonManifests } = ctx.discovery;
   const timing = Boolean(process.env.LMI_AUDIT_TIMING);
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -572,6 +572,7 @@ function runRules(ctx: Graphed & { activeRules: readonly Rule[] }): Finding[] {
       handlers,
       infra,
       packageJsons,
+      pythonManifests,
       functionIdsOf: (fn) => infraFunctionIds(fn, handlers),
       facts: () => factsOf(rule.id),
       factsOf,
@@ -735,6 +736,7 @@ function mergeDiscoveries(scanned: Discovery, context: Discovery): Discovery {
     tsconfigs: byPath(scanned.tsconfigs, context.tsconfigs, own),
     packageJsons: byPath(scanned.packageJsons, context.packageJsons, own),
     python: byPath(scanned.python, context.python, own),
+    pythonManifests: byPath(scanned.pythonManifests, context.pythonManifests, own),
     cdkApps: byPath(scanned.cdkApps ?? [], context.cdkApps ?? [], own),
     // Files outside the scanned paths that could not be read are not the scan's business.
     errors: scanned.errors,

@@ -17,8 +17,13 @@ import { parseJson } from './yaml.js';
 
 export interface Dependency {
   name: string;
-  /** The range as written in package.json. */
+  /** The range as written in the manifest. */
   range: string;
+  /**
+   * The range in npm semver syntax, when the manifest writes another syntax (Python's PEP 440 and
+   * Poetry constraints); `null` when it cannot be translated. Absent: `range` is npm's syntax.
+   */
+  compareRange?: string | null;
   /** The version the lockfile installs, when there is a lockfile that lists it. */
   locked?: string;
   /** The lockfile `locked` comes from (absolute path). */

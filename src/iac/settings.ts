@@ -50,6 +50,18 @@ const DEFAULT_CONCURRENCY_PER_VCPU = 64;
 const DEFAULT_GIB_PER_VCPU = 2;
 
 /**
+ * The vCPUs of an LMI function's execution environment: memory / `ExecutionEnvironmentMemoryGiBPerVCpu`
+ * (2 GiB by default), at least 1; `basis` says how (`4096 MB at 2 GiB per vCPU`). `undefined` when the
+ * memory is not statically known or the function is not on LMI.
+ */
+export function vcpusOf(fn: IacFunction): { vcpus: number; basis: string } | undefined {
+  const memory = fn.lmi ? effectiveMemory(fn) : undefined;
+  if (!memory) return undefined;
+  const ratio = fn.lmi!.memoryGiBPerVCpu ?? DEFAULT_GIB_PER_VCPU;
+  return { vcpus: Math.max(1, Math.floor(memory.mb / 1024 / ratio)), basis: `${memory.mb} MB at ${ratio} GiB per vCPU` };
+}
+
+/**
  * How many invocations one worker of an LMI function may run at once, and how that was worked
  * out. Node.js starts one worker per vCPU (`AWS_LAMBDA_NODEJS_WORKER_COUNT` overrides it); vCPUs =
  * memory / `ExecutionEnvironmentMemoryGiBPerVCpu` (2 GiB by default); the environment takes up to
@@ -60,7 +72,7 @@ export function perWorkerConcurrency(fn: IacFunction): { perWorker: number; form
   if (!fn.lmi) return undefined;
   const memory = effectiveMemory(fn);
   const ratio = fn.lmi.memoryGiBPerVCpu ?? DEFAULT_GIB_PER_VCPU;
-  const vcpus = memory ? Math.max(1, Math.floor(memory.mb / 1024 / ratio)) : undefined;
+  const vcpus = vcpusOf(fn)?.vcpus;
   const workers = fn.nodeWorkerCount ?? vcpus;
   const configured = fn.lmi.perExecutionEnvironmentMaxConcurrency;
   const workerCount = `${workers} worker${workers === 1 ? '' : 's'}`;

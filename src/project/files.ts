@@ -41,6 +41,8 @@ export interface Discovery {
   packageJsons: string[];
   /** Python sources (.py), for the Python front-end. Sorted. */
   python: string[];
+  /** Python dependency manifests (requirements.txt, pyproject.toml), for the dependency checks. Sorted. */
+  pythonManifests: string[];
   /** cdk.json files (the roots of CDK apps), sorted. */
   cdkApps?: string[];
   /** Problems that did not stop discovery. Sorted by file, then message. */
@@ -85,7 +87,7 @@ const CONCURRENCY = 32;
 const SNIFF_BYTES = 8192;
 
 /** `template`: a YAML or JSON file of any name, an infrastructure file when its first bytes read like a CloudFormation template. */
-export type FileKind = 'source' | 'infra' | 'template' | 'tsconfig' | 'packageJson' | 'python' | 'cdkApp';
+export type FileKind = 'source' | 'infra' | 'template' | 'tsconfig' | 'packageJson' | 'python' | 'pythonManifest' | 'cdkApp';
 
 const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']);
 /** `x.d.ts`, `x.d.mts`, `x.d.cts`, and `x.d.css.ts` (TypeScript's `allowArbitraryExtensions`). */
@@ -98,6 +100,7 @@ export function classifyFile(name: string): FileKind | null {
   if (SOURCE_EXTENSIONS.has(ext)) return DECLARATION_FILE.test(name) ? null : 'source';
   if (ext === '.py') return 'python';
   if (name === 'package.json') return 'packageJson';
+  if (name === 'requirements.txt' || name === 'pyproject.toml') return 'pythonManifest';
   if (name === 'tsconfig.json' || name === 'jsconfig.json') return 'tsconfig';
   if (name === 'cdk.json') return 'cdkApp';
   if (INFRA_FILE.test(name)) return 'infra';
@@ -733,7 +736,7 @@ function isPreferred(a: FileRecord, b: FileRecord): boolean {
 }
 
 function assemble(ctx: Context): Discovery {
-  const discovery: Discovery = { sources: [], infra: [], tsconfigs: [], packageJsons: [], python: [], errors: ctx.errors };
+  const discovery: Discovery = { sources: [], infra: [], tsconfigs: [], packageJsons: [], python: [], pythonManifests: [], errors: ctx.errors };
   // The first way to a file wins: earliest root (or symlink walk), then not through a symlink,
   // then the smallest path.
   const chosen = new Map<string, FileRecord>();
@@ -765,6 +768,9 @@ function assemble(ctx: Context): Discovery {
         break;
       case 'python':
         discovery.python.push(file);
+        break;
+      case 'pythonManifest':
+        discovery.pythonManifests.push(file);
         break;
       case 'cdkApp':
         (discovery.cdkApps ??= []).push(file);

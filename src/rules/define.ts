@@ -53,6 +53,8 @@ export interface CheckContext<MessageId extends string = string, F extends objec
   functionIdsOf(fn: IacFunction): string[];
   /** Absolute paths of the package.json files discovery found. */
   readonly packageJsons: readonly string[];
+  /** Absolute paths of the Python dependency manifests discovery found (requirements.txt, pyproject.toml). */
+  readonly pythonManifests: readonly string[];
   /** This rule's facts (what its visitors recorded) from every analysed file. */
   facts(): Iterable<{ file: number; fact: Fact & F }>;
   /**

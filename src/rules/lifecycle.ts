@@ -4,7 +4,8 @@
  * code: callback-style handlers, `context.succeed/fail/done` and `callbackWaitsForEmptyEventLoop`,
  * which the LMI Node.js runtime client dropped; signal listeners (`process.on('SIGTERM')`), which
  * worker threads never get; `process.env._X_AMZN_TRACE_ID` read by invocation code. From package.json and its lockfile (package-lock.json,
- * yarn.lock, pnpm-lock.yaml): dependency versions below the LMI-aware floors.
+ * yarn.lock, pnpm-lock.yaml) for Node.js functions, and from requirements.txt or pyproject.toml and
+ * its lockfile (poetry.lock, uv.lock) for Python ones: dependency versions below the LMI-aware floors.
  */
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -15,6 +16,7 @@ import { unwrap } from '../lang/js/ast.js';
 import type { Visitor, WalkContext } from '../lang/js/context.js';
 import type { IacAlarm } from '../iac/index.js';
 import { nearestPackageJson, readManifest, type Dependency, type PackageManifest } from '../iac/packages.js';
+import { nearestPythonManifests, normalizePythonName, readPythonManifest } from '../iac/python-packages.js';
 import { settingLoc, toLoc } from '../iac/settings.js';
 import { handlersLoading } from '../kit/handlers-loading.js';
 import { defineRule, type HandlerInfo, type RuleReport } from './define.js';
@@ -37,7 +39,14 @@ type MessageId =
  * and the floors issue 15 lists from AWS's LMI guidance). A package matches by prefix
  * (`@aws-sdk/`) or by exact name.
  */
-const FLOORS: Array<{ prefix?: string; name?: string; floor: string; note: string }> = [
+interface Floor {
+  prefix?: string;
+  name?: string;
+  floor: string;
+  note: string;
+}
+
+const FLOORS: Floor[] = [
   {
     prefix: '@aws-lambda-powertools/',
     floor: '2.29.0',
@@ -48,6 +57,9 @@ const FLOORS: Array<{ prefix?: string; name?: string; floor: string; note: strin
   { name: 'aws-xray-sdk-core', floor: '3.12.0', note: '' },
   { name: '@aws/aws-distro-opentelemetry-node-autoinstrumentation', floor: '0.8.0', note: ' (ADOT JavaScript)' },
 ];
+
+/** Python packages by their normalised PyPI name (PEP 503); 3.23.0 is the Powertools for AWS Lambda (Python) release AWS lists for LMI. */
+const PYTHON_FLOORS: Floor[] = [{ name: 'aws-lambda-powertools', floor: '3.23.0', note: '' }];
 
 /**
  * Layers AWS publishes as libraries only: Powertools for AWS Lambda (TypeScript, account 094274105915;
@@ -126,8 +138,8 @@ export default defineRule<MessageId, LifecycleFact>({
       'end-of-life. A dependency is judged by the version its lockfile installs (package-lock.json v1-v3, yarn.lock v1 and ' +
       'Berry, pnpm-lock.yaml; beside the package.json or at its workspace root); without a lockfile, only a range whose every ' +
       'version is below the floor is reported (`^3.200.0` installs a current 3.x and is not), and a range lmi-audit cannot ' +
-      'read (a tag, a URL, a workspace link) is `info`. The code and dependency checks apply to every Node.js function (they block a move to LMI); the layer and ' +
-      'alarm checks apply to functions on LMI.',
+      'read (a tag, a URL, a workspace link) is `info`. The code and dependency checks apply to every function (they block a move to LMI); the layer and ' +
+      'alarm checks apply to functions on LMI. Python dependencies are read from requirements.txt and pyproject.toml (see Python).',
     bad: [
       '# SAM, on LMI',
       '      Layers:                        # reported: list and review the extensions',
@@ -171,8 +183,30 @@ export default defineRule<MessageId, LifecycleFact>({
       '`callback` or `context.succeed/fail/done`. Drop signal listeners: flush per invocation, or move environment ' +
       'shutdown work to an extension (it gets the SHUTDOWN event). Read the trace id from the context. For callbacks, `lmi-audit fix --transform callback-to-async` does it (unsafe: a handler that ' +
       'never calls its callback now times out instead of ending with its event loop). Upgrade `@aws-lambda-powertools/*` to 2.29.0 or later and `@aws-sdk/*` to ' +
-      '3.933.0 or later, and migrate from `aws-sdk` (v2) to the v3 clients (aws-sdk-js-codemod does most of it).',
+      '3.933.0 or later, and migrate from `aws-sdk` (v2) to the v3 clients (aws-sdk-js-codemod does most of it). For ' +
+      'Python, require `aws-lambda-powertools>=3.23.0` and update the lockfile.',
     whenNotToUse: 'Functions that will stay on on-demand Lambda with a runtime that still supports callbacks.',
+    python: {
+      summary:
+        'Layers and init/cold-start alarms are checked for Python functions as for Node.js ones, and Powertools for AWS Lambda ' +
+        '(Python) below 3.23.0 is reported, from the requirements.txt or pyproject.toml nearest the handler: `[project] ' +
+        'dependencies` (PEP 621) and `[tool.poetry.dependencies]`, judged by the version poetry.lock or uv.lock installs (beside ' +
+        'the pyproject.toml, or at the root of its uv workspace), else by every version the constraint allows (PEP 440, and ' +
+        "Poetry's `^`/`~`). Extras, dependency groups and dev dependencies are not deployed and not read.",
+      bad: [
+        '# requirements.txt',
+        'aws-lambda-powertools==3.5.0              # reported: pins a version below 3.23.0',
+        '# pyproject.toml',
+        '[project]',
+        'dependencies = ["aws-lambda-powertools[tracer]>=3.0"]  # reported when uv.lock installs 3.19.0',
+      ].join('\n'),
+      good: [
+        'aws-lambda-powertools>=3.23.0',
+        'aws-lambda-powertools~=3.20                # not reported without a lockfile: 3.23 and later 3.x are allowed',
+        '[dependency-groups]',
+        'dev = ["aws-lambda-powertools==3.1.0"]     # not deployed',
+      ].join('\n'),
+    },
   },
   messages: {
     layers:
@@ -205,7 +239,7 @@ export default defineRule<MessageId, LifecycleFact>({
       '`{{name}}` {{version}} is older than {{floor}}, the first version AWS lists as ready for LMI{{note}}. Upgrade it to ' + '{{floor}} or later.',
     dependencyRangeBelowFloor:
       '`{{name}}` `{{range}}` allows no version at or above {{floor}}, the first version AWS lists as ready for LMI{{note}}, ' +
-      'and no lockfile says what is installed. Widen the range to `^{{floor}}`.',
+      'and no lockfile says what is installed. Widen the range to `{{wider}}`.',
     dependencyUnresolved:
       '`{{name}}` `{{range}}` names no version range lmi-audit can compare, and no lockfile says what is installed: check ' +
       'that the version deployed is {{floor}} or later, the first version AWS lists as ready for LMI{{note}}.',
@@ -259,8 +293,9 @@ export default defineRule<MessageId, LifecycleFact>({
       }
     },
   },
-  // Python functions: the Powertools-for-Python floor and Python's lifecycle are not checked yet, so the item stays unknown.
-  appliesTo: (fn) => fn.iac !== undefined && fn.language === 'javascript',
+  // Python functions too: layers, alarms and the Powertools-for-Python floor are judged for them (the code checks are
+  // about the Node.js runtime client, and find nothing in Python code).
+  appliesTo: (fn) => fn.iac !== undefined,
   check(ctx) {
     // Code facts.
     for (const { file, fact } of ctx.facts()) {
@@ -331,18 +366,22 @@ export default defineRule<MessageId, LifecycleFact>({
       });
     }
 
-    // Dependencies, from the package.json nearest each Node.js handler.
+    // Dependencies: the package.json nearest each Node.js handler, the requirements.txt / pyproject.toml nearest each Python one.
     const byManifest = new Map<string, HandlerInfo[]>();
     for (const handler of ctx.handlers) {
-      const manifest = nearestPackageJson(ctx.files[handler.file]!.file, ctx.packageJsons);
-      if (manifest === undefined) continue;
-      let list = byManifest.get(manifest);
-      if (!list) byManifest.set(manifest, (list = []));
-      list.push(handler);
+      const file = ctx.files[handler.file]!.file;
+      const manifests = file.endsWith('.py') ? nearestPythonManifests(file, ctx.pythonManifests) : [nearestPackageJson(file, ctx.packageJsons)];
+      for (const manifest of manifests) {
+        if (manifest === undefined) continue;
+        let list = byManifest.get(manifest);
+        if (!list) byManifest.set(manifest, (list = []));
+        list.push(handler);
+      }
     }
     for (const [file, handlers] of byManifest) {
-      const manifest = readManifest(file);
-      if (manifest) checkDependencies(manifest, handlers, (r) => ctx.report(r));
+      const python = !file.endsWith('package.json');
+      const manifest = python ? readPythonManifest(file) : readManifest(file);
+      if (manifest) checkDependencies(manifest, handlers, (r) => ctx.report(r), python);
     }
   },
 });
@@ -350,17 +389,24 @@ export default defineRule<MessageId, LifecycleFact>({
 /** semver loads on the first dependency checked: the worker threads import this rule for its visitors only. */
 let semverLib: typeof semverModule | undefined;
 
-function checkDependencies(manifest: PackageManifest, handlers: HandlerInfo[], report: (r: RuleReport<MessageId>) => void): void {
+/**
+ * One check for both ecosystems: a Python manifest's dependencies carry their constraint as an npm
+ * semver range (`compareRange`) and are matched by normalised name (`AWS_Lambda_Powertools` is `aws-lambda-powertools`).
+ */
+function checkDependencies(manifest: PackageManifest, handlers: HandlerInfo[], report: (r: RuleReport<MessageId>) => void, python: boolean): void {
   const semver = (semverLib ??= createRequire(import.meta.url)('semver') as typeof semverModule);
   for (const dependency of manifest.dependencies) {
     const loc = depLoc(dependency);
-    if (dependency.name === 'aws-sdk') {
+    if (!python && dependency.name === 'aws-sdk') {
       report({ file: manifest.file, loc, messageId: 'awsSdkV2', handlers });
       continue;
     }
-    const rule = FLOORS.find((floor) => (floor.prefix !== undefined ? dependency.name.startsWith(floor.prefix) : dependency.name === floor.name));
+    const name = python ? normalizePythonName(dependency.name) : dependency.name;
+    const rule = (python ? PYTHON_FLOORS : FLOORS).find((floor) => (floor.prefix !== undefined ? name.startsWith(floor.prefix) : name === floor.name));
     if (!rule) continue;
-    const data = { name: dependency.name, range: dependency.range, floor: rule.floor, note: rule.note };
+    // A range that allows the floor, in the manifest's own syntax (PEP 440 `>=` is Poetry's too).
+    const wider = python ? `>=${rule.floor}` : `^${rule.floor}`;
+    const data = { name: dependency.name, range: dependency.range, floor: rule.floor, note: rule.note, wider };
     const locked = dependency.locked !== undefined ? semver.valid(semver.coerce(dependency.locked, { includePrerelease: true })) : null;
     if (locked !== null && dependency.lockfile !== undefined) {
       if (semver.lt(locked, rule.floor)) {
@@ -375,9 +421,10 @@ function checkDependencies(manifest: PackageManifest, handlers: HandlerInfo[], r
       continue;
     }
     // No lockfile (or one that does not list it): a fresh install resolves to the newest version the range allows.
-    if (semver.validRange(dependency.range) === null) {
+    const range = dependency.compareRange === undefined ? dependency.range : dependency.compareRange;
+    if (range === null || semver.validRange(range) === null) {
       report({ file: manifest.file, loc, messageId: 'dependencyUnresolved', severity: 'info', data, handlers });
-    } else if (semver.gtr(rule.floor, dependency.range)) {
+    } else if (semver.gtr(rule.floor, range)) {
       report({ file: manifest.file, loc, messageId: 'dependencyRangeBelowFloor', data, handlers });
     }
   }

@@ -197,8 +197,8 @@ export default defineRule<MessageId>({
       '{{repoint}}{{shifting}}',
   },
   visitors: {},
-  // With lifecycle (the same checklist item), which does not judge Python code yet: a Python function's item stays unknown.
-  appliesTo: (fn) => fn.iac !== undefined && fn.language === 'javascript',
+  // Runtime, memory, scaling and event sources are the same checks for every language.
+  appliesTo: (fn) => fn.iac !== undefined,
   check(ctx) {
     for (const fn of ctx.infra) {
       if (!fn.lmi) continue;

@@ -1,16 +1,20 @@
 /**
  * @fileoverview pool-undersized: a database pool smaller than the number of invocations one
  * Node.js worker may run at once on LMI. Needs both the code (the pool's size) and the
- * infrastructure (the function's concurrency, memory and worker count).
+ * infrastructure (the function's concurrency, memory and worker count). For Python, where each
+ * process runs one invocation at a time and no pool is too small, a module-level pool is an
+ * `info` note on how many connections the function can open (src/iac/connection-count.ts).
  */
 import { ts } from '../ts.js';
 import { unwrap } from '../lang/js/ast.js';
 import type { WalkContext } from '../lang/js/context.js';
+import type { PyNode, PyWalkContext } from '../lang/python/context.js';
 import type { IacFunction } from '../iac/index.js';
 import { perWorkerConcurrency } from '../iac/settings.js';
+import { connectionCount, largestConnectionCount } from '../iac/connection-count.js';
 import { defineRule, type HandlerInfo } from './define.js';
 
-type MessageId = 'undersized';
+type MessageId = 'undersized' | 'processPool';
 
 /** Pool factories, with the option that sizes them and its default (each driver's documentation). */
 const POOLS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; option: string; fallback: number; label: string }> = [
@@ -20,7 +24,19 @@ const POOLS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; opti
   { modules: ['mariadb'], name: 'createPool', kind: 'call', option: 'connectionLimit', fallback: 10, label: 'MariaDB' },
 ];
 
+/**
+ * Python pool classes by qualified name: the argument that caps the pool (keyword, or position) and the
+ * size without it (psycopg2 `maxconn` is required; psycopg_pool's `max_size` defaults to `min_size`, 4).
+ */
+const PY_POOLS: Record<string, { driver: string; option: string; position?: number; fallbackOption?: string; fallback?: number }> = {
+  'psycopg2.pool.SimpleConnectionPool': { driver: 'psycopg2', option: 'maxconn', position: 1 },
+  'psycopg2.pool.ThreadedConnectionPool': { driver: 'psycopg2', option: 'maxconn', position: 1 },
+  'psycopg_pool.ConnectionPool': { driver: 'psycopg', option: 'max_size', fallbackOption: 'min_size', fallback: 4 },
+};
+
 interface PoolFact {
+  /** A Python pool: one per process. */
+  py?: boolean;
   driver: string;
   option: string;
   /** The pool size; `null` when it is not a literal. */
@@ -82,6 +98,28 @@ function moduleBinding(ctx: WalkContext<PoolFact>, node: ts.Node): string | unde
   return ctx.lookup(name)?.module ? name : undefined;
 }
 
+/** `pool.ThreadedConnectionPool(1, 10, dsn)` kept in a module-level name: its cap, when a literal. */
+function onPythonCall(node: PyNode, ctx: PyWalkContext<PoolFact>): void {
+  const callee = node.childForFieldName('function');
+  const qualified = callee ? ctx.importOf(callee)?.qualified : undefined;
+  if (qualified === undefined || !Object.hasOwn(PY_POOLS, qualified)) return;
+  const pool = PY_POOLS[qualified]!;
+  const binding = ctx.assignedModuleName(node);
+  if (binding === undefined) return; // A pool made per invocation is that invocation's own.
+  const args = node.childForFieldName('arguments')?.namedChildren ?? [];
+  const keyword = (name: string) =>
+    args.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value') ?? undefined;
+  const positional = args.filter((a) => a !== null && a.type !== 'keyword_argument' && a.type !== 'comment');
+  const written =
+    keyword(pool.option) ??
+    (pool.position !== undefined ? positional[pool.position] : undefined) ??
+    (pool.fallbackOption ? keyword(pool.fallbackOption) : undefined);
+  if (!written && pool.fallback === undefined) return; // Not a call the library accepts.
+  if (args.some((a) => a?.type === 'list_splat' || a?.type === 'dictionary_splat')) return;
+  const max = written ? (written.type === 'integer' ? Number(written.text) : null) : pool.fallback!;
+  ctx.record(node, { py: true, driver: pool.driver, option: pool.option, max, defaulted: !written, binding });
+}
+
 export default defineRule<MessageId, PoolFact>({
   id: 'pool-undersized',
   checklist: 'shared-db-connection',
@@ -116,12 +154,30 @@ export default defineRule<MessageId, PoolFact>({
       '`PerExecutionEnvironmentMaxConcurrency` to what the pool and the database can serve. Check the total against the ' +
       "database's connection limit (execution environments × workers × pool size), or put RDS Proxy in front of it.",
     whenNotToUse: 'Functions whose invocations rarely use the database at the same time, where waiting for a connection is acceptable.',
+    python: {
+      summary:
+        'Python on LMI runs one process per concurrent invocation, each running one invocation at a time, so a pool is never ' +
+        'too small. A module-level psycopg2 (`SimpleConnectionPool`, `ThreadedConnectionPool`: `maxconn`) or psycopg_pool ' +
+        '(`ConnectionPool`: `max_size`, 4 by default) pool of an LMI function is an `info` note on the connections it adds up ' +
+        'to: pool cap × processes (`PerExecutionEnvironmentMaxConcurrency`, 16 per vCPU by default) × `MaxExecutionEnvironments`.',
+      bad: ['from psycopg2 import pool', 'entries = pool.ThreadedConnectionPool(1, 10, dsn)  # info: 10 × 8 processes × 5 environments = 400'].join('\n'),
+      good: ['def handler(event, context):', '    local = ConnectionPool(dsn, max_size=2)  # per invocation: not reported'].join('\n'),
+    },
   },
   messages: {
     undersized:
       '`{{name}}` is a {{driver}} pool of at most {{max}} connections{{defaulted}}, but one worker of `{{function}}` may run ' +
       '{{perWorker}} invocations at once on LMI ({{formula}}): the others wait for a connection and time out under load. Set ' +
-      '`{{option}}` to at least {{perWorker}} (each worker has its own pool), or lower `PerExecutionEnvironmentMaxConcurrency`.',
+      '`{{option}}` to at least {{perWorker}} (each worker has its own pool), or lower `PerExecutionEnvironmentMaxConcurrency`.' +
+      '{{connections}}',
+    processPool:
+      '`{{name}}` is a {{driver}} pool of up to {{max}} connections{{defaulted}} in each process: Python on LMI runs one ' +
+      'process per concurrent invocation, so the pool is never too small, but the database may see {{connections}}. Check ' +
+      'that `max_connections` (or an RDS Proxy) allows that many; one process runs one invocation at a time, so a cap of 1 ' +
+      'is enough unless the handler uses threads.',
+  },
+  python: {
+    call: onPythonCall,
   },
   visitors: {
     NewExpression(node, ctx) {
@@ -133,7 +189,7 @@ export default defineRule<MessageId, PoolFact>({
       if (pool) onCreate(ctx, node as ts.CallExpression, pool);
     },
   },
-  appliesTo: (fn) => fn.language === 'javascript' && fn.iac !== undefined,
+  appliesTo: (fn) => fn.iac !== undefined,
   check(ctx) {
     // Every LMI function, by the handler id its code maps to.
     const lmiByHandler = new Map<string, IacFunction[]>();
@@ -151,6 +207,22 @@ export default defineRule<MessageId, PoolFact>({
       if (f.max === null || f.binding === undefined) continue;
       const key = `${file}#${f.binding}`;
       const users = [...new Set([...ctx.handlers.filter((h) => h.reach.bindings.has(key)), ...ctx.handlersReaching(file, f.fn)])];
+      const defaulted = f.defaulted ? ` (the default: \`${f.option}\` is not set)` : '';
+      const perCopy = { count: f.max, source: `\`${f.option}\`${f.defaulted ? ', the default' : ''}` };
+      if (f.py) {
+        const onLmi = users.filter((h) => lmiByHandler.has(h.id)).sort((a, b) => a.index - b.index);
+        const count = largestConnectionCount(onLmi.flatMap((h) => lmiByHandler.get(h.id)!.map((fn) => connectionCount(fn, 'python', perCopy))));
+        if (!count) continue;
+        ctx.report({
+          file,
+          loc: f.loc,
+          messageId: 'processPool',
+          severity: 'info',
+          data: { name: f.binding, driver: f.driver, max: String(f.max), defaulted, connections: count.text },
+          handlers: onLmi,
+        });
+        continue;
+      }
       let worst: { fn: IacFunction; perWorker: number; formula: string } | undefined;
       const short: HandlerInfo[] = [];
       for (const handler of users) {
@@ -162,6 +234,7 @@ export default defineRule<MessageId, PoolFact>({
         }
       }
       if (!worst) continue;
+      const total = connectionCount(worst.fn, 'javascript', perCopy);
       ctx.report({
         file,
         loc: f.loc,
@@ -170,11 +243,12 @@ export default defineRule<MessageId, PoolFact>({
           name: f.binding,
           driver: f.driver,
           max: String(f.max),
-          defaulted: f.defaulted ? ` (the default: \`${f.option}\` is not set)` : '',
+          defaulted,
           function: worst.fn.logicalId,
           perWorker: String(worst.perWorker),
           formula: worst.formula,
           option: f.option,
+          connections: total ? ` The pools of \`${worst.fn.logicalId}\` hold up to ${total.text}: mind the database's connection limit.` : '',
         },
         handlers: short.sort((a, b) => a.index - b.index),
       });

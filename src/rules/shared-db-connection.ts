@@ -7,6 +7,7 @@ import type { WalkContext } from '../lang/js/context.js';
 import type { PyNode } from '../lang/python/context.js';
 import type { Fact } from '../core/summary.js';
 import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
+import { connectionCount, largestConnectionCount } from '../iac/connection-count.js';
 import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
 
 type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation' | 'perInvocationProcess' | 'processConnection' | 'sharedClosed';
@@ -275,12 +276,14 @@ function enclosingModuleDeclaration(node: ts.Node): string | undefined {
   return undefined;
 }
 
-/** Processes per execution environment: the largest PerExecutionEnvironmentMaxConcurrency the handlers' infrastructure sets. */
-function perEnvironmentOf(handlers: readonly HandlerInfo[]): string {
-  const declared = handlers.map((h) => h.iac?.lmi?.perExecutionEnvironmentMaxConcurrency).filter((n): n is number => typeof n === 'number');
-  return declared.length
-    ? `${Math.max(...declared)} (the PerExecutionEnvironmentMaxConcurrency the infrastructure code sets)`
-    : 'PerExecutionEnvironmentMaxConcurrency (16 by default for Python)';
+/** The connections a module-level Python connection adds up to, for the LMI function of the handlers that holds the most. */
+function processConnectionsOf(handlers: readonly HandlerInfo[]): string {
+  const count = largestConnectionCount(
+    handlers.map((h) => (h.iac ? connectionCount(h.iac, 'python', { count: 1, source: 'one connection per process' }) : undefined)),
+  );
+  return count
+    ? count.text
+    : 'one connection per process, up to PerExecutionEnvironmentMaxConcurrency processes (16 per vCPU by default for Python) per execution environment, times the execution environments';
 }
 
 function pyClosesInFunction(node: PyNode, name: string): boolean {
@@ -388,8 +391,8 @@ export default defineRule<MessageId, DbFact>({
       summary:
         'Python on LMI runs one process per concurrent invocation, so a module-level psycopg2/psycopg/PyMySQL/mysql-connector ' +
         'connection is never shared between requests. It is reported as `info`, about the connection count: the database ' +
-        'sees one connection per process, up to PerExecutionEnvironmentMaxConcurrency (16 by default for Python) per ' +
-        'execution environment, times the environments.',
+        'sees one connection per process: 1 × processes (PerExecutionEnvironmentMaxConcurrency, 16 per vCPU by default) × ' +
+        '`MaxExecutionEnvironments`, with the numbers the infrastructure code gives. Pools are pool-undersized notes.',
       bad: ['import psycopg2', 'conn = psycopg2.connect(dsn)  # info: one connection per process'].join('\n'),
       good: ['from psycopg2 import pool', 'connection_pool = pool.ThreadedConnectionPool(1, 10, dsn)  # not reported'].join('\n'),
     },
@@ -418,8 +421,8 @@ export default defineRule<MessageId, DbFact>({
       'checked-out connections (`client.release()`) instead of closing the pool.',
     processConnection:
       '`{{name}}` is one {{driver}} per process: Python on LMI runs one process per concurrent invocation, so requests never ' +
-      'share it, but each process opens its own. The database sees up to {{perEnvironment}} connections per execution ' +
-      'environment, times the execution environments: check that `max_connections` (or an RDS Proxy) allows that many.',
+      'share it, but each process opens its own. The database sees up to {{connections}}: check that `max_connections` ' +
+      '(or an RDS Proxy) allows that many.',
   },
   python: {
     call(node, ctx) {
@@ -524,7 +527,7 @@ export default defineRule<MessageId, DbFact>({
           loc: f.loc,
           messageId: 'processConnection',
           severity: 'info',
-          data: { name: f.binding!, driver: f.driver, perEnvironment: perEnvironmentOf(handlers) },
+          data: { name: f.binding!, driver: f.driver, connections: processConnectionsOf(handlers) },
           handlers,
           fixable: false,
         });

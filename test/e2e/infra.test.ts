@@ -39,7 +39,7 @@ function checklist(overrides: Partial<Record<ChecklistItem, ChecklistStatus>> = 
 
 /**
  * A Python function's checklist: its code is analysed for /tmp, connections and logging; the
- * process-isolated items cannot fail; lifecycle is not judged for Python yet.
+ * process-isolated items cannot fail; lifecycle is judged from layers, alarms and its dependencies.
  */
 function pythonChecklist(backpressure: ChecklistStatus): Record<ChecklistItem, ChecklistStatus> {
   return {
@@ -49,7 +49,7 @@ function pythonChecklist(backpressure: ChecklistStatus): Record<ChecklistItem, C
     'event-source-backpressure': backpressure,
     'unstructured-logging': 'pass',
     'unsafe-shared-collection': 'not-applicable',
-    lifecycle: 'unknown',
+    lifecycle: 'pass',
   };
 }
 
@@ -116,8 +116,8 @@ describe('fixtures/projects/sam-lmi (SAM)', () => {
         declaredIn: { file: 'template.yaml', line: 114, logicalId: 'ReportsFunction' },
         runtime: 'python3.12',
         checklist: pythonChecklist('warn'),
-        // (tmp 20 + db 20 + backpressure 15 x 0.5 + logging 10) / 65
-        score: 88,
+        // (tmp 20 + db 20 + backpressure 15 x 0.5 + logging 10 + lifecycle 5) / 70
+        score: 89,
       },
       'src/thumbnails/handler.ts#handler': {
         declaredIn: { file: 'template.yaml', line: 74, logicalId: 'ThumbnailsFunction' },
@@ -150,7 +150,9 @@ describe('fixtures/projects/sam-lmi (SAM)', () => {
       '`pool` is a pg pool of at most 4 connections, but one worker of `OrdersWorkerFunction` may run 32 invocations at once on LMI ' +
         '(PerExecutionEnvironmentMaxConcurrency 32 over 1 worker, one per vCPU: 2048 MB at 2 GiB per vCPU): the others wait for a ' +
         'connection and time out under load. Set `max` to at least 32 (each worker has its own pool), or lower ' +
-        '`PerExecutionEnvironmentMaxConcurrency`.',
+        '`PerExecutionEnvironmentMaxConcurrency`. The pools of `OrdersWorkerFunction` hold up to 4 (`max`) × 1 worker (one per ' +
+        'vCPU: 2048 MB at 2 GiB per vCPU) = 4 connections per execution environment, times the execution environments (no ' +
+        "MaxExecutionEnvironments is set): mind the database's connection limit.",
     );
   });
 });
@@ -184,8 +186,8 @@ describe('fixtures/projects/serverless-lmi (Serverless Framework)', () => {
         declaredIn: { file: 'serverless.yml', line: 68, logicalId: 'audit' },
         runtime: 'python3.13',
         checklist: pythonChecklist('warn'),
-        // (tmp 20 + db 20 + backpressure 15 x 0.5 + logging 10) / 65
-        score: 88,
+        // (tmp 20 + db 20 + backpressure 15 x 0.5 + logging 10 + lifecycle 5) / 70
+        score: 89,
       },
       'src/charge.ts#handler': {
         declaredIn: { file: 'serverless.yml', line: 21, logicalId: 'charge' },
@@ -319,6 +321,42 @@ describe('fixtures/dependencies/lockfiles (npm workspace, yarn v1, yarn Berry, p
       // yarn v1: the entry for the range written; client-s3 locked at 3.940.0 is fine.
       '`@aws-sdk/client-sqs` 3.540.0 (yarn.lock) is older than 3.933.0',
     ]);
+  });
+});
+
+describe('fixtures/dependencies/python (requirements.txt, pyproject.toml, poetry.lock, uv.lock)', () => {
+  it('judges Powertools for AWS Lambda (Python) by the locked or pinned version, else by every version the constraint allows', async () => {
+    const report = await scanProject('fixtures/dependencies/python');
+    expect(report.errors).toEqual([]);
+    // range-allows-floor (`>=3.0.0, <4`) and poetry-locked (`^3.10` locked at 3.24.0; its dev group pins 3.0.0) are not
+    // reported; nor are dependency groups and extras; the package.json beside the Python functions (aws-sdk v2) is not theirs.
+    expect(findingRows(report)).toEqual([
+      'compatible-release/requirements.txt:2 lifecycle (warning) -> compatible-release/app.py#handler',
+      'git-source/requirements.txt:1 lifecycle (info) -> git-source/app.py#handler',
+      'pep621-uv/pyproject.toml:7 lifecycle (warning) -> pep621-uv/app.py#handler',
+      'pinned-hashes/requirements.txt:4 lifecycle (warning) -> pinned-hashes/app.py#handler',
+      'poetry-unlocked/pyproject.toml:7 lifecycle (warning) -> poetry-unlocked/app.py#handler',
+      'uv-workspace/services/billing/pyproject.toml:4 lifecycle (warning) -> uv-workspace/services/billing/app.py#handler',
+      'uv-workspace/services/orders/pyproject.toml:4 lifecycle (warning) -> uv-workspace/services/orders/app.py#handler',
+    ]);
+    expect(report.findings.map((f) => f.message.replace(/, the first version AWS lists as ready for LMI.*$/, ''))).toEqual([
+      '`aws-lambda-powertools` `~=3.20.0` allows no version at or above 3.23.0',
+      '`aws-lambda-powertools` `@ git+https://example.invalid/powertools-lambda-python@v3` names no version range lmi-audit can compare, and no lockfile says what is installed: check that the version deployed is 3.23.0 or later',
+      '`aws-lambda-powertools` 3.19.0 (uv.lock) is older than 3.23.0',
+      // A pin (pip-compile output with hashes) is what pip installs.
+      '`aws-lambda-powertools` 3.22.0 (requirements.txt) is older than 3.23.0',
+      '`aws-lambda-powertools` `^2.30` allows no version at or above 3.23.0',
+      // The uv workspace root's lockfile, forked by markers: the lowest version is kept.
+      '`aws_lambda_powertools` 3.22.1 (uv.lock) is older than 3.23.0',
+      '`aws-lambda-powertools` 3.22.1 (uv.lock) is older than 3.23.0',
+    ]);
+    expect(report.findings[0]!.message).toMatch(/Widen the range to `>=3\.23\.0`\.$/);
+    expect(Object.fromEntries(report.functions.map((fn) => [fn.id, fn.checklist.lifecycle]))).toMatchObject({
+      'range-allows-floor/app.py#handler': 'pass',
+      'poetry-locked/app.py#handler': 'pass',
+      'git-source/app.py#handler': 'pass',
+      'pinned-hashes/app.py#handler': 'warn',
+    });
   });
 });
 

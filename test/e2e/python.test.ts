@@ -62,7 +62,7 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
     expect(report.findings.every((f) => f.fix === null)).toBe(true);
     // The connection count uses the concurrency the template sets for the function that uses it.
     expect(report.findings.find((f) => f.ruleId === 'shared-db-connection')!.message).toMatch(
-      /one psycopg2 connection per process.*up to 32 \(the PerExecutionEnvironmentMaxConcurrency the infrastructure code sets\) connections per execution environment/,
+      /one psycopg2 connection per process.*up to 1 \(one connection per process\) × 32 processes \(PerExecutionEnvironmentMaxConcurrency, template\.yaml:24\) = 32 connections per execution environment/,
     );
     expect(
       report.functions.map((f) => ({
@@ -86,10 +86,10 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
           'event-source-backpressure': 'pass',
           'unstructured-logging': 'warn',
           'unsafe-shared-collection': 'not-applicable',
-          lifecycle: 'unknown',
+          lifecycle: 'pass',
         },
-        // (tmp 0 + db 20 + backpressure 15 + logging 10 x 0.5) / 65
-        score: 62,
+        // (tmp 0 + db 20 + backpressure 15 + logging 10 x 0.5 + lifecycle 5) / 70
+        score: 64,
       },
       {
         id: 'src/report.py#handler',
@@ -103,9 +103,9 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
           'event-source-backpressure': 'pass',
           'unstructured-logging': 'pass',
           'unsafe-shared-collection': 'not-applicable',
-          lifecycle: 'unknown',
+          lifecycle: 'pass',
         },
-        score: 69,
+        score: 71,
       },
     ]);
   });
