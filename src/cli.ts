@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import ora, { type Ora } from 'ora';
@@ -18,6 +18,7 @@ import type * as RulesCommand from './commands/rules.js';
 import type { rules as ruleRegistry } from './rules/index.js';
 import { isKnownError, UsageError } from './errors.js';
 import { REPORTER_NAMES, reporters, type ReporterContext } from './reporters/index.js';
+import { batched } from './util/json-chunks.js';
 import { toolVersion } from './version.js';
 import type { FailOn, ProgressEvent, Report } from './types.js';
 import { parse as parseByteSize } from 'bytes';
@@ -226,12 +227,15 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
     for (const spec of outputs) {
       const toFile = spec.file !== undefined;
       const color = toFile ? options.color === true : shouldUseColor(options.color, io);
-      const text = reporters[spec.format](report, { ...context, color, width: toFile ? undefined : getWidth(io) });
+      const reporter = reporters[spec.format];
+      const reporterContext = { ...context, color, width: toFile ? undefined : getWidth(io) };
+      // Chunked where the reporter can: a big repository's JSON or SARIF is longer than one string can be.
+      const pieces = reporter.chunks ? batched(reporter.chunks(report, reporterContext)) : [reporter(report, reporterContext)];
       if (toFile) {
-        await writeFileAtomic(resolve(io.cwd, spec.file!), text);
+        await writeFileAtomic(resolve(io.cwd, spec.file!), pieces);
         notes.push(`lmi-audit: ${spec.format} report written to ${spec.file}: ${summarise(report)}`);
       } else {
-        io.stdout.write(text);
+        await writeAll(io.stdout, pieces);
       }
     }
     if (!options.quiet) for (const note of notes) io.stderr.write(`${note}\n`);
@@ -387,15 +391,27 @@ function createSourceLineReader(cwd: string): (file: string, line: number) => st
 }
 
 /** Temp file in the same directory, then rename: a reader never sees half a report. */
-async function writeFileAtomic(target: string, text: string): Promise<void> {
+async function writeFileAtomic(target: string, pieces: Iterable<string>): Promise<void> {
   const temp = join(dirname(target), `.lmi-audit-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    await writeFile(temp, text, 'utf8');
+    const handle = await open(temp, 'w');
+    try {
+      for (const piece of pieces) await handle.write(piece, null, 'utf8');
+    } finally {
+      await handle.close();
+    }
     await rename(temp, target);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new UsageError(`Cannot write the report to ${target} (${reason})`, { cause: error });
+  }
+}
+
+/** Write pieces to a stream in order, waiting for it to drain when it asks to. */
+async function writeAll(stream: NodeJS.WritableStream, pieces: Iterable<string>): Promise<void> {
+  for (const piece of pieces) {
+    if (!stream.write(piece)) await new Promise<void>((done) => stream.once('drain', () => done()));
   }
 }
 

@@ -4,9 +4,14 @@
  * two runs stay small.
  */
 import { CHECKLIST_ITEMS, type Finding, type Report, type ReportFunction, type ScanError } from '../types.js';
-import type { Reporter } from './types.js';
+import { jsonChunks } from '../util/json-chunks.js';
+import { chunkedReporter } from './types.js';
 
-export const reportJson: Reporter = (report) => JSON.stringify(orderReport(report), null, 2) + '\n';
+/** Streamed by finding and by function (depth 2): no string holds the whole report. */
+export const reportJson = chunkedReporter(function* (report) {
+  yield* jsonChunks(orderReport(report), 2);
+  yield '\n';
+});
 
 function orderReport(report: Report): Report {
   return {

@@ -14,7 +14,8 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { getDocumentedRules, getRuleDocsUrl, renderRuleHelpMarkdown, renderRuleHelpText, REPOSITORY_URL, type DocumentedRule } from '../docs/rule-docs.js';
 import type { Finding, Report, ScanError, Severity } from '../types.js';
-import type { FindingFix, Reporter, ReporterContext } from './types.js';
+import { jsonChunks } from '../util/json-chunks.js';
+import { chunkedReporter, type FindingFix, type ReporterContext } from './types.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
@@ -23,7 +24,11 @@ export const FINGERPRINT_KEY = 'lmiAuditFingerprint/v1';
 
 const LEVELS: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
 
-export const reportSarif: Reporter = (report, ctx) => JSON.stringify(toSarif(report, ctx), null, 2) + '\n';
+/** Streamed by result (depth 4: log, runs, run, results): no string holds the whole log. */
+export const reportSarif = chunkedReporter(function* (report, ctx) {
+  yield* jsonChunks(toSarif(report, ctx), 4);
+  yield '\n';
+});
 
 export function toSarif(report: Report, ctx: ReporterContext): Sarif.Log {
   const rules = getDocumentedRules(ctx.rules);

@@ -41,4 +41,16 @@ export interface FindingFix {
   }>;
 }
 
-export type Reporter = (report: Report, ctx: ReporterContext) => string;
+export interface Reporter {
+  (report: Report, ctx: ReporterContext): string;
+  /**
+   * The same text in chunks, for reports that may be longer than one string can be (JSON, SARIF
+   * of a big repository): the CLI writes these one by one. The call above is their concatenation.
+   */
+  chunks?: (report: Report, ctx: ReporterContext) => Iterable<string>;
+}
+
+/** A reporter that writes its text in chunks; called as a function, it joins them. */
+export function chunkedReporter(chunks: (report: Report, ctx: ReporterContext) => Iterable<string>): Reporter {
+  return Object.assign((report: Report, ctx: ReporterContext) => [...chunks(report, ctx)].join(''), { chunks });
+}
