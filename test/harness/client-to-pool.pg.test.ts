@@ -6,6 +6,12 @@
  * with whichever insert ran last: responses carry other users' orders. The rewritten handler
  * (a Pool, one client per transaction, released in finally) answers each with its own.
  *
+ * Session state, without a transaction: `tenant-setting` names the tenant with
+ * `set_config('app.tenant', ...)` and reads it back through `current_setting()`; `search-path`
+ * picks a customer's schema with `SET search_path` before an unqualified SELECT. On the shared
+ * Client every invocation's setting lands on one session, and the query reads whichever tenant
+ * or customer was set last; the rewritten handlers check out one client for the invocation.
+ *
  * Connection settings come from PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE (`.ci/run` starts a
  * server and sets them). Without a server the test is skipped with a message, except under
  * CI=true, where it fails: the proof is not optional there.
@@ -43,6 +49,8 @@ if (unreachable && !isCI) {
 
 describe.skipIf(!!unreachable && !isCI)('client-to-pool against PostgreSQL, 50 concurrent invocations', () => {
   const schema = `lmi_audit_${randomBytes(4).toString('hex')}`;
+  const TENANTS = 5;
+  const customer = (t: number) => `${schema}_c${t}`;
   const admin = new pg.Client();
   const savedOptions = process.env.PGOPTIONS;
 
@@ -52,6 +60,14 @@ describe.skipIf(!!unreachable && !isCI)('client-to-pool against PostgreSQL, 50 c
     // A schema per run: two test runs on one server never see each other's orders.
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.query(`CREATE TABLE ${schema}.orders (id serial PRIMARY KEY, user_id text NOT NULL, item text NOT NULL, quantity int NOT NULL)`);
+    await admin.query(`CREATE TABLE ${schema}.notes (tenant text NOT NULL, body text NOT NULL)`);
+    for (let t = 0; t < TENANTS; t++) {
+      await admin.query(`INSERT INTO ${schema}.notes (tenant, body) VALUES ($1, $2), ($1, $3)`, [`tenant-${t}`, `note-${t}-a`, `note-${t}-b`]);
+      // A schema per customer with its own price list (the search-path case).
+      await admin.query(`CREATE SCHEMA ${customer(t)}`);
+      await admin.query(`CREATE TABLE ${customer(t)}.prices (sku text NOT NULL, price int NOT NULL)`);
+      await admin.query(`INSERT INTO ${customer(t)}.prices VALUES ('sku-a', $1), ('sku-b', $2)`, [t, 100 + t]);
+    }
     // The handlers use the unqualified table name; pg reads PGOPTIONS when it connects.
     process.env.PGOPTIONS = `-c search_path=${schema}`;
   });
@@ -61,6 +77,7 @@ describe.skipIf(!!unreachable && !isCI)('client-to-pool against PostgreSQL, 50 c
     else process.env.PGOPTIONS = savedOptions;
     if (unreachable) return;
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    for (let t = 0; t < TENANTS; t++) await admin.query(`DROP SCHEMA IF EXISTS ${customer(t)} CASCADE`).catch(() => undefined);
     await admin.end();
   });
 
@@ -96,5 +113,43 @@ describe.skipIf(!!unreachable && !isCI)('client-to-pool against PostgreSQL, 50 c
     // Every order was committed exactly once per run (concurrent and alone): 2 x N rows, N users.
     const { rows } = await admin.query<{ n: number; users: number }>(`SELECT count(*)::int AS n, count(DISTINCT user_id)::int AS users FROM ${schema}.orders`);
     expect(rows[0]).toEqual({ n: 2 * N, users: N });
+  });
+
+  // Session state: ten invocations per tenant (or customer), all at once.
+  const sessionCases = [
+    {
+      name: 'tenant-setting',
+      what: "set_config('app.tenant') then current_setting()",
+      event: (i: number) => ({ tenant: `tenant-${i % TENANTS}` }),
+      own: (v: unknown, i: number) =>
+        JSON.stringify(v) ===
+        JSON.stringify({
+          tenant: `tenant-${i % TENANTS}`,
+          notes: [`tenant-${i % TENANTS}:note-${i % TENANTS}-a`, `tenant-${i % TENANTS}:note-${i % TENANTS}-b`],
+        }),
+    },
+    {
+      name: 'search-path',
+      what: 'SET search_path then an unqualified SELECT',
+      event: (i: number) => ({ customer: customer(i % TENANTS) }),
+      own: (v: unknown, i: number) =>
+        JSON.stringify(v) === JSON.stringify({ customer: customer(i % TENANTS), prices: [`sku-a=${i % TENANTS}`, `sku-b=${100 + (i % TENANTS)}`] }),
+    },
+  ];
+  it.each(sessionCases)('$name ($what): the shared Client cross-talks, the rewritten handler does not, and alone both answer the same', async (c) => {
+    const sessionInvocations = makeInvocations(N, c.event);
+    const before = await runHarness({ ...fixtureFiles('client-to-pool', c.name, 'input'), invocations: sessionInvocations });
+    const after = await runHarness({ ...fixtureFiles('client-to-pool', c.name, 'output'), invocations: sessionInvocations });
+    const notOwn = (results: Array<{ ok: boolean; value?: unknown }>) => results.filter((r, i) => !r.ok || !c.own(r.value, i)).length;
+    console.info(
+      `client-to-pool/${c.name}: shared Client cross-talk ${before.crossTalk.length}/${N} (${notOwn(before.concurrent)} with another tenant's rows); ` +
+        `Pool cross-talk ${after.crossTalk.length}/${N} (${notOwn(after.concurrent)})`,
+    );
+    expect(notOwn(before.alone), `alone, the input answers each with its own rows: ${JSON.stringify(before.alone[0])}`).toBe(0);
+    expect(after.alone, 'the fix changed what an invocation alone returns').toEqual(before.alone);
+    expect(before.crossTalk.length).toBeGreaterThanOrEqual(N / 2);
+    expect(notOwn(before.concurrent)).toBeGreaterThanOrEqual(N / 2);
+    expect(after.crossTalk).toEqual([]);
+    expect(notOwn(after.concurrent)).toBe(0);
   });
 });

@@ -256,6 +256,8 @@ const SPECS: Record<string, Record<string, Spec>> = {
   },
   'client-to-pool': {
     'orders-currval': { kind: 'database', test: 'client-to-pool.pg.test.ts' },
+    'tenant-setting': { kind: 'database', test: 'client-to-pool.pg.test.ts' },
+    'search-path': { kind: 'database', test: 'client-to-pool.pg.test.ts' },
     article: { kind: 'not-run', why: 'one query per invocation on a PostgreSQL table (users) the pg test does not create' },
     commonjs: { kind: 'not-run', why: 'one query per invocation on a PostgreSQL table (products) the pg test does not create' },
     crlf: { kind: 'not-run', why: 'one query per invocation on a PostgreSQL table (items) the pg test does not create' },
