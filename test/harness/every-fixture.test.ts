@@ -78,6 +78,12 @@ const SPECS: Record<string, Record<string, Spec>> = {
       alone: (v, i) => (v as { rows: number }).rows === i + 1,
       tmp: ['/tmp/export.csv', '/tmp/export-copy.csv', '/tmp/export.log', '/tmp/export.json'],
     },
+    'nested-template': {
+      kind: 'race',
+      event: (i) => ({ rows: rows(i) }),
+      alone: (v, i) => (v as { lines: number }).lines === i + 1,
+      tmp: ['/tmp/nested-report.csv'],
+    },
     'event-paths': {
       // Five orders, ten invocations each: retries of one order at once.
       kind: 'race',
