@@ -433,7 +433,9 @@ function findHandlers(
         infraErrors.push({
           file: fn.source.file,
           line: fn.source.line,
-          message: `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file`,
+          message: fn.remoteCode
+            ? `${fn.logicalId}: its code is not in the repository (\`${fn.remoteCode}\`): not analysed`
+            : `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file`,
         });
       }
       continue;

@@ -133,6 +133,8 @@ function samFunction(template: Template, logicalId: string, resource: PlainObjec
   const hasInlineCode = props.InlineCode !== undefined;
   if (!isImage && !hasInlineCode) {
     const codeRoot = localCodeRoot(template.dir, setting('CodeUri'));
+    const remote = remoteCodeOf(setting('CodeUri'));
+    if (remote !== undefined) fn.remoteCode = remote;
     const metadata = asObject(resource.Metadata);
     const entryPoints = asObject(metadata?.BuildProperties)?.EntryPoints;
     const entry = Array.isArray(entryPoints) ? asString(entryPoints[0]) : undefined;
@@ -194,6 +196,8 @@ function cfnFunction(template: Template, logicalId: string, resource: PlainObjec
   // `Code` is a local path only in templates meant for `aws cloudformation package`; S3 and ZipFile code is not on disk.
   const code = props.Code;
   const codeRoot = code === undefined ? template.dir : localCodeRoot(template.dir, code);
+  const remote = remoteCodeOf(code);
+  if (remote !== undefined) fn.remoteCode = remote;
   const isImage = props.PackageType === 'Image';
   applyHandler(fn, resolveHandler({ handler, codeRoot: isImage ? undefined : codeRoot, runtime, fileExists: ctx.fileExists }));
   return fn;
@@ -253,6 +257,19 @@ function markPublishedVersions(template: Template, functions: IacFunction[]): vo
     const fn = functions.find((candidate) => candidate.logicalId === id);
     if (fn) fn.publishesVersion = true;
   }
+}
+
+/**
+ * The S3 object a `CodeUri`/`Code` names: an `s3://` string (a packaged template), SAM's
+ * `{ Bucket, Key }` or CloudFormation's `{ S3Bucket, S3Key }` (keys written as intrinsics show as `…`).
+ */
+function remoteCodeOf(code: unknown): string | undefined {
+  if (typeof code === 'string') return /^s3:\/\//i.test(code) ? code : undefined;
+  const object = asObject(code);
+  const bucket = object?.Bucket ?? object?.S3Bucket;
+  if (bucket === undefined) return undefined;
+  const key = object?.Key ?? object?.S3Key;
+  return `s3://${typeof bucket === 'string' ? bucket : '…'}/${typeof key === 'string' ? key : '…'}`;
 }
 
 /** The directory a local `CodeUri`/`Code` string names (default: the template's directory); `undefined` for S3 or intrinsic values. */

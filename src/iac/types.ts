@@ -107,6 +107,11 @@ export interface IacFunction {
   handler?: string;
   /** Absolute path of the handler's code file, set only when it exists on disk. */
   codeFile?: string;
+  /**
+   * Where the code is when it is not in the repository: an S3 object (`CodeUri: s3://…`,
+   * `Code: { S3Bucket, S3Key }`), shown in the error that says the function is not analysed.
+   */
+  remoteCode?: string;
   /** The handler's export (function) name, e.g. `main`. */
   exportName?: string;
   /** MB, when statically known. */

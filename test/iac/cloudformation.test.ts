@@ -138,6 +138,7 @@ describe('CloudFormation JSON template (fixtures/iac/cfn-json)', () => {
         runtime: 'nodejs22.x',
         handler: 'index.handler',
         exportName: 'handler', // code in S3: index.js beside the template is not assumed
+        remoteCode: 's3://artifacts/s3-function.zip',
       },
       {
         logicalId: 'SamJsonFunction',
