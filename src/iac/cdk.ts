@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ts } from '../ts.js';
 import { assignNumbers, lmiConfig } from './cloudformation.js';
+import { applyImageHandler, type ImageSource } from './container-image.js';
 import { NODE_EXTENSIONS, resolveHandler } from './handler-path.js';
 import { markLmiAddedToExisting } from './previous-build.js';
 import { addEvent, assignDefined, polledServiceOfArn } from './template-wiring.js';
@@ -136,11 +137,12 @@ const INVOKERS: Record<string, { kind: IacEventKind; argument: number }> = {
 /** Metric names and expressions that watch init duration or cold starts. */
 const INIT_METRIC = /init[ _-]?duration|cold[ _-]?start/i;
 
-type FunctionConstruct = 'function' | 'nodejs' | 'python';
+type FunctionConstruct = 'function' | 'nodejs' | 'python' | 'image';
 
 const FUNCTION_CONSTRUCTS: Record<string, FunctionConstruct> = {
   'lambda.Function': 'function',
   'lambda.SingletonFunction': 'function',
+  'lambda.DockerImageFunction': 'image',
   'nodejs.NodejsFunction': 'nodejs',
   'python.PythonFunction': 'python',
 };
@@ -659,7 +661,8 @@ class CdkFileReader {
       if (ts.isArrayLiteralExpression(list)) fn.layers = list.elements.map((element) => this.layerText(element));
     }
     const unknown: NonNullable<IacFunction['unknownSettings']> = [];
-    if (runtimeExpr && runtime === undefined) unknown.push('runtime');
+    // `Runtime.FROM_IMAGE`: the image brings its runtime, nothing is unknown.
+    if (runtimeExpr && runtime === undefined && this.qualify(runtimeExpr) !== 'lambda.Runtime.FROM_IMAGE') unknown.push('runtime');
     if (memory && fn.memorySize === undefined) unknown.push('memorySize');
     if (timeout && fn.timeout === undefined) unknown.push('timeout');
     if (unknown.length > 0) fn.unknownSettings = unknown;
@@ -678,8 +681,11 @@ class CdkFileReader {
     const handler = typeof handlerValue === 'string' ? handlerValue : undefined;
     if (handler !== undefined) fn.handler = handler;
 
-    if (construct === 'function') {
-      const codeExpr = props.get('code');
+    const codeExpr = props.get('code');
+    const image = codeExpr ? this.imageAsset(codeExpr) : undefined;
+    if (image) {
+      applyImageHandler(fn, image, this.ctx);
+    } else if (construct === 'function') {
       const codeRoot = codeExpr ? this.assetPath(codeExpr) : undefined;
       const resolved = resolveHandler({ handler, codeRoot, runtime, fileExists: this.ctx.fileExists });
       if (resolved.codeFile !== undefined) fn.codeFile = resolved.codeFile;
@@ -738,6 +744,37 @@ class CdkFileReader {
     const qualified = this.qualify(node);
     const match = qualified ? /^lambda\.Runtime\.([A-Z0-9_]+)$/.exec(qualified) : null;
     return match ? runtimeName(match[1]!) : undefined;
+  }
+
+  /**
+   * The build of `DockerImageCode.fromImageAsset(dir, { cmd, file })` (`DockerImageFunction`) or
+   * `Code.fromAssetImage(dir, { cmd, file })` (`Function` with `Handler.FROM_IMAGE`); `file` is
+   * relative to `dir`.
+   */
+  private imageAsset(expression: ts.Expression): ImageSource | undefined {
+    const node = this.deref(expression);
+    if (!ts.isCallExpression(node)) return undefined;
+    const qualified = this.qualify(node.expression);
+    if (
+      qualified !== 'lambda.DockerImageCode.fromImageAsset' &&
+      qualified !== 'lambda.Code.fromAssetImage' &&
+      qualified !== 'lambda.AssetImageCode.fromAssetImage'
+    ) {
+      return undefined;
+    }
+    const source: ImageSource = {};
+    const dir = node.arguments[0] ? this.evaluatePath(node.arguments[0]) : undefined;
+    if (dir === undefined) return source;
+    source.context = dir;
+    const options = node.arguments[1] ? this.properties(node.arguments[1]) : new Map<string, ts.Expression>();
+    const file = options.get('file');
+    const fileValue = file ? this.evaluate(file) : undefined;
+    if (typeof fileValue === 'string') source.dockerfile = path.resolve(dir, fileValue);
+    const cmd = options.get('cmd');
+    const list = cmd ? this.deref(cmd) : undefined;
+    const first = list && ts.isArrayLiteralExpression(list) && list.elements[0] ? this.evaluate(list.elements[0]) : undefined;
+    if (typeof first === 'string') source.command = first;
+    return source;
   }
 
   /** The directory of `Code.fromAsset(<path>)` / `new AssetCode(<path>)`. */

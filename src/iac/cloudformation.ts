@@ -4,6 +4,7 @@
  * them (template-wiring.ts) and whether an earlier build had them without LMI (previous-build.ts).
  */
 import * as path from 'node:path';
+import { applyImageHandler, type ImageSource } from './container-image.js';
 import { resolveEntryFile, resolveHandler } from './handler-path.js';
 import { isDependencyBuild, isLibraryContent } from './layers.js';
 import { markLmiAddedToExisting } from './previous-build.js';
@@ -146,6 +147,8 @@ function samFunction(template: Template, logicalId: string, resource: PlainObjec
     } else {
       applyHandler(fn, resolveHandler({ handler, codeRoot, runtime, fileExists: ctx.fileExists }));
     }
+  } else if (isImage) {
+    applyImageHandler(fn, imageSource(template, resource, props), ctx);
   } else {
     applyHandler(fn, resolveHandler({ handler, codeRoot: undefined, runtime, fileExists: ctx.fileExists }));
   }
@@ -198,9 +201,29 @@ function cfnFunction(template: Template, logicalId: string, resource: PlainObjec
   const codeRoot = code === undefined ? template.dir : localCodeRoot(template.dir, code);
   const remote = remoteCodeOf(code);
   if (remote !== undefined) fn.remoteCode = remote;
-  const isImage = props.PackageType === 'Image';
-  applyHandler(fn, resolveHandler({ handler, codeRoot: isImage ? undefined : codeRoot, runtime, fileExists: ctx.fileExists }));
+  if (props.PackageType === 'Image') applyImageHandler(fn, imageSource(template, resource, props), ctx);
+  else applyHandler(fn, resolveHandler({ handler, codeRoot, runtime, fileExists: ctx.fileExists }));
   return fn;
+}
+
+/**
+ * An image function's build as SAM CLI reads it (`sam build` builds `AWS::Lambda::Function`s
+ * too): `Metadata.DockerContext` relative to the template, `Metadata.Dockerfile` relative to the
+ * context; `ImageConfig.Command` overrides the image's `CMD`.
+ */
+function imageSource(template: Template, resource: PlainObject, props: PlainObject): ImageSource {
+  const metadata = asObject(resource.Metadata);
+  const contextValue = asString(metadata?.DockerContext);
+  const dockerfile = asString(metadata?.Dockerfile);
+  const command = asObject(props.ImageConfig)?.Command;
+  const first = Array.isArray(command) ? asString(parameterDefault(template, command[0])) : undefined;
+  const source: ImageSource = {};
+  if (contextValue !== undefined && !contextValue.includes('${')) {
+    source.context = path.resolve(template.dir, contextValue);
+    if (dockerfile !== undefined) source.dockerfile = path.resolve(source.context, dockerfile);
+  }
+  if (first !== undefined) source.command = first;
+  return source;
 }
 
 /**

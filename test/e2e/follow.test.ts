@@ -94,6 +94,31 @@ describe('infrastructure code of any name', () => {
   });
 });
 
+describe('container-image functions', () => {
+  it('find the handler in the image the template builds: the function command over the CMD, the last stage, the code copied into the task root', async () => {
+    const report = await scan({ paths: ['.'], cwd: project('container-images') });
+    expect(report.functions.map((f) => `${f.id} ${f.discovery} ${f.declaredIn?.file}:${f.declaredIn?.line}`)).toEqual([
+      'orders/src/orders.js#process infrastructure template.yaml:6',
+      'report/src/summary.ts#build infrastructure template.yaml:15',
+    ]);
+    // The web server image (no Lambda runtime) names no handler; a Dockerfile that cannot be read is said so, at its function.
+    expect(report.errors).toEqual([
+      { file: 'template.yaml', line: 33, message: "GoneFunction: the Dockerfile `gone/Dockerfile` could not be read: the image's code was not found" },
+    ]);
+  });
+});
+
+describe('a CDK DockerImageFunction', () => {
+  it('finds the handler of the cmd given to fromImageAsset, in what the Dockerfile copies into the task root', async () => {
+    const report = await scan({ paths: ['.'], cwd: project('container-images-cdk') });
+    expect(report.errors).toEqual([]);
+    expect(report.functions.map((f) => `${f.id} ${f.discovery} ${f.declaredIn?.file}:${f.declaredIn?.line}`)).toEqual([
+      'images/jobs/src/runner.js#run infrastructure lib/app.ts:10',
+    ]);
+    expect(report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['shared-tmp-path images/jobs/src/runner.js:5']);
+  });
+});
+
 describe('the project’s own packages', () => {
   it('follow workspace packages imported by name, from the repository root and from one service', async () => {
     const whole = await scan({ paths: ['.'], cwd: project('workspace-packages') });
