@@ -169,6 +169,11 @@ export interface FileSummary {
    * it resolves to is one ({@link ModuleBinding.app}).
    */
   importedRoutes?: Record<string, ValueSummary>;
+  /**
+   * The file runs as a program: a shebang line, or `require.main === module`. Its exports with
+   * only a parameter's name for evidence (`main(argv)`) are the script's, not handlers.
+   */
+  script?: true;
 }
 
 /**

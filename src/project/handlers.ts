@@ -28,6 +28,10 @@
  * argument: handlers get aws-lambda's types, or none. Two exports of the same function (`export
  * default landingPage` beside `export const landingPage`) are one handler, by its name.
  *
+ * Files run as programs (a shebang line, `require.main === module`) are CLI scripts: the two
+ * weakest kinds never count there (`exports.main = main` of a `bin/` tool), the others do (a
+ * handler file that runs itself for local testing keeps its handler).
+ *
  * Never: a function with no parameter (other than those names), Express-style
  * `(req, res)` / `(req, res, next)` route callbacks, DOM/service-worker event listeners
  * (`FetchEvent`, `MouseEvent`), rest parameters, and JSX files (components and their callbacks).
@@ -101,6 +105,8 @@ export function inferHandlers(file: number, graph: ProjectGraph, isImported: (ex
     if (evidence === undefined) continue;
     // The weakest evidence, only in a module nothing imports: helpers take the event too.
     if ((evidence === 'event' || evidence === 'name') && isImported()) continue;
+    // A command-line script's `main(argv)`: the weakest evidence does not make a handler of it.
+    if (summary.script && (evidence === 'event' || evidence === 'name')) continue;
     const key = entryKey(graph, file, name);
     if (key !== '' && entries.has(key)) continue;
     entries.add(key);

@@ -30,6 +30,7 @@ const HANDLERS = [
   'src/handlers/put-item.mjs#putItemHandler',
   'src/hello-world/app.mjs#lambdaHandler',
   'src/jobs/class-handler.ts#run',
+  'src/jobs/local-run.js#process',
 ];
 
 describe('fixtures/projects/inferred-handlers', () => {

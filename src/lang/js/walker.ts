@@ -141,6 +141,9 @@ function initKindOf(init: ts.Expression | undefined): InitKind {
   }
 }
 
+/** A shebang line, or the `require.main === module` / `import.meta.main` test of a file run as a program. */
+const COMMAND_LINE_SCRIPT = /^#!|\brequire\.main\s*===?\s*module\b|\bmodule\s*===?\s*require\.main\b|\bimport\.meta\.main\b/;
+
 /** Parse a file and summarise it. Never throws on bad input: a parse failure is a `parseError`. */
 export function summarizeFile(file: string, text: string, visitors: CompiledVisitor[][]): FileSummary {
   const scriptKind = scriptKindOf(file);
@@ -167,6 +170,7 @@ export function summarizeFile(file: string, text: string, visitors: CompiledVisi
   }
   new Walker(sourceFile, summary, visitors).run();
   if (text.includes(DIRECTIVE_MARKER)) summary.directives = collectDirectives(sourceFile);
+  if (COMMAND_LINE_SCRIPT.test(text)) summary.script = true;
   return summary;
 }
 
