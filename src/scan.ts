@@ -433,9 +433,11 @@ function findHandlers(
         infraErrors.push({
           file: fn.source.file,
           line: fn.source.line,
-          message: fn.remoteCode
-            ? `${fn.logicalId}: its code is not in the repository (\`${fn.remoteCode}\`): not analysed`
-            : `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file`,
+          message: fn.inlineCode
+            ? `${fn.logicalId}: its code is written in the infrastructure code (\`${fn.inlineCode}\`): inline code is not analysed`
+            : fn.remoteCode
+              ? `${fn.logicalId}: its code is not in the repository (\`${fn.remoteCode}\`): not analysed`
+              : `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file`,
         });
       }
       continue;

@@ -686,6 +686,7 @@ class CdkFileReader {
     if (image) {
       applyImageHandler(fn, image, this.ctx);
     } else if (construct === 'function') {
+      if (codeExpr && this.isInlineCode(codeExpr)) fn.inlineCode = 'Code.fromInline';
       const codeRoot = codeExpr ? this.assetPath(codeExpr) : undefined;
       const resolved = resolveHandler({ handler, codeRoot, runtime, fileExists: this.ctx.fileExists });
       if (resolved.codeFile !== undefined) fn.codeFile = resolved.codeFile;
@@ -778,6 +779,19 @@ class CdkFileReader {
   }
 
   /** The directory of `Code.fromAsset(<path>)` / `new AssetCode(<path>)`. */
+  /** `Code.fromInline('…')`, `new InlineCode('…')`: the code is a string of the app. */
+  private isInlineCode(expression: ts.Expression): boolean {
+    const node = this.deref(expression);
+    if (!ts.isCallExpression(node) && !ts.isNewExpression(node)) return false;
+    const qualified = this.qualify(node.expression);
+    return (
+      qualified === 'lambda.Code.fromInline' ||
+      qualified === 'lambda.InlineCode.fromInline' ||
+      qualified === 'lambda.Code.inline' ||
+      (ts.isNewExpression(node) && qualified === 'lambda.InlineCode')
+    );
+  }
+
   private assetPath(expression: ts.Expression): string | undefined {
     const node = this.deref(expression);
     if (!ts.isCallExpression(node) && !ts.isNewExpression(node)) return undefined;

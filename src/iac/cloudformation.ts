@@ -132,6 +132,7 @@ function samFunction(template: Template, logicalId: string, resource: PlainObjec
 
   const isImage = setting('PackageType') === 'Image' || props.ImageUri !== undefined;
   const hasInlineCode = props.InlineCode !== undefined;
+  if (hasInlineCode) fn.inlineCode = 'InlineCode';
   if (!isImage && !hasInlineCode) {
     const codeRoot = localCodeRoot(template.dir, setting('CodeUri'));
     const remote = remoteCodeOf(setting('CodeUri'));
@@ -201,6 +202,7 @@ function cfnFunction(template: Template, logicalId: string, resource: PlainObjec
   const codeRoot = code === undefined ? template.dir : localCodeRoot(template.dir, code);
   const remote = remoteCodeOf(code);
   if (remote !== undefined) fn.remoteCode = remote;
+  if (asObject(code)?.ZipFile !== undefined) fn.inlineCode = 'ZipFile';
   if (props.PackageType === 'Image') applyImageHandler(fn, imageSource(template, resource, props), ctx);
   else applyHandler(fn, resolveHandler({ handler, codeRoot, runtime, fileExists: ctx.fileExists }));
   return fn;

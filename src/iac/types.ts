@@ -112,6 +112,8 @@ export interface IacFunction {
    * `Code: { S3Bucket, S3Key }`), shown in the error that says the function is not analysed.
    */
   remoteCode?: string;
+  /** The code is written in the infrastructure code (`InlineCode`, `Code.ZipFile`, CDK `Code.fromInline`): not a file, not analysed. */
+  inlineCode?: 'InlineCode' | 'ZipFile' | 'Code.fromInline';
   /** The handler's export (function) name, e.g. `main`. */
   exportName?: string;
   /** MB, when statically known. */

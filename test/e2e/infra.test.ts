@@ -361,15 +361,17 @@ describe('fixtures/dependencies/python (requirements.txt, pyproject.toml, poetry
 });
 
 describe('functions whose code is not in the repository', () => {
-  it('say where the code is (an S3 object of a packaged template) instead of a handler that matches no file', async () => {
+  it('say where the code is (an S3 object of a packaged template, inline in the template) instead of a handler that matches no file', async () => {
     const api = await import('../../src/index.js');
     const report = await api.scan({ paths: ['fixtures/iac/remote-code'], cwd: ROOT });
     expect(report.functions).toEqual([]);
     expect(report.errors.map((e) => `${e.line} ${e.message}`)).toEqual([
-      '6 PackagedFunction: its code is not in the repository (`s3://artifacts-bucket/orders/4de6f0c600ed.zip`): not analysed',
-      '12 BucketKeyFunction: its code is not in the repository (`s3://artifacts-bucket/…`): not analysed',
-      '20 PlainFunction: its code is not in the repository (`s3://artifacts-bucket/reports.zip`): not analysed',
-      '29 MissingFileFunction: handler `missing.handler` does not match a scanned source file',
+      '7 PackagedFunction: its code is not in the repository (`s3://artifacts-bucket/orders/4de6f0c600ed.zip`): not analysed',
+      '13 BucketKeyFunction: its code is not in the repository (`s3://artifacts-bucket/…`): not analysed',
+      '21 PlainFunction: its code is not in the repository (`s3://artifacts-bucket/reports.zip`): not analysed',
+      '30 MissingFileFunction: handler `missing.handler` does not match a scanned source file',
+      '36 InlineSamFunction: its code is written in the infrastructure code (`InlineCode`): inline code is not analysed',
+      '43 InlineCfnFunction: its code is written in the infrastructure code (`ZipFile`): inline code is not analysed',
     ]);
   });
 });

@@ -81,6 +81,7 @@ describe('CDK app (fixtures/iac/cdk-basic)', () => {
       runtime: 'nodejs20.x',
       handler: 'index.handler',
       exportName: 'handler',
+      inlineCode: 'Code.fromInline',
     });
   });
 

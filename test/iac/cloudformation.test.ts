@@ -98,6 +98,7 @@ describe('SAM template (fixtures/iac/sam-basic)', () => {
       runtime: 'nodejs22.x',
       handler: 'index.handler',
       exportName: 'handler',
+      inlineCode: 'ZipFile',
     });
   });
 
