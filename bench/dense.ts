@@ -6,9 +6,7 @@
  * every function: many findings per function and a large reach per handler, the work that the
  * graph and rules phases grow with. Deterministic: the same N gives a byte-identical corpus.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { CorpusManifest } from './generate.js';
+import { writeCorpusFiles, type CorpusManifest } from './generate.js';
 
 /** Bumped whenever the output for a given N changes. */
 export const DENSE_GENERATOR_VERSION = 2;
@@ -169,15 +167,6 @@ function generateDenseCorpus(n: number): { files: Map<string, string>; manifest:
 /** Write the dense corpus to `dir` (emptied first), with `.manifest.json`, `.meta.json` and an empty `.git`, as writeCorpus does. */
 export function writeDenseCorpus(dir: string, n: number): CorpusManifest {
   const corpus = generateDenseCorpus(n);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
-  for (const [rel, text] of corpus.files) {
-    const file = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-  fs.writeFileSync(path.join(dir, '.manifest.json'), JSON.stringify(corpus.manifest, null, 1) + '\n');
-  const { handlers: _h, libs: _l, ...meta } = corpus.manifest;
-  fs.writeFileSync(path.join(dir, '.meta.json'), JSON.stringify(meta, null, 2) + '\n');
+  writeCorpusFiles(dir, corpus.files, corpus.manifest);
   return corpus.manifest;
 }

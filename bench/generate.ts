@@ -86,7 +86,7 @@ export interface Corpus {
 // ---------------------------------------------------------------------------------------------
 // PRNG
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -1396,10 +1396,16 @@ export function generateCorpus(n: number, options: GenerateOptions = {}): Corpus
  */
 export function writeCorpus(dir: string, n: number, options: GenerateOptions = {}): CorpusManifest {
   const corpus = generateCorpus(n, options);
+  writeCorpusFiles(dir, corpus.files, corpus.manifest);
+  return corpus.manifest;
+}
+
+/** Write a generated corpus (any kind) to `dir`, emptied first, with its `.manifest.json`, `.meta.json` and empty `.git`. */
+export function writeCorpusFiles(dir: string, files: ReadonlyMap<string, string>, manifest: CorpusManifest): void {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
   const made = new Set<string>();
-  for (const [rel, text] of corpus.files) {
+  for (const [rel, text] of files) {
     const file = path.join(dir, rel);
     const parent = path.dirname(file);
     if (!made.has(parent)) {
@@ -1408,11 +1414,10 @@ export function writeCorpus(dir: string, n: number, options: GenerateOptions = {
     }
     fs.writeFileSync(file, text);
   }
-  const { handlers: _h, libs: _l, ...meta } = corpus.manifest;
-  fs.writeFileSync(path.join(dir, '.manifest.json'), JSON.stringify(corpus.manifest, null, 1) + '\n');
+  const { handlers: _h, libs: _l, ...meta } = manifest;
+  fs.writeFileSync(path.join(dir, '.manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
   // Written last: its presence means the corpus is complete.
   fs.writeFileSync(path.join(dir, '.meta.json'), JSON.stringify(meta, null, 2) + '\n');
-  return corpus.manifest;
 }
 
 /** The `.meta.json` of a corpus directory, or undefined when there is none (or it is unreadable). */

@@ -8,9 +8,7 @@
  * writes (safe on Python LMI: one process per concurrent invocation). Deterministic: the same
  * (N, seed) gives a byte-identical corpus.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { DEFAULT_SEED, generateCorpus, type CorpusManifest } from './generate.js';
+import { DEFAULT_SEED, generateCorpus, mulberry32, writeCorpusFiles, type CorpusManifest } from './generate.js';
 
 /** Bumped whenever the output for a given (N, seed) changes. */
 export const MIXED_GENERATOR_VERSION = 1;
@@ -23,18 +21,6 @@ const PY_SEEDS = { staticTmp: 0.1, uniqueTmp: 0.1, print: 0.4, moduleConnection:
 
 export interface MixedManifest extends CorpusManifest {
   python: { files: number; handlers: number; staticTmp: number; print: number; moduleConnection: number; moduleGlobal: number };
-}
-
-/** A small deterministic PRNG (mulberry32), separate from the TypeScript generator's stream. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Exactly round(share × n) of the indices [0, n), spread by the PRNG. */
@@ -127,7 +113,7 @@ export function generateMixedCorpus(n: number, seed = DEFAULT_SEED): { files: Ma
   if (!Number.isInteger(n) || n < 50) throw new RangeError(`mixed corpus size must be an integer >= 50 (got ${n})`);
   const pyFiles = Math.round(n * PYTHON_SHARE);
   const ts = generateCorpus(n - pyFiles, { seed });
-  const next = rng(seed ^ 0x5eed);
+  const next = mulberry32(seed ^ 0x5eed);
   const handlerCount = Math.round(pyFiles * PY_HANDLER_SHARE);
   const services = Math.max(1, Math.ceil(handlerCount / PY_HANDLERS_PER_SERVICE));
   // The rest: one __init__.py per service, then helper modules spread over the services.
@@ -183,18 +169,9 @@ export function generateMixedCorpus(n: number, seed = DEFAULT_SEED): { files: Ma
   return { files: sorted, manifest };
 }
 
-/** Write the mixed corpus to `dir` (emptied first), with `.manifest.json`, `.meta.json` and an empty `.git`, as writeCorpus does. */
+/** Write the mixed corpus to `dir` (emptied first), as writeCorpus does. */
 export function writeMixedCorpus(dir: string, n: number, seed = DEFAULT_SEED): MixedManifest {
   const corpus = generateMixedCorpus(n, seed);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
-  for (const [rel, text] of corpus.files) {
-    const file = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
-  fs.writeFileSync(path.join(dir, '.manifest.json'), JSON.stringify(corpus.manifest, null, 1) + '\n');
-  const { handlers: _h, libs: _l, ...meta } = corpus.manifest;
-  fs.writeFileSync(path.join(dir, '.meta.json'), JSON.stringify(meta, null, 2) + '\n');
+  writeCorpusFiles(dir, corpus.files, corpus.manifest);
   return corpus.manifest;
 }

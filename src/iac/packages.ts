@@ -14,6 +14,7 @@ import picomatch from 'picomatch';
 import type * as yamlModule from 'yaml';
 import { asObject, asString } from './values.js';
 import { parseJson } from './yaml.js';
+import { isFile } from '../util/is-file.js';
 
 export interface Dependency {
   name: string;
@@ -128,14 +129,6 @@ function workspacePatterns(dir: string): string[] {
     return strings(Array.isArray(workspaces) ? workspaces : asObject(workspaces)?.packages);
   } catch {
     return [];
-  }
-}
-
-function isFile(file: string): boolean {
-  try {
-    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    return false;
   }
 }
 

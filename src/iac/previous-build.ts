@@ -14,6 +14,7 @@ import type { IacFunction } from './types.js';
 import { collectReferences } from './references.js';
 import { asObject, asString, isObject } from './values.js';
 import { parseJson, parseYaml } from './yaml.js';
+import { isFile } from '../util/is-file.js';
 
 const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
 
@@ -140,13 +141,5 @@ function readBuiltTemplate(
     const props = asObject(value.Properties) ?? {};
     const hasLmi = props.CapacityProviderConfig !== undefined || (value.Type === 'AWS::Serverless::Function' && globalLmi);
     into.set(key, { hasLmi, file });
-  }
-}
-
-function isFile(file: string): boolean {
-  try {
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
   }
 }

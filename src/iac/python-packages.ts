@@ -22,6 +22,7 @@ import type * as smolTomlModule from 'smol-toml';
 import type { Dependency, PackageManifest } from './packages.js';
 import { asObject, asString } from './values.js';
 import { toSemverRange } from './python-version-range.js';
+import { isFile } from '../util/is-file.js';
 
 /** smol-toml loads on the first pyproject.toml read: few scans have one, and every worker thread imports the rule registry. */
 let tomlLib: typeof smolTomlModule | undefined;
@@ -239,14 +240,6 @@ function uvWorkspaceMembers(dir: string): string[] {
     return Array.isArray(members) ? members.filter((m): m is string => typeof m === 'string') : [];
   } catch {
     return [];
-  }
-}
-
-function isFile(file: string): boolean {
-  try {
-    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    return false;
   }
 }
 
