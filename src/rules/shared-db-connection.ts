@@ -155,9 +155,9 @@ function onClose(ctx: WalkContext<DbFact>, node: ts.CallExpression): void {
     }
     return;
   }
-  if (!ts.isIdentifier(object)) return;
-  const local = ctx.lookup(object.text);
-  if (local && !local.module) {
+  if (!ts.isIdentifier(object) && !ts.isPropertyAccessExpression(object)) return;
+  const local = ts.isIdentifier(object) ? ctx.lookup(object.text) : undefined;
+  if (ts.isIdentifier(object) && local && !local.module) {
     // `const db = await mongoose.connect(url)` ... `db.close()`: the default connection again.
     if (local.init && isMongooseConnect(ctx, local.init)) ctx.record(node, { k: 'close', driver: 'default mongoose connection', text, binding: 'mongoose' });
     // `dbExecute(mongoose.connect(url), fn)` with `(db, fn) => db.then(fn).finally(() => db.close())`: matched in `check`.
@@ -165,8 +165,10 @@ function onClose(ctx: WalkContext<DbFact>, node: ts.CallExpression): void {
     return;
   }
   const target = ctx.stateTarget(object);
-  if (!target || target.ref.name === 'this' || target.ref.path.length > 0) return;
-  ctx.record(node, { k: 'close', driver: '', text, binding: target.ref.name });
+  if (!target || target.ref.path.length > 1) return;
+  // `Db.client.end()`, `this.pool.end()`: a connection kept in a field (matched in `check`).
+  if (target.ref.path.length === 1) ctx.record(node, { k: 'close', driver: '', text, binding: target.ref.name, field: target.ref.path[0]! });
+  else if (target.ref.name !== 'this') ctx.record(node, { k: 'close', driver: '', text, binding: target.ref.name });
 }
 
 interface Assigned {
@@ -304,8 +306,22 @@ function closesInFunction(node: ts.Node, name: string, sf: ts.SourceFile): boole
 /** Closing, during an invocation, a client that module-level code created for everyone (or mongoose's default connection). */
 function reportClosedShared(ctx: CheckContext<MessageId, DbFact>, facts: Array<{ file: number; fact: Fact & DbFact }>): void {
   const created = new Map<string, string>();
+  // Connections kept in fields shared by invocations (static fields, fields of a class with a
+  // module-level instance), as `<file>#<class>.<field>`.
+  const createdFields = new Map<string, string>();
+  // The class a `this.x` of function `fn` belongs to, or the binding named.
+  const ownerOf = (file: number, fact: Fact & DbFact) => (fact.binding === 'this' ? ctx.files[file]!.functions[fact.fn]?.owner : fact.binding);
+  let instantiated: Set<string> | undefined;
   for (const { file, fact } of facts) {
-    if (fact.binding === undefined || fact.field !== undefined || fact.k === 'close' || fact.py || fact.lazy) continue;
+    if (fact.binding === undefined || fact.k === 'close' || fact.py || fact.lazy) continue;
+    if (fact.field !== undefined) {
+      const owner = ownerOf(file, fact);
+      if (owner === undefined) continue;
+      instantiated ??= classesInstantiatedAtModuleLevel(ctx);
+      if (fact.perInstance && !instantiated.has(`${file}#${owner}`)) continue;
+      createdFields.set(`${file}#${owner}.${fact.field}`, fact.driver);
+      continue;
+    }
     if (fact.k === 'shared' || fact.local === undefined) created.set(`${file}#${fact.binding}`, fact.driver);
   }
   // Parameters that receive mongoose's default connection, as `file:fn:index`.
@@ -324,6 +340,14 @@ function reportClosedShared(ctx: CheckContext<MessageId, DbFact>, facts: Array<{
     if (fact.param) {
       if (!connectionParams.has(`${file}:${fact.param[0]}:${fact.param[1]}`)) continue;
       driver = 'default mongoose connection';
+    } else if (!driver && fact.field !== undefined) {
+      const owner = ownerOf(file, fact);
+      if (owner === undefined) continue;
+      const targets = fact.binding === 'this' ? [{ file, name: owner }] : ctx.graph.resolveRef(file, { name: owner, path: [] });
+      for (const t of targets) {
+        const key = `${t.file}#${t.name}.${fact.field}`;
+        if (t.name !== undefined && createdFields.has(key)) driver = createdFields.get(key);
+      }
     } else if (!driver) {
       for (const t of ctx.graph.resolveRef(file, { name: fact.binding!, path: [] })) {
         if (t.name !== undefined && created.has(`${t.file}#${t.name}`)) driver = created.get(`${t.file}#${t.name}`);
