@@ -19,6 +19,10 @@ export interface CollectionFact {
   end: number;
   /** The written value was awaited from a promise every invocation shares (a single-flight load). */
   joined?: boolean;
+  /** `cache[key] = v` with a computed key: an entry per key, not one slot for everyone. */
+  keyed?: boolean;
+  /** The key's source text, for `cache[key]`, `cache.get(key)`, `cache.has(key)` and `cache[key] = v`. */
+  key?: string;
 }
 
 type AwaitQuery = Pick<CheckContext, 'files' | 'awaitBetween'>;
@@ -32,10 +36,20 @@ interface Pairing {
   fact: Fact & CollectionFact;
 }
 
-const pairings = new WeakMap<object, Pairing[]>();
+interface Pairings {
+  /** Writes that follow a check of the same collection with an `await` in between: races. */
+  racy: Pairing[];
+  /**
+   * Keyed writes (`cache[key] = v`) that follow a lookup of the same key in the same collection with
+   * no `await` in between: a memo cache filled in one go (`const hit = cache[k]; if (hit) return hit; cache[k] = parse(k)`).
+   * No invocation can run between the lookup and the store, and each entry belongs to its key.
+   */
+  memo: Pairing[];
+}
 
-/** Writes that follow a check of the same collection, in the same function, with an `await` in between. */
-export function pairChecksAndWrites(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Pairing[] {
+const pairings = new WeakMap<object, Pairings>();
+
+function pairingsOf(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Pairings {
   // Two rules ask (this one and global-mutable-state); both get the same files array.
   const cached = pairings.get(ctx.files);
   if (cached) return cached;
@@ -44,7 +58,12 @@ export function pairChecksAndWrites(facts: Iterable<{ file: number; fact: Fact &
   return result;
 }
 
-function computePairings(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Pairing[] {
+/** Writes that follow a check of the same collection, in the same function, with an `await` in between. */
+export function pairChecksAndWrites(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Pairing[] {
+  return pairingsOf(facts, ctx).racy;
+}
+
+function computePairings(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Pairings {
   const checks = new Map<string, Array<Fact & CollectionFact>>();
   const writes: Pairing[] = [];
   for (const { file, fact } of facts) {
@@ -58,14 +77,27 @@ function computePairings(facts: Iterable<{ file: number; fact: Fact & { k: strin
       list.push(f);
     } else writes.push({ file, fact: f });
   }
-  return writes.filter(({ file, fact }) => {
-    if (fact.joined) return false;
-    const candidates = checks.get(`${file}:${fact.fn}:${refKey(fact.ref)}`) ?? [];
-    return candidates.some((c) => c.pos < fact.pos && ctx.awaitBetween(file, fact.fn, c.end, fact.end));
-  });
+  const racy: Pairing[] = [];
+  const memo: Pairing[] = [];
+  for (const w of writes) {
+    const { file, fact } = w;
+    const earlier = (checks.get(`${file}:${fact.fn}:${refKey(fact.ref)}`) ?? []).filter((c) => c.pos < fact.pos);
+    if (earlier.length === 0) continue;
+    if (earlier.some((c) => ctx.awaitBetween(file, fact.fn, c.end, fact.end))) {
+      if (!fact.joined) racy.push(w);
+    } else if (fact.keyed && earlier.some((c) => c.key !== undefined && c.key === fact.key)) memo.push(w);
+  }
+  return { racy, memo };
 }
+
+const keyOf = ({ file, fact }: Pairing) => `${file}:${fact.fn}:${fact.loc.line}:${fact.loc.column}`;
 
 /** `file:fn:line:column` of the paired writes (unsafe-shared-collection reports them; global-mutable-state does not report them twice). */
 export function checkThenActWrites(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Set<string> {
-  return new Set(pairChecksAndWrites(facts, ctx).map(({ file, fact }) => `${file}:${fact.fn}:${fact.loc.line}:${fact.loc.column}`));
+  return new Set(pairChecksAndWrites(facts, ctx).map(keyOf));
+}
+
+/** `file:fn:line:column` of the keyed writes of memo caches filled with no `await` after the lookup (see `Pairings.memo`). */
+export function memoCacheWrites(facts: Iterable<{ file: number; fact: Fact & { k: string } }>, ctx: AwaitQuery): Set<string> {
+  return new Set(pairingsOf(facts, ctx).memo.map(keyOf));
 }

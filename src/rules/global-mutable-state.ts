@@ -5,7 +5,7 @@ import { ts } from '../ts.js';
 import type { Fact, Ref } from '../core/summary.js';
 import { isFunctionLike, unwrap } from '../lang/js/ast.js';
 import type { TaintSources, WalkContext } from '../lang/js/context.js';
-import { CHECK_THEN_ACT_RULE, checkThenActWrites } from '../kit/check-then-act.js';
+import { CHECK_THEN_ACT_RULE, checkThenActWrites, memoCacheWrites } from '../kit/check-then-act.js';
 import { findLazyGuard } from '../kit/lazy-guard.js';
 import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
 import { functionsRunOnlyOnNewInstances } from '../kit/construction-only.js';
@@ -457,6 +457,8 @@ export default defineRule<MessageId, WriteFact>({
   },
   check(ctx) {
     const owned = checkThenActWrites(ctx.factsOf(CHECK_THEN_ACT_RULE), ctx);
+    // A memo cache filled right after its lookup keeps one entry per key: like `map.set(k, v)`, not reported.
+    const memo = memoCacheWrites(ctx.factsOf(CHECK_THEN_ACT_RULE), ctx);
     // Writes of lazy initialisations: unsafe-shared-collection reports the racy ones, once per
     // initialisation; the others are safe unless they cache request data (reported below).
     const lazy = new Set<string>();
@@ -523,7 +525,7 @@ export default defineRule<MessageId, WriteFact>({
       }
       // mutate
       if (!source) continue;
-      if (owned.has(writeKey(file, fact)) || lazy.has(writeKey(file, fact))) continue;
+      if (owned.has(writeKey(file, fact)) || lazy.has(writeKey(file, fact)) || (memo.has(writeKey(file, fact)) && source.source !== 'request')) continue;
       const ref = f.ref!;
       if (ref.name === 'this') {
         const owner = ctx.files[file]!.functions[fact.fn]!.owner;

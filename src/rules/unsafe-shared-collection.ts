@@ -34,12 +34,12 @@ function collectChecks(ctx: WalkContext<UscFact>, cond: ts.Expression, node: ts.
     case S.CallExpression: {
       const callee = unwrap((node as ts.CallExpression).expression);
       if (callee.kind === S.PropertyAccessExpression && CHECK_METHODS.has((callee as ts.PropertyAccessExpression).name.text)) {
-        considerCheck(ctx, cond, (callee as ts.PropertyAccessExpression).expression, seen);
+        considerCheck(ctx, cond, (callee as ts.PropertyAccessExpression).expression, seen, (node as ts.CallExpression).arguments[0]);
       }
       break;
     }
     case S.ElementAccessExpression:
-      considerCheck(ctx, cond, (node as ts.ElementAccessExpression).expression, seen);
+      considerCheck(ctx, cond, (node as ts.ElementAccessExpression).expression, seen, (node as ts.ElementAccessExpression).argumentExpression);
       break;
     case S.BinaryExpression:
       if ((node as ts.BinaryExpression).operatorToken.kind === S.InKeyword) considerCheck(ctx, cond, (node as ts.BinaryExpression).right, seen);
@@ -60,7 +60,7 @@ function collectChecks(ctx: WalkContext<UscFact>, cond: ts.Expression, node: ts.
 }
 
 /** Record that `cond` reads the collection `object`, if it is module state (once per collection). */
-function considerCheck(ctx: WalkContext<UscFact>, cond: ts.Expression, object: ts.Expression, seen: Set<string>): void {
+function considerCheck(ctx: WalkContext<UscFact>, cond: ts.Expression, object: ts.Expression, seen: Set<string>, lookupKey?: ts.Expression): void {
   const root = unwrap(object);
   // Only names rooted at an identifier can be module state; skip the lookup otherwise.
   if (root.kind !== S.Identifier && root.kind !== S.PropertyAccessExpression) return;
@@ -71,15 +71,20 @@ function considerCheck(ctx: WalkContext<UscFact>, cond: ts.Expression, object: t
   if (seen.has(key)) return;
   seen.add(key);
   const fact: CollectionFact = { k: 'check', ref: target.ref, text: target.text, pos: cond.getStart(ctx.sourceFile), end: cond.getEnd() };
+  if (lookupKey) fact.key = lookupKey.getText(ctx.sourceFile);
   ctx.record(cond, fact);
 }
 
-function recordWrite(ctx: WalkContext<UscFact>, node: ts.Node, object: ts.Expression, value: ts.Expression | undefined): void {
+function recordWrite(ctx: WalkContext<UscFact>, node: ts.Node, object: ts.Expression, value: ts.Expression | undefined, key?: ts.Expression): void {
   if (ctx.fn < 0) return;
   const target = ctx.stateTarget(object);
   if (!target || (target.ref.name === 'this' && target.ref.path.length === 0)) return;
   const fact: CollectionFact = { k: 'write', ref: target.ref, text: node.getText(ctx.sourceFile), pos: node.getStart(ctx.sourceFile), end: node.getEnd() };
   if (value && joinsSharedPromise(ctx, value)) fact.joined = true;
+  if (key && !ts.isStringLiteralLike(unwrap(key)) && !ts.isNumericLiteral(unwrap(key))) {
+    fact.keyed = true;
+    fact.key = key.getText(ctx.sourceFile);
+  }
   ctx.record(node, fact);
 }
 
@@ -443,7 +448,13 @@ export default defineRule<MessageId, UscFact>({
       if (n.operatorToken.kind < S.FirstAssignment || n.operatorToken.kind > S.LastAssignment) return;
       const left = unwrap(n.left);
       if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) {
-        recordWrite(ctx, n, left.expression, n.right);
+        recordWrite(
+          ctx,
+          n,
+          left.expression,
+          n.right,
+          n.operatorToken.kind === S.EqualsToken && ts.isElementAccessExpression(left) ? left.argumentExpression : undefined,
+        );
         if (ts.isPropertyAccessExpression(left)) recordLazyFieldWrite(ctx, n, left);
       } else if (ts.isIdentifier(left)) {
         recordLazyWrite(ctx, n);
