@@ -123,10 +123,22 @@ function onConnectArgument(ctx: WalkContext<DbFact>, node: ts.CallExpression): v
   });
 }
 
-/** A pooled client made at module scope (`const pool = new Pool()`): recorded so that closing it in an invocation is found. */
+/**
+ * A pooled client made at module scope (`const pool = new Pool()`), in a static or instance field
+ * (`static pool = new Pool()`, `pool = new Pool()`) or by a constructor (`this.pool = new Pool()`):
+ * recorded so that closing it in an invocation is found. A field counts when the class is shared
+ * (static, or a module-level instance exists: resolved in `check`).
+ */
 function onSharedCreate(ctx: WalkContext<DbFact>, node: ts.Node, driver: string): void {
-  if (ctx.fn >= 0) return;
   const assigned = assignedName(node);
+  if (assigned?.field !== undefined && (assigned.isStatic || assigned.perInstance)) {
+    if (assigned.name === 'this') {
+      if (ctx.fn < 0) return;
+      ctx.record(node, { k: 'shared', driver, binding: 'this', field: assigned.field, ...(assigned.isStatic ? {} : { perInstance: true }) });
+    } else ctx.record(node, { k: 'shared', driver, binding: assigned.name, field: assigned.field, ...(assigned.perInstance ? { perInstance: true } : {}) });
+    return;
+  }
+  if (ctx.fn >= 0) return;
   if (assigned?.viaExport) return;
   const name = assigned?.name ?? enclosingModuleDeclaration(node);
   if (name === undefined || !ctx.lookup(name)?.module) return;
@@ -469,7 +481,7 @@ export default defineRule<MessageId, DbFact>({
       const callee = (node as ts.NewExpression).expression;
       const driver = driverOf(ctx, callee, 'new');
       if (driver) onCreate(ctx, node, driver);
-      else if (ctx.fn < 0) {
+      else {
         const shared = driverOf(ctx, callee, 'new', SHARED_CLIENTS);
         if (shared) onSharedCreate(ctx, node, shared);
       }
@@ -477,11 +489,13 @@ export default defineRule<MessageId, DbFact>({
     CallExpression(node, ctx) {
       const callee = (node as ts.CallExpression).expression;
       const driver = driverOf(ctx, callee, 'call');
-      if (driver) onCreate(ctx, node, driver);
-      else if (ctx.fn < 0) {
-        const shared = driverOf(ctx, callee, 'call', SHARED_CLIENTS);
-        if (shared) onSharedCreate(ctx, node, shared);
-      } else {
+      if (driver) {
+        onCreate(ctx, node, driver);
+        return;
+      }
+      const shared = driverOf(ctx, callee, 'call', SHARED_CLIENTS);
+      if (shared) onSharedCreate(ctx, node, shared);
+      if (ctx.fn >= 0) {
         onClose(ctx, node as ts.CallExpression);
         onConnectArgument(ctx, node as ts.CallExpression);
       }
