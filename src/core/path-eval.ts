@@ -59,6 +59,15 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
       const prefix = evaluatePath(env, file, value.prefix, depth + 1);
       return { kind: prefix.kind === 'static' ? 'initTemp' : prefix.kind, text: `${prefix.text}XXXXXX` };
     }
+    case 'choice': {
+      // Requests that take the most shared option share its name: a choice of constants is a constant per option.
+      // Shown as that option when it is a whole path (`/tmp/keep.txt`), else as the expression.
+      const options = value.options.map((o) => evaluatePath(env, file, o, depth + 1));
+      let shared = options[0];
+      for (const o of options) if (shared && RANK[o.kind] < RANK[shared.kind]) shared = o;
+      if (!shared) return { kind: 'unknown', text: `\${${value.text}}` };
+      return { kind: shared.kind, text: isUnderTmp(shared.text) ? shared.text : `\${${value.text}}` };
+    }
     case 'cat': {
       const parts = value.parts.map((p) => evaluatePath(env, file, p, depth + 1));
       return { kind: combine(parts.map((p) => p.kind)), text: parts.map((p) => p.text).join('') };

@@ -130,6 +130,8 @@ export type PathValue =
   | { t: 'param'; fn: number; index: number; text: string }
   /** A directory made by `mkdtemp` at module scope: one directory for every invocation. */
   | { t: 'initTemp'; prefix: PathValue }
+  /** One of several values (`flag ? 'a.csv' : 'b.csv'`): as shared as its most shared option; `text` is its source. */
+  | { t: 'choice'; options: PathValue[]; text: string }
   /** A value that repeats across concurrent requests (a small random range, the clock): `text` is its source. */
   | { t: 'repeatable'; text: string }
   | { t: 'unknown'; text: string };

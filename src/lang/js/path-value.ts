@@ -34,6 +34,9 @@ export function pathValueOf(ctx: WalkContext, expr: ts.Expression, depth = 0): P
     if (isTmpEnv(ctx, e.left)) return pathValueOf(ctx, e.right, depth + 1);
     return { t: 'unknown', text: text() };
   }
+  if (ts.isConditionalExpression(e)) {
+    return { t: 'choice', options: [pathValueOf(ctx, e.whenTrue, depth + 1), pathValueOf(ctx, e.whenFalse, depth + 1)], text: text() };
+  }
   if (ts.isAwaitExpression(e)) return pathValueOf(ctx, e.expression, depth + 1);
   if (ts.isCallExpression(e)) return callPathValue(ctx, e, depth);
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {

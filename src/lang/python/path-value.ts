@@ -119,6 +119,12 @@ export function pathValueOf(env: PyPathEnv, node: PyNode, depth = 0): PathValue 
       const inner = node.namedChildren[0];
       return inner ? pathValueOf(env, inner, depth + 1) : unknown(node);
     }
+    case 'conditional_expression': {
+      // `'a.csv' if flag else 'b.csv'`: the value and the alternative (the middle child is the test).
+      const [whenTrue, , whenFalse] = node.namedChildren;
+      if (!whenTrue || !whenFalse) return unknown(node);
+      return { t: 'choice', options: [pathValueOf(env, whenTrue, depth + 1), pathValueOf(env, whenFalse, depth + 1)], text: node.text };
+    }
     case 'binary_operator':
       return binaryValue(env, node, depth);
     case 'call':
