@@ -52,7 +52,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     processConnection: PYTHON,
     perInvocationProcess: PYTHON,
   },
-  'pool-undersized': { undersized: NODE, processPool: PYTHON },
+  'pool-undersized': { undersized: NODE, connectionBudget: NODE, processPool: PYTHON },
   'event-source-backpressure': {
     sqsVisibilityTimeout: SQS,
     sqsNoRedrive: SQS,

@@ -14,7 +14,7 @@ import { perWorkerConcurrency } from '../iac/settings.js';
 import { connectionCount, largestConnectionCount } from '../iac/connection-count.js';
 import { defineRule, type HandlerInfo } from './define.js';
 
-type MessageId = 'undersized' | 'processPool';
+type MessageId = 'undersized' | 'connectionBudget' | 'processPool';
 
 /** Pool factories, with the option that sizes them and its default (each driver's documentation). */
 const POOLS: Array<{ modules: string[]; name: string; kind: 'new' | 'call'; option: string; fallback: number; label: string }> = [
@@ -147,6 +147,7 @@ export default defineRule<MessageId, PoolFact>({
       "const pool = new Pool({ max: 32 }); // per worker; mind the database's connection limit:",
       '                                    // environments x workers x 32',
       '',
+      '// With MaxExecutionEnvironments set, a pool large enough is an info note on that total.',
       '// Not reported: functions not on LMI, pools whose size is not a literal, pools made per invocation.',
     ].join('\n'),
     howToFix:
@@ -170,6 +171,10 @@ export default defineRule<MessageId, PoolFact>({
       '{{perWorker}} invocations at once on LMI ({{formula}}): the others wait for a connection and time out under load. Set ' +
       '`{{option}}` to at least {{perWorker}} (each worker has its own pool), or lower `PerExecutionEnvironmentMaxConcurrency`.' +
       '{{connections}}',
+    connectionBudget:
+      '`{{name}}` is a {{driver}} pool of up to {{max}} connections{{defaulted}} in each Node.js worker: large enough for ' +
+      'the invocations a worker runs at once on LMI, but every worker of every execution environment has its own, so the ' +
+      'database may see {{connections}}. Check that `max_connections` (or an RDS Proxy) allows that many.',
     processPool:
       '`{{name}}` is a {{driver}} pool of up to {{max}} connections{{defaulted}} in each process: Python on LMI runs one ' +
       'process per concurrent invocation, so the pool is never too small, but the database may see {{connections}}. Check ' +
@@ -233,7 +238,23 @@ export default defineRule<MessageId, PoolFact>({
           if (!worst || need.perWorker > worst.perWorker) worst = { fn, ...need };
         }
       }
-      if (!worst) continue;
+      if (!worst) {
+        // Large enough for every worker: what remains to check is the database's side, when the
+        // infrastructure code bounds the execution environments (MaxExecutionEnvironments).
+        const onLmi = users.filter((h) => lmiByHandler.has(h.id)).sort((a, b) => a.index - b.index);
+        const counts = onLmi.flatMap((h) => lmiByHandler.get(h.id)!.map((fn) => connectionCount(fn, 'javascript', perCopy)));
+        const budget = largestConnectionCount(counts.filter((c) => c?.total !== undefined));
+        if (!budget) continue;
+        ctx.report({
+          file,
+          loc: f.loc,
+          messageId: 'connectionBudget',
+          severity: 'info',
+          data: { name: f.binding, driver: f.driver, max: String(f.max), defaulted, connections: budget.text },
+          handlers: onLmi,
+        });
+        continue;
+      }
       const total = connectionCount(worst.fn, 'javascript', perCopy);
       ctx.report({
         file,
