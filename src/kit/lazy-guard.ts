@@ -44,7 +44,7 @@ function textOf(expr: ts.Expression): string | undefined {
 function testsAbsence(cond: ts.Expression, target: string, inThen: boolean): boolean {
   const e = unwrap(cond);
   if (!inThen) return testsPresence(e, target);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === S.ExclamationToken) return textOf(e.operand) === target;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === S.ExclamationToken) return textOf(e.operand) === target || testsOwnKey(e.operand, target);
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if (op === S.BarBarToken) return testsAbsence(e.left, target, true) || testsAbsence(e.right, target, true);
@@ -62,7 +62,7 @@ function testsAbsence(cond: ts.Expression, target: string, inThen: boolean): boo
 /** Does `cond` test `target` for presence (`x`, `x != null`)? (`if (x) return x;` guards what follows.) */
 function testsPresence(cond: ts.Expression, target: string): boolean {
   const e = unwrap(cond);
-  if (textOf(e) === target) return true;
+  if (textOf(e) === target || testsOwnKey(e, target)) return true;
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if (op === S.ExclamationEqualsToken || op === S.ExclamationEqualsEqualsToken) {
@@ -70,6 +70,26 @@ function testsPresence(cond: ts.Expression, target: string): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Does `cond` test that the object of `target` (`providers.appconfig`) has the key, whatever it
+ * holds: `Object.hasOwn(providers, 'appconfig')`, `providers.hasOwnProperty('appconfig')`,
+ * `Reflect.has(providers, 'appconfig')`, `'appconfig' in providers`?
+ */
+function testsOwnKey(cond: ts.Expression, target: string): boolean {
+  const e = unwrap(cond);
+  const names = (object: ts.Expression, key: ts.Expression | undefined) => {
+    const base = textOf(object);
+    const k = key && unwrap(key);
+    return base !== undefined && !!k && ts.isStringLiteralLike(k) && `${base}.${k.text}` === target;
+  };
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === S.InKeyword) return names(e.right, e.left);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = textOf(e.expression);
+  if (callee === 'Object.hasOwn' || callee === 'Reflect.has') return !!e.arguments[0] && names(e.arguments[0], e.arguments[1]);
+  const c = unwrap(e.expression);
+  return ts.isPropertyAccessExpression(c) && c.name.text === 'hasOwnProperty' && names(c.expression, e.arguments[0]);
 }
 
 function exits(statement: ts.Statement): boolean {

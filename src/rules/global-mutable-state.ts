@@ -6,6 +6,7 @@ import type { Fact, Ref } from '../core/summary.js';
 import { isFunctionLike, unwrap } from '../lang/js/ast.js';
 import type { TaintSources, WalkContext } from '../lang/js/context.js';
 import { CHECK_THEN_ACT_RULE, checkThenActWrites, memoCacheWrites } from '../kit/check-then-act.js';
+import { isBeforeInitFlag, isScratchFieldWrite, writtenField } from '../kit/class-fields.js';
 import { findLazyGuard } from '../kit/lazy-guard.js';
 import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
 import { functionsRunOnlyOnNewInstances } from '../kit/construction-only.js';
@@ -49,6 +50,11 @@ interface WriteFact {
   scratch?: boolean;
   /** `x ??= v` / `x ||= v`. */
   logical?: boolean;
+  /**
+   * A field of `this` no other invocation can observe (src/kit/class-fields.ts): a scratch field
+   * reset by a synchronous method, or written only while the constructor has not finished.
+   */
+  unobserved?: 'scratch' | 'construction';
   /** `x = undefined` / `x = null`: the variable is emptied, no value is stored. */
   cleared?: boolean;
   end: number;
@@ -106,6 +112,7 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     () => t.getText(ctx.sourceFile),
     () => joinTaint(value ? ctx.taintOf(value) : undefined, ts.isElementAccessExpression(t) ? ctx.taintOf(t.argumentExpression) : undefined),
     logical,
+    t,
     () =>
       value &&
       (!ts.isElementAccessExpression(t) || ts.isStringLiteralLike(t.argumentExpression)) &&
@@ -248,6 +255,7 @@ function onObjectWrite(
   text: () => string,
   taintOf: () => TaintSources | undefined,
   logical = false,
+  assigned: ts.Expression | undefined = undefined,
   constant: () => string | undefined = () => undefined,
 ): void {
   if (ctx.fn < 0) return;
@@ -273,7 +281,9 @@ function onObjectWrite(
   if (!target) return;
   const written = text();
   const taint = taintOf();
+  const unobserved = unobservedField(node, object, assigned);
   record(ctx, node, {
+    ...(unobserved ? { unobserved } : {}),
     k: 'mutate',
     ref: target.ref,
     text: written,
@@ -283,6 +293,14 @@ function onObjectWrite(
     logical,
     end: node.getEnd(),
   });
+}
+
+/** See {@link WriteFact.unobserved}: asked only of writes to `this` fields, which are rare. */
+function unobservedField(node: ts.Node, object: ts.Expression, assigned: ts.Expression | undefined): WriteFact['unobserved'] {
+  const field = writtenField(object, assigned);
+  if (field === undefined) return undefined;
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === S.EqualsToken && assigned && isScratchFieldWrite(node, field)) return 'scratch';
+  return isBeforeInitFlag(node) ? 'construction' : undefined;
 }
 
 export default defineRule<MessageId, WriteFact>({
@@ -526,8 +544,11 @@ export default defineRule<MessageId, WriteFact>({
       // mutate
       if (!source) continue;
       if (owned.has(writeKey(file, fact)) || lazy.has(writeKey(file, fact)) || (memo.has(writeKey(file, fact)) && source.source !== 'request')) continue;
+      // `if (!Object.hasOwn(providers, 'x')) providers.x = new Provider(options)`: filled once, with no `await` between check and write.
+      if (f.guard !== undefined && !ctx.awaitBetween(file, fact.fn, f.guard, f.end) && source.source !== 'request') continue;
       const ref = f.ref!;
       if (ref.name === 'this') {
+        if (f.unobserved) continue;
         const owner = ctx.files[file]!.functions[fact.fn]!.owner;
         if (!owner) continue;
         instantiated ??= classesInstantiatedAtModuleLevel(ctx);
