@@ -16,6 +16,7 @@ import { findContextRoots, isWithin } from './project/root.js';
 import { inferHandlers } from './project/handlers.js';
 import { isTestFile } from './project/test-files.js';
 import { ProjectGraph } from './core/graph.js';
+import { findPassedValues, type PassedValues } from './core/event-params.js';
 import { JsModuleResolver } from './lang/js/resolve.js';
 import { PyModuleResolver } from './lang/python/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
@@ -125,6 +126,8 @@ interface Graphed extends WithInfra {
   fnHandlers: Array<Map<number, HandlerInfo[]>>;
   /** `file:fn` of every handler's entry function. */
   entrySet: Set<string>;
+  /** What helpers' parameters receive from their callers (src/core/event-params.ts). */
+  passed: PassedValues;
   /** Handlers the graph could not follow into code of the project. */
   unresolved: ReadonlySet<HandlerSpec>;
 }
@@ -299,8 +302,9 @@ function buildGraph(ctx: WithInfra): Graphed {
       message: `handler \`${spec.exportName}\` is not a function lmi-audit can follow (created by a package or at run time); its invocation code was not checked`,
     });
   }
+  const passed = findPassedValues(summaries, graph, entrySet, (file, fn) => fnHandlers[file]!.has(fn));
   ctx.lap('graph');
-  return { ...ctx, graph, specs, handlers, fnHandlers, entrySet, unresolved };
+  return { ...ctx, graph, specs, handlers, fnHandlers, entrySet, passed, unresolved };
 }
 
 /** Stage 5: rules, then inline suppressions, fingerprints and the baseline (suppressed findings stay, marked). */
@@ -553,7 +557,7 @@ function exportLine(summary: FileSummary, name: string): number {
 
 /** The rules' checks over the graph; findings deduplicated and sorted. */
 function runRules(ctx: Graphed & { activeRules: readonly Rule[] }): Finding[] {
-  const { activeRules, summaries, graph, handlers, fnHandlers, entrySet, cwd } = ctx;
+  const { activeRules, summaries, graph, handlers, fnHandlers, entrySet, passed, cwd } = ctx;
   const config = ctx.options.config;
   const infra = ctx.infra.functions;
   const { packageJsons, pythonManifests } = ctx.discovery;
@@ -581,7 +585,9 @@ function runRules(ctx: Graphed & { activeRules: readonly Rule[] }): Finding[] {
       facts: () => factsOf(rule.id),
       factsOf,
       handlersReaching: (file, fn) => (fn < 0 ? [] : (fnHandlers[file]!.get(fn) ?? [])),
-      isEventParam: (file, fn, index) => index <= 1 && entrySet.has(`${file}:${fn}`),
+      isHandlerParam: (file, fn, index) => index <= 1 && entrySet.has(`${file}:${fn}`),
+      isEventParam: (file, fn, index) => passed.eventParams.has(`${file}:${fn}:${index}`),
+      callerPaths: (file, fn, index) => passed.callerPaths.get(`${file}:${fn}:${index}`) ?? [],
       awaitBetween: (file, fn, from, to) => awaitBetween(summaries[file]!.functions[fn]?.awaits ?? [], from, to),
       report: (r: RuleReport<string>) => {
         const finding = toFinding(rule, r, summaries, cwd);

@@ -29,6 +29,8 @@ export interface EvaluatedPath {
 export interface PathEnv {
   graph: ProjectGraph;
   isEventParam(file: number, fn: number, index: number): boolean;
+  /** What callers pass to a parameter (src/core/event-params.ts); none when unknown. */
+  callerPaths?(file: number, fn: number, index: number): ReadonlyArray<{ file: number; value: PathValue }>;
 }
 
 const TMP = '/tmp';
@@ -53,8 +55,18 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
       return { kind: 'unknown', text: `\${${value.text}}` };
     case 'repeatable':
       return { kind: 'repeatable', text: `\${${value.text}}` };
-    case 'param':
+    case 'param': {
+      // The callers' values, when they pass paths: requests that take the most shared one share its name.
+      const callers = env.callerPaths?.(file, value.fn, value.index) ?? [];
+      let shared: EvaluatedPath | undefined;
+      for (const c of callers) {
+        const e = evaluatePath(env, c.file, c.value, depth + 1);
+        if (!shared || RANK[e.kind] < RANK[shared.kind]) shared = e;
+      }
+      // A whole path from the caller is shown as such; a value (an S3 key) keeps this function's words for it.
+      if (shared && shared.kind !== 'unknown') return isUnderTmp(shared.text) ? shared : { kind: shared.kind, text: `\${${value.text}}` };
       return env.isEventParam(file, value.fn, value.index) ? { kind: 'event', text: `\${${value.text}}` } : { kind: 'unknown', text: `\${${value.text}}` };
+    }
     case 'initTemp': {
       const prefix = evaluatePath(env, file, value.prefix, depth + 1);
       return { kind: prefix.kind === 'static' ? 'initTemp' : prefix.kind, text: `${prefix.text}XXXXXX` };

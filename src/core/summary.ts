@@ -84,6 +84,13 @@ export interface FunctionSummary {
   refs: Ref[];
   /** Refs only ever called directly (see {@link ValueSummary.calls}). */
   calls?: Ref[];
+  /**
+   * Calls that pass on values made from parameters of this function or of the functions around
+   * it (`download(record.s3.object.key)`): for each such argument, by position, those parameters
+   * as `[function index, parameter index]`. The scan follows them from a handler's `event` and
+   * `context` to the helpers' parameters that carry them.
+   */
+  passes?: Array<{ ref: Ref; args: PassedArg[] }>;
   /** Module-level class or object literal this function is a member of (for `this`). */
   owner?: string;
   /** Uses a logger bound to the request context (`logger.addContext(context)`, `child({ requestId })`, decorator). */
@@ -98,6 +105,33 @@ export interface FunctionSummary {
    * (a function written inside it) runs on every call of the method.
    */
   decorators?: ValueSummary;
+}
+
+/** An argument of a call that passes on parameters or a /tmp path ({@link FunctionSummary.passes}). */
+export interface PassedArg {
+  index: number;
+  /** The parameters (of this function or the ones around it) the value is made of. */
+  params: Array<[number, number]>;
+  /** The value as a path, when it names /tmp or is made of a parameter: the callee's parameter then holds it. */
+  path?: PathValue;
+}
+
+/** Does the value name `/tmp` (a literal under it, `os.tmpdir()`), or carry a parameter on? */
+export function isPassedPath(value: PathValue): boolean {
+  switch (value.t) {
+    case 'str':
+      return value.v === '/tmp' || value.v.startsWith('/tmp/');
+    case 'tmpdir':
+    case 'param':
+      return true;
+    case 'cat':
+    case 'join':
+      return value.parts.length > 0 && isPassedPath(value.parts[0]!);
+    case 'choice':
+      return value.options.some(isPassedPath);
+    default:
+      return false;
+  }
 }
 
 /** A parameter as handler discovery sees it: its name (absent for a destructuring pattern) and type. */

@@ -2,7 +2,7 @@
  * @fileoverview `defineRule` and the context a rule's `check` phase gets: the project graph,
  * the handlers with what each one reaches, and `report`.
  */
-import type { Fact, FileSummary, Loc } from '../core/summary.js';
+import type { Fact, FileSummary, Loc, PathValue } from '../core/summary.js';
 import type { IacFunction } from '../iac/index.js';
 import type { VisitorMap } from '../lang/js/context.js';
 import type { PythonVisitorMap } from '../lang/python/context.js';
@@ -64,8 +64,15 @@ export interface CheckContext<MessageId extends string = string, F extends objec
   factsOf<G extends object>(ruleId: string): Iterable<{ file: number; fact: Fact & G }>;
   /** Handlers whose invocations can run function `fn` of `file` (none for module scope). */
   handlersReaching(file: number, fn: number): HandlerInfo[];
-  /** Does parameter `index` of that function receive the invocation's event or context? */
+  /** Is parameter `index` of that function a handler's `event` (0) or `context` (1)? */
+  isHandlerParam(file: number, fn: number, index: number): boolean;
+  /**
+   * Does parameter `index` of that function receive event data: a handler's `event` or
+   * `context`, or what a caller passes on from them (`download(record.s3.object.key)`)?
+   */
   isEventParam(file: number, fn: number, index: number): boolean;
+  /** The path values the callers in invocation code pass to that parameter, each in its caller's file. */
+  callerPaths(file: number, fn: number, index: number): ReadonlyArray<{ file: number; value: PathValue }>;
   /** Is there an `await` in function `fn` at a position in [from, to)? */
   awaitBetween(file: number, fn: number, from: number, to: number): boolean;
   report(report: RuleReport<MessageId>): void;

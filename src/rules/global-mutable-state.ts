@@ -295,6 +295,16 @@ function onObjectWrite(
   });
 }
 
+/**
+ * A memo cache's value (one entry per key, filled right after the lookup) is request data only
+ * when the handler itself stores it (`lastByTenant[event.tenant] = event.user`): a helper that
+ * caches `compile(expression)` under `expression` keeps a pure function of its key, whatever
+ * request the key came from.
+ */
+function storesHandlerData(ctx: CheckContext<MessageId, WriteFact>, file: number, taint: TaintSources | undefined): boolean {
+  return !!taint?.params.some(([fn, index]) => ctx.isHandlerParam(file, fn, index));
+}
+
 /** See {@link WriteFact.unobserved}: asked only of writes to `this` fields, which are rare. */
 function unobservedField(node: ts.Node, object: ts.Expression, assigned: ts.Expression | undefined): WriteFact['unobserved'] {
   const field = writtenField(object, assigned);
@@ -543,7 +553,8 @@ export default defineRule<MessageId, WriteFact>({
       }
       // mutate
       if (!source) continue;
-      if (owned.has(writeKey(file, fact)) || lazy.has(writeKey(file, fact)) || (memo.has(writeKey(file, fact)) && source.source !== 'request')) continue;
+      if (owned.has(writeKey(file, fact)) || lazy.has(writeKey(file, fact)) || (memo.has(writeKey(file, fact)) && !storesHandlerData(ctx, file, f.taint)))
+        continue;
       // `if (!Object.hasOwn(providers, 'x')) providers.x = new Provider(options)`: filled once, with no `await` between check and write.
       if (f.guard !== undefined && !ctx.awaitBetween(file, fact.fn, f.guard, f.end) && source.source !== 'request') continue;
       const ref = f.ref!;

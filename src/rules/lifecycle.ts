@@ -305,13 +305,13 @@ export default defineRule<MessageId, LifecycleFact>({
         const functions = ctx.files[file]!.functions;
         const handlers: HandlerInfo[] = [];
         functions.forEach((candidate, index) => {
-          if (candidate.parent === f.parent && candidate.line === f.fnLine && ctx.isEventParam(file, index, 0)) {
+          if (candidate.parent === f.parent && candidate.line === f.fnLine && ctx.isHandlerParam(file, index, 0)) {
             handlers.push(...ctx.handlersReaching(file, index));
           }
         });
         if (handlers.length > 0) ctx.report({ file, loc: f.loc, messageId: 'callbackHandler', data: { name: f.name }, handlers: unique(handlers) });
       } else if (f.kind === 'contextMethod') {
-        if (f.paramFn !== undefined && !ctx.isEventParam(file, f.paramFn, 1)) continue;
+        if (f.paramFn !== undefined && !ctx.isHandlerParam(file, f.paramFn, 1)) continue;
         const handlers = ctx.handlersReaching(file, f.fn);
         if (handlers.length > 0) ctx.report({ file, loc: f.loc, messageId: 'contextMethod', data: { method: f.method }, handlers });
       } else if (f.kind === 'callbackWaits') {

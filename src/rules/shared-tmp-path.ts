@@ -346,7 +346,7 @@ export default defineRule<MessageId, TmpFact>({
   },
   appliesTo: () => true,
   check(ctx) {
-    const env = { graph: ctx.graph, isEventParam: ctx.isEventParam };
+    const env = { graph: ctx.graph, isEventParam: ctx.isEventParam, callerPaths: ctx.callerPaths };
     const evaluated: Array<{ file: number; fact: Fact & TmpFact; path: EvaluatedPath; handlers: HandlerInfo[] }> = [];
     // Paths each handler's invocations write, for deciding whether a read can race a write.
     const written = new Map<string, Set<number>>();

@@ -20,7 +20,7 @@ import type {
   TypeRefSummary,
   ValueSummary,
 } from '../../core/summary.js';
-import { emptyFileSummary } from '../../core/summary.js';
+import { emptyFileSummary, isPassedPath, type PassedArg } from '../../core/summary.js';
 import { isFunctionLike, isTypeOnly, unwrap } from './ast.js';
 import type { CompiledVisitor, ImportUse, LocalBinding, RuleVisitors, StateTarget, TaintSources, Visitor, WalkContext } from './context.js';
 import { pathValueOf } from './path-value.js';
@@ -723,11 +723,48 @@ class Walker implements WalkContext {
       called = last !== 'bind';
     }
     this.addRef(name, [...base, ...chain], called);
+    if (called) this.notePasses(id, { name, path: [...base, ...chain] });
+  }
+
+  /**
+   * A call of `callee` (at the end of the chain starting at `id`) that passes on values made from
+   * parameters (`download(record.s3.object.key)`): kept so that the scan knows which parameters
+   * of the callee carry event data ({@link FunctionSummary.passes}).
+   */
+  private notePasses(id: ts.Node, callee: Ref): void {
+    if (this.fn < 0) return;
+    let cur: ts.Node = id;
+    while (
+      cur.parent &&
+      (ts.isPropertyAccessExpression(cur.parent) ||
+        ts.isElementAccessExpression(cur.parent) ||
+        ts.isNonNullExpression(cur.parent) ||
+        ts.isParenthesizedExpression(cur.parent)) &&
+      (cur.parent as { expression?: ts.Node }).expression === cur
+    ) {
+      cur = cur.parent;
+    }
+    const call = cur.parent;
+    if (!call || !ts.isCallExpression(call) || call.expression !== cur) return;
+    const args: PassedArg[] = [];
+    for (let index = 0; index < call.arguments.length; index++) {
+      const arg = call.arguments[index]!;
+      if (ts.isSpreadElement(arg)) break;
+      const taint = this.taintOf(arg);
+      const value = this.pathValue(arg);
+      // A name made unique from the request (`draft-${context.awsRequestId}.md`) is not shared event data.
+      const params = taint?.params.length && !hasUniquePart(value) ? taint.params.map(([fn, i]): [number, number] => [fn, i]) : [];
+      const path = isPassedPath(value) ? value : undefined;
+      if (params.length || path) args.push({ index, params, ...(path ? { path } : {}) });
+    }
+    if (args.length) (this.summary.functions[this.fn]!.passes ??= []).push({ ref: callee, args });
   }
 
   private onThis(node: ts.Node): void {
     if (this.fn < 0 || !this.thisOwner) return;
-    this.addRef('this', propertyChain(node));
+    const chain = propertyChain(node);
+    this.addRef('this', chain);
+    if (chain.length && isCalleeChain(node)) this.notePasses(node, { name: 'this', path: chain });
   }
 
   private onAwait(node: ts.Node): void {
@@ -1485,6 +1522,23 @@ function propertyPath(expr: ts.Expression, root: ts.Expression): string[] {
 }
 
 /** Property names read off an expression that starts at `node` (`a.b.c` from `a` -> `['b', 'c']`). */
+/** Does the value include a request-unique part (so a path made of it is not shared)? */
+function hasUniquePart(value: PathValue): boolean {
+  switch (value.t) {
+    case 'unique':
+      return true;
+    case 'cat':
+    case 'join':
+      return value.parts.some(hasUniquePart);
+    case 'choice':
+      return value.options.every(hasUniquePart);
+    case 'initTemp':
+      return hasUniquePart(value.prefix);
+    default:
+      return false;
+  }
+}
+
 function propertyChain(node: ts.Node): string[] {
   const path: string[] = [];
   let cur = node;

@@ -21,6 +21,8 @@ import {
   type PathValue,
   type Ref,
   type ValueSummary,
+  type PassedArg,
+  isPassedPath,
 } from '../../core/summary.js';
 import type { PyImportUse, PyLocalBinding, PyNode, PyVisitorTable, PyWalkContext } from './context.js';
 import { collectPythonDirectives } from './directives.js';
@@ -362,10 +364,37 @@ class PyWalker implements PyWalkContext {
       case 'attribute':
         this.onAttribute(node);
         return;
+      case 'call':
+        this.notePasses(node);
+        break;
       default:
         break;
     }
     this.walkChildren(node);
+  }
+
+  /**
+   * A call of a module-level function or a method of `self` that passes on event data
+   * (`fetch_file(event)`, `download(record['s3']['object']['key'])`): see
+   * {@link FunctionSummary.passes}. An argument carries a parameter when its value, as the path
+   * evaluation follows it through locals and subscripts, is that parameter's.
+   */
+  private notePasses(call: PyNode): void {
+    if (this.fn < 0) return;
+    const callee = call.childForFieldName('function');
+    const ref = callee && (callee.type === 'identifier' || callee.type === 'attribute') ? this.refOf(callee) : undefined;
+    if (!ref) return;
+    const args: PassedArg[] = [];
+    // `self.helper(x)`: the method's first parameter is `self`.
+    let index = ref.name === 'this' ? 1 : 0;
+    for (const arg of named(call.childForFieldName('arguments'))) {
+      if (arg.type === 'keyword_argument' || arg.type === 'list_splat' || arg.type === 'dictionary_splat') break;
+      if (arg.type === 'comment') continue;
+      const v = this.pathValue(arg);
+      if (isPassedPath(v)) args.push({ index, params: v.t === 'param' ? [[v.fn, v.index]] : [], path: v });
+      index++;
+    }
+    if (args.length) (this.summary.functions[this.fn]!.passes ??= []).push({ ref, args });
   }
 
   private onImport(node: PyNode): void {
@@ -644,6 +673,8 @@ class PyWalker implements PyWalkContext {
     const bindName = (name: string, value: PyNode | undefined, once = true) => {
       if (scope.globals.has(name)) return;
       if (!scope.locals.has(name)) scope.locals.set(name, { name, module: false, kind: 'local' });
+      // `path = None` before `if …: path = '/tmp/' + name`: the placeholder holds no value to follow.
+      if (value?.type === 'none') return;
       counts.set(name, (counts.get(name) ?? 0) + (once ? 1 : 2));
       if (value) scope.values.set(name, value);
     };
