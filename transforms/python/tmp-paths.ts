@@ -415,6 +415,9 @@ export function transformPython(source: string, options: TransformOptions): stri
     }
   });
 
+  const selectedAnywhere = new Set(
+    found.flatMap(({ occurrences }) => occurrences.filter((o) => !lines || o.rows.some((row) => lines.has(row))).map((o) => rootOf(o.value))),
+  );
   const edits: Edit[] = [];
   const markers = new Map<number, { indent: string; texts: string[] }>();
   const mark = (statement: PyNode, text: string) => {
@@ -441,13 +444,15 @@ export function transformPython(source: string, options: TransformOptions): stri
     }
     const groups: Group[] = [];
     for (const [r, list] of byRoot) {
-      if (!list.some((o) => selected(o.rows))) continue;
+      const shared = (functionsByRoot.get(r)?.size ?? 0) > 1;
+      // A root several functions name is marked in each of them once a finding names it in one.
+      if (!(shared ? selectedAnywhere.has(r) : list.some((o) => selected(o.rows)))) continue;
       const first = list[0]!;
       if (shell.some((s) => s.root === r || s.root === '*')) {
         mark(first.statement, `${r} is also named in a command string: left as it is, give every use one request-unique path by hand`);
         continue;
       }
-      if ((functionsByRoot.get(r)?.size ?? 0) > 1) {
+      if (shared) {
         mark(first.statement, `${r} is used by several functions of this module: left as it is, pass one request-unique path between them by hand`);
         continue;
       }
