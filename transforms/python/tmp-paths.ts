@@ -449,7 +449,10 @@ export function transformPython(source: string, options: TransformOptions): stri
       if (!(shared ? selectedAnywhere.has(r) : list.some((o) => selected(o.rows)))) continue;
       const first = list[0]!;
       if (shell.some((s) => s.root === r || s.root === '*')) {
-        mark(first.statement, `${r} is also named in a command string: left as it is, give every use one request-unique path by hand`);
+        const why = shell.some((s) => s.root === r)
+          ? 'is also named in a command string'
+          : 'is under /tmp, which a command of this function names as a whole (`/tmp/*`)';
+        mark(first.statement, `${r} ${why}: left as it is, give every use one request-unique path by hand`);
         continue;
       }
       if (shared) {
