@@ -15,6 +15,8 @@
  *
  * A path shared on purpose (read before it is written, used at init or by several functions)
  * is left as it is, with a `// lmi-audit:` marker saying why.
+ *
+ * Python modules (`.py`) get the same recipe from transforms/python/tmp-paths.ts.
  */
 import type { API, FileInfo } from 'jscodeshift';
 import { addMarkerComment } from './lib/add-marker-comment.js';
@@ -35,6 +37,7 @@ import { removeImportSpecifier } from './lib/remove-import-specifier.js';
 import { removeStatement } from './lib/remove-statement.js';
 import { resolveImportedCallee } from './lib/resolve-imported-callee.js';
 import { runRecipe } from './lib/run-recipe.js';
+import { transformPython } from './python/tmp-paths.js';
 import type { AstNode, AstPath, RecipeContext, TransformMeta, TransformOptions } from './lib/types.js';
 import { canWrapInTryFinally, wrapInTryFinally } from './lib/wrap-in-try-finally.js';
 
@@ -95,6 +98,8 @@ interface TextEdit {
 }
 
 export default function transform(file: FileInfo, api: API, options: TransformOptions): string | undefined {
+  // Python modules: the same recipe on a tree-sitter tree (transforms/python/tmp-paths.ts).
+  if (/\.py$/i.test(file.path)) return transformPython(file.source, options);
   return runRecipe(file, api, options, (ctx) => {
     const imports = getModuleImports(ctx);
     const handlers = getHandlerFunctions(ctx);

@@ -10,6 +10,7 @@ import type { TransformOptionId, TransformOptions } from '../../transforms/lib/t
 import type { Finding, Report } from '../types.js';
 import { applyTransform, type TransformRun } from './apply-transform.js';
 import { createPoolMaxLookup } from './get-pool-max.js';
+import { initPythonParser } from '../lang/python/parser.js';
 
 export interface FixerOptions {
   /** Directory the report's paths are relative to. */
@@ -32,6 +33,8 @@ type OptionResolver = (findings: readonly Finding[]) => Partial<TransformOptions
 
 export async function createFixer(options: FixerOptions): Promise<ApplyFix> {
   const { report } = options;
+  // Python transforms parse with tree-sitter, whose grammar loads asynchronously: once, here, when there is a Python finding.
+  if (report.findings.some((f) => /\.py$/i.test(f.file) && f.fix !== null)) await initPythonParser();
   // Templates are read on the first question; only Terraform modules are parsed here, up front.
   const poolMaxOf = options.poolMax === undefined ? await createPoolMaxLookup(report, options.cwd) : undefined;
   const resolvers: Record<TransformOptionId, OptionResolver> = {

@@ -1,10 +1,10 @@
 /**
- * @fileoverview The `// lmi-audit:` markers a run added: those in the new text that the old text
+ * @fileoverview The `// lmi-audit:` (Python: `# lmi-audit:`) markers a run added: those in the new text that the old text
  * did not have (a marker kept from an earlier run is not new work).
  */
 import type { FixMarker } from './types.js';
 
-const MARKER = /\/\/\s*lmi-audit:\s*(.*)$/;
+const MARKER = /(?:\/\/|#)\s*lmi-audit:\s*(.*)$/;
 
 export function findMarkers(before: string, after: string): FixMarker[] {
   const old = new Map<string, number>();

@@ -20,7 +20,7 @@ import { writeFileAtomic } from './write-file-atomic.js';
 
 export type { FixOptions, FixResult } from './types.js';
 
-const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
+const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py)$/i;
 
 export interface ApplyFixesOptions extends Omit<FixOptions, 'cwd' | 'paths' | 'transforms' | 'all' | 'config'> {
   /** Absolute: the directory the user's paths and the printed file names are relative to. */
@@ -139,7 +139,7 @@ function planFile(file: string, findings: Finding[], fc: FileContext): PlannedFi
 function transformFile(file: string, findings: Finding[], fc: FileContext): FixFileResult | { result: FixFileResult; output: string } {
   const abs = path.resolve(fc.cwd, file);
   const result: FixFileResult = { file, status: 'unchanged', transforms: [], findings: findings.length, markers: [], notes: [] };
-  if (!SOURCE.test(file)) return { ...result, status: 'skipped', reason: 'not a JavaScript or TypeScript file' };
+  if (!SOURCE.test(file)) return { ...result, status: 'skipped', reason: 'not a JavaScript, TypeScript or Python file' };
   let original: string;
   try {
     original = fs.readFileSync(abs, 'utf8');

@@ -211,7 +211,7 @@ export default defineRule<MessageId, TmpFact>({
         "boto3's `download_file`/`upload_file`, and `/tmp` paths inside `os.system`/`subprocess` commands. Python on LMI runs " +
         'one process per concurrent invocation, but every process shares /tmp. A name from `random.randint(...)` or the clock ' +
         'repeats across requests, and module-level code that writes /tmp (`pip install --target /tmp/...`) runs in every process ' +
-        'at once. Python findings have no automatic fix yet.',
+        'at once. `lmi-audit fix --transform tmp-paths` fixes a static path in Python too: one `f"/tmp/...-{context.aws_request_id}..."` binding at the top of the function for every use, a `context` parameter added when missing, `os.remove` in a `finally` when the function owns the file; a path in a command string gets a `# lmi-audit:` marker.',
       bad: [
         'def handler(event, context):',
         '    with open("/tmp/result.json", "w") as f:      # reported',
@@ -408,7 +408,8 @@ export default defineRule<MessageId, TmpFact>({
         messageId,
         data: { path: path.text, others, method: shell?.fact.method ?? '' },
         handlers: targets,
-        ...(fact.py ? { fixable: false } : {}),
+        // Python: tmp-paths rewrites a static path and marks a command string; other kinds (event data, a read of a file written elsewhere) are for a person.
+        ...(fact.py && messageId !== 'pyStaticPath' && messageId !== 'shellPath' ? { fixable: false } : {}),
       });
     }
   },

@@ -58,8 +58,11 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
       'src/report.py:10 shared-tmp-path (error) -> src/report.py#handler',
       'src/report.py:12 unstructured-logging (warning) suppressed -> src/report.py#handler',
     ]);
-    // Python findings carry no fix: the transforms rewrite JavaScript/TypeScript.
-    expect(report.findings.every((f) => f.fix === null)).toBe(true);
+    // Only the static /tmp paths carry a fix (tmp-paths rewrites Python paths); the rest is for a person.
+    expect(report.findings.filter((f) => f.fix !== null).map((f) => `${f.file}:${f.line} ${f.fix!.transform}`)).toEqual([
+      'src/app.py:26 tmp-paths',
+      'src/report.py:10 tmp-paths',
+    ]);
     // The connection count uses the concurrency the template sets for the function that uses it.
     expect(report.findings.find((f) => f.ruleId === 'shared-db-connection')!.message).toMatch(
       /one psycopg2 connection per process.*up to 1 \(one connection per process\) × 32 processes \(PerExecutionEnvironmentMaxConcurrency, template\.yaml:24\) = 32 connections per execution environment/,
@@ -118,11 +121,13 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
     expect(stdout).toMatch(/shared-tmp-path/);
   });
 
-  it('leaves Python files to a human when fix runs (the transforms rewrite JavaScript/TypeScript)', async () => {
-    // Python findings carry no fix, and fix only takes findings whose fix names a selected transform.
+  it('fixes the Python /tmp paths and nothing else when fix runs (dry)', async () => {
+    // tmp-paths takes the two shared-tmp-path findings; the logging and connection findings have no transform.
     const result = await fix({ cwd: dir, transforms: ['tmp-paths'], dry: true, allowDirty: true });
-    expect(result.files).toEqual([]);
-    expect(result.summary).toMatchObject({ changed: 0, failed: 0, findings: 0 });
+    expect(result.files.map((f) => `${f.file} ${f.status}`)).toEqual(['src/app.py changed', 'src/report.py changed']);
+    expect(result.summary).toMatchObject({ changed: 2, failed: 0, findings: 2 });
+    const all = await fix({ cwd: dir, all: true, dry: true, allowDirty: true });
+    expect(all.summary).toMatchObject({ changed: 2, failed: 0, findings: 2 });
   });
 
   it('baselines Python findings like any others', async () => {

@@ -12,6 +12,7 @@ import { main, type CliIO } from '../../src/cli.js';
 import { scan } from '../../src/index.js';
 
 const SAMPLE_APP = path.resolve(import.meta.dirname, '../../fixtures/projects/sample-app');
+const SAM_PYTHON = path.resolve(import.meta.dirname, '../../fixtures/projects/sam-python');
 
 let dir: string;
 beforeEach(() => {
@@ -116,6 +117,45 @@ describe('lmi-audit fix', () => {
     expect(after.findings.filter((f) => fixable.includes(f.ruleId) && f.severity !== 'info')).toEqual([]);
     // What the transforms do not fix is still reported.
     expect(after.findings.map((f) => f.ruleId)).toContain('unsafe-shared-collection');
+  });
+
+  it('on a SAM Python project: --dry shows the diff, fix writes it, a second run changes nothing, scan no longer reports /tmp', async () => {
+    fs.cpSync(SAM_PYTHON, dir, { recursive: true });
+    const original = fs.readFileSync(path.join(dir, 'src/app.py'), 'utf8');
+    const before = await scan({ paths: ['.'], cwd: dir });
+    expect(before.findings.filter((f) => f.ruleId === 'shared-tmp-path').map((f) => `${f.file}:${f.line}`)).toEqual(['src/app.py:26', 'src/report.py:10']);
+    const dry = await run(['--transform', 'tmp-paths', '--dry', '.']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('--- a/src/app.py\n+++ b/src/app.py\n');
+    expect(dry.stdout).toContain('+    meta_path = f"/tmp/meta-{context.aws_request_id}.json"\n');
+    expect(dry.stdout).toContain(
+      '-    subprocess.run(["rm", "-rf", "/tmp/report"], check=True)\n+    subprocess.run(["rm", "-rf", report_path], check=True)\n',
+    );
+    expect(dry.stderr).toContain('2 would change');
+    expect(fs.readFileSync(path.join(dir, 'src/app.py'), 'utf8')).toBe(original);
+    const first = await run(['--transform', 'tmp-paths', '.']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^changed {3}src\/app\.py {2}\(tmp-paths\)$/m);
+    expect(first.stdout).toMatch(/^changed {3}src\/report\.py {2}\(tmp-paths\)$/m);
+    const fixed = fs.readFileSync(path.join(dir, 'src/app.py'), 'utf8');
+    expect(fixed).toContain('        with open(meta_path, "w") as f:\n');
+    expect(fixed).toContain('    finally:\n        if os.path.exists(meta_path):\n            os.remove(meta_path)\n');
+    const second = await run(['--all', '.']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toMatch(/^changed/m);
+    expect(fs.readFileSync(path.join(dir, 'src/app.py'), 'utf8')).toBe(fixed);
+    const after = await scan({ paths: ['.'], cwd: dir });
+    expect(after.findings.filter((f) => f.ruleId === 'shared-tmp-path')).toEqual([]);
+    // What tmp-paths does not fix is still reported.
+    expect(after.findings.map((f) => f.ruleId)).toContain('unstructured-logging');
+  });
+
+  it('--from-report fixes a Python file the report names', async () => {
+    fs.cpSync(SAM_PYTHON, dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(await scan({ paths: ['.'], cwd: dir, env: {} })));
+    const result = await run(['--all', '--from-report', 'report.json']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^changed {3}src\/app\.py {2}\(tmp-paths\)$/m);
   });
 
   it('--from-report reads the report against its root, from any directory', async () => {

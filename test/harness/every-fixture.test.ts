@@ -23,13 +23,17 @@
  * A case missing from the table fails the test: a new fixture says how it is proven.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listCases, TRANSFORM_IDS } from '../transforms/cases.js';
 import { fixtureFiles } from './fixture-files.js';
 import { makeInvocations, runHarness, type HarnessResult } from './run-harness.js';
+import { runPythonHarness } from './run-python-harness.js';
 
 const N = 50;
+/** Python cases: one python3 process per invocation, on a machine with two cores. */
+const N_PY = 12;
 
 interface Run {
   kind: 'race' | 'none' | 'kept' | 'lifecycle';
@@ -141,6 +145,64 @@ const SPECS: Record<string, Record<string, Spec>> = {
     },
     'shared-on-purpose': { kind: 'marker-only' },
     tabs: { kind: 'none', why: 'no await between the write and the read', event: (i) => ({ id: `id-${i}`, items: rows(i) }), tmp: ['/tmp/state.json'] },
+    // Python cases run in N_PY python3 processes sharing /tmp (run-python-harness.ts), as LMI runs Python.
+    'python-article': {
+      kind: 'race',
+      event: (i) => ({ payload: { order: `order-${i}`, lines: i } }),
+      alone: (v, i) => JSON.stringify(v) === JSON.stringify({ order: `order-${i}`, lines: i }),
+      tmp: ['/tmp/result.json'],
+      check: () =>
+        expect(
+          fs.readdirSync('/tmp').filter((f) => /^result-.+\.json$/.test(f)),
+          'the fixed handler removes its file',
+        ).toEqual([]),
+    },
+    'python-forms': {
+      kind: 'race',
+      event: (i) => ({ lines: [`first-${i}`, ...rows(i)] }),
+      alone: (v, i) => JSON.stringify(v) === JSON.stringify({ first: `first-${i}`, count: i + 2 }),
+      tmp: ['/tmp/work', '/tmp/input.txt', '/tmp/summary.txt'],
+      check: () =>
+        expect(
+          fs.readdirSync('/tmp').filter((f) => /^(work|input|summary)-.+-\d{3}(-alone)?(\.txt)?$/.test(f)),
+          'nothing is left in /tmp',
+        ).toEqual([]),
+    },
+    'python-module-constant': {
+      kind: 'race',
+      event: (i) => ({ rows: rows(i) }),
+      alone: (v, i) => JSON.stringify(v) === JSON.stringify({ rows: i + 1, first: `row-${i}-0` }),
+      tmp: ['/tmp/out.csv'],
+    },
+    'python-helper-argument': {
+      kind: 'race',
+      event: (i) => ({
+        account: `acct-${i}`,
+        rows: [
+          [`r${i}`, `${i}`],
+          ['x', 'y'],
+        ],
+      }),
+      alone: (v, i) => JSON.stringify(v) === JSON.stringify({ summary: `acct-${i}: r${i},${i}`, format: '.csv' }),
+      tmp: ['/tmp/monthly-report.csv'],
+      check: () => {
+        // The path leaves the handler (a helper, a returned value): the rewrite keeps the file, as the input did.
+        for (const f of fs.readdirSync('/tmp')) if (/^monthly-report-.+\.csv$/.test(f)) fs.rmSync(`/tmp/${f}`, { force: true });
+      },
+    },
+    'python-crlf-tabs': {
+      kind: 'race',
+      event: (i) => ({ id: `id-${i}`, items: rows(i) }),
+      alone: (v, i) => JSON.stringify(v) === JSON.stringify({ id: `id-${i}`, items: i + 1 }),
+      tmp: ['/tmp/state.json'],
+    },
+    'python-command': { kind: 'marker-only' },
+    'python-two-functions': { kind: 'marker-only' },
+    'python-unique-paths': { kind: 'no-op' },
+    'python-no-context': {
+      kind: 'not-run',
+      why: 'Lambda calls a handler with (event, context): `def handler(event)` raises TypeError before the fix and runs after, so no response alone is the same',
+    },
     'unique-paths': { kind: 'no-op' },
     'work-dir': {
       kind: 'race',
@@ -282,7 +344,7 @@ const SPECS: Record<string, Record<string, Spec>> = {
 };
 
 const read = (file: string) => fs.readFileSync(file, 'utf8');
-const withoutMarkers = (source: string) => source.replace(/^[ \t]*\/\/ lmi-audit:.*(\r?\n)/gm, '');
+const withoutMarkers = (source: string) => source.replace(/^[ \t]*(\/\/|#) lmi-audit:.*(\r?\n)/gm, '');
 const removeTmp = (paths: string[] | undefined) => {
   for (const p of paths ?? []) fs.rmSync(p, { recursive: true, force: true });
 };
@@ -322,33 +384,61 @@ describe(`every runnable transform fixture under ${N} concurrent invocations, an
     for (const [, , , spec] of runs) removeTmp(spec.tmp);
   });
 
-  it.each(runs)('%s', async (label, id, name, spec) => {
-    const count = spec.count ?? N;
-    const invocations = makeInvocations(count, spec.event);
-    const reset = () => removeTmp(spec.tmp);
-    const before = await runHarness({ ...fixtureFiles(id, name, 'input'), invocations, reset, legacyRuntime: spec.kind === 'lifecycle' });
-    const after = await runHarness({ ...fixtureFiles(id, name, 'output'), invocations, reset });
-    reset();
-    const show = (r: HarnessResult['alone']) => JSON.stringify(r.slice(0, 3));
-    if (spec.alone)
-      expect(
-        before.alone.every((r, i) => r.ok && spec.alone!(r.value, i)),
-        `the baseline is not what the fixture means: ${show(before.alone)}`,
-      ).toBe(true);
-    // Behaviour kept: what each invocation returns alone is what it returned before the fix.
-    expect(after.alone, 'the fix changed what an invocation alone returns').toEqual(before.alone);
-    console.info(`${label}: cross-talk ${before.crossTalk.length}/${count} before the fix, ${after.crossTalk.length}/${count} after`);
-    if (spec.kind === 'race') {
-      expect(before.crossTalk.length, 'the input cross-talks').toBeGreaterThanOrEqual(count / 2);
-      expect(after.crossTalk, 'the output does not').toEqual([]);
-      expect(after.concurrent.every((r) => r.ok)).toBe(before.alone.every((r) => r.ok));
-    } else if (spec.kind === 'none') {
-      expect(before.crossTalk).toEqual([]);
-      expect(after.crossTalk).toEqual([]);
-    } else if (spec.kind === 'lifecycle') {
-      expect(before.alone.some((r) => r.ok)).toBe(true);
-      expect(after.concurrent, 'concurrently, every response is the one alone').toEqual(before.alone);
-    }
-    spec.check?.(after, before);
-  });
+  it.each(runs)(
+    '%s',
+    async (label, id, name, spec) => {
+      const python = fixtureFiles(id, name, 'input').entry.endsWith('.py');
+      const count = spec.count ?? (python ? N_PY : N);
+      const invocations = makeInvocations(count, spec.event);
+      const reset = () => removeTmp(spec.tmp);
+      const before = python
+        ? await runPython(id, name, 'input', count, spec, reset)
+        : await runHarness({ ...fixtureFiles(id, name, 'input'), invocations, reset, legacyRuntime: spec.kind === 'lifecycle' });
+      const after = python
+        ? await runPython(id, name, 'output', count, spec, reset)
+        : await runHarness({ ...fixtureFiles(id, name, 'output'), invocations, reset });
+      reset();
+      const show = (r: HarnessResult['alone']) => JSON.stringify(r.slice(0, 3));
+      if (spec.alone)
+        expect(
+          before.alone.every((r, i) => r.ok && spec.alone!(r.value, i)),
+          `the baseline is not what the fixture means: ${show(before.alone)}`,
+        ).toBe(true);
+      // Behaviour kept: what each invocation returns alone is what it returned before the fix.
+      expect(after.alone, 'the fix changed what an invocation alone returns').toEqual(before.alone);
+      console.info(`${label}: cross-talk ${before.crossTalk.length}/${count} before the fix, ${after.crossTalk.length}/${count} after`);
+      if (spec.kind === 'race') {
+        expect(before.crossTalk.length, 'the input cross-talks').toBeGreaterThanOrEqual(count / 2);
+        expect(after.crossTalk, 'the output does not').toEqual([]);
+        expect(after.concurrent.every((r) => r.ok)).toBe(before.alone.every((r) => r.ok));
+      } else if (spec.kind === 'none') {
+        expect(before.crossTalk).toEqual([]);
+        expect(after.crossTalk).toEqual([]);
+      } else if (spec.kind === 'lifecycle') {
+        expect(before.alone.some((r) => r.ok)).toBe(true);
+        expect(after.concurrent, 'concurrently, every response is the one alone').toEqual(before.alone);
+      }
+      spec.check?.(after, before);
+    },
+    120_000,
+  );
 });
+
+/** A Python case's module written to a temporary directory and run by run-python-harness.ts. */
+async function runPython(id: string, name: string, side: 'input' | 'output', count: number, spec: Run, reset: () => void): Promise<HarnessResult> {
+  const { files, entry } = fixtureFiles(id, name, side);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `lmi-audit-py-${name}-`));
+  try {
+    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+    reset();
+    const events = Array.from({ length: count }, (_, i) => spec.event(i));
+    const result = await runPythonHarness({
+      file: path.join(dir, entry),
+      handler: /^def lambda_handler\(/m.test(files[entry]!) ? 'lambda_handler' : 'handler',
+      events,
+    });
+    return result;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

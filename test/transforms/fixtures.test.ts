@@ -6,7 +6,7 @@
  *    fixed: every finding of the transform's rule that is left sits below a `lmi-audit:` marker;
  *  - on its own (jscodeshift-style, no scan), the transform gives the same output for
  *    single-file cases, and changes nothing in its own output;
- *  - every output parses, and the TypeScript outputs type-check together with `tsc --noEmit`
+ *  - every output parses (Python ones with tree-sitter), and the TypeScript outputs type-check together with `tsc --noEmit`
  *    against the real @types/node and @types/pg (one program, for speed).
  */
 import * as fs from 'node:fs';
@@ -19,6 +19,7 @@ import { fix, scan, type FixResult, type Report } from '../../src/index.js';
 import { applyTransform } from '../../src/fix/apply-transform.js';
 import { getTransform } from '../../transforms/index.js';
 import { getParser } from '../../transforms/lib/get-parser.js';
+import { getPythonParser, initPythonParser } from '../../src/lang/python/parser.js';
 import { listCases, TRANSFORM_IDS, type FixtureCase } from './cases.js';
 
 const read = (file: string) => fs.readFileSync(file, 'utf8');
@@ -33,6 +34,8 @@ describe.each(TRANSFORM_IDS)('transform %s', (id) => {
 
   // One temporary tree per transform, a directory per case: one scan and one fix for all cases.
   beforeAll(async () => {
+    // Python cases run through tree-sitter on their own too (the fix engine loads it only for Python findings).
+    await initPythonParser();
     root = fs.mkdtempSync(path.join(os.tmpdir(), `lmi-audit-fixtures-${id}-`));
     for (const c of cases) {
       fs.mkdirSync(path.join(root, c.name));
@@ -93,6 +96,12 @@ describe.each(TRANSFORM_IDS)('transform %s', (id) => {
 
     it('every output parses', () => {
       for (const f of c.files) {
+        if (f.name.endsWith('.py')) {
+          expect(getPythonParser()!.parse(read(f.output))!.rootNode.hasError, f.output).toBe(false);
+          continue;
+        }
+        // A case's infrastructure file (template.yaml) is not source.
+        if (!/\.[cm]?[jt]sx?$/.test(f.name)) continue;
         const j = jscodeshift.withParser(getParser(f.name));
         expect(() => j(read(f.output)), f.output).not.toThrow();
       }
