@@ -20,10 +20,20 @@ export function finishReport(analysed: AnalysedReport, options: { root: string; 
     return { ...finding, id: n === 1 ? base : `${base}~${n}`, checklist: itemOf.get(finding.ruleId) ?? null, docs: getRuleDocsUrl(finding.ruleId) };
   });
   const active = findings.filter((f) => !f.suppressed);
+  // One pass over the findings' function lists (not functions x findings: a dense project has
+  // thousands of each), then each function's list in report order, worst first (a stable sort).
+  const byFunction = new Map<string, Finding[]>();
+  for (const f of active) {
+    for (const id of new Set(f.functions)) {
+      let list = byFunction.get(id);
+      if (!list) byFunction.set(id, (list = []));
+      list.push(f);
+    }
+  }
   const functions = analysed.functions.map((fn) => ({
     ...fn,
-    findings: active
-      .filter((f) => f.functions.includes(fn.id))
+    findings: (byFunction.get(fn.id) ?? [])
+      .slice()
       .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
       .map((f) => f.id!),
   }));
