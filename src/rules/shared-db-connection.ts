@@ -238,6 +238,38 @@ function assignedName(node: ts.Node): Assigned | undefined {
   return undefined;
 }
 
+/**
+ * The module-level variable a connection reaches through a promise: `dbClient = new Promise(async
+ * (resolve) => { const client = new Client(); await client.connect(); resolve(client); })` (also
+ * from a callback inside the executor). Every invocation that awaits `dbClient` gets that one
+ * client. `local` is the variable the connection is created into.
+ */
+function promisedTo(node: ts.Node, local: string): string | undefined {
+  let home: ts.Node | undefined = node.parent;
+  while (home && !ts.isFunctionLike(home)) home = home.parent;
+  if (!home) return undefined;
+  for (let fn: ts.Node | undefined = home; fn; fn = fn.parent) {
+    if (!ts.isFunctionExpression(fn) && !ts.isArrowFunction(fn)) continue;
+    const call: ts.Node | undefined = fn.parent;
+    if (!call || !ts.isNewExpression(call) || call.arguments?.[0] !== fn) continue;
+    const callee = unwrap(call.expression);
+    const resolve = fn.parameters[0]?.name;
+    if (!ts.isIdentifier(callee) || callee.text !== 'Promise' || !resolve || !ts.isIdentifier(resolve)) return undefined;
+    const resolves = (n: ts.Node): boolean =>
+      (ts.isCallExpression(n) &&
+        ts.isIdentifier(n.expression) &&
+        n.expression.text === resolve.text &&
+        !!n.arguments[0] &&
+        ts.isIdentifier(unwrap(n.arguments[0])) &&
+        (unwrap(n.arguments[0]) as ts.Identifier).text === local) ||
+      ts.forEachChild(n, resolves) === true;
+    if (!resolves(home)) return undefined;
+    const target = assignedName(call);
+    return target && target.field === undefined && !target.viaExport ? target.name : undefined;
+  }
+  return undefined;
+}
+
 function hasStatic(node: ts.Node): boolean {
   return !!(ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword));
 }
@@ -266,7 +298,9 @@ function onCreate(ctx: WalkContext<DbFact>, node: ts.Node, driver: string): void
     fact = { driver, binding: target.name };
   } else if (target) {
     const b = ctx.lookup(target.name);
+    const promised = b?.module ? undefined : promisedTo(node, target.name);
     if (b?.module) fact = { driver, binding: target.name, lazy: ctx.fn >= 0 };
+    else if (promised && ctx.lookup(promised)?.module) fact = { driver, binding: promised, lazy: true };
     else if (ctx.fn >= 0) fact = { driver, local: target.name, closed: closesInFunction(node, target.name, ctx.sourceFile) };
     else return;
   } else if (ctx.fn >= 0) {
