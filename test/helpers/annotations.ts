@@ -7,7 +7,8 @@
  *   writeFileSync(p, data); // expect: shared-tmp-path, global-mutable-state   (trailing: own line)
  *
  * YAML files (templates, serverless.yml), Python files and Terraform `.tf` files use their own comment syntax:
- * `# expect: <rule-id>`, `# ok: <rule-id>`. JSON has no comments, so JSON templates are tested with explicit assertions.
+ * `# expect: <rule-id>`, `# ok: <rule-id>`. Inline JavaScript in a template (`ZipFile: |`) annotates
+ * its lines with its own `// expect:` comments, which count in YAML files too. JSON has no comments, so JSON templates are tested with explicit assertions.
  *
  * A standalone annotation applies to the next line that is not itself a standalone annotation,
  * so several may be stacked above one line. An annotation that would land on a blank line, a
@@ -72,7 +73,7 @@ interface RawAnnotation {
 }
 
 function parseLine(text: string, where: string, yaml: boolean): RawAnnotation | null {
-  const match = (yaml ? YAML_ANNOTATION : ANNOTATION).exec(text);
+  const match = yaml ? (YAML_ANNOTATION.exec(text) ?? ANNOTATION.exec(text)) : ANNOTATION.exec(text);
   if (!match) return null;
   const kind = match[1] as 'expect' | 'ok';
   const list = match[2]!.trim();
@@ -103,7 +104,7 @@ function parseAnnotations(source: string, file: string, yaml = false): Expectati
       if (target >= lines.length) throw new Error(`${where}: annotation has no line to apply to`);
       const targetText = lines[target]!.trim();
       if (targetText === '') throw new Error(`${where}: annotation is followed by a blank line`);
-      if (yaml ? targetText.startsWith('#') : targetText.startsWith('//') || targetText.startsWith('/*')) {
+      if ((yaml && targetText.startsWith('#')) || targetText.startsWith('//') || targetText.startsWith('/*')) {
         throw new Error(`${where}: annotation is followed by a comment, not code`);
       }
     }
