@@ -486,7 +486,8 @@ function findHandlers(
         if (seen.has(fn.exportName!)) continue;
         seen.add(fn.exportName!);
         if (!hasExport(summary, fn.exportName!) && graph.resolveExport(file, fn.exportName!, []).length === 0) {
-          if (inScope(summary.file))
+          // Code that does not parse has its parse error already: its exports are not known.
+          if (inScope(summary.file) && !summary.parseError)
             errors.push({
               file: fn.source.file,
               line: fn.source.line,
