@@ -18,10 +18,8 @@ const run = promisify(execFile);
 
 /** The real file's text at a finding's place: what a reader of the report finds there. */
 function textAt(file: string, line: number, column: number, length = 24): string {
-  return fs
-    .readFileSync(path.resolve(ROOT, file), 'utf8')
-    .split('\n')
-    [line - 1]!.slice(column - 1, column - 1 + length);
+  const lines = fs.readFileSync(path.resolve(ROOT, file), 'utf8').split('\n');
+  return lines[line - 1]!.slice(column - 1, column - 1 + length);
 }
 
 describe('fixtures/projects/inline-code', () => {
