@@ -70,7 +70,9 @@ describe('fixtures/projects/inline-code', () => {
         return (error as { stdout: string }).stdout;
       }
     };
-    expect(await cli('text')).toContain(`${FIXTURE}/template.yaml:29:13`);
+    const text = await cli('text');
+    expect(text).toContain(`${FIXTURE}/template.yaml:29:13`);
+    expect(text.replace(/\s+/g, ' ')).toContain(`no findings (EchoFunction); inline code at ${FIXTURE}/template.yaml:63`);
     const sarif = JSON.parse(await cli('sarif'));
     const locations = sarif.runs[0].results.map(
       (r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) => {
