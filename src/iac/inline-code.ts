@@ -2,9 +2,10 @@
  * @fileoverview Inline code of a template (`Code.ZipFile`, SAM `InlineCode`) read as text, with
  * where each of its lines is written in the template, so that the scan analyses it like a file and
  * reports its findings at the template's lines. Only literal text is read: a plain or block
- * string, `Fn::Sub` of a string alone (its `${…}` stay as written: the code sees them so only
- * after deployment), `Fn::Join` of literal strings. Anything else is known only at deploy time:
- * the function gets a problem instead, shown as the scan's error on it.
+ * string, `Fn::Sub` of a string alone (its `${…}` stay as written, their values being known only
+ * after deployment; `${!x}` becomes `${x}`, as CloudFormation writes it), `Fn::Join` of literal
+ * strings. Anything else is known only at deploy time: the function gets a problem instead,
+ * shown as the scan's error on it.
  */
 import type { IacInlineLine, IacInlineSource } from './types.js';
 import { isObject } from './values.js';
@@ -20,7 +21,10 @@ export function readTemplateInlineCode(document: ParsedDocument, keyPath: KeyPat
     if (typeof sub === 'string') {
       // `!Sub |` is one tagged scalar; `Fn::Sub: |` a map around it.
       const position = document.valueOf([...keyPath, 'Fn::Sub']) ?? document.valueOf(keyPath);
-      return { source: { text: sub, lines: getLines(sub, position) } };
+      // `${!Literal}` is CloudFormation's escape for a literal `${Literal}` (a JavaScript template's
+      // `${…}`): the deployed code has it without the `!` (columns after one shift by a character).
+      const text = sub.replace(/\$\{!/g, '${');
+      return { source: { text, lines: getLines(text, position) } };
     }
     if (sub !== undefined) return { problem: '`Fn::Sub` with a map of variables, whose values are known only at deploy time' };
     const join = value['Fn::Join'];

@@ -72,8 +72,8 @@ interface RawAnnotation {
   standalone: boolean;
 }
 
-function parseLine(text: string, where: string, yaml: boolean): RawAnnotation | null {
-  const match = yaml ? (YAML_ANNOTATION.exec(text) ?? ANNOTATION.exec(text)) : ANNOTATION.exec(text);
+function parseLine(text: string, where: string, yaml: boolean, inlineJs: boolean): RawAnnotation | null {
+  const match = yaml ? (YAML_ANNOTATION.exec(text) ?? (inlineJs ? outsideQuotes(ANNOTATION.exec(text), text) : null)) : ANNOTATION.exec(text);
   if (!match) return null;
   const kind = match[1] as 'expect' | 'ok';
   const list = match[2]!.trim();
@@ -89,9 +89,19 @@ function parseLine(text: string, where: string, yaml: boolean): RawAnnotation | 
   return { kind, items, standalone: text.slice(0, match.index).trim() === '' };
 }
 
+/** A `//` annotation of inline JavaScript in YAML, unless it is inside a quoted string (`'http://x // expect: …'`). */
+function outsideQuotes(match: RegExpExecArray | null, text: string): RegExpExecArray | null {
+  if (!match) return null;
+  const before = text.slice(0, match.index);
+  const count = (quote: string) => before.split(quote).length - 1;
+  return count("'") % 2 === 0 && count('"') % 2 === 0 ? match : null;
+}
+
 function parseAnnotations(source: string, file: string, yaml = false): Expectation[] {
   const lines = source.split(/\r?\n/);
-  const parsed = lines.map((text, index) => parseLine(text, `${file}:${index + 1}`, yaml));
+  // Templates hold inline JavaScript: its `// expect:` comments count there (not in Python or Terraform files).
+  const inlineJs = /\.ya?ml$/.test(file);
+  const parsed = lines.map((text, index) => parseLine(text, `${file}:${index + 1}`, yaml, inlineJs));
   const byKey = new Map<string, Expectation>();
 
   parsed.forEach((annotation, index) => {

@@ -65,6 +65,12 @@ describe('template inline code', () => {
     });
   });
 
+  it('Fn::Sub keeps its variables as written and turns the `${!x}` escape into `${x}`, as CloudFormation does', () => {
+    const { inlineSource } = zipFile(['        ZipFile: !Sub |', '          const p = `/tmp/${!id}-${AWS::Region}`;'].join('\n'));
+    expect(inlineSource!.text).toBe('const p = `/tmp/${id}-${AWS::Region}`;\n');
+    expect(inlineSource!.lines[0]).toEqual({ line: 9, column: 11 });
+  });
+
   it('says why code known only at deploy time is not read', () => {
     expect(zipFile(['        ZipFile:', '          Fn::Sub:', '            - "exports.x = ${X}"', '            - X: !Ref Y'].join('\n'))).toEqual({
       inlineCode: 'ZipFile',
