@@ -68,6 +68,8 @@ export interface FinishOptions {
    * scanned paths still silences its finding; before the baseline, which only records these).
    */
   keep?: (finding: Finding) => boolean;
+  /** Reads a finding's file for its fingerprint (inline code is in memory); default: from disk. */
+  readFile?: (file: string) => string;
 }
 
 /**
@@ -87,7 +89,10 @@ export function finishFindings(
   const kept = options.keep ? withDirectives.filter(options.keep) : withDirectives;
   kept.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId));
   const functionsByFile = new Map(summaries.map((s) => [s.file, s.functions]));
-  const fingerprinted = fingerprintFindings(kept, options.cwd, { functionsOf: (file) => functionsByFile.get(file) });
+  const fingerprinted = fingerprintFindings(kept, options.cwd, {
+    functionsOf: (file) => functionsByFile.get(file),
+    ...(options.readFile && { readFile: options.readFile }),
+  });
   const result = applyBaselineOptions(fingerprinted, options);
   return result.summary ? { findings: result.findings, baseline: result.summary } : { findings: result.findings };
 }

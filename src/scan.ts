@@ -9,12 +9,13 @@ import * as path from 'node:path';
 import type { Fact, FileSummary, Loc } from './core/summary.js';
 import { contentHash, openSummaryCache } from './analysis/cache.js';
 import { summarizeAll } from './analysis/parallel.js';
-import { prepare, readAndSummarize, summaryCacheKey } from './summarizer.js';
+import { prepare, readAndSummarize, summarizeSource, summaryCacheKey } from './summarizer.js';
 import { parseTerraformFiles, readInfrastructure, type IacFunction } from './iac/index.js';
 import { discoverFiles, DEFAULT_MAX_FILE_SIZE, type Discovery } from './project/files.js';
 import { findContextRoots, isWithin } from './project/root.js';
 import { inferHandlers } from './project/handlers.js';
 import { isTestFile } from './project/test-files.js';
+import { VirtualSources } from './project/virtual-sources.js';
 import { ProjectGraph } from './core/graph.js';
 import { findPassedValues, type PassedValues } from './core/event-params.js';
 import { JsModuleResolver } from './lang/js/resolve.js';
@@ -116,6 +117,8 @@ interface WithInfra extends Summarized {
   infra: { functions: IacFunction[]; otherClouds?: string[] };
   /** Problems of the infrastructure code itself, kept later for the files that are scanned or declare a reported function. */
   infraErrors: ScanError[];
+  /** Inline code of the infrastructure code, summarised like files (src/project/virtual-sources.ts). */
+  virtual: VirtualSources;
 }
 
 interface Graphed extends WithInfra {
@@ -239,8 +242,30 @@ async function readInfra(ctx: Summarized): Promise<WithInfra> {
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
   const summaries = scope ? addContextSummaries(ctx.summaries, discovery, infra.functions) : ctx.summaries;
+  const virtual = VirtualSources.fromFunctions(infra.functions);
+  const withInline = virtual.size > 0 ? [...summaries, ...(await summarizeVirtualSources(virtual, ctx))] : summaries;
   ctx.lap('infra');
-  return { ...ctx, summaries, infra, infraErrors: [...infra.errors] };
+  return { ...ctx, summaries: withInline, infra, infraErrors: [...infra.errors], virtual };
+}
+
+/**
+ * Inline code, summarised on this thread from its text (it is known only once the infrastructure
+ * code is read, and is small: CloudFormation takes 4 KB of `ZipFile`). It is in scope when the
+ * infrastructure file declaring it is.
+ */
+async function summarizeVirtualSources(virtual: VirtualSources, ctx: Summarized): Promise<FileSummary[]> {
+  const sources = [...virtual];
+  await prepare(sources.map((s) => s.path));
+  return sources.map((source) => {
+    const inScope = ctx.inScope(source.fn.source.file);
+    if (inScope) ctx.scope?.add(source.path);
+    const summary = summarizeSource(source.path, source.text);
+    if (summary.parseError && inScope) {
+      const at = virtual.toRealPosition(source.path, summary.parseError.line ?? 1, summary.parseError.column ?? 1);
+      ctx.errors.push({ file: at.file, line: at.line, column: at.column, message: `${source.fn.logicalId}: its inline code: ${summary.parseError.message}` });
+    }
+    return summary;
+  });
 }
 
 /** Stage 4: the graph, and the handlers with everything each one reaches. */
@@ -298,7 +323,7 @@ function buildGraph(ctx: WithInfra): Graphed {
     const summary = summaries[spec.file]!;
     if (summary.parseError || !inScope(summary.file)) continue;
     errors.push({
-      file: summary.file,
+      file: spec.iac && ctx.virtual.has(summary.file) ? spec.iac.source.file : summary.file,
       message: `handler \`${spec.exportName}\` is not a function lmi-audit can follow (created by a package or at run time); its invocation code was not checked`,
     });
   }
@@ -330,9 +355,12 @@ function checkRules(ctx: Graphed): Checked {
     ruleIds: new Set(rules.map((r) => r.id)),
     activeRuleIds: new Set(activeRules.map((r) => r.id)),
     ...(scope && { keep: (f: Finding) => scope.has(f.file) || f.functions.some((id) => reportedIds.has(id)) }),
+    readFile: (file) => ctx.virtual.get(file)?.text ?? fs.readFileSync(file, 'utf8'),
   });
   ctx.lap('rules');
-  return { ...ctx, activeRules, reportedIds, findings: finished.findings, baseline: finished.baseline };
+  // Last, once suppressions and fingerprints read the inline code itself: its findings move to the lines of the infrastructure file.
+  const findings = finished.findings.map((f) => ctx.virtual.toRealFinding(f));
+  return { ...ctx, activeRules, reportedIds, findings, baseline: finished.baseline };
 }
 
 /** Stage 6: functions, scores and the report (the API judges the gate). */
@@ -367,12 +395,14 @@ function makeReport(ctx: Checked): AnalysedReport {
       { language, runtime, iac: spec.iac },
     );
     const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, language, ruleItem });
+    const at = ctx.virtual.toRealPosition(summary.file, exportLine(summary, spec.exportName), 1);
     functions.push({
       id: info.id,
-      file: summary.file,
+      file: at.file,
       name: spec.exportName,
-      line: exportLine(summary, spec.exportName),
+      line: at.line,
       ...(spec.iac ? { declaredIn: { file: spec.iac.source.file, line: spec.iac.source.line, logicalId: spec.iac.logicalId } } : {}),
+      ...(ctx.virtual.has(summary.file) ? { code: 'inline' as const } : {}),
       discovery: spec.discovery,
       ...(runtime ? { runtime } : {}),
       score,
@@ -433,12 +463,12 @@ function findHandlers(
   const iacByFile = new Map<string, IacFunction[]>();
   for (const fn of iacFunctions) {
     if (!fn.codeFile || !fn.exportName) {
-      if (fn.handler && (!fn.runtime || fn.runtime.startsWith('nodejs'))) {
+      if (fn.handler && (!fn.runtime || fn.runtime.startsWith('nodejs') || (fn.inlineCode && fn.runtime.startsWith('python')))) {
         infraErrors.push({
           file: fn.source.file,
           line: fn.source.line,
           message: fn.inlineCode
-            ? `${fn.logicalId}: its code is written in the infrastructure code (\`${fn.inlineCode}\`): inline code is not analysed`
+            ? `${fn.logicalId}: its code is written in the infrastructure code (\`${fn.inlineCode}\`) ${fn.inlineProblem ? `as ${fn.inlineProblem}` : fn.runtime ? `for the runtime \`${fn.runtime}\`` : 'without a `Runtime` lmi-audit can read'}: this inline code is not analysed`
             : fn.remoteCode
               ? `${fn.logicalId}: its code is not in the repository (\`${fn.remoteCode}\`): not analysed`
               : `${fn.logicalId}: handler \`${fn.handler}\` does not match a scanned source file`,
@@ -460,7 +490,8 @@ function findHandlers(
         if (seen.has(fn.exportName!)) continue;
         seen.add(fn.exportName!);
         if (!hasExport(summary, fn.exportName!) && graph.resolveExport(file, fn.exportName!, []).length === 0) {
-          if (inScope(summary.file))
+          // Code that does not parse has its parse error already: its exports are not known.
+          if (inScope(summary.file) && !summary.parseError)
             errors.push({
               file: fn.source.file,
               line: fn.source.line,

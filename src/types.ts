@@ -30,6 +30,12 @@ export interface ReportFunction {
   /** Where the function was declared when infrastructure code names it (template, serverless.yml, CDK). */
   declaredIn?: { file: string; line: number; logicalId: string };
   /**
+   * `inline`: the code is written in the infrastructure code (`Code.ZipFile`, SAM `InlineCode`, CDK
+   * `Code.fromInline`); `file` and `line` are then the infrastructure file's, and the id names the
+   * code as `<infrastructure file>/<logical id>/<module>.<ext>#<export>`.
+   */
+  code?: 'inline';
+  /**
    * How the scan found the handler: named by infrastructure code (`declaredIn` says where), by the
    * configuration's `handlers`, or inferred from the export (its name, signature or wrapper).
    * Always written since it was added; optional so that earlier reports stay valid.

@@ -45,9 +45,12 @@ export async function applyFixes(report: Report, selected: TransformModule[], op
   // baselined findings were reviewed by a person: `fix` leaves them alone too.
   const inTargets = (abs: string) => targets.some((t) => abs === t || abs.startsWith(t.endsWith(path.sep) ? t : t + path.sep));
   const byFile = new Map<string, Finding[]>();
+  const inline = getInlineFindings(report, selected);
+  const inlineByFile = new Map<string, number>();
   for (const f of report.findings) {
-    if (f.fix === null || !ids.has(f.fix.transform) || f.severity === 'info' || f.suppressed) continue;
     const abs = path.resolve(root, f.file);
+    if (inline.has(f) && inTargets(abs)) inlineByFile.set(toReportPath(cwd, abs), (inlineByFile.get(toReportPath(cwd, abs)) ?? 0) + 1);
+    if (f.fix === null || !ids.has(f.fix.transform) || f.severity === 'info' || f.suppressed) continue;
     if (!inTargets(abs)) continue;
     const file = toReportPath(cwd, abs);
     let list = byFile.get(file);
@@ -78,7 +81,16 @@ export async function applyFixes(report: Report, selected: TransformModule[], op
   }
   const files: FixFileResult[] = [];
   for (const plan of planned) {
+    const count = inlineByFile.get(plan.result.file);
+    if (count !== undefined) plan.result.notes.push(inlineNote(count));
     const result = options.dry || plan.output === undefined ? plan.result : await writePlanned(plan.result, plan.output, cwd);
+    files.push(result);
+    options.onFile?.(result);
+  }
+  // A file with only inline-code findings is listed as skipped, so the user learns why they stay.
+  for (const [file, count] of [...inlineByFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (byFile.has(file)) continue;
+    const result: FixFileResult = { file, status: 'skipped', transforms: [], findings: count, markers: [], notes: [], reason: inlineNote(count) };
     files.push(result);
     options.onFile?.(result);
   }
@@ -96,6 +108,35 @@ export async function applyFixes(report: Report, selected: TransformModule[], op
       findings: findings.length,
     },
   };
+}
+
+/**
+ * Findings in inline code (of a report function with `code: 'inline'`) of a rule a selected
+ * transform fixes: the scan names no transform for them, since the code is a string inside
+ * infrastructure code, and a transform would rewrite the template or CDK file around it.
+ */
+function getInlineFindings(report: Report, selected: readonly TransformModule[]): Set<Finding> {
+  const inlineIds = new Set(report.functions.filter((fn) => fn.code === 'inline').map((fn) => fn.id));
+  const fixedRules = new Set(selected.map((t) => t.meta.fixes));
+  if (inlineIds.size === 0) return new Set();
+  return new Set(
+    report.findings.filter(
+      (f) =>
+        f.fix === null &&
+        f.severity !== 'info' &&
+        !f.suppressed &&
+        fixedRules.has(f.ruleId) &&
+        f.functions.length > 0 &&
+        f.functions.every((id) => inlineIds.has(id)),
+    ),
+  );
+}
+
+function inlineNote(count: number): string {
+  return (
+    `${count === 1 ? '1 finding is' : `${count} findings are`} in inline code (written in the infrastructure code): ` +
+    'not rewritten, fix it by hand or move the code to a file'
+  );
 }
 
 /** The transforms `--transform` / `--all` name, in registry order; a UsageError for an unknown one. */

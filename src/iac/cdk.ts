@@ -686,11 +686,12 @@ class CdkFileReader {
     if (image) {
       applyImageHandler(fn, image, this.ctx);
     } else if (construct === 'function') {
-      if (codeExpr && this.isInlineCode(codeExpr)) fn.inlineCode = 'Code.fromInline';
+      const inline = codeExpr ? this.inlineCodeCall(codeExpr) : undefined;
       const codeRoot = codeExpr ? this.assetPath(codeExpr) : undefined;
       const resolved = resolveHandler({ handler, codeRoot, runtime, fileExists: this.ctx.fileExists });
       if (resolved.codeFile !== undefined) fn.codeFile = resolved.codeFile;
       if (resolved.exportName !== undefined) fn.exportName = resolved.exportName;
+      if (inline) this.readInlineCode(fn, inline.arguments?.[0]);
     } else if (construct === 'nodejs') {
       // NodejsFunction: `handler` is the export (default `handler`); `entry` defaults to `<stack file>.<id>.ts|js|...`.
       if (handlerExpr === undefined || handler !== undefined) fn.exportName = lastSegment(handler ?? 'handler');
@@ -780,16 +781,50 @@ class CdkFileReader {
 
   /** The directory of `Code.fromAsset(<path>)` / `new AssetCode(<path>)`. */
   /** `Code.fromInline('…')`, `new InlineCode('…')`: the code is a string of the app. */
-  private isInlineCode(expression: ts.Expression): boolean {
+  private inlineCodeCall(expression: ts.Expression): ts.CallExpression | ts.NewExpression | undefined {
     const node = this.deref(expression);
-    if (!ts.isCallExpression(node) && !ts.isNewExpression(node)) return false;
+    if (!ts.isCallExpression(node) && !ts.isNewExpression(node)) return undefined;
     const qualified = this.qualify(node.expression);
-    return (
+    const inline =
       qualified === 'lambda.Code.fromInline' ||
       qualified === 'lambda.InlineCode.fromInline' ||
       qualified === 'lambda.Code.inline' ||
-      (ts.isNewExpression(node) && qualified === 'lambda.InlineCode')
-    );
+      (ts.isNewExpression(node) && qualified === 'lambda.InlineCode');
+    return inline ? node : undefined;
+  }
+
+  /**
+   * The text of inline code, for the scan to analyse as a virtual source: a string or a template
+   * literal without substitutions, mapped line by line to this file. `fs.readFileSync(<path>)` of a
+   * file of the project makes that file the handler's code file. Anything else is not read.
+   */
+  private readInlineCode(fn: IacFunction, argument: ts.Expression | undefined): void {
+    fn.inlineCode = 'Code.fromInline';
+    const node = argument ? this.deref(unwrap(argument)) : undefined;
+    if (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) {
+      const start = this.source.getLineAndCharacterOfPosition(node.getStart(this.source));
+      const raw = node.getText(this.source).slice(1, -1);
+      const count = node.text.split('\n').length;
+      // Escapes (`\n` in a quoted string) make the text's lines differ from the file's: then only the start is known.
+      const exact = raw === node.text;
+      const lines = Array.from({ length: count }, (_, i) =>
+        exact
+          ? { line: start.line + 1 + i, column: i === 0 ? start.character + 2 : 1 }
+          : { line: start.line + 1, column: start.character + 1, exact: false as const },
+      );
+      fn.inlineSource = { text: node.text, lines };
+      return;
+    }
+    if (node && ts.isCallExpression(node) && /(^|\.)readFileSync$/.test(node.expression.getText(this.source)) && node.arguments[0]) {
+      const file = this.evaluatePath(node.arguments[0]);
+      if (file !== undefined && this.ctx.fileExists(file) && isWithinDir(this.appRoot(), file)) {
+        fn.codeFile = file;
+        return;
+      }
+      fn.inlineProblem = 'a file read at synth time that is not a source file of the project';
+      return;
+    }
+    fn.inlineProblem = 'an expression whose text is known only at synth time (a string or a template literal without `${…}` can be read)';
   }
 
   private assetPath(expression: ts.Expression): string | undefined {
@@ -1074,6 +1109,11 @@ function propertyName(name: ts.PropertyName): string | undefined {
 
 function numberOrUndefined(value: Value | '' | ts.Expression): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function isWithinDir(dir: string, file: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 function lastSegment(handler: string): string {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { applyImageHandler, type ImageSource } from './container-image.js';
 import { resolveEntryFile, resolveHandler } from './handler-path.js';
+import { readTemplateInlineCode } from './inline-code.js';
 import { isDependencyBuild, isLibraryContent } from './layers.js';
 import { markLmiAddedToExisting } from './previous-build.js';
 import type { ResourceScope } from './references.js';
@@ -132,7 +133,7 @@ function samFunction(template: Template, logicalId: string, resource: PlainObjec
 
   const isImage = setting('PackageType') === 'Image' || props.ImageUri !== undefined;
   const hasInlineCode = props.InlineCode !== undefined;
-  if (hasInlineCode) fn.inlineCode = 'InlineCode';
+  if (hasInlineCode) assignInlineCode(template, fn, 'InlineCode', ['Resources', logicalId, 'Properties', 'InlineCode'], props.InlineCode);
   if (!isImage && !hasInlineCode) {
     const codeRoot = localCodeRoot(template.dir, setting('CodeUri'));
     const remote = remoteCodeOf(setting('CodeUri'));
@@ -202,10 +203,19 @@ function cfnFunction(template: Template, logicalId: string, resource: PlainObjec
   const codeRoot = code === undefined ? template.dir : localCodeRoot(template.dir, code);
   const remote = remoteCodeOf(code);
   if (remote !== undefined) fn.remoteCode = remote;
-  if (asObject(code)?.ZipFile !== undefined) fn.inlineCode = 'ZipFile';
+  if (asObject(code)?.ZipFile !== undefined)
+    assignInlineCode(template, fn, 'ZipFile', ['Resources', logicalId, 'Properties', 'Code', 'ZipFile'], asObject(code)!.ZipFile);
   if (props.PackageType === 'Image') applyImageHandler(fn, imageSource(template, resource, props), ctx);
   else applyHandler(fn, resolveHandler({ handler, codeRoot, runtime, fileExists: ctx.fileExists }));
   return fn;
+}
+
+/** The function's inline code, read as text when it is literal (src/iac/inline-code.ts). */
+function assignInlineCode(template: Template, fn: IacFunction, kind: 'InlineCode' | 'ZipFile', keyPath: string[], value: unknown): void {
+  fn.inlineCode = kind;
+  const read = readTemplateInlineCode(template.document, keyPath, value);
+  if ('source' in read) fn.inlineSource = read.source;
+  else fn.inlineProblem = read.problem;
 }
 
 /**

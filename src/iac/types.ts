@@ -95,6 +95,22 @@ export interface IacAlarm {
   metric: string;
 }
 
+/** Where one line of inline code starts in the infrastructure file. */
+export interface IacInlineLine {
+  line: number;
+  /** The file's column of the code line's first character. */
+  column: number;
+  /** `false` when columns inside the line are not known (a JSON string with escapes, a folded or joined string): every column maps to `column`. */
+  exact?: false;
+}
+
+/** Inline code read from infrastructure code: its text, and where each of its lines is written. */
+export interface IacInlineSource {
+  text: string;
+  /** Per line of `text` (index 0 is line 1); lines past the end map to the last entry. */
+  lines: IacInlineLine[];
+}
+
 export interface IacFunction {
   /** CFN/SAM logical id, serverless function key, or CDK construct id. */
   logicalId: string;
@@ -112,8 +128,12 @@ export interface IacFunction {
    * `Code: { S3Bucket, S3Key }`), shown in the error that says the function is not analysed.
    */
   remoteCode?: string;
-  /** The code is written in the infrastructure code (`InlineCode`, `Code.ZipFile`, CDK `Code.fromInline`): not a file, not analysed. */
+  /** The code is written in the infrastructure code (`InlineCode`, `Code.ZipFile`, CDK `Code.fromInline`): not a file of the project. */
   inlineCode?: 'InlineCode' | 'ZipFile' | 'Code.fromInline';
+  /** The inline code's text, when the reader could read it as a literal: the scan analyses it as a virtual source (src/project/virtual-sources.ts). */
+  inlineSource?: IacInlineSource;
+  /** Why the inline code is not analysed (built from values only known at deploy time), for the scan's error on the function. */
+  inlineProblem?: string;
   /** The handler's export (function) name, e.g. `main`. */
   exportName?: string;
   /** MB, when statically known. */

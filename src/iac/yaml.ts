@@ -42,6 +42,20 @@ export interface ParsedDocument {
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
   /** The 1-based line and column of that key, and the column just past the end of its line's text. */
   positionOf(keyPath: readonly (string | number)[]): { line: number; column: number; endColumn: number } | undefined;
+  /** Where the value at the end of `keyPath` is written, and how (for inline code, src/iac/inline-code.ts). */
+  valueOf(keyPath: readonly (string | number)[]): ValuePosition | undefined;
+}
+
+/**
+ * The 1-based line and column where a value starts (a block scalar's `|` header, a string's opening
+ * quote), its style, and for a block scalar the indentation of its content lines.
+ */
+export interface ValuePosition {
+  line: number;
+  column: number;
+  style: 'literal' | 'folded' | 'plain' | 'quoted' | 'collection';
+  /** Block scalars: the number of spaces before each content line. */
+  blockIndent?: number;
 }
 
 /** Short-form tag -> long-form key. */
@@ -124,6 +138,7 @@ export function parseYaml(text: string): ParsedDocument {
       warnings,
       lineOf: () => undefined,
       positionOf: () => undefined,
+      valueOf: () => undefined,
     };
   }
   // The parser goes on after a syntax error and reports what the first one broke (an unclosed
@@ -152,7 +167,7 @@ export function parseYaml(text: string): ParsedDocument {
     }
   }
   const contents = doc.contents;
-  const positionOf = (keyPath: readonly (string | number)[]): { line: number; column: number; endColumn: number } | undefined => {
+  const nodeAt = (keyPath: readonly (string | number)[]): { node: unknown; keyOffset: number | undefined } | undefined => {
     let node: unknown = contents;
     let keyOffset: number | undefined;
     for (const key of keyPath) {
@@ -170,9 +185,26 @@ export function parseYaml(text: string): ParsedDocument {
         return undefined;
       }
     }
+    return { node, keyOffset };
+  };
+  const positionOf = (keyPath: readonly (string | number)[]): { line: number; column: number; endColumn: number } | undefined => {
+    const keyOffset = nodeAt(keyPath)?.keyOffset;
     if (keyOffset === undefined) return undefined;
     const pos = lineCounter.linePos(keyOffset);
     return { line: pos.line, column: pos.col, endColumn: lineEndColumn(text, keyOffset - pos.col + 1) };
+  };
+  const valueOf = (keyPath: readonly (string | number)[]): ValuePosition | undefined => {
+    const node = nodeAt(keyPath)?.node as YamlNode | undefined;
+    const offset = node?.range?.[0];
+    if (!node || offset === undefined) return undefined;
+    const pos = lineCounter.linePos(offset);
+    if (!isScalar(node)) return { line: pos.line, column: pos.col, style: 'collection' };
+    const style = node.type === 'BLOCK_LITERAL' ? 'literal' : node.type === 'BLOCK_FOLDED' ? 'folded' : node.type === 'PLAIN' ? 'plain' : 'quoted';
+    if (style !== 'literal' && style !== 'folded') return { line: pos.line, column: pos.col, style };
+    // YAML takes a block's indentation from its first non-blank content line (after the header's line).
+    const lines = text.slice(offset).split(/\r?\n/).slice(1);
+    const first = lines.find((l) => l.trim() !== '');
+    return { line: pos.line, column: pos.col, style, blockIndent: first === undefined ? 0 : first.length - first.trimStart().length };
   };
   return {
     value,
@@ -180,6 +212,7 @@ export function parseYaml(text: string): ParsedDocument {
     warnings,
     lineOf: (keyPath) => positionOf(keyPath)?.line,
     positionOf,
+    valueOf,
   };
 }
 
@@ -222,10 +255,11 @@ export function parseJson(fileName: string, text: string): ParsedDocument {
       warnings: [],
       lineOf: () => undefined,
       positionOf: () => undefined,
+      valueOf: () => undefined,
     };
   }
   let source: ts.JsonSourceFile | undefined;
-  const positionOf = (keyPath: readonly (string | number)[]): { line: number; column: number; endColumn: number } | undefined => {
+  const nodeAt = (keyPath: readonly (string | number)[]): { keyPos: number; node: ts.Node } | undefined => {
     source ??= ts.parseJsonText(fileName, body);
     const first = source.statements[0];
     let node: ts.Node | undefined = first && ts.isExpressionStatement(first) ? first.expression : undefined;
@@ -248,9 +282,20 @@ export function parseJson(fileName: string, text: string): ParsedDocument {
         return undefined;
       }
     }
+    if (keyPos === undefined || !node) return undefined;
+    return { keyPos, node };
+  };
+  const positionOf = (keyPath: readonly (string | number)[]): { line: number; column: number; endColumn: number } | undefined => {
+    const keyPos = nodeAt(keyPath)?.keyPos;
     if (keyPos === undefined) return undefined;
-    const pos = source.getLineAndCharacterOfPosition(keyPos);
+    const pos = source!.getLineAndCharacterOfPosition(keyPos);
     return { line: pos.line + 1, column: pos.character + 1, endColumn: lineEndColumn(body, keyPos - pos.character) };
+  };
+  const valueOf = (keyPath: readonly (string | number)[]): ValuePosition | undefined => {
+    const node = nodeAt(keyPath)?.node;
+    if (!node) return undefined;
+    const pos = source!.getLineAndCharacterOfPosition(node.getStart(source));
+    return { line: pos.line + 1, column: pos.character + 1, style: ts.isStringLiteral(node) ? 'quoted' : 'collection' };
   };
   return {
     value,
@@ -258,6 +303,7 @@ export function parseJson(fileName: string, text: string): ParsedDocument {
     warnings: [],
     lineOf: (keyPath) => positionOf(keyPath)?.line,
     positionOf,
+    valueOf,
   };
 }
 

@@ -63,6 +63,7 @@ function orderFunction(fn: ReportFunction): ReportFunction {
     ...(fn.declaredIn && {
       declaredIn: { file: fn.declaredIn.file, line: fn.declaredIn.line, logicalId: fn.declaredIn.logicalId },
     }),
+    ...(fn.code !== undefined && { code: fn.code }),
     ...(fn.discovery !== undefined && { discovery: fn.discovery }),
     ...(fn.runtime !== undefined && { runtime: fn.runtime }),
     score: fn.score,

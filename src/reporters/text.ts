@@ -211,7 +211,7 @@ function formatFunction(
     // Nothing to show but what was not checked: one line.
     const unchecked = CHECKLIST_ITEMS.filter((item) => fn.checklist[item] === 'unknown');
     const name = fn.declaredIn ? ` (${fn.declaredIn.logicalId})` : '';
-    const found = fn.declaredIn ? [] : details.filter((d) => !d.startsWith('declared in') && d !== fn.runtime);
+    const found = details.filter((d) => (!fn.declaredIn || d.startsWith('inline code')) && !d.startsWith('declared in') && d !== fn.runtime);
     const notes = [`no findings${name}`, ...found, ...(unchecked.length > 0 ? [`not checked: ${unchecked.join(', ')}`] : [])];
     return wrap(`${title}  ${c.gray(notes.join('; '))}`, layout.width, 0, 2).join('\n');
   }
@@ -246,6 +246,7 @@ function describeFunction(fn: ReportFunction): string[] {
     details.push('inferred handler: no infrastructure code names it');
   }
   if (fn.runtime) details.push(fn.runtime);
+  if (fn.code === 'inline') details.push(`inline code at ${fn.file}:${fn.line}`);
   return details;
 }
 

@@ -361,17 +361,18 @@ describe('fixtures/dependencies/python (requirements.txt, pyproject.toml, poetry
 });
 
 describe('functions whose code is not in the repository', () => {
-  it('say where the code is (an S3 object of a packaged template, inline in the template) instead of a handler that matches no file', async () => {
+  it('say where the code is (an S3 object of a packaged template) instead of a handler that matches no file; inline code is analysed', async () => {
     const api = await import('../../src/index.js');
     const report = await api.scan({ paths: ['fixtures/iac/remote-code'], cwd: ROOT });
-    expect(report.functions).toEqual([]);
+    expect(report.functions.map((fn) => `${fn.id} ${fn.file}:${fn.line} ${fn.code}`)).toEqual([
+      'fixtures/iac/remote-code/template.yaml/InlineCfnFunction/index.js#handler fixtures/iac/remote-code/template.yaml:48 inline',
+      'fixtures/iac/remote-code/template.yaml/InlineSamFunction/index.js#handler fixtures/iac/remote-code/template.yaml:40 inline',
+    ]);
     expect(report.errors.map((e) => `${e.line} ${e.message}`)).toEqual([
       '7 PackagedFunction: its code is not in the repository (`s3://artifacts-bucket/orders/4de6f0c600ed.zip`): not analysed',
       '13 BucketKeyFunction: its code is not in the repository (`s3://artifacts-bucket/…`): not analysed',
       '21 PlainFunction: its code is not in the repository (`s3://artifacts-bucket/reports.zip`): not analysed',
       '30 MissingFileFunction: handler `missing.handler` does not match a scanned source file',
-      '36 InlineSamFunction: its code is written in the infrastructure code (`InlineCode`): inline code is not analysed',
-      '43 InlineCfnFunction: its code is written in the infrastructure code (`ZipFile`): inline code is not analysed',
     ]);
   });
 });

@@ -299,6 +299,41 @@ describe('per-file outcomes', () => {
   });
 });
 
+describe('inline code (fixtures/projects/inline-code)', () => {
+  const fixture = path.resolve(import.meta.dirname, '../../fixtures/projects/inline-code');
+  const files = ['template.yaml', 'cdk/lib/stack.ts', 'cdk/lambda/counter.js'];
+
+  it('--all rewrites no template or CDK file around inline code, says why, fixes the real file, and a second run changes nothing', async () => {
+    fs.cpSync(fixture, dir, { recursive: true });
+    const before = Object.fromEntries(files.map((f) => [f, read(f)]));
+    const dry = await fix({ cwd: dir, all: true, dry: true });
+    expect(dry.files.map((f) => [f.file, f.status, f.reason ?? ''])).toEqual([
+      ['cdk/lambda/counter.js', 'changed', ''],
+      [
+        'cdk/lib/stack.ts',
+        'skipped',
+        '1 finding is in inline code (written in the infrastructure code): not rewritten, fix it by hand or move the code to a file',
+      ],
+      [
+        'template.yaml',
+        'skipped',
+        '3 findings are in inline code (written in the infrastructure code): not rewritten, fix it by hand or move the code to a file',
+      ],
+    ]);
+    expect(dry.files[0]!.diff).toContain('+  // lmi-audit: `count` is read before it is written');
+
+    const result = await fix({ cwd: dir, all: true });
+    expect(result.summary).toMatchObject({ changed: 1, skipped: 2, failed: 0 });
+    expect(read('template.yaml')).toBe(before['template.yaml']);
+    expect(read('cdk/lib/stack.ts')).toBe(before['cdk/lib/stack.ts']);
+    expect(read('cdk/lambda/counter.js')).not.toBe(before['cdk/lambda/counter.js']);
+
+    const again = await fix({ cwd: dir, all: true });
+    expect(again.summary).toMatchObject({ changed: 0, skipped: 2, failed: 0 });
+    expect(read('template.yaml')).toBe(before['template.yaml']);
+  });
+});
+
 describe('client-to-pool pool size', () => {
   const template = (concurrency: number, workers?: number) => `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31

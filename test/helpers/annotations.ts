@@ -7,7 +7,8 @@
  *   writeFileSync(p, data); // expect: shared-tmp-path, global-mutable-state   (trailing: own line)
  *
  * YAML files (templates, serverless.yml), Python files and Terraform `.tf` files use their own comment syntax:
- * `# expect: <rule-id>`, `# ok: <rule-id>`. JSON has no comments, so JSON templates are tested with explicit assertions.
+ * `# expect: <rule-id>`, `# ok: <rule-id>`. Inline JavaScript in a template (`ZipFile: |`) annotates
+ * its lines with its own `// expect:` comments, which count in YAML files too. JSON has no comments, so JSON templates are tested with explicit assertions.
  *
  * A standalone annotation applies to the next line that is not itself a standalone annotation,
  * so several may be stacked above one line. An annotation that would land on a blank line, a
@@ -71,8 +72,8 @@ interface RawAnnotation {
   standalone: boolean;
 }
 
-function parseLine(text: string, where: string, yaml: boolean): RawAnnotation | null {
-  const match = (yaml ? YAML_ANNOTATION : ANNOTATION).exec(text);
+function parseLine(text: string, where: string, yaml: boolean, inlineJs: boolean): RawAnnotation | null {
+  const match = yaml ? (YAML_ANNOTATION.exec(text) ?? (inlineJs ? outsideQuotes(ANNOTATION.exec(text), text) : null)) : ANNOTATION.exec(text);
   if (!match) return null;
   const kind = match[1] as 'expect' | 'ok';
   const list = match[2]!.trim();
@@ -88,9 +89,19 @@ function parseLine(text: string, where: string, yaml: boolean): RawAnnotation | 
   return { kind, items, standalone: text.slice(0, match.index).trim() === '' };
 }
 
+/** A `//` annotation of inline JavaScript in YAML, unless it is inside a quoted string (`'http://x // expect: …'`). */
+function outsideQuotes(match: RegExpExecArray | null, text: string): RegExpExecArray | null {
+  if (!match) return null;
+  const before = text.slice(0, match.index);
+  const count = (quote: string) => before.split(quote).length - 1;
+  return count("'") % 2 === 0 && count('"') % 2 === 0 ? match : null;
+}
+
 function parseAnnotations(source: string, file: string, yaml = false): Expectation[] {
   const lines = source.split(/\r?\n/);
-  const parsed = lines.map((text, index) => parseLine(text, `${file}:${index + 1}`, yaml));
+  // Templates hold inline JavaScript: its `// expect:` comments count there (not in Python or Terraform files).
+  const inlineJs = /\.ya?ml$/.test(file);
+  const parsed = lines.map((text, index) => parseLine(text, `${file}:${index + 1}`, yaml, inlineJs));
   const byKey = new Map<string, Expectation>();
 
   parsed.forEach((annotation, index) => {
@@ -103,7 +114,7 @@ function parseAnnotations(source: string, file: string, yaml = false): Expectati
       if (target >= lines.length) throw new Error(`${where}: annotation has no line to apply to`);
       const targetText = lines[target]!.trim();
       if (targetText === '') throw new Error(`${where}: annotation is followed by a blank line`);
-      if (yaml ? targetText.startsWith('#') : targetText.startsWith('//') || targetText.startsWith('/*')) {
+      if ((yaml && targetText.startsWith('#')) || targetText.startsWith('//') || targetText.startsWith('/*')) {
         throw new Error(`${where}: annotation is followed by a comment, not code`);
       }
     }

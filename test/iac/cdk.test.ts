@@ -73,7 +73,7 @@ describe('CDK app (fixtures/iac/cdk-basic)', () => {
     });
   });
 
-  it('sets no codeFile for inline code', () => {
+  it('reads inline code as text, with the line and column where it is written, and sets no codeFile', () => {
     expect(byId('InlineFn')).toEqual({
       logicalId: 'InlineFn',
       kind: 'cdk',
@@ -82,6 +82,7 @@ describe('CDK app (fixtures/iac/cdk-basic)', () => {
       handler: 'index.handler',
       exportName: 'handler',
       inlineCode: 'Code.fromInline',
+      inlineSource: { text: 'exports.handler = async () => ({ ok: true });', lines: [{ line: 57, column: 37 }] },
     });
   });
 

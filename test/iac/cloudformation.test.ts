@@ -89,7 +89,7 @@ describe('SAM template (fixtures/iac/sam-basic)', () => {
     });
   });
 
-  it('sets no codeFile for inline (ZipFile) code, and no Globals for CloudFormation functions', () => {
+  it('reads inline (ZipFile) code as text at its block lines, sets no codeFile, and no Globals for CloudFormation functions', () => {
     expect(byId('InlineFunction')).toEqual({
       logicalId: 'InlineFunction',
       publishesVersion: false,
@@ -99,6 +99,14 @@ describe('SAM template (fixtures/iac/sam-basic)', () => {
       handler: 'index.handler',
       exportName: 'handler',
       inlineCode: 'ZipFile',
+      // Line 128 of the template, after 10 spaces of block indentation; the block's final newline makes an empty line 2.
+      inlineSource: {
+        text: 'exports.handler = async () => ({ ok: true });\n',
+        lines: [
+          { line: 128, column: 11 },
+          { line: 129, column: 11 },
+        ],
+      },
     });
   });
 
