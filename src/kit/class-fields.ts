@@ -105,10 +105,10 @@ export function isScratchFieldWrite(write: ts.BinaryExpression, field: string): 
     const name = memberName(m);
     if (name !== undefined) byName.set(name, m);
   }
+  // A private field (`#tokens`, or a `private` property declaration), not a method.
   const declared = byName.get(field);
-  if (!isPrivate(declared && ts.isPropertyDeclaration(declared) ? declared : undefined, field) || (declared && !ts.isPropertyDeclaration(declared))) {
-    return false;
-  }
+  if (declared && !ts.isPropertyDeclaration(declared)) return false;
+  if (!isPrivate(declared, field)) return false;
   // The write runs whenever the method runs.
   let child: ts.Node = write;
   for (let p: ts.Node | undefined = write.parent; p !== bodyOf(at.method); child = p, p = p.parent) {

@@ -174,7 +174,10 @@ export default defineRule<MessageId, TmpFact>({
       "before the first is done: a response can carry another request's file. Names built from event data collide " +
       'whenever two requests carry the same value (a retried S3 notification, two uploads of `avatar.png`), and a child ' +
       "process writes and deletes in the same /tmp (`rm -rf /tmp/*` removes every concurrent request's files). Each " +
-      'shared path is reported once per function, at its first use; the message lists the other lines that use it.',
+      'shared path is reported once per function, at its first use; the message lists the other lines that use it. ' +
+      "Paths and event data handed to helpers are followed: a helper's file-system call on its parameter is judged by what " +
+      "the callers in invocation code pass (`upload(bucket, key, '/tmp/report.csv')` is the fixed path; a name with the " +
+      'request id in it is not shared).',
     bad: [
       "import { writeFileSync, readFileSync } from 'fs';",
       'export const handler = async (event) => {',

@@ -52,6 +52,14 @@ type Spec = Run | { kind: 'no-op' } | { kind: 'marker-only' } | { kind: 'databas
 
 const NETWORK = 'calls the network (fetch to an example.com host) at its first invocation';
 const rows = (i: number) => Array.from({ length: i + 1 }, (_, k) => `row-${i}-${k}`);
+/** The monthly-report event of the helper-argument fixtures (JavaScript and Python): an account and its rows. */
+const accountEvent = (i: number) => ({
+  account: `acct-${i}`,
+  rows: [
+    [`r${i}`, `${i}`],
+    ['x', 'y'],
+  ],
+});
 
 const SPECS: Record<string, Record<string, Spec>> = {
   'tmp-paths': {
@@ -97,13 +105,7 @@ const SPECS: Record<string, Record<string, Spec>> = {
     },
     'helper-argument': {
       kind: 'race',
-      event: (i) => ({
-        account: `acct-${i}`,
-        rows: [
-          [`r${i}`, `${i}`],
-          ['x', 'y'],
-        ],
-      }),
+      event: accountEvent,
       alone: (v, i) => (v as { summary: string }).summary === `acct-${i}: r${i},${i}`,
       tmp: ['/tmp/monthly-report.csv'],
       check: () => {
@@ -176,13 +178,7 @@ const SPECS: Record<string, Record<string, Spec>> = {
     },
     'python-helper-argument': {
       kind: 'race',
-      event: (i) => ({
-        account: `acct-${i}`,
-        rows: [
-          [`r${i}`, `${i}`],
-          ['x', 'y'],
-        ],
-      }),
+      event: accountEvent,
       alone: (v, i) => JSON.stringify(v) === JSON.stringify({ summary: `acct-${i}: r${i},${i}`, format: '.csv' }),
       tmp: ['/tmp/monthly-report.csv'],
       check: () => {

@@ -750,6 +750,8 @@ class Walker implements WalkContext {
     for (let index = 0; index < call.arguments.length; index++) {
       const arg = call.arguments[index]!;
       if (ts.isSpreadElement(arg)) break;
+      // Functions, numbers and keywords carry neither a path nor event data: skipped without a look.
+      if (NOT_PASSED.has(arg.kind)) continue;
       const taint = this.taintOf(arg);
       const value = this.pathValue(arg);
       // A name made unique from the request (`draft-${context.awsRequestId}.md`) is not shared event data.
@@ -1522,6 +1524,8 @@ function propertyPath(expr: ts.Expression, root: ts.Expression): string[] {
 }
 
 /** Property names read off an expression that starts at `node` (`a.b.c` from `a` -> `['b', 'c']`). */
+const NOT_PASSED = new Set([S.ArrowFunction, S.FunctionExpression, S.NumericLiteral, S.TrueKeyword, S.FalseKeyword, S.NullKeyword]);
+
 /** Does the value include a request-unique part (so a path made of it is not shared)? */
 function hasUniquePart(value: PathValue): boolean {
   switch (value.t) {
