@@ -224,6 +224,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
     if (report.functions.length === 0 && !textToStdout) {
       notes.push(`lmi-audit: warning: no Lambda handler was analysed in ${scanned.paths.join(', ')}: nothing was checked`);
     }
+    const writeStarted = performance.now();
     for (const spec of outputs) {
       const toFile = spec.file !== undefined;
       const color = toFile ? options.color === true : shouldUseColor(options.color, io);
@@ -238,6 +239,10 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIO):
         await writeAll(io.stdout, pieces);
       }
     }
+    if (io.env.LMI_AUDIT_TIMING)
+      io.stderr.write(
+        `lmi-audit timing: write      ${(performance.now() - writeStarted).toFixed(0).padStart(6)} ms  rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0).padStart(5)} MB\n`,
+      );
     if (!options.quiet) for (const note of notes) io.stderr.write(`${note}\n`);
     return report.summary.passed ? 0 : 1;
   } catch (error) {

@@ -23,8 +23,11 @@ export function finishReport(analysed: AnalysedReport, options: { root: string; 
   // One pass over the findings' function lists (not functions x findings: a dense project has
   // thousands of each), then each function's list in report order, worst first (a stable sort).
   const byFunction = new Map<string, Finding[]>();
+  const distinct = new Map<readonly string[], readonly string[]>();
   for (const f of active) {
-    for (const id of new Set(f.functions)) {
+    let ids = distinct.get(f.functions);
+    if (!ids) distinct.set(f.functions, (ids = [...new Set(f.functions)]));
+    for (const id of ids) {
       let list = byFunction.get(id);
       if (!list) byFunction.set(id, (list = []));
       list.push(f);

@@ -11,12 +11,25 @@ import { toReportPath } from './util/report-path.js';
 
 export function toReportPaths(report: AnalysedReport, cwd: string): AnalysedReport {
   const file = (abs: string) => toReportPath(cwd, abs);
-  // An export name has no `#` (no identifier of JavaScript or Python does); a path may.
+  // An export name has no `#` (no identifier of JavaScript or Python does); a path may. One
+  // string per id, and one sorted list per distinct list: findings share their function lists
+  // (src/scan.ts sortedIdsOf), and a dense project's findings hold millions of references.
+  const ids = new Map<string, string>();
   const id = (fnId: string) => {
-    const at = fnId.lastIndexOf('#');
-    return at < 0 ? fnId : `${file(fnId.slice(0, at))}${fnId.slice(at)}`;
+    let shown = ids.get(fnId);
+    if (shown === undefined) {
+      const at = fnId.lastIndexOf('#');
+      ids.set(fnId, (shown = at < 0 ? fnId : `${file(fnId.slice(0, at))}${fnId.slice(at)}`));
+    }
+    return shown;
   };
-  const findings: Finding[] = report.findings.map((f) => ({ ...f, file: file(f.file), functions: f.functions.map(id).sort(compare) }));
+  const lists = new Map<readonly string[], string[]>();
+  const functionsOf = (list: readonly string[]) => {
+    let shown = lists.get(list);
+    if (!shown) lists.set(list, (shown = Object.freeze(list.map(id).sort(compare)) as string[]));
+    return shown;
+  };
+  const findings: Finding[] = report.findings.map((f) => ({ ...f, file: file(f.file), functions: functionsOf(f.functions) }));
   findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId));
   const functions = report.functions.map((fn) => ({
     ...fn,

@@ -53,7 +53,9 @@ function phaseTimer(): (phase: string) => void {
   let last = performance.now();
   return (phase) => {
     const now = performance.now();
-    process.stderr.write(`lmi-audit timing: ${phase.padEnd(10)} ${(now - last).toFixed(0).padStart(6)} ms\n`);
+    const { rss, heapUsed } = process.memoryUsage();
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0).padStart(5)} MB`;
+    process.stderr.write(`lmi-audit timing: ${phase.padEnd(10)} ${(now - last).toFixed(0).padStart(6)} ms  rss ${mb(rss)}  heap ${mb(heapUsed)}\n`);
     last = now;
   };
 }
@@ -660,15 +662,18 @@ function toFinding(rule: Rule, r: RuleReport<string>, summaries: readonly FileSu
 
 /**
  * The sorted, distinct ids of a list of handlers. Rules report many findings with the same list
- * (`handlersReaching` gives one array per function): it is sorted once, and each finding gets a copy.
+ * (`handlersReaching` gives one array per function): it is sorted once and every such finding
+ * shares the one frozen array, so a dense project's millions of references cost one pointer each
+ * and the later steps (report paths, function lists, the JSON writer) work once per distinct list.
  */
 function sortedIdsOf(handlers: readonly HandlerInfo[]): string[] {
   let known = sortedIds.get(handlers);
   // A rule may grow an array between two reports: then it is sorted again.
   if (!known || known.length !== handlers.length) {
-    sortedIds.set(handlers, (known = { length: handlers.length, ids: [...new Set(handlers.map((h) => h.id))].sort(compare) }));
+    const ids = Object.freeze([...new Set(handlers.map((h) => h.id))].sort(compare)) as string[];
+    sortedIds.set(handlers, (known = { length: handlers.length, ids }));
   }
-  return [...known.ids];
+  return known.ids;
 }
 const sortedIds = new WeakMap<readonly HandlerInfo[], { length: number; ids: string[] }>();
 

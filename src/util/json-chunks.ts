@@ -12,11 +12,22 @@ function isOmitted(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
-export function* jsonChunks(value: unknown, depth: number, indent = ''): Generator<string> {
+/**
+ * Writes a value below `depth` (a leaf of the chunking) at `indent`, or says `undefined` to leave
+ * it to `JSON.stringify`. What it writes must be what `JSON.stringify(value, null, 2)`, indented,
+ * would be: it exists for speed (text shared between leaves), never to change the output.
+ */
+export type LeafWriter = (value: unknown, indent: string) => string | undefined;
+
+export function* jsonChunks(value: unknown, depth: number, indent = '', leaf?: LeafWriter): Generator<string> {
   const container = depth > 0 && value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
   if (!container) {
-    const text = JSON.stringify(value, null, 2);
-    yield indent ? text.replace(/\n/g, `\n${indent}`) : text;
+    const written = leaf?.(value, indent);
+    if (written !== undefined) {
+      yield written;
+      return;
+    }
+    yield indentJson(JSON.stringify(value, null, 2), indent);
     return;
   }
   const inner = `${indent}  `;
@@ -30,7 +41,7 @@ export function* jsonChunks(value: unknown, depth: number, indent = ''): Generat
       yield `${i === 0 ? '\n' : ',\n'}${inner}`;
       const item: unknown = value[i];
       if (isOmitted(item)) yield 'null';
-      else yield* jsonChunks(item, depth - 1, inner);
+      else yield* jsonChunks(item, depth - 1, inner, leaf);
     }
     yield `\n${indent}]`;
     return;
@@ -44,13 +55,18 @@ export function* jsonChunks(value: unknown, depth: number, indent = ''): Generat
   for (let i = 0; i < entries.length; i++) {
     const [key, item] = entries[i]!;
     yield `${i === 0 ? '\n' : ',\n'}${inner}${JSON.stringify(key)}: `;
-    yield* jsonChunks(item, depth - 1, inner);
+    yield* jsonChunks(item, depth - 1, inner, leaf);
   }
   yield `\n${indent}}`;
 }
 
+/** `JSON.stringify(…, null, 2)` text placed at `indent` (JSON escapes newlines inside strings, so every newline is structure). */
+export function indentJson(text: string, indent: string): string {
+  return indent ? text.replace(/\n/g, `\n${indent}`) : text;
+}
+
 /** Joins small chunks into pieces of about `size` characters, so a writer makes few, large writes. */
-export function* batched(chunks: Iterable<string>, size = 1 << 16): Generator<string> {
+export function* batched(chunks: Iterable<string>, size = 1 << 20): Generator<string> {
   let buffer = '';
   for (const chunk of chunks) {
     buffer += chunk;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reporters } from '../../src/reporters/index.js';
-import type { Report } from '../../src/types.js';
+import type { Finding, Report } from '../../src/types.js';
 import { makeReport, RULES } from './sample-report.js';
 
 const ctx = { rules: RULES, cwd: '/project', color: true };
@@ -37,7 +37,28 @@ describe('json reporter', () => {
     expect(parsed.errors).toEqual([{ file: 'a.ts', message: 'too large' }]);
     expect(parsed.findings[0]!.fix).toBeNull();
   });
+
+  it('writes shared, empty and long id lists exactly as JSON.stringify does', () => {
+    const report = makeReport();
+    const shared = Object.freeze(report.functions.map((fn) => fn.id)) as string[];
+    const many = report.findings.flatMap((f, i) => [
+      { id: `a${i}`, ...f, functions: shared },
+      { id: `b${i}`, ...f, message: 'quote " and \\ and \n newline', functions: [] },
+      suppressedBeforeFingerprint({ id: `c${i}`, ...f, functions: shared }),
+    ]);
+    report.findings = many;
+    report.functions[0]!.findings = many.map((f) => f.id!);
+    report.functions[1]!.findings = [];
+    delete report.functions[2]?.findings;
+    expect(reporters.json(report, ctx)).toBe(JSON.stringify(report, null, 2) + '\n');
+  });
 });
+
+/** The finding with `suppressed` where the contract puts it: just before `fingerprint`, the last key. */
+function suppressedBeforeFingerprint(finding: Finding): Finding {
+  const { fingerprint, ...rest } = finding;
+  return { ...rest, suppressed: { kind: 'inline', justification: 'ok' }, ...(fingerprint !== undefined && { fingerprint }) };
+}
 
 /** Every key used anywhere in the value, so a replacer array can reorder them. */
 function flattenKeys(value: unknown, keys: Record<string, true> = {}): Record<string, true> {
