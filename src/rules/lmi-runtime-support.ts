@@ -73,7 +73,10 @@ export default defineRule<MessageId>({
       'python3.14, java21, java25, dotnet8, dotnet10 and provided.al2023 ' +
       '(docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-runtimes.html). Memory: 2048 to 32768 MB per function, ' +
       'at 2, 4 or 8 GiB per vCPU (`ExecutionEnvironmentMemoryGiBPerVCpu`; ' +
-      'docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html). `PerExecutionEnvironmentMaxConcurrency` ' +
+      'docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html); a memory size that is not written is ' +
+      'not reported, because a function created with a capacity provider gets 2048 MB, not the on-demand 128 MB (aws-cdk\'s ' +
+      'integration test attaches a function that sets no memory and it deploys to Active; so do AWS\'s sample stacks). ' +
+      '`PerExecutionEnvironmentMaxConcurrency` ' +
       'is 1 to 1600 (docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html); for ' +
       'Node.js, more than the default 64 per vCPU crowds the event loop of each worker thread ' +
       '(docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html), reported as `info`. LMI writes ' +
@@ -159,7 +162,7 @@ export default defineRule<MessageId>({
       SUPPORTED_LIST +
       '). Move it to {{suggestion}}.',
     memoryTooLow:
-      '`{{function}}` is attached to a capacity provider with {{memory}} MB of memory{{defaulted}}: LMI functions need at ' +
+      '`{{function}}` is attached to a capacity provider with {{memory}} MB of memory: LMI functions need at ' +
       'least 2048 MB, so the deployment fails. Set the memory size to 2048 MB or more.',
     memoryTooHigh:
       '`{{function}}` is attached to a capacity provider with {{memory}} MB of memory: LMI functions have at most 32768 MB, so ' +
@@ -215,9 +218,9 @@ export default defineRule<MessageId>({
       if (memory && memory.mb < MIN_MEMORY_MB) {
         ctx.report({
           ...base,
-          loc: settingLoc(fn, memory.defaulted ? 'capacityProvider' : 'memorySize'),
+          loc: settingLoc(fn, 'memorySize'),
           messageId: 'memoryTooLow',
-          data: { ...name, memory: String(memory.mb), defaulted: memory.defaulted ? ' (the default: no memory size is set)' : '' },
+          data: { ...name, memory: String(memory.mb) },
         });
       } else if (memory && memory.mb > MAX_MEMORY_MB) {
         ctx.report({ ...base, loc: settingLoc(fn, 'memorySize'), messageId: 'memoryTooHigh', data: { ...name, memory: String(memory.mb) } });
