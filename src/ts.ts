@@ -27,6 +27,7 @@ export const ts = load();
 /** The compiler's types under `ts.` (a value and a type-only namespace of the same name merge). */
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace ts {
+  export type AwaitExpression = TsMorph.ts.AwaitExpression;
   export type BinaryExpression = TsMorph.ts.BinaryExpression;
   export type BindingElement = TsMorph.ts.BindingElement;
   export type BindingName = TsMorph.ts.BindingName;

@@ -324,6 +324,11 @@ class Walker implements WalkContext {
         return;
       }
       case S.AwaitExpression:
+        acc.awaited = true;
+        // What an SDK client, a driver or `fetch` resolves to is I/O, not the request, even when
+        // the request went into the call (`await txn.execute(sql, fromEvent)`): it is awaited only.
+        if (this.isForeignCall(unwrap((node as ts.AwaitExpression).expression))) return;
+        break;
       case S.YieldExpression:
         acc.awaited = true;
         break;
@@ -334,6 +339,40 @@ class Walker implements WalkContext {
         if (isFunctionLike(node) || isTypeOnly(node)) return;
     }
     ts.forEachChild(node, (child) => this.collectTaint(child, acc));
+  }
+
+  /**
+   * A call that leaves the project: the global `fetch`, or a method of an object that no project
+   * code defines (a package import, a client built from one, a parameter, an undeclared global).
+   * A method of `this`, of a project import, of an alias of module state or of an object literal
+   * may be project code that returns the request's own data, and is not foreign.
+   */
+  private isForeignCall(expr: ts.Expression): boolean {
+    if (expr.kind !== S.CallExpression) return false;
+    const callee = unwrap((expr as ts.CallExpression).expression);
+    if (callee.kind === S.Identifier) return (callee as ts.Identifier).text === 'fetch' && this.isGlobal('fetch');
+    if (callee.kind !== S.PropertyAccessExpression) return false;
+    let root = unwrap((callee as ts.PropertyAccessExpression).expression);
+    while (root.kind === S.PropertyAccessExpression) root = unwrap((root as ts.PropertyAccessExpression).expression);
+    if (root.kind !== S.Identifier) return false;
+    const name = (root as ts.Identifier).text;
+    const b = this.scope.lookup(name);
+    if (!b) return true;
+    if (b.alias || b.instanceOf) return false;
+    if (b.kind === 'import') return isPackageSpecifier(this.summary.imports[name]?.specifier);
+    if (b.kind === 'param') return true;
+    if (b.kind === 'let' || b.kind === 'const' || b.kind === 'var') {
+      const init = b.init && !b.destructured ? unwrap(b.init) : undefined;
+      if (!init) return b.kind !== 'const';
+      if (init.kind !== S.NewExpression && init.kind !== S.CallExpression) return false;
+      let made = unwrap((init as ts.NewExpression | ts.CallExpression).expression);
+      while (made.kind === S.PropertyAccessExpression) made = unwrap((made as ts.PropertyAccessExpression).expression);
+      if (isRequireCall(made)) return isPackageSpecifier(requireSpecifier(made));
+      if (made.kind !== S.Identifier) return false;
+      const maker = this.scope.lookup((made as ts.Identifier).text);
+      return maker?.kind === 'import' && isPackageSpecifier(this.summary.imports[(made as ts.Identifier).text]?.specifier);
+    }
+    return false;
   }
 
   pathValue(expr: ts.Expression): PathValue {
@@ -1357,6 +1396,11 @@ function isAwsLambdaTypes(specifier: string): boolean {
  * line). Most files only use `\n`: a native `indexOf` scan finds those several times faster than
  * the compiler's character loop.
  */
+/** A bare package name (`pg`, `@aws-sdk/client-s3`), not a project path (`./db`, `/opt/x`, `#lib`, `~/x`, `@/x`). */
+function isPackageSpecifier(specifier: string | undefined): boolean {
+  return specifier !== undefined && !/^(?:[./#~]|@\/)/.test(specifier);
+}
+
 function lineStartsOf(sourceFile: ts.SourceFile): readonly number[] {
   const text = sourceFile.text;
   if (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029')) return sourceFile.getLineStarts();
