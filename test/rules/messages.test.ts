@@ -50,13 +50,21 @@ function valueNames(text: string): string[] {
   return [...identifiers(text), ...[...text.matchAll(/\$\{([^}]*)\}/g)].flatMap((t) => identifiers(t[1]!))];
 }
 
-/** Names the file derives from `event` / `context`, by declarations, destructuring and loops (scopes ignored). */
+/** Names the file derives from `event` / `context`, by declarations, destructuring, loops and array callbacks (scopes ignored). */
 function requestDerivedNames(source: string): Set<string> {
   const tainted = new Set(REQUEST_ROOTS);
   const flows: Array<{ lhs: string[]; rhs: string[] }> = [];
   for (const m of source.matchAll(/\b(?:const|let|var)\s+([^=;]+?)\s*=\s*([^;\n]+)/g))
     flows.push({ lhs: identifiers(m[1]!.replace(/:[^,}]*/g, '')), rhs: identifiers(m[2]!) });
   for (const m of source.matchAll(/\bfor\s*\(\s*(?:const|let|var)\s+(.+?)\s+of\s+([^)]+)\)/g)) flows.push({ lhs: identifiers(m[1]!), rhs: identifiers(m[2]!) });
+  // Array-method callbacks: `event.Records.forEach((record) => ...)` derives the parameters from
+  // whatever the line names before the method (the iterated value).
+  for (const m of source.matchAll(
+    /\.(?:map|flatMap|forEach|filter|some|every|find|findIndex|findLast|findLastIndex|reduce|reduceRight)\(\s*(?:async\s+)?(?:function\s*[\w$]*\s*)?(?:\(([^)]*)\)|([A-Za-z_$][\w$]*)\s*=>)/g,
+  )) {
+    const lineStart = source.lastIndexOf('\n', m.index) + 1;
+    flows.push({ lhs: identifiers(m[1] ?? m[2]!), rhs: identifiers(source.slice(lineStart, m.index)) });
+  }
   flows.push(...callFlows(source));
   for (let changed = true; changed;) {
     changed = false;
@@ -191,5 +199,16 @@ describe('finding messages', () => {
       expect(byLine.get(line)).not.toMatch(/request data/);
     }
     for (const line of [27, 29, 32]) expect(byLine.get(line)).toMatch(/request data \(the invocation's event or context\)/);
+  });
+});
+
+describe('one finding per problem', () => {
+  it('reports a connection cache filled in two branches once, naming the other client', async () => {
+    const { scan } = await import('../../src/index.js');
+    const dir = path.join(RULES_DIR, 'shared-db-connection');
+    const report = await scan({ paths: [path.join(dir, 'promised-client.ts')], cwd: dir });
+    const cached = report.findings.filter((f) => f.ruleId === 'shared-db-connection' && f.severity === 'error');
+    expect(cached.map((f) => f.line)).toEqual([19]);
+    expect(cached[0]!.message).toMatch(/^`dbClient` caches a single pg Client \(another is made at line 33\) in module-level state/);
   });
 });

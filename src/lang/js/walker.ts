@@ -1002,6 +1002,36 @@ class Walker implements WalkContext {
   }
 
   /** `for (const item of event.items)`: the loop variable is derived from the iterated value. */
+  /**
+   * The array a callback iterates, and which of its parameters is the element: the first of
+   * `map`/`forEach`/`filter`/... and the second of `reduce`, when the callback is written inline
+   * as the method's first argument.
+   */
+  private iteratedBy(node: ts.FunctionLikeDeclaration): { iterated: ts.Expression; index: number } | undefined {
+    if (node.kind !== S.ArrowFunction && node.kind !== S.FunctionExpression) return undefined;
+    let arg: ts.Node = node;
+    while (arg.parent?.kind === S.ParenthesizedExpression) arg = arg.parent;
+    const call = arg.parent;
+    if (!call || call.kind !== S.CallExpression || (call as ts.CallExpression).arguments[0] !== arg) return undefined;
+    const callee = unwrap((call as ts.CallExpression).expression);
+    if (callee.kind !== S.PropertyAccessExpression) return undefined;
+    const index = ELEMENT_PARAM.get((callee as ts.PropertyAccessExpression).name.text);
+    return index === undefined ? undefined : { iterated: (callee as ts.PropertyAccessExpression).expression, index };
+  }
+
+  /** The names of an element parameter stand for parts of the iterated value, as loop variables do. */
+  private bindElement(name: ts.BindingName, iterated: ts.Expression, taint: TaintSources): void {
+    forEachBindingIdentifier(name, (id) => {
+      const b = this.scope.lookup(id.text);
+      if (!b || b.module || b.kind !== 'param') return;
+      b.init = iterated;
+      b.destructured = true;
+      delete b.param;
+      // Only the array method calls the callback: the element is what the array holds, not a parameter's value.
+      b.taint = { params: [...taint.params], awaited: taint.awaited, caught: taint.caught };
+    });
+  }
+
   private bindLoopVariables(list: ts.VariableDeclarationList, iterated: ts.Expression): void {
     const taint = this.taintOf(iterated);
     for (const decl of list.declarations) {
@@ -1306,6 +1336,11 @@ class Walker implements WalkContext {
       if (decorators.refs.length > 0 || decorators.calls !== undefined) fn.decorators = decorators;
     }
 
+    // `event.Records.map((record) => ...)`: the element parameter is read off the iterated value
+    // (taken here, in the caller's scope), as a `for...of` loop variable is.
+    const element = this.iteratedBy(node);
+    const elementTaint = element ? this.taintOf(element.iterated) : undefined;
+
     const savedFn = this.fn;
     const savedCollector = this.collector;
     this.fn = index;
@@ -1325,6 +1360,7 @@ class Walker implements WalkContext {
           });
           adopt(node, p);
           if (p.initializer) this.visitUnder(p, p.initializer);
+          if (element && elementTaint && i === element.index) this.bindElement(p.name, element.iterated, elementTaint);
         });
         const body = node.body;
         if (!body) return;
@@ -1396,6 +1432,13 @@ function isAwsLambdaTypes(specifier: string): boolean {
  * line). Most files only use `\n`: a native `indexOf` scan finds those several times faster than
  * the compiler's character loop.
  */
+/** Array methods whose callback gets an element of the array, and the element's parameter index. */
+const ELEMENT_PARAM: ReadonlyMap<string, number> = new Map([
+  ...['map', 'flatMap', 'forEach', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex'].map((m): [string, number] => [m, 0]),
+  ['reduce', 1],
+  ['reduceRight', 1],
+]);
+
 /** A bare package name (`pg`, `@aws-sdk/client-s3`), not a project path (`./db`, `/opt/x`, `#lib`, `~/x`, `@/x`). */
 function isPackageSpecifier(specifier: string | undefined): boolean {
   return specifier !== undefined && !/^(?:[./#~]|@\/)/.test(specifier);
