@@ -473,7 +473,7 @@ export default defineRule<MessageId, DbFact>({
       "share it, so their queries queue and one request's transaction takes in another's statements. Use a pool " +
       '(`new Pool({ max })` / `createPool`) and check out a connection per invocation.',
     lazyConnection:
-      '`{{name}}` caches a single {{driver}} in module-level state: after the first invocation every concurrent ' +
+      '`{{name}}` caches a single {{driver}}{{also}} in module-level state: after the first invocation every concurrent ' +
       'invocation shares it, so their queries queue and transactions interleave. Cache a pool instead and check out a ' +
       'connection per invocation.',
     perInvocation:
@@ -572,6 +572,17 @@ export default defineRule<MessageId, DbFact>({
         }
       }
     }
+    // A cache filled in several branches (a local and a signed-token client) is one problem:
+    // reported once, at its first client, naming the lines of the others.
+    const lazyLines = new Map<string, number[]>();
+    for (const { file, fact, binding } of facts) {
+      if (!fact.lazy || fact.local !== undefined || fact.py || binding === undefined) continue;
+      const key = `${file}#${binding}#${fact.field ?? ''}`;
+      const lines = lazyLines.get(key);
+      if (lines) lines.push(fact.loc.line);
+      else lazyLines.set(key, [fact.loc.line]);
+    }
+    const reportedLazy = new Set<string>();
     for (const { file, fact, binding } of facts) {
       const f = fact;
       if (f.local !== undefined) {
@@ -605,11 +616,19 @@ export default defineRule<MessageId, DbFact>({
         });
         continue;
       }
+      let also = '';
+      if (f.lazy) {
+        const lazyKey = `${key}#${f.field ?? ''}`;
+        if (reportedLazy.has(lazyKey)) continue;
+        reportedLazy.add(lazyKey);
+        const others = (lazyLines.get(lazyKey) ?? []).filter((line) => line !== f.loc.line);
+        if (others.length) also = ` (another is made at line${others.length > 1 ? 's' : ''} ${others.join(', ')})`;
+      }
       ctx.report({
         file,
         loc: f.loc,
         messageId: f.lazy ? 'lazyConnection' : 'moduleConnection',
-        data: { name: f.field !== undefined ? `${binding}.${f.field}` : binding!.replace(/^exports\./, ''), driver: f.driver },
+        data: { name: f.field !== undefined ? `${binding}.${f.field}` : binding!.replace(/^exports\./, ''), driver: f.driver, ...(f.lazy ? { also } : {}) },
         handlers,
       });
     }
