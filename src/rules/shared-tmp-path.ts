@@ -177,7 +177,10 @@ export default defineRule<MessageId, TmpFact>({
       'shared path is reported once per function, at its first use; the message lists the other lines that use it. ' +
       "Paths and event data handed to helpers are followed: a helper's file-system call on its parameter is judged by what " +
       "the callers in invocation code pass (`upload(bucket, key, '/tmp/report.csv')` is the fixed path; a name with the " +
-      'request id in it is not shared).',
+      'request id in it is not shared). A read of a fixed path is reported when invocation code also writes it (a file ' +
+      'laid down at init and only read is fine); a read of a name made from event data or a repeatable value ' +
+      "(`random.randint`) is reported alone, since such a name cannot have been prepared at init: a library the rule " +
+      "does not list wrote it during the invocation (Pillow's `image.save(path)` before `s3.upload_file(path, ...)`).",
     bad: [
       "import { writeFileSync, readFileSync } from 'fs';",
       'export const handler = async (event) => {',
@@ -386,11 +389,15 @@ export default defineRule<MessageId, TmpFact>({
     for (const group of groups.values()) {
       group.sort((a, b) => a.fact.loc.line - b.fact.loc.line || a.fact.loc.column - b.fact.loc.column);
       const writes = group.filter((e) => e.fact.op === 'write');
-      // A path this function only reads is shared when invocations (of any function reaching it) write it.
+      // A path this function only reads is shared when invocations (of any function reaching it)
+      // write it. A name made from the event or a repeatable value (`random.randint`) cannot have
+      // been prepared at init: something in the invocation wrote it (`image.save(path)` through a
+      // library the rule does not list), so the read alone is reported.
       const writers = written.get(group[0]!.path.text);
+      const perRequestName = group[0]!.path.kind === 'event' || group[0]!.path.kind === 'repeatable';
       const targets = writes.length
         ? [...new Map(writes.flatMap((e) => e.handlers).map((h) => [h.index, h])).values()].sort((a, b) => a.index - b.index)
-        : group[0]!.handlers.filter((h) => writers?.has(h.index));
+        : group[0]!.handlers.filter((h) => perRequestName || writers?.has(h.index));
       if (targets.length === 0) continue;
       // One finding per call, even when two of its paths are shared: a path first named by an already reported call is reported at its next use.
       const lead = group.find((e) => !reportedCalls.has(`${e.file}:${e.fact.loc.line}:${e.fact.loc.column}`));
