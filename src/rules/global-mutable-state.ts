@@ -50,6 +50,8 @@ interface WriteFact {
   scratch?: boolean;
   /** `x ??= v` / `x ||= v`. */
   logical?: boolean;
+  /** `x++`, `--x`, `x += 1`: a step of a counter, read and written with no `await` in between. */
+  step?: boolean;
   /**
    * A field of `this` no other invocation can observe (src/kit/class-fields.ts): a scratch field
    * reset by a synchronous method, or written only while the constructor has not finished.
@@ -65,6 +67,56 @@ function record(ctx: WalkContext<WriteFact>, node: ts.Node, fact: WriteFact): vo
 }
 
 /** A write to `target` (an assignment target, update operand or mutator receiver). */
+/**
+ * Does the function holding `step` read `name` after an `await` (or `yield`) that comes after the
+ * step? `count += 1; await work(); return { count }` returns a count other invocations have moved
+ * on meanwhile; `const id = ++seq` and `items.map(() => ({ id: n++ }))` take theirs at once.
+ */
+function readAfterAwait(step: ts.Node, name: string): boolean {
+  let fn: ts.Node | undefined = step.parent;
+  while (fn && !isFunctionLike(fn)) fn = fn.parent;
+  const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+  // One walk per step; bundles' giant functions count as read (reported, as before).
+  if (!body) return false;
+  if (body.end - body.pos > 50_000) return true;
+  // In a loop with an `await`, the next turn reads after it: the loop counts from its start.
+  let after = step.end;
+  for (let p = step.parent; p && p !== fn; p = p.parent) if (isLoop(p)) after = Math.min(after, p.pos);
+  let awaited = -1;
+  let found = false;
+  const visit = (n: ts.Node, nested: boolean): void => {
+    if (found) return;
+    if (!nested && awaited < 0 && n.pos >= after && (n.kind === S.AwaitExpression || n.kind === S.YieldExpression)) awaited = n.end;
+    if (awaited >= 0 && n.kind === S.Identifier && n.pos >= awaited && (n as ts.Identifier).text === name) {
+      found = true;
+      return;
+    }
+    const inner = nested || isFunctionLike(n);
+    ts.forEachChild(n, (c) => visit(c, inner));
+  };
+  ts.forEachChild(body, (c) => visit(c, false));
+  return found;
+}
+
+function isLoop(node: ts.Node): boolean {
+  switch (node.kind) {
+    case S.ForStatement:
+    case S.ForOfStatement:
+    case S.ForInStatement:
+    case S.WhileStatement:
+    case S.DoStatement:
+      return true;
+  }
+  return false;
+}
+
+/** `x += n` / `x -= n`. */
+function isStepOperator(node: ts.Node): boolean {
+  if (node.kind !== S.BinaryExpression) return false;
+  const op = (node as ts.BinaryExpression).operatorToken.kind;
+  return op === S.PlusEqualsToken || op === S.MinusEqualsToken;
+}
+
 function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expression, value: ts.Node | undefined, logical = false): void {
   if (ctx.fn < 0) return;
   const t = unwrap(target);
@@ -79,6 +131,7 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     const taint = value ? ctx.taintOf(value) : undefined;
     const constant =
       value && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined;
+    const step = (value === undefined || (isStepOperator(node) && ts.isNumericLiteral(unwrap(value as ts.Expression)))) && !readAfterAwait(node, t.text);
     record(ctx, node, {
       k: 'reassign',
       ref: { name: t.text, path: [] },
@@ -92,6 +145,7 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
         ? { scratch: true }
         : {}),
       logical,
+      ...(step ? { step: true } : {}),
       end: node.getEnd(),
     });
     return;
@@ -377,7 +431,9 @@ export default defineRule<MessageId, WriteFact>({
     howToFix:
       'Keep per-request values in locals of the handler and pass them to helpers as parameters (or use `AsyncLocalStorage` ' +
       'for request context). For values that ' +
-      'deliberately span invocations (counters, cold-start flags), make sure concurrent updates are acceptable and suppress the finding. ' +
+      'deliberately span invocations (cold-start flags, caches), make sure concurrent updates are acceptable and suppress the finding; ' +
+      "a counter's step (`count++`, `id = ++seq`, `n += 1`) is not reported, since nothing can run between its read and its write, " +
+      'unless its function reads the counter again after an `await`. ' +
       '`lmi-audit fix --transform hoisted-state` moves a variable that every invocation writes before reading into the handler and marks the rest for review.',
     whenNotToUse: 'Functions that will never run on Lambda Managed Instances, or are configured with a maximum concurrency of 1 per environment.',
   },
@@ -528,6 +584,10 @@ export default defineRule<MessageId, WriteFact>({
         continue;
       }
       if (f.k === 'reassign') {
+        // A counter's step (`invocations++`, `id = ++nextId`) reads and writes with no `await` in
+        // between: one thread runs it at a time, so concurrent invocations never lose a step, and
+        // the count spanned invocations before LMI too. A reset (`n = 0`) is a write like any other.
+        if (f.step) continue;
         if (lazy.has(writeKey(file, fact))) continue;
         const lazySafe = (f.guard !== undefined && !ctx.awaitBetween(file, fact.fn, f.guard, f.end)) || f.logical;
         if (lazySafe && source?.source !== 'request') continue;
