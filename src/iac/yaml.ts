@@ -19,6 +19,7 @@ import {
   type Node as YamlNode,
   type ScalarTag,
 } from 'yaml';
+import * as jsYaml from 'js-yaml';
 
 /** A parse problem, with a 1-based line/column when known. */
 interface DocumentProblem {
@@ -144,6 +145,20 @@ export function parseYaml(text: string): ParsedDocument {
   // The parser goes on after a syntax error and reports what the first one broke (an unclosed
   // quote gives a dozen more): the first is the one to fix, the rest are counted.
   const [firstError] = doc.errors;
+  // SAM CLI and cfn-lint read templates with PyYAML, which accepts continuation lines of a quoted
+  // string or flow collection indented no deeper than their key (`PolicyDocument: !Sub '{` ... `}'`);
+  // the `yaml` package follows YAML 1.2 and refuses them. js-yaml reads what PyYAML reads: such a
+  // document is taken from it, with key lines found in the text.
+  if (firstError && LENIENT_CODES.has(firstError.code)) {
+    const lenient = parseLenient(text);
+    if (lenient) {
+      lenient.warnings.push({
+        message: `YAML 1.2 refuses this document (${firstLine(firstError.message).replace(/ at line \d+, column \d+:?$/, '')}), PyYAML and SAM CLI accept it: read as they read it`,
+        ...position(firstError.pos[0]),
+      });
+      return lenient;
+    }
+  }
   if (firstError) {
     const more = doc.errors.length - 1;
     const after = more > 0 ? ` (and ${more} more YAML error${more === 1 ? '' : 's'} after it)` : '';
@@ -213,6 +228,97 @@ export function parseYaml(text: string): ParsedDocument {
     lineOf: (keyPath) => positionOf(keyPath)?.line,
     positionOf,
     valueOf,
+  };
+}
+
+/** Errors of the `yaml` package that PyYAML (and js-yaml) do not make: indentation inside flow scalars and collections. */
+const LENIENT_CODES = new Set(['BAD_INDENT', 'MISSING_CHAR']);
+
+/** The CloudFormation short forms for js-yaml, in the same long form the `yaml` tags give. */
+const jsYamlSchema = jsYaml.DEFAULT_SCHEMA.extend(
+  Object.entries(CFN_TAGS).flatMap(([tag, key]) =>
+    (['scalar', 'sequence', 'mapping'] as const).map(
+      (kind) =>
+        new jsYaml.Type(tag, {
+          kind,
+          construct(data: unknown) {
+            if (key === 'Fn::GetAtt' && typeof data === 'string') {
+              const dot = data.indexOf('.');
+              return { [key]: dot < 0 ? [data] : [data.slice(0, dot), data.slice(dot + 1)] };
+            }
+            return { [key]: data ?? '' };
+          },
+        }),
+    ),
+  ),
+);
+
+/**
+ * A document the `yaml` package refused, read as PyYAML reads it. Key positions come from the
+ * text: each key of the path is the next line, below the previous key and indented deeper, that
+ * names it (block style, as templates are written); a sequence index counts the `- ` items.
+ * `undefined` when js-yaml refuses it too.
+ */
+function parseLenient(text: string): ParsedDocument | undefined {
+  let value: unknown;
+  try {
+    // `json: true`: a duplicate key keeps its last value, as PyYAML does.
+    value = jsYaml.load(text, { schema: jsYamlSchema, json: true });
+  } catch {
+    return undefined;
+  }
+  const lines = text.split(/\r?\n/);
+  const indentOf = (line: string) => line.length - line.trimStart().length;
+  const positionOf = (keyPath: readonly (string | number)[]): { line: number; column: number; endColumn: number } | undefined => {
+    let from = 0;
+    let parentIndent = -1;
+    let found: { line: number; column: number } | undefined;
+    for (const key of keyPath) {
+      found = undefined;
+      let count = -1;
+      let seqIndent = -1;
+      for (let i = from; i < lines.length; i++) {
+        const line = lines[i]!;
+        const trimmed = line.trimStart();
+        if (trimmed === '' || trimmed.startsWith('#')) continue;
+        const indent = indentOf(line);
+        if (i > from && indent <= parentIndent) break;
+        if (typeof key === 'number') {
+          if (!trimmed.startsWith('- ') && trimmed !== '-') continue;
+          if (seqIndent < 0) seqIndent = indent;
+          if (indent !== seqIndent) continue;
+          if (++count === key) {
+            found = { line: i + 1, column: indent + 1 };
+            // The item's own keys sit after its dash.
+            parentIndent = indent;
+            break;
+          }
+        } else {
+          const body = trimmed.startsWith('- ') ? trimmed.slice(2).trimStart() : trimmed;
+          const bodyIndent = line.length - body.length;
+          const match = /^(['"]?)(.*?)\1\s*:(\s|$)/.exec(body);
+          if (match && match[2] === key && bodyIndent > parentIndent) {
+            found = { line: i + 1, column: bodyIndent + 1 };
+            parentIndent = bodyIndent;
+            break;
+          }
+        }
+      }
+      if (!found) return undefined;
+      from = found.line - 1;
+    }
+    if (!found) return undefined;
+    return { ...found, endColumn: lines[found.line - 1]!.trimEnd().length + 1 };
+  };
+  return {
+    value,
+    errors: [],
+    warnings: [],
+    lineOf: (keyPath) => positionOf(keyPath)?.line,
+    positionOf,
+    // Where a value starts and how it is quoted is not known from the text alone: inline code in
+    // such a document is not located (src/iac/inline-code.ts skips it).
+    valueOf: () => undefined,
   };
 }
 

@@ -115,3 +115,53 @@ describe('parseJson', () => {
     expect(parseJson('/t/x.json', '\ufeff{"a": 1}').value).toEqual({ a: 1 });
   });
 });
+
+describe('parseYaml (what PyYAML accepts and YAML 1.2 refuses)', () => {
+  // The shapes of AWS sample templates: a `!Sub` JSON policy in single quotes whose lines go back
+  // to the key's indentation, and a flow list of maps closed at its key's indentation.
+  const template = [
+    'Resources:',
+    '  Role:',
+    '    Type: AWS::IAM::Role',
+    '    Properties:',
+    '      Policies:',
+    '        - PolicyName: Access',
+    "          PolicyDocument: !Sub '{",
+    '              "Statement": [ { "Effect": "Allow", "Resource": "${Bucket}" } ]',
+    "          }'",
+    '        - PolicyName: Other',
+    '          PolicyDocument: {}',
+    '  Api:',
+    '    Type: AWS::Serverless::Api',
+    '    Properties:',
+    '      Auth:',
+    '        ResourcePolicy:',
+    '          CustomStatements: [{',
+    '            "Effect": "Allow",',
+    '            "Action": "execute-api:Invoke"',
+    '          }]',
+    '      StageName: prod',
+  ].join('\n');
+
+  it('reads them as SAM CLI does, with a warning, and finds key lines in the text', () => {
+    const doc = parseYaml(template);
+    expect(doc.errors).toEqual([]);
+    expect(doc.warnings).toEqual([expect.objectContaining({ message: expect.stringMatching(/^YAML 1\.2 refuses this document .*PyYAML and SAM CLI accept it/) })]);
+    const resources = (doc.value as { Resources: Record<string, { Properties: Record<string, unknown> }> }).Resources;
+    expect(resources.Role!.Properties.Policies).toEqual([
+      { PolicyName: 'Access', PolicyDocument: { 'Fn::Sub': '{ "Statement": [ { "Effect": "Allow", "Resource": "${Bucket}" } ] }' } },
+      { PolicyName: 'Other', PolicyDocument: {} },
+    ]);
+    expect(resources.Api!.Properties.Auth).toEqual({ ResourcePolicy: { CustomStatements: [{ Effect: 'Allow', Action: 'execute-api:Invoke' }] } });
+    expect(doc.lineOf(['Resources', 'Api', 'Properties', 'StageName'])).toBe(21);
+    expect(doc.lineOf(['Resources', 'Role', 'Properties', 'Policies', 1, 'PolicyName'])).toBe(10);
+    expect(doc.lineOf(['Resources', 'Role', 'Properties', 'Policies', 1, 'PolicyDocument'])).toBe(11);
+    expect(doc.positionOf(['Resources', 'Api'])).toEqual({ line: 12, column: 3, endColumn: 7 });
+    expect(doc.lineOf(['Resources', 'Missing'])).toBeUndefined();
+  });
+
+  it('still reports a document neither accepts', () => {
+    const doc = parseYaml('Resources:\n  A:\n    Properties: { a: 1\n  B: x\n');
+    expect(doc.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^invalid YAML/) })]);
+  });
+});
