@@ -531,11 +531,25 @@ function scoreColour(score: number, { style: { c } }: Layout): (s: string) => st
  */
 function wrap(text: string, width: number, indent: number, hang: number): string[] {
   const pad = (n: number) => ' '.repeat(n);
+  // Most lines fit as they are: wrap-ansi measures every word with string-width, whose grapheme
+  // segmenting made wrapping most of a dense project's report time.
+  if (fitsAsItIs(text, Math.max(10, width - indent))) return [pad(indent) + text];
   const options = { hard: true, trim: true, wordWrap: true };
   const [first = '', ...rest] = wrapAnsi(text, Math.max(10, width - indent), options).split('\n');
   if (rest.length === 0) return [pad(indent) + first];
   const others = wrapAnsi(rest.join(' '), Math.max(10, width - indent - hang), options).split('\n');
   return [pad(indent) + first, ...others.map((line) => pad(indent + hang) + line)];
+}
+
+// eslint-disable-next-line no-control-regex -- SGR colour codes start with ESC
+const SGR = /\u001b\[[0-9;]*m/g;
+/** Printable ASCII, one column a character, nothing for wrap-ansi to trim at either end. */
+const PLAIN_LINE = /^(?! )[\x20-\x7e]*(?<! )$/;
+
+/** `text` is one line no wider than `width` that wrap-ansi would give back unchanged. */
+function fitsAsItIs(text: string, width: number): boolean {
+  const visible = text.includes('\u001b') ? text.replace(SGR, '') : text;
+  return visible.length <= width && PLAIN_LINE.test(visible);
 }
 
 /**
