@@ -94,6 +94,17 @@ describe.concurrent('lmi-audit CLI', () => {
     expect(typo.stderr).toContain('Did you mean `sarif`?');
   });
 
+  it('takes --format of rules and explain in any case too, and suggests the format meant', async () => {
+    const rules = await runCli(['rules', '--format', 'JSON']);
+    expect(rules.code).toBe(0);
+    expect((JSON.parse(rules.stdout) as { id: string }[]).map((rule) => rule.id)).toContain('shared-tmp-path');
+    const explained = await runCli(['explain', 'shared-tmp-path', '--format', 'Markdown']);
+    expect(explained).toMatchObject({ code: 0, stdout: (await runCli(['explain', 'shared-tmp-path', '--format', 'markdown'])).stdout });
+    const typo = await runCli(['explain', 'shared-tmp-path', '--format', 'mardown']);
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toContain('Did you mean `markdown`?');
+  });
+
   it('reads --max-file-size with a unit (binary: 1KB = 1024 bytes)', async () => {
     const skipped = (r: CliResult) => (JSON.parse(r.stdout) as Report).errors.filter((e) => /size limit/.test(e.message)).length;
     const small = await runCli(['scan', '--format', 'json', '--no-progress', '--max-file-size', '1KB', SAMPLE_APP]);
