@@ -149,6 +149,14 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
 
   registerFixCommand(program, io, (code) => (exitCode = code));
 
+  // Commander answers `help <unknown>` with the program's help and exit code 2, without a word.
+  const [first, topic] = argv.slice(2);
+  const commandNames = program.commands.map((command) => command.name());
+  if (first === 'help' && topic !== undefined && !topic.startsWith('-') && topic !== 'help' && !commandNames.includes(topic)) {
+    io.stderr.write(`lmi-audit: unknown command '${topic}'.${didYouMean(topic, commandNames)} Commands: ${commandNames.join(', ')}\n`);
+    return 2;
+  }
+
   try {
     await program.parseAsync(argv, { from: 'node' });
   } catch (error) {
@@ -300,7 +308,7 @@ function parseScore(value: string): number {
 }
 
 function parseJobs(value: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
+  if (value.toLowerCase() === 'auto') return 'auto';
   const jobs = Number(value);
   if (!/^\d+$/.test(value) || jobs < 1 || jobs > 64) throw new InvalidArgumentError("Expected 'auto' or a whole number from 1 to 64.");
   return jobs;
