@@ -18,6 +18,7 @@ import type * as RulesCommand from './commands/rules.js';
 import type { rules as ruleRegistry } from './rules/index.js';
 import { isKnownError, UsageError } from './errors.js';
 import { REPORTER_NAMES, reporters, type ReporterContext } from './reporters/index.js';
+import { didYouMean } from './util/did-you-mean.js';
 import { batched } from './util/json-chunks.js';
 import { toolVersion } from './version.js';
 import type { FailOn, ProgressEvent, Report } from './types.js';
@@ -132,7 +133,7 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
   program
     .command('rules')
     .description('List every rule with its checklist item, severity, fix transform and summary.')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json']))
     .action(async (options: { format: 'text' | 'json' }) => {
       exitCode = await runRulesCommand((registry, { formatRules }) => formatRules(registry, options.format), io);
     });
@@ -141,12 +142,20 @@ export async function main(argv: string[], io: CliIO = getProcessIO()): Promise<
     .command('explain')
     .description("Print a rule's docs: what it finds, why it breaks on LMI, examples, how to fix it, when to turn it off.")
     .argument('<rule-id>', 'a rule id (`lmi-audit rules` lists them)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(formatOption(['text', 'markdown', 'json']))
     .action(async (id: string, options: { format: 'text' | 'markdown' | 'json' }) => {
       exitCode = await runRulesCommand((registry, { formatExplanation }) => formatExplanation(registry, id, options.format), io);
     });
 
   registerFixCommand(program, io, (code) => (exitCode = code));
+
+  // Commander answers `help <unknown>` with the program's help and exit code 2, without a word.
+  const [first, topic] = argv.slice(2);
+  const commandNames = program.commands.map((command) => command.name());
+  if (first === 'help' && topic !== undefined && !topic.startsWith('-') && topic !== 'help' && !commandNames.includes(topic)) {
+    io.stderr.write(`lmi-audit: unknown command '${topic}'.${didYouMean(topic, commandNames)} Commands: ${commandNames.join(', ')}\n`);
+    return 2;
+  }
 
   try {
     await program.parseAsync(argv, { from: 'node' });
@@ -299,7 +308,7 @@ function parseScore(value: string): number {
 }
 
 function parseJobs(value: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
+  if (value.toLowerCase() === 'auto') return 'auto';
   const jobs = Number(value);
   if (!/^\d+$/.test(value) || jobs < 1 || jobs > 64) throw new InvalidArgumentError("Expected 'auto' or a whole number from 1 to 64.");
   return jobs;
@@ -425,6 +434,21 @@ function summarise(report: Report): string {
   const verdict = summary.passed ? 'PASSED' : 'FAILED';
   const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   return `${count(summary.functions, 'function')}, ${count(summary.findings, 'finding')}, lowest score ${summary.score}: ${verdict}`;
+}
+
+/**
+ * `--format` of `rules` and `explain`: in any case, as scan's is, and a typo gets a suggestion.
+ * The parser is set after `choices`, which it replaces; help still lists the choices.
+ */
+function formatOption(choices: readonly string[]): Option {
+  return new Option('--format <format>', 'output format')
+    .choices(choices)
+    .default('text')
+    .argParser((value: string) => {
+      const name = value.toLowerCase();
+      if (choices.includes(name)) return name;
+      throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.${didYouMean(name, choices)}`);
+    });
 }
 
 function formatStack(error: unknown): string {

@@ -59,7 +59,10 @@ function findRule(registry: ReadonlyArray<RuleMeta>, id: string): DocumentedRule
   const rule = rules.find((r) => r.id === id) ?? rules.find((r) => r.id === id.toLowerCase());
   if (!rule) {
     const ids = rules.map((r) => r.id);
-    throw new UsageError(`Unknown rule \`${id}\`.${didYouMean(id, ids)} Rules: ${ids.join(', ')}`);
+    // A transform id is the likeliest mix-up: `fix --transform` takes both.
+    const fixedBy = rules.filter((r) => r.fix?.transform === id.toLowerCase()).map((r) => `\`${r.id}\``);
+    const hint = fixedBy.length > 0 ? ` \`${id}\` is a transform; it fixes ${fixedBy.join(', ')}: explain that rule.` : didYouMean(id, ids);
+    throw new UsageError(`Unknown rule \`${id}\`.${hint} Rules: ${ids.join(', ')}`);
   }
   return rule;
 }

@@ -90,25 +90,21 @@ export const reportText: Reporter = (report, ctx) => {
   // Suppressed findings are counted in the summary, not shown; --quiet shows errors only.
   const visible = report.findings.filter((f) => !f.suppressed && (!ctx.quiet || f.severity === 'error'));
   const accepted = report.findings.filter((f) => f.suppressed?.kind === 'baseline');
-  const functions = sortWorstFirst(report.functions, visible);
+  // Grouped once by function: looking each function's findings up in the whole list made a
+  // dense project's report cost functions x findings.
+  const visibleOf = groupByFunction(visible);
+  const acceptedOf = groupByFunction(accepted);
+  const functions = sortWorstFirst(report.functions, visibleOf);
 
   if (report.functions.length === 0 && !ctx.quiet) blocks.push(formatEmpty(report, layout));
-  if (report.functions.length >= SUMMARY_AT_TOP_FUNCTIONS && !ctx.quiet) blocks.push(formatTop(report, functions, visible, layout));
+  if (report.functions.length >= SUMMARY_AT_TOP_FUNCTIONS && !ctx.quiet) blocks.push(formatTop(report, functions, visibleOf, acceptedOf, layout));
 
-  const shownFunctions = functions.filter((fn) => !ctx.quiet || visible.some((f) => f.functions.includes(fn.id)));
+  const shownFunctions = functions.filter((fn) => !ctx.quiet || findingsOf(visibleOf, fn).length > 0);
   if (shownFunctions.length > 0) blocks.push(formatLegend(accepted.length > 0, layout));
   /** Where each multi-function finding was printed in full: the first of its functions. */
   const shownUnder = new Map<Finding, string>();
   for (const fn of shownFunctions) {
-    blocks.push(
-      formatFunction(
-        fn,
-        visible.filter((f) => f.functions.includes(fn.id)),
-        accepted.filter((f) => f.functions.includes(fn.id)),
-        shownUnder,
-        layout,
-      ),
-    );
+    blocks.push(formatFunction(fn, findingsOf(visibleOf, fn), findingsOf(acceptedOf, fn), shownUnder, layout));
   }
 
   const functionIds = new Set(report.functions.map((fn) => fn.id));
@@ -133,9 +129,32 @@ export const reportText: Reporter = (report, ctx) => {
   return blocks.length > 0 ? blocks.join('\n\n') + '\n' : '';
 };
 
+/**
+ * Each function id's findings, in the order of `findings`; a finding that lists a function twice
+ * is in its list once.
+ */
+function groupByFunction(findings: readonly Finding[]): Map<string, Finding[]> {
+  const byFunction = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    for (const id of finding.functions) {
+      const own = byFunction.get(id);
+      if (own === undefined) byFunction.set(id, [finding]);
+      // This finding's own ids are handled together, so a repeat of one is at the end of its list.
+      else if (own[own.length - 1] !== finding) own.push(finding);
+    }
+  }
+  return byFunction;
+}
+
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+function findingsOf(byFunction: ReadonlyMap<string, readonly Finding[]>, fn: ReportFunction): readonly Finding[] {
+  return byFunction.get(fn.id) ?? NO_FINDINGS;
+}
+
 /** Lowest score first; among equals, more errors, then more warnings, then by id. */
-function sortWorstFirst(functions: readonly ReportFunction[], visible: readonly Finding[]): ReportFunction[] {
-  const counts = new Map(functions.map((fn) => [fn.id, countBySeverity(visible.filter((f) => f.functions.includes(fn.id)))]));
+function sortWorstFirst(functions: readonly ReportFunction[], visibleOf: ReadonlyMap<string, readonly Finding[]>): ReportFunction[] {
+  const counts = new Map(functions.map((fn) => [fn.id, countBySeverity(findingsOf(visibleOf, fn))]));
   return [...functions].sort((a, b) => {
     const ca = counts.get(a.id)!;
     const cb = counts.get(b.id)!;
@@ -149,20 +168,28 @@ function countBySeverity(findings: readonly Finding[]): Record<Severity, number>
   return counts;
 }
 
+const DIRECTIVE_RULES: ReadonlySet<string> = new Set<string>(DIRECTIVE_RULE_IDS);
+
 function isDirectiveFinding(finding: Finding): boolean {
-  return (DIRECTIVE_RULE_IDS as readonly string[]).includes(finding.ruleId);
+  return DIRECTIVE_RULES.has(finding.ruleId);
 }
 
 /** The verdict, the counts and one row per function, worst first. */
-function formatTop(report: Report, functions: readonly ReportFunction[], visible: readonly Finding[], layout: Layout): string {
+function formatTop(
+  report: Report,
+  functions: readonly ReportFunction[],
+  visibleOf: ReadonlyMap<string, readonly Finding[]>,
+  acceptedOf: ReadonlyMap<string, readonly Finding[]>,
+  layout: Layout,
+): string {
   const { c } = layout.style;
   const lines = [...formatVerdict(report, layout), ...wrap(`${formatCounts(report)}.`, layout.width, 0, 2), ''];
   lines.push(c.gray('score  function  (findings)'));
   for (const fn of functions) {
-    const counts = countBySeverity(visible.filter((f) => f.functions.includes(fn.id)));
+    const counts = countBySeverity(findingsOf(visibleOf, fn));
     const parts = [counts.error && plural(counts.error, 'error'), counts.warning && plural(counts.warning, 'warning'), counts.info && `${counts.info} info`];
     // Under a baseline, what it accepted for the function is counted too: "no findings" would hide it.
-    const accepted = report.findings.filter((f) => f.suppressed?.kind === 'baseline' && f.functions.includes(fn.id)).length;
+    const accepted = findingsOf(acceptedOf, fn).length;
     if (accepted > 0) parts.push(`${accepted} accepted`);
     const found = parts.filter(Boolean).join(', ') || 'no findings';
     // The score is padded outside the wrap, which trims the start of each line.
@@ -427,8 +454,13 @@ function formatNextSteps(report: Report, visible: readonly Finding[], layout: La
     lines.push(...wrap(`Preview, then apply the safe fixes (${plural(safe.length, 'finding')}: ${transforms}):`, layout.width, 2, 2));
     lines.push(...command(['fix', '--all', '--dry', ...args]), ...command(['fix', '--all', ...args]));
   }
-  for (const transform of [...new Set(unsafe.map((f) => f.fix!.transform))]) {
-    const own = unsafe.filter((f) => f.fix!.transform === transform);
+  const unsafeByTransform = new Map<string, Finding[]>();
+  for (const finding of unsafe) {
+    const own = unsafeByTransform.get(finding.fix!.transform);
+    if (own === undefined) unsafeByTransform.set(finding.fix!.transform, [finding]);
+    else own.push(finding);
+  }
+  for (const [transform, own] of unsafeByTransform) {
     const where = own
       .slice(0, 3)
       .map((f) => `${f.file}:${f.line}`)
@@ -499,11 +531,25 @@ function scoreColour(score: number, { style: { c } }: Layout): (s: string) => st
  */
 function wrap(text: string, width: number, indent: number, hang: number): string[] {
   const pad = (n: number) => ' '.repeat(n);
+  // Most lines fit as they are: wrap-ansi measures every word with string-width, whose grapheme
+  // segmenting made wrapping most of a dense project's report time.
+  if (fitsAsItIs(text, Math.max(10, width - indent))) return [pad(indent) + text];
   const options = { hard: true, trim: true, wordWrap: true };
   const [first = '', ...rest] = wrapAnsi(text, Math.max(10, width - indent), options).split('\n');
   if (rest.length === 0) return [pad(indent) + first];
   const others = wrapAnsi(rest.join(' '), Math.max(10, width - indent - hang), options).split('\n');
   return [pad(indent) + first, ...others.map((line) => pad(indent + hang) + line)];
+}
+
+// eslint-disable-next-line no-control-regex -- SGR colour codes start with ESC
+const SGR = /\u001b\[[0-9;]*m/g;
+/** Printable ASCII, one column a character, nothing for wrap-ansi to trim at either end. */
+const PLAIN_LINE = /^(?! )[\x20-\x7e]*(?<! )$/;
+
+/** `text` is one line no wider than `width` that wrap-ansi would give back unchanged. */
+function fitsAsItIs(text: string, width: number): boolean {
+  const visible = text.includes('\u001b') ? text.replace(SGR, '') : text;
+  return visible.length <= width && PLAIN_LINE.test(visible);
 }
 
 /**

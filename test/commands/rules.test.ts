@@ -56,6 +56,12 @@ describe('explain', () => {
     expect(() => formatExplanation(rules, 'no-such-rule', 'text')).toThrow(/^Unknown rule `no-such-rule`\. Rules: /);
   });
 
+  it('names the rule a transform id fixes', () => {
+    expect(() => formatExplanation(rules, 'tmp-paths', 'text')).toThrow(
+      /^Unknown rule `tmp-paths`\. `tmp-paths` is a transform; it fixes `shared-tmp-path`: explain that rule\. Rules: /,
+    );
+  });
+
   it('takes a rule id in any case', () => {
     expect(formatExplanation(rules, 'Shared-Tmp-Path', 'text')).toBe(formatExplanation(rules, 'shared-tmp-path', 'text'));
   });

@@ -94,6 +94,32 @@ describe.concurrent('lmi-audit CLI', () => {
     expect(typo.stderr).toContain('Did you mean `sarif`?');
   });
 
+  it('says which command `help` does not know, and suggests the one meant', async () => {
+    const typo = await runCli(['help', 'scn']);
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toBe("lmi-audit: unknown command 'scn'. Did you mean `scan`? Commands: scan, rules, explain, fix\n");
+    const known = await runCli(['help', 'fix']);
+    expect(known.code).toBe(0);
+    expect(known.stdout).toMatch(/^Usage: lmi-audit fix /);
+  });
+
+  it('takes --jobs auto in any case', async () => {
+    const result = await runCli(['scan', '--jobs', 'AUTO', '--format', 'json', '--no-progress', '--fail-on', 'none', SAMPLE_APP]);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as Report).summary.functions).toBe(5);
+  });
+
+  it('takes --format of rules and explain in any case too, and suggests the format meant', async () => {
+    const rules = await runCli(['rules', '--format', 'JSON']);
+    expect(rules.code).toBe(0);
+    expect((JSON.parse(rules.stdout) as { id: string }[]).map((rule) => rule.id)).toContain('shared-tmp-path');
+    const explained = await runCli(['explain', 'shared-tmp-path', '--format', 'Markdown']);
+    expect(explained).toMatchObject({ code: 0, stdout: (await runCli(['explain', 'shared-tmp-path', '--format', 'markdown'])).stdout });
+    const typo = await runCli(['explain', 'shared-tmp-path', '--format', 'mardown']);
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toContain('Did you mean `markdown`?');
+  });
+
   it('reads --max-file-size with a unit (binary: 1KB = 1024 bytes)', async () => {
     const skipped = (r: CliResult) => (JSON.parse(r.stdout) as Report).errors.filter((e) => /size limit/.test(e.message)).length;
     const small = await runCli(['scan', '--format', 'json', '--no-progress', '--max-file-size', '1KB', SAMPLE_APP]);

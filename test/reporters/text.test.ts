@@ -195,6 +195,52 @@ describe('text reporter', () => {
     expect(reporters.text(long, context({ width: 120 }))).toMatch(/^ +\d+ {2}src\/users\/handler\.ts#handler {2}\(1 accepted\)$/m);
   });
 
+  it('gives each function its own findings when functions share them, and shows a shared one in full once', () => {
+    const report = longReport();
+    const reports = 'src/reports/handler.ts#handler';
+    const orders = 'src/orders/handler.ts#handler';
+    report.functions.find((fn) => fn.id === reports)!.score = 70;
+    const error = (file: string, functions: string[]): Finding => ({ ...report.findings[0]!, file, line: 2, column: 1, functions });
+    report.findings.push(
+      error('src/lib/shared.ts', [reports, orders]),
+      // Listed twice: still one finding of the function, counted once.
+      error('src/reports/a.ts', [reports, reports]),
+      error('src/reports/b.ts', [reports]),
+    );
+    const text = reporters.text(report, context({ rules: RULES_WITH_POOL, width: 120 }));
+    const lines = text.split('\n');
+    // Scores tie at 70: the function with more errors comes first, in the table and in the blocks.
+    expect(lines.slice(4, 8)).toEqual([
+      '   60  src/users/handler.ts#handler  (1 error)',
+      '   70  src/reports/handler.ts#handler  (3 errors, 1 warning)',
+      '   70  src/orders/handler.ts#handler  (2 errors, 1 warning)',
+      '  100  src/health/handler.ts#handler  (no findings)',
+    ]);
+    const block = (id: string) => {
+      const start = text.indexOf(`\n${id}  score`);
+      const end = text.indexOf('#handler  score', start + id.length + 2);
+      return text
+        .slice(start, end === -1 ? undefined : end)
+        .split('\n')
+        .filter((line) => /^ {2}(error|warning|info) {2}/.test(line))
+        .map((line) => line.trim().replace(/\s+\[[\w-]+\]$/, ''));
+    };
+    expect(block(reports)).toEqual([
+      'error  mutable-module-state  src/lib/shared.ts:2:1',
+      'error  mutable-module-state  src/reports/a.ts:2:1',
+      'error  mutable-module-state  src/reports/b.ts:2:1',
+      'warning  shared-tmp-path  src/lib/export.ts:4:18',
+    ]);
+    expect(block(orders)).toEqual([
+      'error  mutable-module-state  src/orders/handler.ts:10:3',
+      `error  mutable-module-state  src/lib/shared.ts:2:1  (see above, under ${reports})`,
+      `warning  shared-tmp-path  src/lib/export.ts:4:18  (see above, under ${reports})`,
+    ]);
+    expect(lines).toContain('src/health/handler.ts#handler  score 100/100  no findings; not checked: lifecycle');
+    // A shared finding's message is printed once, under the first function that shows it.
+    expect(text.split('`/tmp/export.csv` is shared').length - 1).toBe(1);
+  });
+
   it('has no ANSI escapes without colour and some with it', () => {
     expect(reporters.text(makeReport(), context())).not.toMatch(ANSI);
     const coloured = reporters.text(makeReport(), context({ color: true }));
