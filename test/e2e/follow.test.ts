@@ -68,8 +68,8 @@ describe('classes', () => {
     const report = await scan({ paths: ['.'], cwd: project('class-handlers') });
     expect(report.findings.map((f) => `${f.file}:${f.line}`)).toEqual([
       'src/audit.js:8',
-      'src/order-service.js:6',
-      'src/order-service.js:13',
+      'src/order-service.js:9',
+      'src/order-service.js:16',
       'src/warmer.js:6',
     ]);
     // `new (require('./warmer'))()` makes the module's class: the module is not a handler of its own.
