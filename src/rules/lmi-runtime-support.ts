@@ -74,8 +74,8 @@ export default defineRule<MessageId>({
       '(docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-runtimes.html). Memory: 2048 to 32768 MB per function, ' +
       'at 2, 4 or 8 GiB per vCPU (`ExecutionEnvironmentMemoryGiBPerVCpu`; ' +
       'docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html); a memory size that is not written is ' +
-      'not reported, because a function created with a capacity provider gets 2048 MB, not the on-demand 128 MB (aws-cdk\'s ' +
-      'integration test attaches a function that sets no memory and it deploys to Active; so do AWS\'s sample stacks). ' +
+      "not reported, because a function created with a capacity provider gets 2048 MB, not the on-demand 128 MB (aws-cdk's " +
+      "integration test attaches a function that sets no memory and it deploys to Active; so do AWS's sample stacks). " +
       '`PerExecutionEnvironmentMaxConcurrency` ' +
       'is 1 to 1600 (docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html); for ' +
       'Node.js, more than the default 64 per vCPU crowds the event loop of each worker thread ' +

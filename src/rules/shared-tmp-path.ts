@@ -179,7 +179,7 @@ export default defineRule<MessageId, TmpFact>({
       "the callers in invocation code pass (`upload(bucket, key, '/tmp/report.csv')` is the fixed path; a name with the " +
       'request id in it is not shared). A read of a fixed path is reported when invocation code also writes it (a file ' +
       'laid down at init and only read is fine); a read of a name made from event data or a repeatable value ' +
-      "(`random.randint`) is reported alone, since such a name cannot have been prepared at init: a library the rule " +
+      '(`random.randint`) is reported alone, since such a name cannot have been prepared at init: a library the rule ' +
       "does not list wrote it during the invocation (Pillow's `image.save(path)` before `s3.upload_file(path, ...)`).",
     bad: [
       "import { writeFileSync, readFileSync } from 'fs';",

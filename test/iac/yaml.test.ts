@@ -146,7 +146,9 @@ describe('parseYaml (what PyYAML accepts and YAML 1.2 refuses)', () => {
   it('reads them as SAM CLI does, with a warning, and finds key lines in the text', () => {
     const doc = parseYaml(template);
     expect(doc.errors).toEqual([]);
-    expect(doc.warnings).toEqual([expect.objectContaining({ message: expect.stringMatching(/^YAML 1\.2 refuses this document .*PyYAML and SAM CLI accept it/) })]);
+    expect(doc.warnings).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^YAML 1\.2 refuses this document .*PyYAML and SAM CLI accept it/) }),
+    ]);
     const resources = (doc.value as { Resources: Record<string, { Properties: Record<string, unknown> }> }).Resources;
     expect(resources.Role!.Properties.Policies).toEqual([
       { PolicyName: 'Access', PolicyDocument: { 'Fn::Sub': '{ "Statement": [ { "Effect": "Allow", "Resource": "${Bucket}" } ] }' } },
