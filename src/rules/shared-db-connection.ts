@@ -10,6 +10,11 @@ import { classesInstantiatedAtModuleLevel } from '../kit/module-instances.js';
 import { connectionCount, largestConnectionCount } from '../iac/connection-count.js';
 import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
 
+/** One connection cache: the binding (or class) that keeps it, and its field. */
+function lazyKeyOf(file: number, binding: string, field: string | undefined): string {
+  return `${file}#${binding}#${field ?? ''}`;
+}
+
 type MessageId = 'moduleConnection' | 'lazyConnection' | 'perInvocation' | 'perInvocationProcess' | 'processConnection' | 'sharedClosed';
 
 /** Single-connection constructors and factories, by package. Pools are deliberately absent. */
@@ -577,7 +582,7 @@ export default defineRule<MessageId, DbFact>({
     const lazyLines = new Map<string, number[]>();
     for (const { file, fact, binding } of facts) {
       if (!fact.lazy || fact.local !== undefined || fact.py || binding === undefined) continue;
-      const key = `${file}#${binding}#${fact.field ?? ''}`;
+      const key = lazyKeyOf(file, binding, fact.field);
       const lines = lazyLines.get(key);
       if (lines) lines.push(fact.loc.line);
       else lazyLines.set(key, [fact.loc.line]);
@@ -618,7 +623,7 @@ export default defineRule<MessageId, DbFact>({
       }
       let also = '';
       if (f.lazy) {
-        const lazyKey = `${key}#${f.field ?? ''}`;
+        const lazyKey = lazyKeyOf(file, binding!, f.field);
         if (reportedLazy.has(lazyKey)) continue;
         reportedLazy.add(lazyKey);
         const others = (lazyLines.get(lazyKey) ?? []).filter((line) => line !== f.loc.line);
