@@ -59,6 +59,14 @@ interface WriteFact {
   unobserved?: 'scratch' | 'construction';
   /** `x = undefined` / `x = null`: the variable is emptied, no value is stored. */
   cleared?: boolean;
+  /**
+   * `list.push(v)`, `list.splice(i, 1)`: adds or removes elements of a module-level array, with
+   * `readBack` when its function reads the array again after an `await` that follows (or in a
+   * loop that awaits).
+   */
+  element?: { readBack: boolean };
+  /** `list.length = 0`, `list.splice(0)`: every element is dropped, the array starts over. */
+  empties?: boolean;
   end: number;
 }
 
@@ -73,28 +81,46 @@ function record(ctx: WalkContext<WriteFact>, node: ts.Node, fact: WriteFact): vo
  * on meanwhile; `const id = ++seq` and `items.map(() => ({ id: n++ }))` take theirs at once.
  */
 function readAfterAwait(step: ts.Node, name: string): boolean {
-  let fn: ts.Node | undefined = step.parent;
-  while (fn && !isFunctionLike(fn)) fn = fn.parent;
-  const body = fn && (fn as ts.FunctionLikeDeclaration).body;
-  // One walk per step; bundles' giant functions count as read (reported, as before).
-  if (!body) return false;
-  if (body.end - body.pos > 50_000) return true;
-  // In a loop with an `await`, the next turn reads after it: the loop counts from its start.
-  let after = step.end;
-  for (let p = step.parent; p && p !== fn; p = p.parent) if (isLoop(p)) after = Math.min(after, p.pos);
+  // From the step out through the inline callbacks it sits in (`records.forEach((r) => list.push(r))`):
+  // the function that passed the callback goes on after the call.
+  let from: ts.Node = step;
+  for (let depth = 0; depth < 8; depth++) {
+    let fn: ts.Node | undefined = from.parent;
+    while (fn && !isFunctionLike(fn)) fn = fn.parent;
+    const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+    if (!fn || !body) return false;
+    // One walk per step; bundles' giant functions count as read (reported, as before).
+    if (body.end - body.pos > 50_000) return true;
+    // In a loop with an `await`, the next turn reads after it: the loop counts from its start.
+    let after = from.end;
+    for (let p = from.parent; p && p !== fn; p = p.parent) if (isLoop(p)) after = Math.min(after, p.pos);
+    if (readsAfter(body, after, name)) return true;
+    const call = fn.parent;
+    if (!call || !ts.isCallExpression(call) || !call.arguments.includes(fn as ts.Expression)) return false;
+    from = call;
+  }
+  return false;
+}
+
+/** Does `body` read `name` after an `await` (of its own, not of a nested function) at or after `after`? */
+function readsAfter(body: ts.Node, after: number, name: string): boolean {
   let awaited = -1;
   let found = false;
-  const visit = (n: ts.Node, nested: boolean): void => {
+  const visit = (n: ts.Node, parent: ts.Node, nested: boolean): void => {
     if (found) return;
     if (!nested && awaited < 0 && n.pos >= after && (n.kind === S.AwaitExpression || n.kind === S.YieldExpression)) awaited = n.end;
     if (awaited >= 0 && n.kind === S.Identifier && n.pos >= awaited && (n as ts.Identifier).text === name) {
-      found = true;
-      return;
+      // `seq = 0` stores without reading; `o.seq` and `{ seq: 1 }` name a property.
+      const stored = ts.isBinaryExpression(parent) && parent.left === n && parent.operatorToken.kind === S.EqualsToken;
+      if (!stored && !isPropertyName(parent, n as ts.Identifier)) {
+        found = true;
+        return;
+      }
     }
     const inner = nested || isFunctionLike(n);
-    ts.forEachChild(n, (c) => visit(c, inner));
+    ts.forEachChild(n, (c) => visit(c, n, inner));
   };
-  ts.forEachChild(body, (c) => visit(c, false));
+  ts.forEachChild(body, (c) => visit(c, body, false));
   return found;
 }
 
@@ -108,6 +134,49 @@ function isLoop(node: ts.Node): boolean {
       return true;
   }
   return false;
+}
+
+/** Methods that add or remove elements without overwriting the ones other invocations stored. */
+const ELEMENT_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice']);
+
+/** The {@link WriteFact.element} / {@link WriteFact.empties} part of an array mutator call. */
+function elementWrite(call: ts.CallExpression, method: string): Partial<WriteFact> {
+  const first = call.arguments[0] && unwrap(call.arguments[0]);
+  if (method === 'splice' && call.arguments.length === 1 && first && ts.isNumericLiteral(first) && first.text === '0') return { empties: true };
+  if (!ELEMENT_MUTATORS.has(method)) return {};
+  let root: ts.Expression = unwrap((call.expression as ts.PropertyAccessExpression).expression);
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
+  return { element: { readBack: !ts.isIdentifier(root) || readAfterAwait(call, root.text) } };
+}
+
+/**
+ * `if (seq > 1_000_000) seq = 0`: a counter wrapping around, tested and reset with nothing
+ * awaited in between, so it is as atomic as a step.
+ */
+function isWrapAround(node: ts.Node, value: ts.Node | undefined, name: string): boolean {
+  if (!value || !ts.isNumericLiteral(unwrap(value as ts.Expression))) return false;
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== S.EqualsToken) return false;
+  let child: ts.Node = node;
+  for (let p = node.parent; p && !isFunctionLike(p); child = p, p = p.parent) {
+    if (ts.isExpressionStatement(p)) continue;
+    if (ts.isBlock(p)) {
+      // `if (seq > N) { await flush(); seq = 0 }`: another invocation steps it during the flush.
+      if (p.statements.slice(0, p.statements.indexOf(child as ts.Statement)).some(containsAwait)) return false;
+      continue;
+    }
+    return ts.isIfStatement(p) && p.thenStatement === child && mentions(p.expression, name) && !containsAwait(p.expression);
+  }
+  return false;
+}
+
+function containsAwait(node: ts.Node): boolean {
+  if (ts.isAwaitExpression(node) || ts.isYieldExpression(node)) return true;
+  if (isFunctionLike(node)) return false;
+  return ts.forEachChild(node, (c) => (containsAwait(c) ? true : undefined)) === true;
+}
+
+function isAssignment(node: ts.Node): node is ts.BinaryExpression {
+  return ts.isBinaryExpression(node) && node.operatorToken.kind === S.EqualsToken;
 }
 
 /** `x += n` / `x -= n`. */
@@ -124,14 +193,24 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     const b = ctx.lookup(t.text);
     if (!b && !NOT_IMPLICIT.has(t.text) && isSloppy(node, ctx.sourceFile)) {
       const taint = value ? ctx.taintOf(value) : undefined;
-      record(ctx, node, { k: 'implicit', text: t.text, tainted: taint !== undefined, ...(taint ? { taint } : {}), end: node.getEnd() });
+      const scratch = isAssignment(node) && isScratchWrite(node, t.text, ctx.sourceFile);
+      record(ctx, node, {
+        k: 'implicit',
+        text: t.text,
+        tainted: taint !== undefined,
+        ...(taint ? { taint } : {}),
+        ...(scratch ? { scratch: true } : {}),
+        end: node.getEnd(),
+      });
       return;
     }
     if (!b || !b.module || (b.kind !== 'let' && b.kind !== 'var')) return;
     const taint = value ? ctx.taintOf(value) : undefined;
     const constant =
       value && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined;
-    const step = (value === undefined || (isStepOperator(node) && ts.isNumericLiteral(unwrap(value as ts.Expression)))) && !readAfterAwait(node, t.text);
+    const step =
+      (value === undefined || (isStepOperator(node) && ts.isNumericLiteral(unwrap(value as ts.Expression))) || isWrapAround(node, value, t.text)) &&
+      !readAfterAwait(node, t.text);
     record(ctx, node, {
       k: 'reassign',
       ref: { name: t.text, path: [] },
@@ -174,6 +253,7 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
       (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken
         ? constantOf(value)
         : undefined,
+    () => (ts.isPropertyAccessExpression(t) && t.name.text === 'length' && value && constantOf(value) === '0' ? { empties: true } : {}),
   );
 }
 
@@ -243,7 +323,8 @@ function isScratchWrite(write: ts.Node, name: string, sourceFile: ts.SourceFile)
   let ok = true;
   let awaited = false;
   let read = false;
-  const visit = (n: ts.Node): void => {
+  // Parent pointers are not set below the node the walk is at: each visit is given its parent.
+  const visit = (n: ts.Node, parent: ts.Node | undefined): void => {
     if (!ok) return;
     if (n !== fn && isFunctionLike(n)) {
       // A callback that reads it may run after an `await`.
@@ -252,20 +333,25 @@ function isScratchWrite(write: ts.Node, name: string, sourceFile: ts.SourceFile)
     }
     const pos = n.getStart(sourceFile);
     if ((ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) && pos > end) awaited = true;
-    if (ts.isIdentifier(n) && n.text === name && !(n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+    if (ts.isIdentifier(n) && n.text === name && !(parent && isPropertyName(parent, n))) {
       // `x = await refresh(x)`: the new value depends on the one another invocation left.
       if (pos < start || (pos > leftEnd && pos < end) || (pos > end && awaited)) ok = false;
       else if (pos > end) read = true;
       // A local of the same name: the analysis would not know which is meant.
-      if (n.parent && (ts.isVariableDeclaration(n.parent) || ts.isParameter(n.parent)) && (n.parent as ts.NamedDeclaration).name === n) ok = false;
+      if (parent && (ts.isVariableDeclaration(parent) || ts.isParameter(parent)) && parent.name === n) ok = false;
     }
-    ts.forEachChild(n, visit);
+    ts.forEachChild(n, (c) => visit(c, n));
   };
   const body = (fn as ts.FunctionLikeDeclaration).body!;
-  for (const p of (fn as ts.FunctionLikeDeclaration).parameters) visit(p);
-  visit(body);
+  for (const p of (fn as ts.FunctionLikeDeclaration).parameters) visit(p, fn);
+  visit(body, fn);
   // A variable the function never reads back is not used as a local: the write stays reported.
   return ok && read;
+}
+
+/** `o.name` and `{ name: v }`: the identifier names a property, not a variable. */
+function isPropertyName(parent: ts.Node, id: ts.Identifier): boolean {
+  return (ts.isPropertyAccessExpression(parent) || ts.isPropertyAssignment(parent)) && parent.name === id;
 }
 
 function mentions(node: ts.Node, name: string): boolean {
@@ -311,6 +397,7 @@ function onObjectWrite(
   logical = false,
   assigned: ts.Expression | undefined = undefined,
   constant: () => string | undefined = () => undefined,
+  extra: () => Partial<WriteFact> = () => ({}),
 ): void {
   if (ctx.fn < 0) return;
   let root: ts.Expression = unwrap(object);
@@ -337,6 +424,7 @@ function onObjectWrite(
   const taint = taintOf();
   const unobserved = unobservedField(node, object, assigned);
   record(ctx, node, {
+    ...extra(),
     ...(unobserved ? { unobserved } : {}),
     k: 'mutate',
     ref: target.ref,
@@ -423,6 +511,16 @@ export default defineRule<MessageId, WriteFact>({
       'export const hello = async () => {',
       "  response = { statusCode: 200, body: 'hello' };",
       '  return response;',
+      '};',
+      '',
+      '// An in-memory store whose elements invocations add and remove synchronously, and that none',
+      '// empties or reads back after an `await`: each invocation keeps its own element, and the list',
+      '// spanned invocations before LMI as it does now. (Emptied per invocation, it is reported.)',
+      'const users = [];',
+      'export const create = async (event) => {',
+      '  const user = JSON.parse(event.body);',
+      '  users.push(user);',
+      '  return { statusCode: 201, body: JSON.stringify(user) };',
       '};',
       '',
       '// A lazy initialisation with an `await` before the value is ready is a check-then-act race:',
@@ -518,6 +616,10 @@ export default defineRule<MessageId, WriteFact>({
           callee.expression,
           () => n.getText(ctx.sourceFile),
           () => n.arguments.reduce<TaintSources | undefined>((acc, a) => joinTaint(acc, ctx.taintOf(a)), undefined),
+          false,
+          undefined,
+          undefined,
+          () => elementWrite(n, method),
         );
         return;
       }
@@ -559,6 +661,7 @@ export default defineRule<MessageId, WriteFact>({
     const scratch = scratchVariables(ctx);
     const slots = pendingSlots(ctx);
     let instantiated: Set<string> | undefined;
+    let restarted: Set<string> | undefined;
     const reportedVars = new Set<string>();
     const cleared: Array<{ file: number; fact: Fact & WriteFact; handlers: HandlerInfo[] }> = [];
     for (const { file, fact } of ctx.facts()) {
@@ -568,6 +671,9 @@ export default defineRule<MessageId, WriteFact>({
       const f = fact;
       const source = getValueSource(ctx, file, f.taint);
       if (f.k === 'implicit') {
+        // Written and read back within one synchronous stretch of one function (a client made and
+        // used at once): no other invocation runs in between.
+        if (scratch.has(`${file}#${f.text}`)) continue;
         ctx.report({
           file,
           loc: fact.loc,
@@ -632,6 +738,15 @@ export default defineRule<MessageId, WriteFact>({
         continue;
       }
       const targets = ctx.graph.resolveRef(file, { name: ref.name, path: [] });
+      // Adding or removing an element, synchronously, of a list that is never started over: an
+      // in-memory store (`users.push(user)` in an Express demo). Every invocation keeps its own
+      // element and no other can run between the call's read and write, and the list spanned
+      // invocations before LMI as it does now. It becomes per-request scratch, and racy, when an
+      // invocation empties it or reads it back after an `await`.
+      if (f.element && !f.element.readBack) {
+        restarted ??= restartedArrays(ctx);
+        if (!targets.some((t) => restarted!.has(`${t.file}#${t.name ?? ''}`))) continue;
+      }
       const shared = targets.some((t) => {
         if (t.name === undefined) return true; // a module object (`require('./state').x = ...`)
         const b = ctx.graph.binding(t);
@@ -653,6 +768,21 @@ export default defineRule<MessageId, WriteFact>({
 });
 
 /**
+ * Module-level arrays an invocation starts over (`list = []`, `list.length = 0`,
+ * `list.splice(0)`) in code a handler reaches: each invocation means the list to hold its own
+ * elements, which concurrent ones then mix. Keyed `file#name` of the declaring module.
+ */
+function restartedArrays(ctx: CheckContext<MessageId, WriteFact>): Set<string> {
+  const out = new Set<string>();
+  for (const { file, fact } of ctx.facts()) {
+    if (fact.fn < 0 || !fact.ref || (fact.k !== 'reassign' && !fact.empties)) continue;
+    if (ctx.handlersReaching(file, fact.fn).length === 0) continue;
+    for (const t of ctx.graph.resolveRef(file, { name: fact.ref.name, path: [] })) out.add(`${t.file}#${t.name ?? ''}`);
+  }
+  return out;
+}
+
+/**
  * Module-level variables used as a slot for one pending promise (a single-flight initialisation):
  * during invocations every write either fills the slot with no `await` in between
  * (`pending ??= load()`, or `pending = load()` under `if (!pending)`) or empties it
@@ -671,7 +801,7 @@ function pendingSlots(ctx: CheckContext<MessageId, WriteFact>): Set<string> {
 }
 
 /**
- * Module-level variables used as scratch space by one function: not exported, referred to by that
+ * Module-level variables (and sloppy-mode implicit globals) used as scratch space by one function: not exported, referred to by that
  * function alone, which writes them (`isScratchWrite`) before reading them within one synchronous
  * stretch. Each invocation reads only what it wrote itself. Keyed `file#name`.
  */
@@ -679,7 +809,7 @@ function scratchVariables(ctx: CheckContext<MessageId, WriteFact>): Set<string> 
   const writers = new Map<string, number>();
   const candidates = new Set<string>();
   for (const { file, fact } of ctx.facts()) {
-    if (fact.k !== 'reassign' || fact.fn < 0) continue;
+    if ((fact.k !== 'reassign' && fact.k !== 'implicit') || fact.fn < 0) continue;
     const key = `${file}#${fact.text}`;
     const prev = writers.get(key);
     writers.set(key, prev === undefined || prev === fact.fn ? fact.fn : -2);
