@@ -26,6 +26,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     reassignedWithRequestData: NODE,
     reassignedWithValue: NODE,
     mutated: NODE,
+    elementsMixed: NODE,
     thisMutated: NODE,
     envWrite: NODE,
     implicitGlobal: NODE,

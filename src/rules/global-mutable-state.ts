@@ -20,7 +20,8 @@ const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'so
 const STATIC_ENV_KEY = /^process\.env(\.[\w$]+|\[(['"`])[\w$]+\2\])$/;
 const OBJECT_MUTATORS = new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']);
 
-type MessageId = 'reassigned' | 'reassignedWithRequestData' | 'reassignedWithValue' | 'mutated' | 'thisMutated' | 'envWrite' | 'implicitGlobal';
+type MessageId =
+  'reassigned' | 'reassignedWithRequestData' | 'reassignedWithValue' | 'mutated' | 'elementsMixed' | 'thisMutated' | 'envWrite' | 'implicitGlobal';
 
 /**
  * Names a sloppy script may assign without declaring them that are not accidental globals:
@@ -463,7 +464,7 @@ export default defineRule<MessageId, WriteFact>({
   fix: {
     transform: 'hoisted-state',
     safety: 'safe',
-    messages: ['reassigned', 'reassignedWithRequestData', 'reassignedWithValue', 'mutated', 'thisMutated', 'envWrite'],
+    messages: ['reassigned', 'reassignedWithRequestData', 'reassignedWithValue', 'mutated', 'elementsMixed', 'thisMutated', 'envWrite'],
   },
   docs: {
     summary: 'Module-level variables and objects written during an invocation are shared by every concurrent invocation on the worker.',
@@ -551,6 +552,10 @@ export default defineRule<MessageId, WriteFact>({
     mutated:
       'Module-level `{{name}}` is mutated during an invocation with {{source}} (`{{text}}`): every concurrent invocation on the ' +
       'worker reads and overwrites the same object. Build a per-request object inside the handler instead.',
+    elementsMixed:
+      'Module-level `{{name}}` gets an element from {{source}} (`{{text}}`) and the invocation {{how}}: ' +
+      "the list is used as this invocation's own, but concurrent invocations on the worker add to and drop from the " +
+      "same one, so it holds (or loses) other requests' elements. Build the list inside the handler instead.",
     thisMutated:
       '`{{text}}` stores {{source}} on `{{name}}`, which lives at module level and is shared by concurrent invocations: ' +
       "they overwrite each other's fields. Keep per-request values in locals or pass them as arguments.",
@@ -756,8 +761,13 @@ export default defineRule<MessageId, WriteFact>({
       ctx.report({
         file,
         loc: fact.loc,
-        messageId: 'mutated',
-        data: { name: ref.name.replace(/^require#\d+:/, ''), text: truncate(f.text), source: describeValueSource(source) },
+        messageId: f.element ? 'elementsMixed' : 'mutated',
+        data: {
+          name: ref.name.replace(/^require#\d+:/, ''),
+          text: truncate(f.text),
+          source: describeValueSource(source),
+          how: f.element?.readBack ? 'reads it again after an `await`' : 'starts it over during an invocation',
+        },
         handlers,
       });
     }
