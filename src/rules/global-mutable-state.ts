@@ -62,8 +62,8 @@ interface WriteFact {
   cleared?: boolean;
   /**
    * `list.push(v)`, `list.splice(i, 1)`: adds or removes elements of a module-level array, with
-   * `readBack` when its function reads the array again after an `await` that follows (or in a
-   * loop that awaits).
+   * `readBack` when its function (or one that passed it as a callback) reads the array again
+   * after an `await` that follows (see readAfterAwait).
    */
   element?: { readBack: boolean };
   /** `list.length = 0`, `list.splice(0)`: every element is dropped, the array starts over. */
@@ -112,7 +112,7 @@ function readsAfter(body: ts.Node, after: number, name: string): boolean {
     if (!nested && awaited < 0 && n.pos >= after && (n.kind === S.AwaitExpression || n.kind === S.YieldExpression)) awaited = n.end;
     if (awaited >= 0 && n.kind === S.Identifier && n.pos >= awaited && (n as ts.Identifier).text === name) {
       // `seq = 0` stores without reading; `o.seq` and `{ seq: 1 }` name a property.
-      const stored = ts.isBinaryExpression(parent) && parent.left === n && parent.operatorToken.kind === S.EqualsToken;
+      const stored = isAssignment(parent) && parent.left === n;
       if (!stored && !isPropertyName(parent, n as ts.Identifier)) {
         found = true;
         return;
@@ -145,9 +145,16 @@ function elementWrite(call: ts.CallExpression, method: string): Partial<WriteFac
   const first = call.arguments[0] && unwrap(call.arguments[0]);
   if (method === 'splice' && call.arguments.length === 1 && first && ts.isNumericLiteral(first) && first.text === '0') return { empties: true };
   if (!ELEMENT_MUTATORS.has(method)) return {};
-  let root: ts.Expression = unwrap((call.expression as ts.PropertyAccessExpression).expression);
+  const root = rootOf((call.expression as ts.PropertyAccessExpression).expression);
+  // `this.items.push(x)` is a field write, reported as one; other roots are not module arrays.
+  return ts.isIdentifier(root) ? { element: { readBack: readAfterAwait(call, root.text) } } : {};
+}
+
+/** The object a chain of property and element accesses starts from: `state` of `state.a[k].b`. */
+function rootOf(expr: ts.Expression): ts.Expression {
+  let root = unwrap(expr);
   while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
-  return { element: { readBack: !ts.isIdentifier(root) || readAfterAwait(call, root.text) } };
+  return root;
 }
 
 /**
@@ -156,7 +163,7 @@ function elementWrite(call: ts.CallExpression, method: string): Partial<WriteFac
  */
 function isWrapAround(node: ts.Node, value: ts.Node | undefined, name: string): boolean {
   if (!value || !ts.isNumericLiteral(unwrap(value as ts.Expression))) return false;
-  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== S.EqualsToken) return false;
+  if (!isAssignment(node)) return false;
   let child: ts.Node = node;
   for (let p = node.parent; p && !isFunctionLike(p); child = p, p = p.parent) {
     if (ts.isExpressionStatement(p)) continue;
@@ -207,8 +214,7 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     }
     if (!b || !b.module || (b.kind !== 'let' && b.kind !== 'var')) return;
     const taint = value ? ctx.taintOf(value) : undefined;
-    const constant =
-      value && node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken ? constantOf(value) : undefined;
+    const constant = value && isAssignment(node) ? constantOf(value) : undefined;
     const step =
       (value === undefined || (isStepOperator(node) && ts.isNumericLiteral(unwrap(value as ts.Expression))) || isWrapAround(node, value, t.text)) &&
       !readAfterAwait(node, t.text);
@@ -221,9 +227,7 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
       ...(constant !== undefined ? { constant } : {}),
       ...(value && isEmptyValue(ctx, value) ? { cleared: true } : {}),
       guard: findLazyGuard(node, t.text, ctx.sourceFile),
-      ...(node.kind === S.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken && isScratchWrite(node, t.text, ctx.sourceFile)
-        ? { scratch: true }
-        : {}),
+      ...(isAssignment(node) && isScratchWrite(node, t.text, ctx.sourceFile) ? { scratch: true } : {}),
       logical,
       ...(step ? { step: true } : {}),
       end: node.getEnd(),
@@ -247,13 +251,7 @@ function onWrite(ctx: WalkContext<WriteFact>, node: ts.Node, target: ts.Expressi
     () => joinTaint(value ? ctx.taintOf(value) : undefined, ts.isElementAccessExpression(t) ? ctx.taintOf(t.argumentExpression) : undefined),
     logical,
     t,
-    () =>
-      value &&
-      (!ts.isElementAccessExpression(t) || ts.isStringLiteralLike(t.argumentExpression)) &&
-      node.kind === S.BinaryExpression &&
-      (node as ts.BinaryExpression).operatorToken.kind === S.EqualsToken
-        ? constantOf(value)
-        : undefined,
+    () => (value && (!ts.isElementAccessExpression(t) || ts.isStringLiteralLike(t.argumentExpression)) && isAssignment(node) ? constantOf(value) : undefined),
     () => (ts.isPropertyAccessExpression(t) && t.name.text === 'length' && value && constantOf(value) === '0' ? { empties: true } : {}),
   );
 }
@@ -401,8 +399,7 @@ function onObjectWrite(
   extra: () => Partial<WriteFact> = () => ({}),
 ): void {
   if (ctx.fn < 0) return;
-  let root: ts.Expression = unwrap(object);
-  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
+  const root = rootOf(object);
   if (ts.isIdentifier(root) && root.text === 'process' && ctx.isGlobal('process')) {
     const o = unwrap(object);
     if (ts.isPropertyAccessExpression(o) && o.name.text === 'env') {
@@ -452,7 +449,7 @@ function storesHandlerData(ctx: CheckContext<MessageId, WriteFact>, file: number
 function unobservedField(node: ts.Node, object: ts.Expression, assigned: ts.Expression | undefined): WriteFact['unobserved'] {
   const field = writtenField(object, assigned);
   if (field === undefined) return undefined;
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind === S.EqualsToken && assigned && isScratchFieldWrite(node, field)) return 'scratch';
+  if (isAssignment(node) && assigned && isScratchFieldWrite(node, field)) return 'scratch';
   return isBeforeInitFlag(node) ? 'construction' : undefined;
 }
 
@@ -553,9 +550,9 @@ export default defineRule<MessageId, WriteFact>({
       'Module-level `{{name}}` is mutated during an invocation with {{source}} (`{{text}}`): every concurrent invocation on the ' +
       'worker reads and overwrites the same object. Build a per-request object inside the handler instead.',
     elementsMixed:
-      'Module-level `{{name}}` gets an element from {{source}} (`{{text}}`) and the invocation {{how}}: ' +
-      "the list is used as this invocation's own, but concurrent invocations on the worker add to and drop from the " +
-      "same one, so it holds (or loses) other requests' elements. Build the list inside the handler instead.",
+      'Module-level `{{name}}` is changed with {{source}} (`{{text}}`), and {{how}}: the list is used as one ' +
+      "invocation's own, but concurrent invocations on the worker add to and drop from the same one, so it holds (or " +
+      "loses) other requests' elements. Build the list inside the handler instead.",
     thisMutated:
       '`{{text}}` stores {{source}} on `{{name}}`, which lives at module level and is shared by concurrent invocations: ' +
       "they overwrite each other's fields. Keep per-request values in locals or pass them as arguments.",
@@ -666,7 +663,7 @@ export default defineRule<MessageId, WriteFact>({
     const scratch = scratchVariables(ctx);
     const slots = pendingSlots(ctx);
     let instantiated: Set<string> | undefined;
-    let restarted: Set<string> | undefined;
+    let restarted: ReturnType<typeof restartedArrays> | undefined;
     const reportedVars = new Set<string>();
     const cleared: Array<{ file: number; fact: Fact & WriteFact; handlers: HandlerInfo[] }> = [];
     for (const { file, fact } of ctx.facts()) {
@@ -750,7 +747,9 @@ export default defineRule<MessageId, WriteFact>({
       // invocation empties it or reads it back after an `await`.
       if (f.element && !f.element.readBack) {
         restarted ??= restartedArrays(ctx);
-        if (!targets.some((t) => restarted!.has(`${t.file}#${t.name ?? ''}`))) continue;
+        // Emptied and filled by one function that awaits nothing: one synchronous stretch, no mixing.
+        const alone = (r: { file: number; fn: number }) => r.file === file && r.fn === fact.fn && !ctx.awaitBetween(file, fact.fn, 0, Number.MAX_SAFE_INTEGER);
+        if (!targets.some((t) => restarted!.get(`${t.file}#${t.name ?? ''}`)?.some((r) => !alone(r)))) continue;
       }
       const shared = targets.some((t) => {
         if (t.name === undefined) return true; // a module object (`require('./state').x = ...`)
@@ -766,7 +765,7 @@ export default defineRule<MessageId, WriteFact>({
           name: ref.name.replace(/^require#\d+:/, ''),
           text: truncate(f.text),
           source: describeValueSource(source),
-          how: f.element?.readBack ? 'reads it again after an `await`' : 'starts it over during an invocation',
+          how: f.element?.readBack ? 'read again after an `await` that follows' : 'invocations also empty it',
         },
         handlers,
       });
@@ -779,15 +778,19 @@ export default defineRule<MessageId, WriteFact>({
 
 /**
  * Module-level arrays an invocation starts over (`list = []`, `list.length = 0`,
- * `list.splice(0)`) in code a handler reaches: each invocation means the list to hold its own
- * elements, which concurrent ones then mix. Keyed `file#name` of the declaring module.
+ * `list.splice(0)`) in code a handler reaches, with the functions that do it: each invocation
+ * means the list to hold its own elements, which concurrent ones then mix. Keyed `file#name` of
+ * the declaring module.
  */
-function restartedArrays(ctx: CheckContext<MessageId, WriteFact>): Set<string> {
-  const out = new Set<string>();
+function restartedArrays(ctx: CheckContext<MessageId, WriteFact>): Map<string, Array<{ file: number; fn: number }>> {
+  const out = new Map<string, Array<{ file: number; fn: number }>>();
   for (const { file, fact } of ctx.facts()) {
     if (fact.fn < 0 || !fact.ref || (fact.k !== 'reassign' && !fact.empties)) continue;
     if (ctx.handlersReaching(file, fact.fn).length === 0) continue;
-    for (const t of ctx.graph.resolveRef(file, { name: fact.ref.name, path: [] })) out.add(`${t.file}#${t.name ?? ''}`);
+    for (const t of ctx.graph.resolveRef(file, { name: fact.ref.name, path: [] })) {
+      const key = `${t.file}#${t.name ?? ''}`;
+      out.set(key, [...(out.get(key) ?? []), { file, fn: fact.fn }]);
+    }
   }
   return out;
 }
@@ -811,9 +814,9 @@ function pendingSlots(ctx: CheckContext<MessageId, WriteFact>): Set<string> {
 }
 
 /**
- * Module-level variables (and sloppy-mode implicit globals) used as scratch space by one function: not exported, referred to by that
- * function alone, which writes them (`isScratchWrite`) before reading them within one synchronous
- * stretch. Each invocation reads only what it wrote itself. Keyed `file#name`.
+ * Module-level variables (and sloppy-mode implicit globals) used as scratch space by one
+ * function: not exported, referred to by that function alone, which writes them
+ * (`isScratchWrite`) before reading them within one synchronous stretch. Each invocation reads only what it wrote itself. Keyed `file#name`.
  */
 function scratchVariables(ctx: CheckContext<MessageId, WriteFact>): Set<string> {
   const writers = new Map<string, number>();
