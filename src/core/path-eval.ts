@@ -24,6 +24,8 @@ export interface EvaluatedPath {
   kind: PathKind;
   /** The path as far as it is known; dynamic parts shown as `${...}`. */
   text: string;
+  /** A loop index or counter the name is built with (it restarts in every invocation): its source. */
+  counter?: string;
 }
 
 export interface PathEnv {
@@ -54,7 +56,7 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
     case 'unknown':
       return { kind: 'unknown', text: `\${${value.text}}` };
     case 'repeatable':
-      return { kind: 'repeatable', text: `\${${value.text}}` };
+      return { kind: 'repeatable', text: `\${${value.text}}`, ...(value.counter ? { counter: value.text } : {}) };
     case 'param': {
       // The callers' values, when they pass paths: requests that take the most shared one share its name.
       const callers = env.callerPaths?.(file, value.fn, value.index) ?? [];
@@ -78,11 +80,11 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
       let shared = options[0];
       for (const o of options) if (shared && RANK[o.kind] < RANK[shared.kind]) shared = o;
       if (!shared) return { kind: 'unknown', text: `\${${value.text}}` };
-      return { kind: shared.kind, text: isUnderTmp(shared.text) ? shared.text : `\${${value.text}}` };
+      return { kind: shared.kind, text: isUnderTmp(shared.text) ? shared.text : `\${${value.text}}`, ...counterOf([shared]) };
     }
     case 'cat': {
       const parts = value.parts.map((p) => evaluatePath(env, file, p, depth + 1));
-      return { kind: combine(parts.map((p) => p.kind)), text: parts.map((p) => p.text).join('') };
+      return { kind: combine(parts.map((p) => p.kind)), text: parts.map((p) => p.text).join(''), ...counterOf(parts) };
     }
     case 'join': {
       const parts = value.parts.map((p) => evaluatePath(env, file, p, depth + 1));
@@ -90,7 +92,7 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
       let kind = combine(parts.map((p) => p.kind));
       if (value.resolve && texts.length && !texts.some((t) => t.startsWith('/'))) kind = combine([kind, 'unknown']);
       const text = texts.length ? (value.resolve ? path.posix.resolve('/', ...texts) : path.posix.join(...texts)) : '.';
-      return { kind, text };
+      return { kind, text, ...counterOf(parts) };
     }
     case 'ref': {
       for (const target of env.graph.resolveRef(file, value.ref)) {
@@ -106,6 +108,12 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
       return { kind: 'unknown', text: `\${${value.ref.name}${value.ref.path.map((p) => `.${p}`).join('')}}` };
     }
   }
+}
+
+/** The first loop counter among the parts, as an `EvaluatedPath` field. */
+function counterOf(parts: EvaluatedPath[]): { counter?: string } {
+  const counter = parts.find((p) => p.counter !== undefined)?.counter;
+  return counter === undefined ? {} : { counter };
 }
 
 /** Is the (evaluated) path inside the shared /tmp? */

@@ -166,8 +166,11 @@ export type PathValue =
   | { t: 'initTemp'; prefix: PathValue }
   /** One of several values (`flag ? 'a.csv' : 'b.csv'`): as shared as its most shared option; `text` is its source. */
   | { t: 'choice'; options: PathValue[]; text: string }
-  /** A value that repeats across concurrent requests (a small random range, the clock): `text` is its source. */
-  | { t: 'repeatable'; text: string }
+  /**
+   * A value that repeats across concurrent requests (a small random range, the clock): `text` is its source.
+   * `counter`: a loop index or local counter that starts again at the same literal in every invocation.
+   */
+  | { t: 'repeatable'; text: string; counter?: true }
   | { t: 'unknown'; text: string };
 
 /** One fact a rule recorded during the walk; `fn` is the function it sits in (-1: module scope). */

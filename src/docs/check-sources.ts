@@ -42,6 +42,7 @@ export const CHECK_SOURCES: Readonly<Record<string, Readonly<Record<string, stri
     pyInitTempPath: PYTHON,
     pySharedRead: PYTHON,
     repeatablePath: PYTHON,
+    counterPath: PYTHON,
     shellPath: NODE,
     initWrite: PYTHON,
   },

@@ -24,6 +24,7 @@ type MessageId =
   | 'pyInitTempPath'
   | 'pySharedRead'
   | 'repeatablePath'
+  | 'counterPath'
   | 'shellPath'
   | 'initWrite';
 
@@ -215,7 +216,8 @@ export default defineRule<MessageId, TmpFact>({
       summary:
         'The same check for Python: `open()`, `os`/`shutil` file functions, `pathlib.Path` methods (and its `/` operator), ' +
         "boto3's `download_file`/`upload_file`, and `/tmp` paths inside `os.system`/`subprocess` commands. Python on LMI runs " +
-        'one process per concurrent invocation, but every process shares /tmp. A name from `random.randint(...)` or the clock ' +
+        'one process per concurrent invocation, but every process shares /tmp. A name from `random.randint(...)`, the clock, ' +
+        'an `enumerate`/`range()` index or a local counter (`n = 0` ... `n += 1`: it starts again in every invocation) ' +
         'repeats across requests, and module-level code that writes /tmp (`pip install --target /tmp/...`) runs in every process ' +
         'at once. `lmi-audit fix --transform tmp-paths` fixes a static path in Python too: one `f"/tmp/...-{context.aws_request_id}..."` binding at the top of the function for every use, a `context` parameter added when missing, `os.remove` in a `finally` when the function owns the file; a path in a command string gets a `# lmi-audit:` marker.',
       bad: [
@@ -270,6 +272,10 @@ export default defineRule<MessageId, TmpFact>({
     repeatablePath:
       '`{{path}}` is named with a value that repeats across requests (a small random range or the clock): two concurrent ' +
       'invocations can draw the same name in the shared /tmp. Use `context.aws_request_id` or `uuid.uuid4()`.{{others}}',
+    counterPath:
+      '`{{path}}` is named with `{{counter}}`, a loop index or counter that starts again at the same value in every invocation' +
+      '{{alsoEvent}}, so the name is not unique per request: two concurrent invocations build the same names in the shared /tmp. ' +
+      'Put `context.aws_request_id` or `uuid.uuid4()` in the name, or use a `tempfile.mkdtemp()` directory per invocation.{{others}}',
     shellPath:
       '`{{path}}` is named in a command that `{{method}}` runs during an invocation: on LMI all invocations in an execution ' +
       "environment share /tmp, so what the program writes or deletes there meets every concurrent request's files " +
@@ -406,6 +412,8 @@ export default defineRule<MessageId, TmpFact>({
       reportedCalls.add(`${file}:${fact.loc.line}:${fact.loc.column}`);
       let messageId: MessageId = path.kind === 'event' ? 'eventPath' : path.kind === 'initTemp' ? 'initTempPath' : 'staticPath';
       if (path.kind === 'repeatable') messageId = 'repeatablePath';
+      // A loop index or counter (Python): the message says why it is not unique.
+      if (path.counter !== undefined && (path.kind === 'repeatable' || path.kind === 'event')) messageId = 'counterPath';
       if (messageId === 'staticPath' && !writes.length) messageId = 'sharedRead';
       const shell = group.find((e) => e.fact.shell);
       if (messageId === 'staticPath' && shell) messageId = 'shellPath';
@@ -416,7 +424,13 @@ export default defineRule<MessageId, TmpFact>({
         file,
         loc: fact.loc,
         messageId,
-        data: { path: path.text, others, method: shell?.fact.method ?? '' },
+        data: {
+          path: path.text,
+          others,
+          method: shell?.fact.method ?? '',
+          counter: path.counter ?? '',
+          alsoEvent: path.kind === 'event' ? ' (the rest of the name is event data, which repeats across requests too)' : '',
+        },
         handlers: targets,
         // Python: tmp-paths rewrites a static path and marks a command string; other kinds (event data, a read of a file written elsewhere) are for a person.
         ...(fact.py && messageId !== 'pyStaticPath' && messageId !== 'shellPath' ? { fixable: false } : {}),

@@ -3,7 +3,8 @@
  * literals, f-strings, `+`, `%` and `str.format` folded; `os.path.join`, `pathlib.Path(...)`
  * and its `/` operator; `tempfile.gettempdir()`; request-unique sources (`uuid.uuid4()`,
  * `context.aws_request_id`, `tempfile.mkstemp/mkdtemp/NamedTemporaryFile/TemporaryDirectory`
- * during an invocation); sources that repeat across requests (`random.randint`, `time.time`);
+ * during an invocation); sources that repeat across requests (`random.randint`, `time.time`, and
+ * loop indices and counters, which start again at the same literal in every invocation);
  * module-level names and handler parameters kept as references for the project graph.
  */
 import type { PathValue } from '../../core/summary.js';
@@ -17,6 +18,12 @@ export interface PyPathEnv {
   assignedValue(name: string): PyNode | undefined;
   /** The iterable a loop variable of the current function walks (`for record in event['Records']`), if it has one. */
   loopSource(name: string): PyNode | undefined;
+  /**
+   * For a local of the current function that only ever counts from a literal (an `enumerate` index,
+   * a `range()` loop variable, `n = 0` then `n += 1`): the builtins that reading depends on
+   * (`enumerate`, `range`), which must not be shadowed. Undefined for any other name.
+   */
+  counter(name: string): readonly string[] | undefined;
 }
 
 /** Attributes that carry the invocation's request id (the Lambda context object). */
@@ -312,6 +319,9 @@ function nameValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
   if (!b) return unknown(node);
   if (b.param) return { t: 'param', fn: b.param.fn, index: b.param.index, text: node.text };
   if (b.module) return { t: 'ref', ref: { name: node.text, path: [] } };
+  // `for i, item in enumerate(...)`, `for i in range(n)`, `n = 0 ... n += 1`: 0, 1, 2... in every invocation.
+  const counter = env.counter(node.text);
+  if (counter && counter.every((builtin) => env.lookup(builtin) === undefined)) return { t: 'repeatable', text: node.text, counter: true };
   const value = env.assignedValue(node.text);
   if (value) return pathValueOf(env, value, depth + 1);
   // An element of event data is event data; of anything else, unknown.

@@ -44,6 +44,8 @@ interface FnScope {
   values: Map<string, PyNode>;
   /** Loop variables bound by one `for` only, with the iterable they walk. */
   loops: Map<string, PyNode>;
+  /** Locals that only count from a literal (see {@link PyWalker.counter}), with the builtins that depends on. */
+  counters: Map<string, string[]>;
   /** Imports written inside the function. */
   imports: Map<string, { specifier: string; imported: string }>;
   /** The first parameter of a method (`self`), which stands for the owner class. */
@@ -170,6 +172,40 @@ function importsOf(stmt: PyNode): Array<{ local: string; specifier: string; impo
     }
   }
   return out;
+}
+
+/** How a binding of a local counts: `n = 0` (init), `n += 1` (step), or a loop over a counting builtin. */
+type CounterBinding = 'init' | 'step' | { builtin: string };
+
+/** `n = 0`, `n += 1`, `n -= 1`, `n = n + 1` (a binding of `name`), as a counter binding; undefined otherwise. */
+function counterBinding(node: PyNode, name: string): CounterBinding | undefined {
+  const right = node.childForFieldName('right');
+  if (!right) return undefined;
+  if (node.type === 'augmented_assignment') {
+    const op = node.childForFieldName('operator')?.type;
+    return (op === '+=' || op === '-=') && right.type === 'integer' ? 'step' : undefined;
+  }
+  if (right.type === 'integer') return 'init';
+  if (right.type === 'binary_operator') {
+    const op = right.childForFieldName('operator')?.type;
+    const l = right.childForFieldName('left');
+    const r = right.childForFieldName('right');
+    if ((op === '+' || op === '-') && l?.type === 'identifier' && l.text === name && r?.type === 'integer') return 'step';
+  }
+  return undefined;
+}
+
+/** The counting variable of `for i, x in enumerate(...)` / `for i in range(...)`, and the builtin it depends on. */
+function loopCounter(left: PyNode, right: PyNode): { id: PyNode; how: CounterBinding } | undefined {
+  if (right.type !== 'call') return undefined;
+  const callee = right.childForFieldName('function');
+  if (callee?.type !== 'identifier') return undefined;
+  if (callee.text === 'range' && left.type === 'identifier') return { id: left, how: { builtin: 'range' } };
+  if (callee.text === 'enumerate' && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
+    const items = named(left);
+    if (items.length === 2 && items[0]!.type === 'identifier') return { id: items[0]!, how: { builtin: 'enumerate' } };
+  }
+  return undefined;
 }
 
 function initKindOf(value: PyNode | undefined): InitKind {
@@ -648,7 +684,16 @@ class PyWalker implements PyWalkContext {
   }
 
   private newScope(index: number, params: PyNode | null): FnScope {
-    const scope: FnScope = { index, parent: this.scope, locals: new Map(), globals: new Set(), values: new Map(), loops: new Map(), imports: new Map() };
+    const scope: FnScope = {
+      index,
+      parent: this.scope,
+      locals: new Map(),
+      globals: new Set(),
+      values: new Map(),
+      loops: new Map(),
+      counters: new Map(),
+      imports: new Map(),
+    };
     let position = 0;
     for (const p of named(params)) {
       let id: PyNode | undefined;
@@ -670,15 +715,22 @@ class PyWalker implements PyWalkContext {
     if (!body) return;
     const counts = new Map<string, number>();
     const loopCounts = new Map<string, number>();
-    const bindName = (name: string, value: PyNode | undefined, once = true) => {
+    const counting = new Map<string, { init: boolean; step: boolean; builtins: Set<string>; other: boolean }>();
+    const bindName = (name: string, value: PyNode | undefined, once = true, how: CounterBinding | undefined = undefined) => {
       if (scope.globals.has(name)) return;
       if (!scope.locals.has(name)) scope.locals.set(name, { name, module: false, kind: 'local' });
+      let c = counting.get(name);
+      if (!c) counting.set(name, (c = { init: false, step: false, builtins: new Set(), other: false }));
+      if (how === undefined) c.other = true;
+      else if (how === 'init') c.init = true;
+      else if (how === 'step') c.step = true;
+      else c.builtins.add(how.builtin);
       // `path = None` before `if …: path = '/tmp/' + name`: the placeholder holds no value to follow.
       if (value?.type === 'none') return;
       counts.set(name, (counts.get(name) ?? 0) + (once ? 1 : 2));
       if (value) scope.values.set(name, value);
     };
-    const bind = (id: PyNode, value: PyNode | undefined, once = true) => bindName(id.text, value, once);
+    const bind = (id: PyNode, value: PyNode | undefined, once = true, how?: CounterBinding) => bindName(id.text, value, once, how);
     const visit = (node: PyNode): void => {
       switch (node.type) {
         case 'function_definition':
@@ -705,7 +757,8 @@ class PyWalker implements PyWalkContext {
           if (left) {
             const ids = targetNames(left);
             const single = node.type === 'assignment' && left.type === 'identifier';
-            for (const id of ids) bind(id, single && right?.type !== 'assignment' ? (right ?? undefined) : undefined, single);
+            const step = left.type === 'identifier' ? counterBinding(node, left.text) : undefined;
+            for (const id of ids) bind(id, single && right?.type !== 'assignment' ? (right ?? undefined) : undefined, single, step);
           }
           break;
         }
@@ -718,7 +771,9 @@ class PyWalker implements PyWalkContext {
         case 'for_in_clause': {
           const left = node.childForFieldName('left');
           const right = node.childForFieldName('right');
-          if (left) for (const id of targetNames(left)) bind(id, undefined, false);
+          // `for i, item in enumerate(...)`, `for i in range(...)`: the index counts from 0 in every invocation.
+          const counterTarget = left && right ? loopCounter(left, right) : undefined;
+          if (left) for (const id of targetNames(left)) bind(id, undefined, false, counterTarget?.id.equals(id) ? counterTarget.how : undefined);
           if (left?.type === 'identifier' && right) {
             loopCounts.set(left.text, (loopCounts.get(left.text) ?? 0) + 1);
             scope.loops.set(left.text, right);
@@ -752,6 +807,7 @@ class PyWalker implements PyWalkContext {
     };
     visit(body);
     for (const [name, n] of counts) if (n !== 1) scope.values.delete(name);
+    for (const [name, c] of counting) if (!c.other && (c.builtins.size > 0 || (c.init && c.step))) scope.counters.set(name, [...c.builtins]);
     // A loop variable also assigned elsewhere, or bound by two loops, has no one source.
     for (const [name, n] of loopCounts) if (n !== 1 || (counts.get(name) ?? 0) > 2) scope.loops.delete(name);
   }
@@ -819,6 +875,19 @@ class PyWalker implements PyWalkContext {
   assignedValue(name: string): PyNode | undefined {
     for (let s = this.scope; s; s = s.parent) {
       if (s.locals.has(name)) return s.values.get(name);
+    }
+    return undefined;
+  }
+
+  /**
+   * A local that only counts from a literal: every binding of it in the function is `n = <int>`,
+   * `n += <int>` / `n -= <int>` / `n = n + <int>` (with at least one of each), the index of
+   * `for n, x in enumerate(...)` or the variable of `for n in range(...)`. It takes the same
+   * values, in the same order, in every invocation, so a name made with it repeats across requests.
+   */
+  counter(name: string): readonly string[] | undefined {
+    for (let s = this.scope; s; s = s.parent) {
+      if (s.locals.has(name)) return s.counters.get(name);
     }
     return undefined;
   }
