@@ -24,6 +24,8 @@ export interface PyPathEnv {
    * (`enumerate`, `range`), which must not be shadowed. Undefined for any other name.
    */
   counter(name: string): readonly string[] | undefined;
+  /** The path a call of the module-level function `name` of this file returns, when it is one known value. */
+  returnedValue(name: string, depth: number): PathValue | undefined;
 }
 
 /** Attributes that carry the invocation's request id (the Lambda context object). */
@@ -250,6 +252,11 @@ function callValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
       const v = pathValueOf(env, positional[0], depth + 1);
       if (v.t === 'param') return { ...v, text: node.text };
     }
+  }
+  // `path = make_path()`: what a helper of this module returns.
+  if (callee.type === 'identifier' && !imp) {
+    const returned = env.returnedValue(callee.text, depth);
+    if (returned) return returned;
   }
   if (callee.type === 'attribute') {
     const receiver = callee.childForFieldName('object');

@@ -27,7 +27,7 @@ import {
 import type { PyImportUse, PyLocalBinding, PyNode, PyVisitorTable, PyWalkContext } from './context.js';
 import { collectPythonDirectives } from './directives.js';
 import { getPythonParser } from './parser.js';
-import { pathValueOf } from './path-value.js';
+import { pathValueOf, type PyPathEnv } from './path-value.js';
 import { DIRECTIVE_MARKER } from '../js/directives.js';
 
 /** Handler names of the Python convention (`def lambda_handler(event, context)`). */
@@ -208,6 +208,41 @@ function loopCounter(left: PyNode, right: PyNode): { id: PyNode; how: CounterBin
   return undefined;
 }
 
+/** The function index a helper's parameters get while its return value is evaluated (it is no function of the summary). */
+const HELPER_FN = -2;
+
+/**
+ * The expressions a function returns: every `return` of its own body (not of functions or classes
+ * inside it). Undefined when it has none, a bare `return`, or a `yield` (a generator).
+ */
+function returnExpressions(def: PyNode): PyNode[] | undefined {
+  const out: PyNode[] = [];
+  let plain = true;
+  const visit = (node: PyNode): void => {
+    switch (node.type) {
+      case 'function_definition':
+      case 'class_definition':
+      case 'lambda':
+        return;
+      case 'yield':
+        plain = false;
+        return;
+      case 'return_statement': {
+        const value = named(node).find((c) => c.type !== 'comment');
+        if (value) out.push(value);
+        else plain = false;
+        break;
+      }
+      default:
+        break;
+    }
+    for (const child of named(node)) visit(child);
+  };
+  const body = def.childForFieldName('body');
+  if (body) visit(body);
+  return plain && out.length ? out : undefined;
+}
+
 function initKindOf(value: PyNode | undefined): InitKind {
   if (!value) return 'none';
   switch (value.type) {
@@ -259,6 +294,12 @@ class PyWalker implements PyWalkContext {
   private readonly moduleNames = new Map<string, number>();
   /** Names some function declares `global`: their module binding is rewritten at run time. */
   private readonly globalNames = new Set<string>();
+  /** Undecorated `def`s at the top level of the module, by name (for the paths they return). */
+  private readonly moduleFunctions = new Map<string, PyNode>();
+  /** The scopes of helpers whose return value was evaluated, by their definition's node id. */
+  private readonly helperScopes = new Map<number, FnScope>();
+  /** Helpers whose return value is being evaluated (a recursive helper is not followed). */
+  private readonly returning = new Set<string>();
   private collector: ValueSummary | undefined;
   private readonly collectorKeys = new WeakMap<ValueSummary, Set<string>>();
   private readonly refKeys: Array<Set<string>> = [];
@@ -273,6 +314,10 @@ class PyWalker implements PyWalkContext {
 
   run(): void {
     this.collectModuleNames(this.root);
+    for (const stmt of named(this.root)) {
+      const name = stmt.type === 'function_definition' ? stmt.childForFieldName('name')?.text : undefined;
+      if (name !== undefined) this.moduleFunctions.set(name, stmt);
+    }
     for (const g of this.root.descendantsOfType('global_statement')) {
       if (g) for (const id of named(g)) if (id.type === 'identifier') this.globalNames.add(id.text);
     }
@@ -833,7 +878,11 @@ class PyWalker implements PyWalkContext {
   // ---- PyWalkContext
 
   lookup(name: string): PyLocalBinding | undefined {
-    for (let s = this.scope; s; s = s.parent) {
+    return this.lookupIn(this.scope, name);
+  }
+
+  private lookupIn(scope: FnScope | undefined, name: string): PyLocalBinding | undefined {
+    for (let s = scope; s; s = s.parent) {
       if (s.globals.has(name)) break;
       const imp = s.imports.get(name);
       if (imp) return { name, module: false, kind: 'import' };
@@ -850,6 +899,10 @@ class PyWalker implements PyWalkContext {
   }
 
   importOf(node: PyNode): PyImportUse | undefined {
+    return this.importOfIn(this.scope, node);
+  }
+
+  private importOfIn(scope: FnScope | undefined, node: PyNode): PyImportUse | undefined {
     const path: string[] = [];
     let root = node;
     while (root.type === 'attribute') {
@@ -861,7 +914,7 @@ class PyWalker implements PyWalkContext {
     if (root.type !== 'identifier') return undefined;
     const name = root.text;
     let imp: { specifier: string; imported: string } | undefined;
-    for (let s = this.scope; s && !imp; s = s.parent) {
+    for (let s = scope; s && !imp; s = s.parent) {
       if (s.globals.has(name)) break;
       imp = s.imports.get(name);
       if (!imp && s.locals.has(name)) return undefined;
@@ -873,9 +926,12 @@ class PyWalker implements PyWalkContext {
   }
 
   assignedValue(name: string): PyNode | undefined {
-    for (let s = this.scope; s; s = s.parent) {
-      if (s.locals.has(name)) return s.values.get(name);
-    }
+    return this.inScopeOf(this.scope, name)?.values.get(name);
+  }
+
+  /** The scope (of `scope` and the ones around it) where `name` is a local, if any. */
+  private inScopeOf(scope: FnScope | undefined, name: string): FnScope | undefined {
+    for (let s = scope; s; s = s.parent) if (s.locals.has(name)) return s;
     return undefined;
   }
 
@@ -886,17 +942,69 @@ class PyWalker implements PyWalkContext {
    * values, in the same order, in every invocation, so a name made with it repeats across requests.
    */
   counter(name: string): readonly string[] | undefined {
-    for (let s = this.scope; s; s = s.parent) {
-      if (s.locals.has(name)) return s.counters.get(name);
-    }
-    return undefined;
+    return this.inScopeOf(this.scope, name)?.counters.get(name);
   }
 
   loopSource(name: string): PyNode | undefined {
-    for (let s = this.scope; s; s = s.parent) {
-      if (s.locals.has(name)) return s.loops.get(name);
+    return this.inScopeOf(this.scope, name)?.loops.get(name);
+  }
+
+  returnedValue(name: string, depth: number): PathValue | undefined {
+    return this.returnedValueIn(this.scope, this.fn, name, depth);
+  }
+
+  /**
+   * The path a call of `name` returns, when `name` (as seen from `scope`) is a module-level
+   * function of this file, defined once, undecorated, not a generator and not being evaluated
+   * already (no recursion), whose every `return` gives the same value, made of nothing that
+   * depends on its parameters. The return expression is evaluated in the helper's own scope;
+   * `fn` is the caller's, so `tempfile.mkdtemp()` in a helper called during an invocation is per
+   * request and one called by module-level code is made once at init.
+   */
+  private returnedValueIn(scope: FnScope | undefined, fn: number, name: string, depth: number): PathValue | undefined {
+    const b = this.lookupIn(scope, name);
+    if (!b || b.kind !== 'module' || this.moduleNames.get(name) !== 1 || this.globalNames.has(name)) return undefined;
+    const def = this.moduleFunctions.get(name);
+    if (!def || this.returning.has(name)) return undefined;
+    const returns = returnExpressions(def);
+    if (!returns) return undefined;
+    let helper = this.helperScopes.get(def.id);
+    if (!helper) {
+      helper = this.newScope(HELPER_FN, def.childForFieldName('parameters'));
+      helper.parent = undefined;
+      this.collectLocals(def.childForFieldName('body'), helper);
+      this.helperScopes.set(def.id, helper);
     }
-    return undefined;
+    const env = this.envIn(helper, fn);
+    this.returning.add(name);
+    try {
+      let value: PathValue | undefined;
+      let key: string | undefined;
+      for (const expr of returns) {
+        const v = pathValueOf(env, expr, depth + 1);
+        const k = JSON.stringify(v);
+        if (v.t === 'unknown' || k.includes('"t":"param"')) return undefined;
+        if (key !== undefined && k !== key) return undefined;
+        value = v;
+        key = k;
+      }
+      return value;
+    } finally {
+      this.returning.delete(name);
+    }
+  }
+
+  /** The path-evaluation view of a helper's scope. */
+  private envIn(scope: FnScope, fn: number): PyPathEnv {
+    return {
+      fn,
+      lookup: (name) => this.lookupIn(scope, name),
+      importOf: (node) => this.importOfIn(scope, node),
+      assignedValue: (name) => this.inScopeOf(scope, name)?.values.get(name),
+      loopSource: (name) => this.inScopeOf(scope, name)?.loops.get(name),
+      counter: (name) => this.inScopeOf(scope, name)?.counters.get(name),
+      returnedValue: (name, depth) => this.returnedValueIn(scope, fn, name, depth),
+    };
   }
 
   pathValue(node: PyNode): PathValue {
