@@ -98,7 +98,7 @@ function formatFile(file: FixFileResult): string {
 function formatSummary(result: FixResult): string {
   const s = result.summary;
   const verb = result.dry ? 'would change' : 'changed';
-  const review = s.markers ? `; ${s.markers} place${s.markers === 1 ? '' : 's'} to review by hand (marked \`// lmi-audit:\`)` : '';
+  const review = s.markers ? `; ${s.markers} place${s.markers === 1 ? '' : 's'} to review by hand (marked \`lmi-audit:\`)` : '';
   const none = result.files.length === 0 ? ' (no findings for these transforms)' : '';
   return `lmi-audit fix [${result.transforms.join(', ')}]: ${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed} failed${review}${none}.\n`;
 }

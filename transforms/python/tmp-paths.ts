@@ -21,6 +21,8 @@
  *   function or a program may outlive the call.
  * - A path that also appears inside a shell command string (`os.system("rm -rf /tmp/work")`), or
  *   that another function names too, is left as it is everywhere, with a `# lmi-audit:` marker.
+ * - A reported line none of these forms covers (the path is kept in a local variable, built in a
+ *   loop, or returned by a helper) gets a `# lmi-audit:` marker too, so no finding is left silently.
  */
 import type { Node as PyNode, Tree } from 'web-tree-sitter';
 import { getPythonParser } from '../../src/lang/python/parser.js';
@@ -429,6 +431,8 @@ export function transformPython(source: string, options: TransformOptions): stri
     if (!m.texts.includes(text)) m.texts.push(text);
   };
   const needs = new Set<string>();
+  /** Line starts that moved one level in, into an inserted `try:`: a marker above such a line moves with it. */
+  const reindented = new Map<number, string>();
 
   for (const { fn, occurrences, shell } of found) {
     const selected = (rows: number[]) => !lines || rows.some((r) => lines.has(r));
@@ -576,7 +580,10 @@ export function transformPython(source: string, options: TransformOptions): stri
     while (pos > 0 && pos < last.endIndex) {
       const lineEnd = source.indexOf('\n', pos);
       const text = source.slice(pos, lineEnd < 0 ? source.length : lineEnd).replace(/\r$/, '');
-      if (!inString.has(row) && text.trim() !== '' && !edits.some((e) => e.start < pos && e.end > pos)) edits.push({ start: pos, end: pos, text: unit });
+      if (!inString.has(row) && text.trim() !== '' && !edits.some((e) => e.start < pos && e.end > pos)) {
+        edits.push({ start: pos, end: pos, text: unit });
+        reindented.set(pos, unit);
+      }
       if (lineEnd < 0) break;
       pos = lineEnd + 1;
       row++;
@@ -585,7 +592,23 @@ export function transformPython(source: string, options: TransformOptions): stri
     edits.push({ start: last.endIndex, end: last.endIndex, text: `${eol}${indent}finally:${eol}${body}` });
   }
 
-  for (const [at, m] of markers) edits.push({ start: at, end: at, first: true, text: m.texts.map((t) => `${m.indent}# lmi-audit: ${t}${eol}`).join('') });
+  // A finding on a line none of the recognised forms covers: the path is built from a variable, a
+  // loop value or what a helper returns, which this transform does not rewrite. Say so there.
+  if (lines) {
+    const covered = new Set(found.flatMap(({ occurrences, shell }) => [...occurrences, ...shell].flatMap((o) => o.rows)));
+    for (const line of [...lines].sort((a, b) => a - b)) {
+      if (covered.has(line)) continue;
+      const statement = statementAt(root, line - 1);
+      if (statement)
+        mark(
+          statement,
+          "the /tmp path used here is built from a variable, a loop value or a helper's return value, which this transform does not rewrite: give it a request-unique name (context.aws_request_id, uuid.uuid4() or tempfile) by hand",
+        );
+    }
+  }
+
+  for (const [at, m] of markers)
+    edits.push({ start: at, end: at, first: true, text: m.texts.map((t) => `${m.indent}${reindented.get(at) ?? ''}# lmi-audit: ${t}${eol}`).join('') });
   if (edits.length === 0) return undefined;
   for (const module of ['os', 'shutil', 'uuid']) {
     if (!needs.has(module) || hasImport(root, module)) continue;
@@ -600,6 +623,20 @@ export function transformPython(source: string, options: TransformOptions): stri
     }
   }
   return applyEdits(source, edits);
+}
+
+/** The innermost statement (a child of the module or of a block) whose lines include `row` (0-based). */
+function statementAt(root: PyNode, row: number): PyNode | undefined {
+  let found: PyNode | undefined;
+  const visit = (n: PyNode): void => {
+    for (const c of named(n)) {
+      if (c.startPosition.row > row || c.endPosition.row < row) continue;
+      if (c.type !== 'comment' && (n.type === 'module' || n.type === 'block')) found = c;
+      visit(c);
+    }
+  };
+  visit(root);
+  return found;
 }
 
 function applyEdits(source: string, edits: Edit[]): string {
