@@ -192,6 +192,13 @@ const SPECS: Record<string, Record<string, Spec>> = {
       alone: (v, i) => JSON.stringify(v) === JSON.stringify({ id: `id-${i}`, items: i + 1 }),
       tmp: ['/tmp/state.json'],
     },
+    'python-built-paths': {
+      kind: 'race',
+      event: (i) => ({ id: `id-${i}` }),
+      alone: (v, i) => JSON.stringify(v) === JSON.stringify({ summary: `id-${i}` }),
+      // The marked paths stay shared (written, never read back): the response is the rewritten summary's.
+      tmp: ['/tmp/summary.txt', '/tmp/manifest.json', '/tmp/report.csv'],
+    },
     'python-command': { kind: 'marker-only' },
     'python-two-functions': { kind: 'marker-only' },
     'python-unique-paths': { kind: 'no-op' },

@@ -592,7 +592,7 @@ export function transformPython(source: string, options: TransformOptions): stri
     edits.push({ start: last.endIndex, end: last.endIndex, text: `${eol}${indent}finally:${eol}${body}` });
   }
 
-  // A finding on a line none of the recognised forms covers: the path is built from a variable, a
+  // A finding on a line none of the recognised forms covers: the path comes from a variable, a
   // loop value or what a helper returns, which this transform does not rewrite. Say so there.
   if (lines) {
     const covered = new Set(found.flatMap(({ occurrences, shell }) => [...occurrences, ...shell].flatMap((o) => o.rows)));
@@ -602,7 +602,7 @@ export function transformPython(source: string, options: TransformOptions): stri
       if (statement)
         mark(
           statement,
-          "the /tmp path used here is built from a variable, a loop value or a helper's return value, which this transform does not rewrite: give it a request-unique name (context.aws_request_id, uuid.uuid4() or tempfile) by hand",
+          'the /tmp path used here is not a literal this transform rewrites (it comes from a variable, a loop, a helper, a setting, or a relative name after os.chdir): give it a request-unique name (context.aws_request_id, uuid.uuid4() or tempfile) by hand',
         );
     }
   }
