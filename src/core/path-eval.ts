@@ -55,6 +55,8 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
       return { kind: 'unique', text: `\${${value.why}}` };
     case 'unknown':
       return { kind: 'unknown', text: `\${${value.text}}` };
+    case 'setting':
+      return { kind: 'static', text: `\${${value.text}}` };
     case 'repeatable':
       return { kind: 'repeatable', text: `\${${value.text}}`, ...(value.counter ? { counter: value.text } : {}) };
     case 'param': {

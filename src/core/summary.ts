@@ -160,6 +160,8 @@ export type PathValue =
   | { t: 'join'; parts: PathValue[]; resolve: boolean }
   | { t: 'ref'; ref: Ref }
   | { t: 'unique'; why: string }
+  /** A setting of the deployment (an environment variable): the same in every invocation; `text` is its source. */
+  | { t: 'setting'; text: string }
   /** Data derived from parameter `index` of function `fn` (the event, when that function is a handler). */
   | { t: 'param'; fn: number; index: number; text: string }
   /** A directory made by `mkdtemp` at module scope: one directory for every invocation. */

@@ -95,7 +95,7 @@ function pyPathArgs(ctx: PyWalkContext<TmpFact>, call: PyNode, method: string, s
       const text = mode ? stringLiteralText(mode) : 'r';
       if (text !== undefined && !/[wax+]/.test(text)) op = 'read';
     }
-    pyRecord(ctx, call, method, op, ctx.pathValue(node));
+    pyRecord(ctx, call, method, op, ctx.fsPathValue(node));
   }
 }
 
@@ -318,7 +318,7 @@ export default defineRule<MessageId, TmpFact>({
         return;
       }
       if (Object.hasOwn(PY_PATH_METHODS, method)) {
-        const path = ctx.pathValue(receiver);
+        const path = ctx.fsPathValue(receiver);
         // Only receivers known to be paths: `f.open()` on some object is not a file-system call.
         if (path.t !== 'join' && path.t !== 'str' && path.t !== 'tmpdir' && path.t !== 'cat' && path.t !== 'ref') return;
         let op = PY_PATH_METHODS[method]!;

@@ -38,6 +38,11 @@ export interface PyWalkContext<F extends object = Record<string, unknown>> {
   importOf(node: PyNode): PyImportUse | undefined;
   /** The symbolic path or string value of an expression (constants folded, parameters kept symbolic). */
   pathValue(node: PyNode): PathValue;
+  /**
+   * The path a file-system call opens with `node`: its {@link pathValue}, below the working
+   * directory when the function changed it (`os.chdir('/tmp')`) earlier and the path is relative.
+   */
+  fsPathValue(node: PyNode): PathValue;
   /** The module-level binding a name is assigned to, when `node` is the right side of `name = node` at module scope or under `global name`. */
   assignedModuleName(node: PyNode): string | undefined;
   /** The local name `node` is assigned to inside the current function (`conn = connect()`), if any. */

@@ -24,8 +24,13 @@ export interface PyPathEnv {
    * (`enumerate`, `range`), which must not be shadowed. Undefined for any other name.
    */
   counter(name: string): readonly string[] | undefined;
-  /** The path a call of the module-level function `name` of this file returns, when it is one known value. */
-  returnedValue(name: string, depth: number): PathValue | undefined;
+  /** The value and position of a local assigned once by unpacking (`path, name = make()`). */
+  assignedElement(name: string): { value: PyNode; index: number } | undefined;
+  /**
+   * The path a call of the module-level function `name` of this file returns, when it is one known
+   * value; with `element`, the value at that position of the tuple it returns.
+   */
+  returnedValue(name: string, depth: number, element?: number): PathValue | undefined;
 }
 
 /** Attributes that carry the invocation's request id (the Lambda context object). */
@@ -54,6 +59,8 @@ const REPEATABLE_CALLS = new Set([
   'datetime.datetime.utcnow',
   'datetime.date.today',
 ]);
+/** Methods that write a date or time out as text. */
+const CLOCK_FORMAT_METHODS = new Set(['strftime', 'isoformat', 'timestamp', 'date', 'time']);
 const JOIN_CALLS = new Set(['os.path.join', 'posixpath.join', 'pathlib.Path', 'pathlib.PurePath', 'pathlib.PosixPath', 'pathlib.PurePosixPath']);
 const SAME_PATH_CALLS = new Set(['os.path.abspath', 'os.path.normpath', 'os.path.realpath', 'os.fspath', 'os.path.expanduser']);
 /** Methods of a path or string that keep what the receiver is made of. */
@@ -76,6 +83,8 @@ const EVENT_PRESERVING_METHODS = new Set([
 ]);
 const EVENT_PRESERVING_CALLS = new Set(['urllib.parse.unquote', 'urllib.parse.unquote_plus', 'werkzeug.utils.secure_filename']);
 
+/** Reads of an environment variable (`os.environ['X']` is a subscript, see memberValue). */
+const ENV_CALLS = new Set(['os.getenv', 'os.environ.get']);
 const MAX_DEPTH = 10;
 
 function str(v: string): PathValue {
@@ -197,6 +206,35 @@ function interleave(env: PyPathEnv, pieces: string[], args: PyNode[], depth: num
   return parts.length === 1 ? parts[0]! : { t: 'cat', parts };
 }
 
+/**
+ * `'{}-{}.png'.format(a, b)`, `'{0}/{name}.png'.format(a, name=b)`: the template's literal pieces
+ * with the arguments its fields name (automatic, numbered or by keyword; a format spec or
+ * conversion after the field name does not change which argument it is). `{{`/`}}` are literal braces.
+ */
+function formatValue(env: PyPathEnv, template: string, positional: PyNode[], keywords: Map<string, PyNode>, depth: number): PathValue {
+  const parts: PathValue[] = [];
+  let literal = '';
+  let auto = 0;
+  const re = /\{\{|\}\}|\{([^{}]*)\}/g;
+  let last = 0;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    literal += template.slice(last, m.index);
+    last = re.lastIndex;
+    if (m[0] === '{{' || m[0] === '}}') {
+      literal += m[0][0];
+      continue;
+    }
+    if (literal) parts.push(str(literal));
+    literal = '';
+    const field = /^[^.[!:]*/.exec(m[1]!)![0];
+    const arg = field === '' ? positional[auto++] : /^\d+$/.test(field) ? positional[Number(field)] : keywords.get(field);
+    parts.push(arg ? pathValueOf(env, arg, depth + 1) : { t: 'unknown', text: m[0] });
+  }
+  literal += template.slice(last);
+  if (literal) parts.push(str(literal));
+  return parts.length === 1 ? parts[0]! : { t: 'cat', parts };
+}
+
 function argumentsOf(call: PyNode): { positional: PyNode[]; keywords: Map<string, PyNode> } {
   const positional: PyNode[] = [];
   const keywords = new Map<string, PyNode>();
@@ -237,6 +275,12 @@ function callValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
       };
     }
     if (name === 'tempfile.gettempdir') return { t: 'tmpdir' };
+    // `os.getenv('TARGET_LANG', 'fr')`: a setting, or its default, the same for every invocation.
+    if (ENV_CALLS.has(name) && positional[0]) {
+      const fallback = positional[1] ?? keywords.get('default');
+      const setting: PathValue = { t: 'setting', text: node.text };
+      return fallback && fallback.type !== 'none' ? { t: 'choice', options: [pathValueOf(env, fallback, depth + 1), setting], text: node.text } : setting;
+    }
     if (REPEATABLE_CALLS.has(name)) return { t: 'repeatable', text: node.text };
     if (JOIN_CALLS.has(name)) {
       if (positional.length === 0) return str('.');
@@ -264,12 +308,17 @@ function callValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
     if (receiver && method) {
       if (method === 'format') {
         const template = stringLiteralText(receiver);
-        if (template !== undefined) return interleave(env, template.split(/\{[^{}]*\}/), positional, depth);
+        if (template !== undefined) return formatValue(env, template, positional, keywords, depth);
       }
       if (method === 'joinpath') {
         return { t: 'join', parts: [pathValueOf(env, receiver, depth + 1), ...positional.map((a) => pathValueOf(env, a, depth + 1))], resolve: false };
       }
       if (RECEIVER_METHODS.has(method)) return pathValueOf(env, receiver, depth + 1);
+      // `datetime.now().strftime('%Y%m%d_%H%M%S')`: the clock, written out, repeats as the clock does.
+      if (CLOCK_FORMAT_METHODS.has(method)) {
+        const v = pathValueOf(env, receiver, depth + 1);
+        if (v.t === 'repeatable') return { t: 'repeatable', text: node.text };
+      }
       if (EVENT_PRESERVING_METHODS.has(method)) {
         const v = pathValueOf(env, receiver, depth + 1);
         if (v.t === 'param') return { ...v, text: node.text };
@@ -280,6 +329,11 @@ function callValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
 }
 
 function memberValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
+  // `os.environ['TARGET_LANG']`: a setting of the deployment.
+  if (node.type === 'subscript') {
+    const object = node.childForFieldName('value');
+    if (object && env.importOf(object)?.qualified === 'os.environ') return { t: 'setting', text: node.text };
+  }
   if (node.type === 'attribute') {
     const attr = node.childForFieldName('attribute')?.text;
     const object = node.childForFieldName('object');
@@ -321,6 +375,25 @@ function memberValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
   return unknown(node);
 }
 
+/** The value at position `index` of `value` (a tuple, or a call of a helper that returns tuples). */
+function elementValue(env: PyPathEnv, value: PyNode, index: number, depth: number): PathValue | undefined {
+  const element = tupleElement(value, index);
+  if (element) return pathValueOf(env, element, depth + 1);
+  const callee = value.type === 'call' ? value.childForFieldName('function') : null;
+  if (callee?.type === 'identifier' && !env.importOf(callee)) return env.returnedValue(callee.text, depth, index);
+  return undefined;
+}
+
+/** Position `index` of a tuple written out (`a, b`, `(a, b)`), without starred items; undefined for anything else. */
+export function tupleElement(node: PyNode, index: number): PyNode | undefined {
+  let tuple = node;
+  while (tuple.type === 'parenthesized_expression') tuple = tuple.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? tuple;
+  if (tuple.type !== 'expression_list' && tuple.type !== 'tuple') return undefined;
+  const items = tuple.namedChildren.filter((c): c is PyNode => c !== null && c.type !== 'comment');
+  if (items.some((c) => c.type === 'list_splat')) return undefined;
+  return items[index];
+}
+
 function nameValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
   const b = env.lookup(node.text);
   if (!b) return unknown(node);
@@ -331,6 +404,8 @@ function nameValue(env: PyPathEnv, node: PyNode, depth: number): PathValue {
   if (counter && counter.every((builtin) => env.lookup(builtin) === undefined)) return { t: 'repeatable', text: node.text, counter: true };
   const value = env.assignedValue(node.text);
   if (value) return pathValueOf(env, value, depth + 1);
+  const unpacked = env.assignedElement(node.text);
+  if (unpacked) return elementValue(env, unpacked.value, unpacked.index, depth) ?? unknown(node);
   // An element of event data is event data; of anything else, unknown.
   const source = env.loopSource(node.text);
   const element = source ? pathValueOf(env, source, depth + 1) : undefined;

@@ -27,7 +27,7 @@ import {
 import type { PyImportUse, PyLocalBinding, PyNode, PyVisitorTable, PyWalkContext } from './context.js';
 import { collectPythonDirectives } from './directives.js';
 import { getPythonParser } from './parser.js';
-import { pathValueOf, type PyPathEnv } from './path-value.js';
+import { callArguments, pathValueOf, tupleElement, type PyPathEnv } from './path-value.js';
 import { DIRECTIVE_MARKER } from '../js/directives.js';
 
 /** Handler names of the Python convention (`def lambda_handler(event, context)`). */
@@ -42,12 +42,16 @@ interface FnScope {
   globals: Set<string>;
   /** Locals assigned exactly once, with their value (for constant folding). */
   values: Map<string, PyNode>;
+  /** Locals assigned exactly once by unpacking (`path, name = make()`): the value and the position. */
+  elements: Map<string, { value: PyNode; index: number }>;
   /** Loop variables bound by one `for` only, with the iterable they walk. */
   loops: Map<string, PyNode>;
   /** Locals that only count from a literal (see {@link PyWalker.counter}), with the builtins that depends on. */
   counters: Map<string, string[]>;
   /** Imports written inside the function. */
   imports: Map<string, { specifier: string; imported: string }>;
+  /** The working directory an earlier `os.chdir(...)` of the function moved to, when it names /tmp. */
+  cwd?: PathValue;
   /** The first parameter of a method (`self`), which stands for the owner class. */
   self?: string;
 }
@@ -241,6 +245,46 @@ function returnExpressions(def: PyNode): PyNode[] | undefined {
   const body = def.childForFieldName('body');
   if (body) visit(body);
   return plain && out.length ? out : undefined;
+}
+
+/**
+ * The names of a `def`'s parameters by position (`*`/`/` separators take no position; a name is
+ * undefined where the parameter has none the walk can read).
+ */
+function parameterNames(params: PyNode | null): Array<string | undefined> {
+  const names: Array<string | undefined> = [];
+  for (const p of named(params)) {
+    if (p.type === 'keyword_separator' || p.type === 'positional_separator' || p.type === 'comment') continue;
+    let id: PyNode | undefined;
+    if (p.type === 'identifier') id = p;
+    else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') id = p.childForFieldName('name') ?? undefined;
+    else if (p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern')
+      id = named(p).find((c) => c.type === 'identifier');
+    names.push(id?.type === 'identifier' ? id.text : undefined);
+  }
+  return names;
+}
+
+/**
+ * A path that may be written relative to the working directory (`'out.zip'`, `f'{name}.zip'`, a
+ * module constant): not absolute and not a URL. It is joined to the directory as `os.path.join`
+ * does (an absolute constant stays itself).
+ */
+function isRelativePath(value: PathValue): boolean {
+  switch (value.t) {
+    case 'str':
+      return value.v !== '' && !value.v.startsWith('/') && !/^[a-z][\w+.-]*:/i.test(value.v);
+    // A module constant: relative or not once it is resolved, which the resolving join then decides.
+    case 'ref':
+      return true;
+    case 'cat':
+    case 'join':
+      return value.parts.length > 0 && isRelativePath(value.parts[0]!);
+    case 'choice':
+      return value.options.every(isRelativePath);
+    default:
+      return false;
+  }
 }
 
 function initKindOf(value: PyNode | undefined): InitKind {
@@ -447,6 +491,7 @@ class PyWalker implements PyWalkContext {
         return;
       case 'call':
         this.notePasses(node);
+        this.noteChdir(node);
         break;
       default:
         break;
@@ -460,6 +505,19 @@ class PyWalker implements PyWalkContext {
    * {@link FunctionSummary.passes}. An argument carries a parameter when its value, as the path
    * evaluation follows it through locals and subscripts, is that parameter's.
    */
+  /**
+   * `os.chdir('/tmp')` in a function: the relative paths of the code after it (in the order of the
+   * source) are under /tmp. A change to a directory that does not name /tmp ends that.
+   */
+  private noteChdir(call: PyNode): void {
+    if (this.fn < 0 || !this.scope) return;
+    const callee = call.childForFieldName('function');
+    if (!callee || this.importOf(callee)?.qualified !== 'os.chdir') return;
+    const [dir] = callArguments(call).positional;
+    const value = dir ? this.fsPathValue(dir) : undefined;
+    this.scope.cwd = value && isPassedPath(value) && value.t !== 'param' ? value : undefined;
+  }
+
   private notePasses(call: PyNode): void {
     if (this.fn < 0) return;
     const callee = call.childForFieldName('function');
@@ -468,12 +526,32 @@ class PyWalker implements PyWalkContext {
     const args: PassedArg[] = [];
     // `self.helper(x)`: the method's first parameter is `self`.
     let index = ref.name === 'this' ? 1 : 0;
-    for (const arg of named(call.childForFieldName('arguments'))) {
-      if (arg.type === 'keyword_argument' || arg.type === 'list_splat' || arg.type === 'dictionary_splat') break;
-      if (arg.type === 'comment') continue;
-      const v = this.pathValue(arg);
-      if (isPassedPath(v)) args.push({ index, params: v.t === 'param' ? [[v.fn, v.index]] : [], path: v });
-      index++;
+    const add = (arg: PyNode, at: number) => {
+      const v = this.fsPathValue(arg);
+      if (isPassedPath(v)) args.push({ index: at, params: v.t === 'param' ? [[v.fn, v.index]] : [], path: v });
+    };
+    let keywordsFrom: PyNode[] = [];
+    const list = named(call.childForFieldName('arguments')).filter((a) => a.type !== 'comment');
+    for (const [i, arg] of list.entries()) {
+      if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') break;
+      if (arg.type === 'keyword_argument') {
+        keywordsFrom = list.slice(i);
+        break;
+      }
+      add(arg, index++);
+    }
+    // `upload(path=p)`: a keyword names a parameter of a helper of this module, whose position is known.
+    const def =
+      callee?.type === 'identifier' && this.lookup(callee.text)?.kind === 'module' && this.moduleNames.get(callee.text) === 1
+        ? this.moduleFunctions.get(callee.text)
+        : undefined;
+    const names = def ? parameterNames(def.childForFieldName('parameters')) : [];
+    for (const arg of keywordsFrom) {
+      if (arg.type !== 'keyword_argument') break;
+      const name = arg.childForFieldName('name')?.text;
+      const value = arg.childForFieldName('value');
+      const at = name === undefined ? -1 : names.indexOf(name);
+      if (at >= 0 && value) add(value, at);
     }
     if (args.length) (this.summary.functions[this.fn]!.passes ??= []).push({ ref, args });
   }
@@ -735,23 +813,14 @@ class PyWalker implements PyWalkContext {
       locals: new Map(),
       globals: new Set(),
       values: new Map(),
+      elements: new Map(),
       loops: new Map(),
       counters: new Map(),
       imports: new Map(),
     };
-    let position = 0;
-    for (const p of named(params)) {
-      let id: PyNode | undefined;
-      if (p.type === 'identifier') id = p;
-      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') id = p.childForFieldName('name') ?? undefined;
-      else if (p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern')
-        id = named(p).find((c) => c.type === 'identifier');
-      if (p.type === 'keyword_separator' || p.type === 'positional_separator') continue;
-      if (id && id.type === 'identifier') {
-        scope.locals.set(id.text, { name: id.text, module: false, kind: 'param', param: { fn: index, index: position } });
-      }
-      position++;
-    }
+    parameterNames(params).forEach((name, position) => {
+      if (name !== undefined) scope.locals.set(name, { name, module: false, kind: 'param', param: { fn: index, index: position } });
+    });
     return scope;
   }
 
@@ -803,7 +872,15 @@ class PyWalker implements PyWalkContext {
             const ids = targetNames(left);
             const single = node.type === 'assignment' && left.type === 'identifier';
             const step = left.type === 'identifier' ? counterBinding(node, left.text) : undefined;
-            for (const id of ids) bind(id, single && right?.type !== 'assignment' ? (right ?? undefined) : undefined, single, step);
+            // `path, name = make()` or `a, b = x, y`: each name is one position of the value.
+            const unpacked =
+              node.type === 'assignment' &&
+              (left.type === 'pattern_list' || left.type === 'tuple_pattern') &&
+              named(left).every((c) => c.type === 'identifier') &&
+              right !== null &&
+              right.type !== 'assignment';
+            for (const id of ids) bind(id, single && right?.type !== 'assignment' ? (right ?? undefined) : undefined, single || unpacked, step);
+            if (unpacked) named(left).forEach((id, index) => scope.elements.set(id.text, { value: right, index }));
           }
           break;
         }
@@ -852,6 +929,7 @@ class PyWalker implements PyWalkContext {
     };
     visit(body);
     for (const [name, n] of counts) if (n !== 1) scope.values.delete(name);
+    for (const [name, n] of counts) if (n !== 1 || scope.globals.has(name)) scope.elements.delete(name);
     for (const [name, c] of counting) if (!c.other && (c.builtins.size > 0 || (c.init && c.step))) scope.counters.set(name, [...c.builtins]);
     // A loop variable also assigned elsewhere, or bound by two loops, has no one source.
     for (const [name, n] of loopCounts) if (n !== 1 || (counts.get(name) ?? 0) > 2) scope.loops.delete(name);
@@ -949,8 +1027,12 @@ class PyWalker implements PyWalkContext {
     return this.inScopeOf(this.scope, name)?.loops.get(name);
   }
 
-  returnedValue(name: string, depth: number): PathValue | undefined {
-    return this.returnedValueIn(this.scope, this.fn, name, depth);
+  assignedElement(name: string): { value: PyNode; index: number } | undefined {
+    return this.inScopeOf(this.scope, name)?.elements.get(name);
+  }
+
+  returnedValue(name: string, depth: number, element?: number): PathValue | undefined {
+    return this.returnedValueIn(this.scope, this.fn, name, depth, element);
   }
 
   /**
@@ -959,9 +1041,10 @@ class PyWalker implements PyWalkContext {
    * already (no recursion), whose every `return` gives the same value, made of nothing that
    * depends on its parameters. The return expression is evaluated in the helper's own scope;
    * `fn` is the caller's, so `tempfile.mkdtemp()` in a helper called during an invocation is per
-   * request and one called by module-level code is made once at init.
+   * request and one called by module-level code is made once at init. With `element`, the
+   * function returns tuples (`return path, name`) and the value is the one at that position.
    */
-  private returnedValueIn(scope: FnScope | undefined, fn: number, name: string, depth: number): PathValue | undefined {
+  private returnedValueIn(scope: FnScope | undefined, fn: number, name: string, depth: number, element?: number): PathValue | undefined {
     const b = this.lookupIn(scope, name);
     if (!b || b.kind !== 'module' || this.moduleNames.get(name) !== 1 || this.globalNames.has(name)) return undefined;
     const def = this.moduleFunctions.get(name);
@@ -980,7 +1063,9 @@ class PyWalker implements PyWalkContext {
     try {
       let value: PathValue | undefined;
       let key: string | undefined;
-      for (const expr of returns) {
+      for (const whole of returns) {
+        const expr = element === undefined ? whole : tupleElement(whole, element);
+        if (!expr) return undefined;
         const v = pathValueOf(env, expr, depth + 1);
         const k = JSON.stringify(v);
         if (v.t === 'unknown' || k.includes('"t":"param"')) return undefined;
@@ -1003,12 +1088,20 @@ class PyWalker implements PyWalkContext {
       assignedValue: (name) => this.inScopeOf(scope, name)?.values.get(name),
       loopSource: (name) => this.inScopeOf(scope, name)?.loops.get(name),
       counter: (name) => this.inScopeOf(scope, name)?.counters.get(name),
-      returnedValue: (name, depth) => this.returnedValueIn(scope, fn, name, depth),
+      assignedElement: (name) => this.inScopeOf(scope, name)?.elements.get(name),
+      returnedValue: (name, depth, element) => this.returnedValueIn(scope, fn, name, depth, element),
     };
   }
 
   pathValue(node: PyNode): PathValue {
     return pathValueOf(this, node);
+  }
+
+  fsPathValue(node: PyNode): PathValue {
+    const value = this.pathValue(node);
+    let cwd: PathValue | undefined;
+    for (let s = this.scope; s && !cwd; s = s.parent) cwd = s.cwd;
+    return cwd && isRelativePath(value) ? { t: 'join', parts: [cwd, value], resolve: true } : value;
   }
 
   assignedModuleName(node: PyNode): string | undefined {
