@@ -7,8 +7,11 @@
 import type { FsOp } from './fs-functions.js';
 
 export interface PyFsFunction {
-  /** Positional argument indexes holding paths, with the keyword name of each. */
-  args: Array<{ index: number; keyword?: string; op: FsOp }>;
+  /**
+   * Positional argument indexes holding paths, with the keyword name of each. `last`: the path is
+   * the last positional argument given, up to `index` (receivers that take fewer leading ones).
+   */
+  args: Array<{ index: number; keyword?: string; op: FsOp; last?: true }>;
 }
 
 const w = (index: number, keyword?: string) => ({ index, op: 'write' as const, ...(keyword ? { keyword } : {}) });
@@ -48,7 +51,8 @@ export const PY_FS_FUNCTIONS: Record<string, PyFsFunction> = {
 
 /** Methods, by name, whatever the receiver: boto3 S3 transfers (`s3.download_file(bucket, key, filename)`). */
 export const PY_FS_METHODS: Record<string, PyFsFunction> = {
-  download_file: { args: [w(2, 'Filename')] },
+  // The client takes (Bucket, Key, Filename), a Bucket resource (Key, Filename), an Object (Filename): the last of up to three.
+  download_file: { args: [{ ...w(2, 'Filename'), last: true }] },
   upload_file: { args: [r(0, 'Filename')] },
   extractall: { args: [w(0, 'path')] },
 };

@@ -12,7 +12,7 @@ import { handlersLoading } from '../kit/handlers-loading.js';
 import type { ImportUse, WalkContext } from '../lang/js/context.js';
 import type { PyNode, PyWalkContext } from '../lang/python/context.js';
 import { callArguments, stringLiteralText } from '../lang/python/path-value.js';
-import { defineRule, type HandlerInfo } from './define.js';
+import { defineRule, type CheckContext, type HandlerInfo } from './define.js';
 
 type MessageId =
   | 'staticPath'
@@ -38,6 +38,8 @@ interface TmpFact {
   py?: boolean;
   /** A path in a child process's command line, arguments or working directory (JavaScript): the program's own files land there. */
   shell?: boolean;
+  /** Python: module-level code calls this module's function of that name (`download_model()`): its body is init code too. */
+  initCall?: string;
 }
 
 /** `/tmp` or `/tmp/...` up to the next blank or quote, in a shell command. */
@@ -77,6 +79,23 @@ function shellTmpPaths(value: PathValue): PathValue[] {
   return out;
 }
 
+/**
+ * Python functions that module-level code runs (`download_model()` at the top level of the
+ * module), with everything they call, as `file:fn` keys.
+ */
+function initRunFunctions(ctx: CheckContext<MessageId, TmpFact>, facts: ReadonlyArray<{ file: number; fact: Fact & TmpFact }>): Set<string> {
+  const entries: Array<[number, number]> = [];
+  for (const { file, fact } of facts) {
+    if (!fact.initCall) continue;
+    const fn = ctx.files[file]!.functions.findIndex((f) => f.parent === -1 && f.name === fact.initCall);
+    if (fn >= 0) entries.push([file, fn]);
+  }
+  const out = new Set<string>();
+  if (entries.length === 0) return out;
+  for (const [file, fns] of ctx.graph.reach(entries).functions) for (const fn of fns) out.add(`${file}:${fn}`);
+  return out;
+}
+
 function pyRecord(ctx: PyWalkContext<TmpFact>, node: PyNode, method: string, op: FsOp, path: PathValue): void {
   const fact: TmpFact = { method, op, path, py: true };
   if (ctx.fn < 0) fact.init = true;
@@ -86,7 +105,8 @@ function pyRecord(ctx: PyWalkContext<TmpFact>, node: PyNode, method: string, op:
 function pyPathArgs(ctx: PyWalkContext<TmpFact>, call: PyNode, method: string, spec: PyFsFunction, openMode?: PyNode): void {
   const { positional, keywords } = callArguments(call);
   for (const arg of spec.args) {
-    const node = (arg.keyword ? keywords.get(arg.keyword) : undefined) ?? positional[arg.index];
+    const at = arg.last ? Math.min(positional.length, arg.index + 1) - 1 : arg.index;
+    const node = (arg.keyword ? keywords.get(arg.keyword) : undefined) ?? positional[at];
     if (!node || node.type === 'list_splat' || node.type === 'dictionary_splat') continue;
     let op = arg.op;
     if (openMode !== undefined || method.endsWith('open') || method === 'zipfile.ZipFile') {
@@ -284,12 +304,16 @@ export default defineRule<MessageId, TmpFact>({
     initWrite:
       '`{{path}}` is written by module-level code: on Python LMI every process (one per concurrent invocation) runs the init ' +
       "code, at the same time, in the same /tmp, so the processes overwrite each other's file. Write to a per-process name " +
-      '(`tempfile.mkdtemp()`), or build the file into the deployment package or a layer.',
+      '(`tempfile.mkdtemp()`), or build the file into the deployment package or a layer.{{others}}',
   },
   python: {
     call(node, ctx) {
       const callee = node.childForFieldName('function');
       if (!callee) return;
+      if (ctx.fn < 0 && callee.type === 'identifier' && ctx.lookup(callee.text)?.kind === 'module') {
+        ctx.record(node, { method: callee.text, op: 'write', path: { t: 'unknown', text: callee.text }, py: true, init: true, initCall: callee.text });
+        return;
+      }
       const imp = ctx.importOf(callee);
       const qualified = imp?.qualified ?? (callee.type === 'identifier' && ctx.isBuiltin(callee.text) ? `builtins.${callee.text}` : undefined);
       if (qualified !== undefined) {
@@ -362,14 +386,21 @@ export default defineRule<MessageId, TmpFact>({
     const evaluated: Array<{ file: number; fact: Fact & TmpFact; path: EvaluatedPath; handlers: HandlerInfo[] }> = [];
     // Paths each handler's invocations write, for deciding whether a read can race a write.
     const written = new Map<string, Set<number>>();
-    for (const { file, fact } of ctx.facts()) {
+    const facts = [...ctx.facts()];
+    const initRun = initRunFunctions(ctx, facts);
+    // Init writes by path and function: one finding for each, at the first, naming the other lines.
+    const initWrites = new Map<string, Array<{ file: number; fact: Fact & TmpFact; path: EvaluatedPath }>>();
+    for (const { file, fact } of facts) {
       const f = fact;
-      if (f.init) {
+      if (f.initCall) continue;
+      // A write in a function module-level code calls (and no invocation runs) is init code as well.
+      if (f.init || (f.py && f.op === 'write' && initRun.has(`${file}:${f.fn}`) && ctx.handlersReaching(file, f.fn).length === 0)) {
         if (f.op !== 'write') continue;
         const path = evaluatePath(env, file, f.path);
         if (path.kind === 'unique' || path.kind === 'unknown' || !isUnderTmp(path.text)) continue;
-        const handlers = handlersLoading(ctx, file);
-        if (handlers.length) ctx.report({ file, loc: f.loc, messageId: 'initWrite', data: { path: path.text }, handlers, fixable: false });
+        const key = `${file}:${f.fn}:${path.text}`;
+        if (!initWrites.has(key)) initWrites.set(key, []);
+        initWrites.get(key)!.push({ file, fact: f, path });
         continue;
       }
       const handlers = ctx.handlersReaching(file, f.fn);
@@ -382,6 +413,13 @@ export default defineRule<MessageId, TmpFact>({
         if (!set) written.set(path.text, (set = new Set()));
         for (const h of handlers) set.add(h.index);
       }
+    }
+    for (const [first, ...rest] of initWrites.values()) {
+      const handlers = handlersLoading(ctx, first!.file);
+      if (!handlers.length) continue;
+      const otherLines = [...new Set(rest.map((e) => e.fact.loc.line))].filter((l) => l !== first!.fact.loc.line);
+      const others = otherLines.length ? ` The same path is written at line${otherLines.length > 1 ? 's' : ''} ${listLines(otherLines)} too.` : '';
+      ctx.report({ file: first!.file, loc: first!.fact.loc, messageId: 'initWrite', data: { path: first!.path.text, others }, handlers, fixable: false });
     }
     // One finding per shared path and function, at its first use, naming the other lines.
     const groups = new Map<string, typeof evaluated>();
