@@ -378,9 +378,19 @@ function constantOf(value: ts.Node): string | undefined {
   return undefined;
 }
 
+/** Awaited values only, each from a package call whose inputs carry nothing of the invocation. */
+function isRefresh(taint: TaintSources | undefined): boolean {
+  return !!taint && taint.awaited && !taint.varying && !taint.caught && taint.params.length === 0;
+}
+
 function joinTaint(a: TaintSources | undefined, b: TaintSources | undefined): TaintSources | undefined {
   if (!a || !b) return a ?? b;
-  return { params: [...a.params, ...b.params], awaited: a.awaited || b.awaited, caught: a.caught || b.caught };
+  return {
+    params: [...a.params, ...b.params],
+    awaited: a.awaited || b.awaited,
+    caught: a.caught || b.caught,
+    ...(a.varying || b.varying ? { varying: true } : {}),
+  };
 }
 
 /**
@@ -509,6 +519,15 @@ export default defineRule<MessageId, WriteFact>({
       'export const hello = async () => {',
       "  response = { statusCode: 200, body: 'hello' };",
       '  return response;',
+      '};',
+      '',
+      '// A refresh: every invocation awaits the same package call with the same inputs (credentials',
+      '// from the environment, a parameter with a fixed name), so what one stores is what the other',
+      '// would have stored. A call with request data in it, or of project code, is still reported.',
+      'let credentials;',
+      'export const signed = async () => {',
+      "  credentials = await fromEnv('AWS')();",
+      '  return sign(credentials);',
       '};',
       '',
       '// An in-memory store whose elements invocations add and remove synchronously, and that none',
@@ -701,6 +720,9 @@ export default defineRule<MessageId, WriteFact>({
         if (lazySafe && source?.source !== 'request') continue;
         if (f.constant !== undefined && constants.get(`${file}|var|${f.text}`) === f.constant) continue;
         if (source?.source === 'awaited' && racyNames.has(`${file}#${f.text}`)) continue;
+        // A refresh: every invocation awaits the same package call with the same inputs
+        // (`credentials = await fromEnv('AWS')()`), so what one stores is what the other would have.
+        if (source?.source === 'awaited' && isRefresh(f.taint)) continue;
         if (scratch.has(`${file}#${f.text}`)) continue;
         if (f.cleared && slots.has(`${file}#${f.text}`)) continue;
         if (f.cleared) {

@@ -40,6 +40,12 @@ export interface TaintSources {
   awaited: boolean;
   /** It derives from a caught error. */
   caught: boolean;
+  /**
+   * Some awaited (or yielded) value in it may depend on the invocation: it is not a call of package
+   * code whose arguments carry nothing of the invocation (`await fromEnv('AWS')()`,
+   * `await ssm.getParameter({ Name: '/app/key' })`). Unset when every awaited value is such a call.
+   */
+  varying?: boolean;
 }
 
 export interface ImportUse {

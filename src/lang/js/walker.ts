@@ -325,12 +325,14 @@ class Walker implements WalkContext {
       }
       case S.AwaitExpression:
         acc.awaited = true;
+        if (!this.isFixedCall(unwrap((node as ts.AwaitExpression).expression))) acc.varying = true;
         // What an SDK client, a driver or `fetch` resolves to is I/O, not the request, even when
         // the request went into the call (`await txn.execute(sql, fromEvent)`): it is awaited only.
         if (this.isForeignCall(unwrap((node as ts.AwaitExpression).expression))) return;
         break;
       case S.YieldExpression:
         acc.awaited = true;
+        acc.varying = true;
         break;
       case S.PropertyAccessExpression:
         this.collectTaint((node as ts.PropertyAccessExpression).expression, acc);
@@ -373,6 +375,25 @@ class Walker implements WalkContext {
       return maker?.kind === 'import' && isPackageSpecifier(this.summary.imports[(made as ts.Identifier).text]?.specifier);
     }
     return false;
+  }
+
+  /**
+   * A call of package code whose arguments carry nothing of the invocation: an SDK client's
+   * method, `fetch`, a function imported from a package, or a call on what such a call returns
+   * (`fromEnv('AWS')()`, `ssm.getParameter({ Name: '/app/key' }).promise()`). Every invocation
+   * asks it for the same thing.
+   */
+  private isFixedCall(expr: ts.Expression): boolean {
+    if (expr.kind !== S.CallExpression) return false;
+    const call = expr as ts.CallExpression;
+    if (call.arguments.some((a) => this.isTainted(a))) return false;
+    if (this.isForeignCall(call)) return true;
+    let callee = unwrap(call.expression);
+    while (callee.kind === S.PropertyAccessExpression) callee = unwrap((callee as ts.PropertyAccessExpression).expression);
+    if (callee.kind === S.CallExpression) return this.isFixedCall(callee);
+    if (callee.kind !== S.Identifier) return false;
+    const name = (callee as ts.Identifier).text;
+    return this.scope.lookup(name)?.kind === 'import' && isPackageSpecifier(this.summary.imports[name]?.specifier);
   }
 
   pathValue(expr: ts.Expression): PathValue {
@@ -1458,6 +1479,7 @@ function mergeTaint(into: TaintSources, from: TaintSources): TaintSources {
     if (!into.params.some(([f, i]) => f === fn && i === index)) into.params.push([fn, index]);
   }
   if (from.awaited) into.awaited = true;
+  if (from.varying) into.varying = true;
   if (from.caught) into.caught = true;
   return into;
 }
