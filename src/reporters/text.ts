@@ -9,6 +9,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import wrapAnsi from 'wrap-ansi';
+import { PLAIN_TEXT, wrapPlain } from './wrap-plain.js';
 import type { RuleMeta } from '../rules/types.js';
 import { SEVERITY_RANK } from '../scoring/index.js';
 import {
@@ -534,10 +535,12 @@ function wrap(text: string, width: number, indent: number, hang: number): string
   // Most lines fit as they are: wrap-ansi measures every word with string-width, whose grapheme
   // segmenting made wrapping most of a dense project's report time.
   if (fitsAsItIs(text, Math.max(10, width - indent))) return [pad(indent) + text];
+  // Plain ASCII (no colour, as in a piped or CI report) is wrapped the same way without it.
   const options = { hard: true, trim: true, wordWrap: true };
-  const [first = '', ...rest] = wrapAnsi(text, Math.max(10, width - indent), options).split('\n');
+  const wrapLine = (line: string, columns: number) => (PLAIN_TEXT.test(line) ? wrapPlain(line, columns) : wrapAnsi(line, columns, options));
+  const [first = '', ...rest] = wrapLine(text, Math.max(10, width - indent)).split('\n');
   if (rest.length === 0) return [pad(indent) + first];
-  const others = wrapAnsi(rest.join(' '), Math.max(10, width - indent - hang), options).split('\n');
+  const others = wrapLine(rest.join(' '), Math.max(10, width - indent - hang)).split('\n');
   return [pad(indent) + first, ...others.map((line) => pad(indent + hang) + line)];
 }
 
