@@ -8,7 +8,8 @@
  * that cannot be read, fails its checksum, has another key or holds something that is not a
  * summary is ignored as a whole, with a message, and rewritten at the end of the scan: it is
  * never trusted. It is written to a temporary file beside it, then renamed over it, so a reader
- * sees the old cache or the new one, never half of one. A cache that cannot be written costs the
+ * sees the old cache or the new one, never half of one; a run in which every file was a hit (none
+ * added or gone) leaves it as it is. A cache that cannot be written costs the
  * next run its speed, never its result: the scan goes on with a message.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -69,8 +70,16 @@ export function openSummaryCache(options: CacheOptions): SummaryCache {
   const key = createHash('sha256')
     .update(JSON.stringify({ format: CACHE_FORMAT, version: toolVersion(), build: buildHash(), options: options.keyParts }))
     .digest('hex');
-  const previous = readEntries(file, key, options.onMessage);
+  const { entries: previous, valid } = readEntries(file, key, options.onMessage);
   const next = new Map<string, CacheEntry>();
+  // A run that set back exactly what the cache gave it (every file a hit, none added or gone) leaves it as it is.
+  const unchanged = () =>
+    valid &&
+    next.size === previous.size &&
+    [...next].every(([source, entry]) => {
+      const before = previous.get(source);
+      return before?.hash === entry.hash && before.summary === entry.summary;
+    });
   return {
     file,
     get(source, hash) {
@@ -81,6 +90,7 @@ export function openSummaryCache(options: CacheOptions): SummaryCache {
       next.set(source, { hash, summary });
     },
     save() {
+      if (unchanged()) return;
       const body = JSON.stringify(Object.fromEntries(next));
       const header = JSON.stringify({ format: CACHE_FORMAT, key, checksum: checksum(body) });
       try {
@@ -94,7 +104,8 @@ export function openSummaryCache(options: CacheOptions): SummaryCache {
   };
 }
 
-function readEntries(file: string, key: string, onMessage: (message: string) => void): Map<string, CacheEntry> {
+/** The entries of a cache file; `valid` when it was read and trusted (else it is written again at the end). */
+function readEntries(file: string, key: string, onMessage: (message: string) => void): { entries: Map<string, CacheEntry>; valid: boolean } {
   const entries = new Map<string, CacheEntry>();
   let text: string;
   try {
@@ -102,12 +113,12 @@ function readEntries(file: string, key: string, onMessage: (message: string) => 
   } catch (error) {
     if (!['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? ''))
       onMessage(`cannot read the cache ${file} (${(error as NodeJS.ErrnoException).code}); every file is analysed`);
-    return entries;
+    return { entries, valid: false };
   }
   const ignore = (why: string) => {
     onMessage(`the cache ${file} ${why}: it is ignored, every file is analysed and the cache is written again`);
     entries.clear();
-    return entries;
+    return { entries, valid: false };
   };
   const newline = text.indexOf('\n');
   let header: { format?: unknown; key?: unknown; checksum?: unknown };
@@ -127,7 +138,7 @@ function readEntries(file: string, key: string, onMessage: (message: string) => 
     if (!isEntry(source, entry)) return ignore(`holds something that is not a summary (for ${source})`);
     entries.set(source, entry);
   }
-  return entries;
+  return { entries, valid: true };
 }
 
 /** The shape of a summary, checked on every key the empty summary has (arrays, objects, booleans, strings). */

@@ -52,6 +52,30 @@ describe('openSummaryCache', () => {
     expect(third.cache.get('/p/b.ts', 'h')).toEqual(summaryOf('/p/b.ts'));
   });
 
+  it('is not written again when the run set exactly what it holds, and is when a file changed, was added or is gone', () => {
+    const location = path.join(newDir(), 'cache');
+    const run = (files: Record<string, string>) => {
+      const { cache } = open(location);
+      // As the scan does: a hit is set back with the summary the cache gave.
+      for (const [file, hash] of Object.entries(files)) cache.set(file, hash, cache.get(file, hash) ?? summaryOf(file));
+      cache.save();
+      return fs.readFileSync(location, 'utf8');
+    };
+    const stamp = () => fs.statSync(location).mtimeMs;
+    run({ '/p/a.ts': 'h1', '/p/b.ts': 'h2' });
+    // A sentinel the writer would replace: a run with nothing changed leaves the file as it is.
+    const old = new Date(2000, 0, 1);
+    fs.utimesSync(location, old, old);
+    run({ '/p/a.ts': 'h1', '/p/b.ts': 'h2' });
+    expect(stamp()).toBe(old.getTime());
+    for (const files of [{ '/p/a.ts': 'h1', '/p/b.ts': 'h3' }, { '/p/a.ts': 'h1', '/p/b.ts': 'h3', '/p/c.ts': 'h4' }, { '/p/a.ts': 'h1' }]) {
+      fs.utimesSync(location, old, old);
+      const text = run(files);
+      expect(stamp(), JSON.stringify(files)).not.toBe(old.getTime());
+      expect(Object.keys(JSON.parse(text.slice(text.indexOf('\n') + 1))).sort()).toEqual(Object.keys(files).sort());
+    }
+  });
+
   it('ignores a cache written with other options, with a message', () => {
     const location = path.join(newDir(), 'cache');
     const first = open(location, { rules: ['a'] });
