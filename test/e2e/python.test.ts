@@ -142,12 +142,13 @@ describe('fixtures/projects/sam-python (SAM + Python)', () => {
 });
 
 describe('fixtures/projects/serverless-python (serverless.yml + Python)', () => {
-  it('follows a relative import to a package constant and reports the repeatable name', async () => {
+  it('follows a relative import to a package constant and reports the repeatable name, and event data passed into another module', async () => {
     const report = await scan({ paths: ['.'], cwd: path.join(root, 'fixtures/projects/serverless-python') });
     expect(report.errors).toEqual([]);
     expect(report.functions.map((f) => `${f.id} ${f.declaredIn?.logicalId}`)).toEqual(['src/handler.py#main export']);
     expect(report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}: ${f.message.split(' is ')[0]}`)).toEqual([
-      'src/handler.py:15 shared-tmp-path: `/tmp/exports/export-${random.randint(0, 1000)}.csv`',
+      'src/handler.py:16 shared-tmp-path: `/tmp/exports/export-${random.randint(0, 1000)}.csv`',
+      'src/lib/uploads.py:8 shared-tmp-path: `/tmp/${key}`',
     ]);
   });
 });
