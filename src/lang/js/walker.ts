@@ -204,6 +204,8 @@ class Walker implements WalkContext {
   private readonly requireKeys = new Map<ts.Node, string>();
   /** Class expressions that are a module pseudo binding's value (`module.exports = class Warmer {…}`), with that binding's name. */
   private readonly classBindings = new Map<ts.Node, string>();
+  /** Answers of {@link isFixedCall}, by call. */
+  private readonly fixedCalls = new WeakMap<ts.Node, boolean>();
   /** Local names of `aws-lambda` imports (types): `Context`, `APIGatewayProxyEvent`, `lambda` of `import * as lambda`. */
   private readonly lambdaTypes = new Set<string>();
   private lineStarts: readonly number[] | undefined;
@@ -385,7 +387,13 @@ class Walker implements WalkContext {
    */
   private isFixedCall(expr: ts.Expression): boolean {
     if (expr.kind !== S.CallExpression) return false;
-    const call = expr as ts.CallExpression;
+    // taintOf asks again for every expression around the `await`: once per call is enough.
+    let fixed = this.fixedCalls.get(expr);
+    if (fixed === undefined) this.fixedCalls.set(expr, (fixed = this.computeFixedCall(expr as ts.CallExpression)));
+    return fixed;
+  }
+
+  private computeFixedCall(call: ts.CallExpression): boolean {
     if (call.arguments.some((a) => this.isTainted(a))) return false;
     if (this.isForeignCall(call)) return true;
     let callee = unwrap(call.expression);
