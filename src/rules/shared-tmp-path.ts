@@ -238,8 +238,8 @@ export default defineRule<MessageId, TmpFact>({
         "boto3's `download_file`/`upload_file`, and `/tmp` paths inside `os.system`/`subprocess` commands. Python on LMI runs " +
         'one process per concurrent invocation, but every process shares /tmp. A name from `random.randint(...)`, the clock, ' +
         'an `enumerate`/`range()` index or a local counter (`n = 0` ... `n += 1`: it starts again in every invocation) ' +
-        'repeats across requests, and module-level code that writes /tmp (`pip install --target /tmp/...`) runs in every process ' +
-        'at once. `lmi-audit fix --transform tmp-paths` fixes a static path in Python too: one `f"/tmp/...-{context.aws_request_id}..."` binding at the top of the function for every use, a `context` parameter added when missing, `os.remove` in a `finally` when the function owns the file; a path in a command string gets a `# lmi-audit:` marker.',
+        'repeats across requests, and module-level code that writes /tmp (`pip install --target /tmp/...`), or a function it calls, ' +
+        'runs in every process at once (an `if __name__ == "__main__":` block is not init code: Lambda never runs it). `lmi-audit fix --transform tmp-paths` fixes a static path in Python too: one `f"/tmp/...-{context.aws_request_id}..."` binding at the top of the function for every use, a `context` parameter added when missing, `os.remove` in a `finally` when the function owns the file; a path in a command string gets a `# lmi-audit:` marker.',
       bad: [
         'def handler(event, context):',
         '    with open("/tmp/result.json", "w") as f:      # reported',
@@ -302,7 +302,7 @@ export default defineRule<MessageId, TmpFact>({
       '(`rm -rf /tmp/*` removes them all). Give each invocation its own directory (`mkdtemp`), pass the program paths ' +
       'inside it, and remove it in a `finally`.{{others}}',
     initWrite:
-      '`{{path}}` is written by module-level code: on Python LMI every process (one per concurrent invocation) runs the init ' +
+      '`{{path}}` is written by init code (module-level code, or a function it calls): on Python LMI every process (one per concurrent invocation) runs the init ' +
       "code, at the same time, in the same /tmp, so the processes overwrite each other's file. Write to a per-process name " +
       '(`tempfile.mkdtemp()`), or build the file into the deployment package or a layer.{{others}}',
   },
@@ -311,7 +311,7 @@ export default defineRule<MessageId, TmpFact>({
       const callee = node.childForFieldName('function');
       if (!callee) return;
       if (ctx.fn < 0 && callee.type === 'identifier' && ctx.lookup(callee.text)?.kind === 'module') {
-        ctx.record(node, { method: callee.text, op: 'write', path: { t: 'unknown', text: callee.text }, py: true, init: true, initCall: callee.text });
+        ctx.record(node, { method: callee.text, op: 'read', path: { t: 'unknown', text: callee.text }, py: true, init: true, initCall: callee.text });
         return;
       }
       const imp = ctx.importOf(callee);

@@ -22,7 +22,8 @@
  * - A path that also appears inside a shell command string (`os.system("rm -rf /tmp/work")`), or
  *   that another function names too, is left as it is everywhere, with a `# lmi-audit:` marker.
  * - A reported line none of these forms covers (the path is kept in a local variable, built in a
- *   loop, or returned by a helper) gets a `# lmi-audit:` marker too, so no finding is left silently.
+ *   loop, returned by a helper, read from a setting, or relative after `os.chdir`) gets a
+ *   `# lmi-audit:` marker too, so no finding is left silently.
  */
 import type { Node as PyNode, Tree } from 'web-tree-sitter';
 import { getPythonParser } from '../../src/lang/python/parser.js';
@@ -592,8 +593,8 @@ export function transformPython(source: string, options: TransformOptions): stri
     edits.push({ start: last.endIndex, end: last.endIndex, text: `${eol}${indent}finally:${eol}${body}` });
   }
 
-  // A finding on a line none of the recognised forms covers: the path comes from a variable, a
-  // loop value or what a helper returns, which this transform does not rewrite. Say so there.
+  // A finding on a line none of the recognised forms covers: the path comes from somewhere this
+  // transform does not rewrite (see the file's overview). Say so there.
   if (lines) {
     const covered = new Set(found.flatMap(({ occurrences, shell }) => [...occurrences, ...shell].flatMap((o) => o.rows)));
     for (const line of [...lines].sort((a, b) => a - b)) {

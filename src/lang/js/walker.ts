@@ -394,7 +394,8 @@ class Walker implements WalkContext {
   }
 
   private computeFixedCall(call: ts.CallExpression): boolean {
-    if (call.arguments.some((a) => this.isTainted(a))) return false;
+    // The receiver counts as an input: `tenantClient.get('/config')` on a client made from a parameter is not fixed.
+    if (this.isTainted(call.expression) || call.arguments.some((a) => this.isTainted(a))) return false;
     if (this.isForeignCall(call)) return true;
     let callee = unwrap(call.expression);
     while (callee.kind === S.PropertyAccessExpression) callee = unwrap((callee as ts.PropertyAccessExpression).expression);

@@ -178,6 +178,12 @@ function importsOf(stmt: PyNode): Array<{ local: string; specifier: string; impo
   return out;
 }
 
+/** `__name__ == "__main__"` (either way round, either quote). */
+function isMainGuard(condition: PyNode | null): boolean {
+  const text = condition?.text.replace(/\s+/g, '') ?? '';
+  return /^__name__==(['"])__main__\1$/.test(text) || /^(['"])__main__\1==__name__$/.test(text);
+}
+
 /** How a binding of a local counts: `n = 0` (init), `n += 1` (step), or a loop over a counting builtin. */
 type CounterBinding = 'init' | 'step' | { builtin: string };
 
@@ -464,6 +470,14 @@ class PyWalker implements PyWalkContext {
         } else if (def) this.walk(def);
         return;
       }
+      case 'if_statement':
+        // `if __name__ == "__main__":` at module scope runs when the file is a script, never when
+        // Lambda imports it: neither init nor invocation code. Its `elif`/`else` branches do run.
+        if (this.fn < 0 && this.currentClass === undefined && isMainGuard(node.childForFieldName('condition'))) {
+          for (const child of named(node)) if (child.type === 'elif_clause' || child.type === 'else_clause') this.walk(child);
+          return;
+        }
+        break;
       case 'lambda':
         this.walkLambda(node);
         return;
@@ -500,12 +514,6 @@ class PyWalker implements PyWalkContext {
   }
 
   /**
-   * A call of a module-level function or a method of `self` that passes on event data
-   * (`fetch_file(event)`, `download(record['s3']['object']['key'])`): see
-   * {@link FunctionSummary.passes}. An argument carries a parameter when its value, as the path
-   * evaluation follows it through locals and subscripts, is that parameter's.
-   */
-  /**
    * `os.chdir('/tmp')` in a function: the relative paths of the code after it (in the order of the
    * source) are under /tmp. A change to a directory that does not name /tmp ends that.
    */
@@ -518,6 +526,12 @@ class PyWalker implements PyWalkContext {
     this.scope.cwd = value && isPassedPath(value) && value.t !== 'param' ? value : undefined;
   }
 
+  /**
+   * A call of a module-level function or a method of `self` that passes on event data
+   * (`fetch_file(event)`, `download(record['s3']['object']['key'])`): see
+   * {@link FunctionSummary.passes}. An argument carries a parameter when its value, as the path
+   * evaluation follows it through locals and subscripts, is that parameter's.
+   */
   private notePasses(call: PyNode): void {
     if (this.fn < 0) return;
     const callee = call.childForFieldName('function');
