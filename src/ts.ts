@@ -27,6 +27,7 @@ export const ts = load();
 /** The compiler's types under `ts.` (a value and a type-only namespace of the same name merge). */
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace ts {
+  export type AccessorDeclaration = TsMorph.ts.AccessorDeclaration;
   export type AwaitExpression = TsMorph.ts.AwaitExpression;
   export type BinaryExpression = TsMorph.ts.BinaryExpression;
   export type BindingElement = TsMorph.ts.BindingElement;
@@ -55,6 +56,7 @@ export declare namespace ts {
   export type IterationStatement = TsMorph.ts.IterationStatement;
   export type JSDocParsingMode = TsMorph.ts.JSDocParsingMode;
   export type JsonSourceFile = TsMorph.ts.JsonSourceFile;
+  export type MethodDeclaration = TsMorph.ts.MethodDeclaration;
   export type NamedDeclaration = TsMorph.ts.NamedDeclaration;
   export type NewExpression = TsMorph.ts.NewExpression;
   export type Node = TsMorph.ts.Node;
@@ -64,6 +66,7 @@ export declare namespace ts {
   export type PrefixUnaryExpression = TsMorph.ts.PrefixUnaryExpression;
   export type PropertyAccessExpression = TsMorph.ts.PropertyAccessExpression;
   export type PropertyAssignment = TsMorph.ts.PropertyAssignment;
+  export type PropertyDeclaration = TsMorph.ts.PropertyDeclaration;
   export type PropertyName = TsMorph.ts.PropertyName;
   export type ScriptKind = TsMorph.ts.ScriptKind;
   export type ScriptTarget = TsMorph.ts.ScriptTarget;

@@ -154,4 +154,37 @@ describe('architecture', () => {
     }
     expect(missing).toEqual([]);
   });
+  it('loads at run time only packages a user install has, and TypeScript only through src/ts.ts', () => {
+    // A devDependency is missing from `npm install lmi-audit`; a second copy of TypeScript costs
+    // every thread ~0.5 s to load (the ESM loader lexes its 9 MB for export names).
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const packageOf = (spec: string) =>
+      spec
+        .split('/')
+        .slice(0, spec.startsWith('@') ? 2 : 1)
+        .join('/');
+    const problems: string[] = [];
+    let checked = 0;
+    for (const file of files) {
+      const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node): void => {
+        let spec: string | undefined;
+        if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) spec = node.moduleSpecifier.text;
+        if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+          spec = node.moduleSpecifier.text;
+        if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0]))
+          spec = node.arguments[0].text;
+        if (spec !== undefined && !spec.startsWith('.') && !spec.startsWith('node:')) {
+          checked++;
+          const name = packageOf(spec);
+          if (!Object.hasOwn(pkg.dependencies, name)) problems.push(`${file}: ${spec} is not a dependency`);
+          if ((name === 'typescript' || name === 'ts-morph') && file !== 'src/ts.ts') problems.push(`${file}: ${spec} (use src/ts.ts)`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
+  });
 });

@@ -11,7 +11,7 @@
  *   lines written before its constructor finished). The object is built at module level, so the
  *   branch never runs during an invocation.
  */
-import ts from 'typescript';
+import { ts } from '../ts.js';
 import { isFunctionLike, unwrap } from '../lang/js/ast.js';
 
 const S = ts.SyntaxKind;
