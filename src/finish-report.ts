@@ -8,7 +8,9 @@ import { getRuleDocsUrl } from './docs/rule-docs.js';
 import { rules } from './rules/index.js';
 import type { AnalysedReport } from './scan.js';
 import { getGateFailures, SEVERITY_RANK, type Gate } from './scoring/index.js';
-import type { ChecklistItem, Finding, Report } from './types.js';
+import type { ChecklistItem, Finding, Report, Severity } from './types.js';
+
+const SEVERITIES_WORST_FIRST = (Object.keys(SEVERITY_RANK) as Severity[]).sort((a, b) => SEVERITY_RANK[b] - SEVERITY_RANK[a]);
 
 export function finishReport(analysed: AnalysedReport, options: { root: string; gate: Gate }): Report {
   const itemOf = new Map<string, ChecklistItem>(rules.map((rule) => [rule.id, rule.checklist]));
@@ -20,26 +22,24 @@ export function finishReport(analysed: AnalysedReport, options: { root: string; 
     return { ...finding, id: n === 1 ? base : `${base}~${n}`, checklist: itemOf.get(finding.ruleId) ?? null, docs: getRuleDocsUrl(finding.ruleId) };
   });
   const active = findings.filter((f) => !f.suppressed);
-  // One pass over the findings' function lists (not functions x findings: a dense project has
-  // thousands of each), then each function's list in report order, worst first (a stable sort).
-  const byFunction = new Map<string, Finding[]>();
+  // Each function's findings in report order, worst first: one pass over the findings per
+  // severity (what a stable sort by severity gives), each distinct `functions` list deduplicated
+  // once. Not functions x findings: a dense project has thousands of each.
+  const byFunction = new Map<string, string[]>();
   const distinct = new Map<readonly string[], readonly string[]>();
-  for (const f of active) {
-    let ids = distinct.get(f.functions);
-    if (!ids) distinct.set(f.functions, (ids = [...new Set(f.functions)]));
-    for (const id of ids) {
-      let list = byFunction.get(id);
-      if (!list) byFunction.set(id, (list = []));
-      list.push(f);
+  for (const severity of SEVERITIES_WORST_FIRST) {
+    for (const f of active) {
+      if (f.severity !== severity) continue;
+      let ids = distinct.get(f.functions);
+      if (!ids) distinct.set(f.functions, (ids = [...new Set(f.functions)]));
+      for (const id of ids) {
+        let list = byFunction.get(id);
+        if (!list) byFunction.set(id, (list = []));
+        list.push(f.id!);
+      }
     }
   }
-  const functions = analysed.functions.map((fn) => ({
-    ...fn,
-    findings: (byFunction.get(fn.id) ?? [])
-      .slice()
-      .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
-      .map((f) => f.id!),
-  }));
+  const functions = analysed.functions.map((fn) => ({ ...fn, findings: byFunction.get(fn.id) ?? [] }));
   const reasons = getGateFailures({ functions, findings: active }, options.gate);
   return {
     schemaVersion: analysed.schemaVersion,

@@ -22,7 +22,7 @@ import { JsModuleResolver } from './lang/js/resolve.js';
 import { PyModuleResolver } from './lang/python/resolve.js';
 import type { CheckContext, FunctionFacts, HandlerInfo, Rule, RuleReport } from './rules/define.js';
 import { rules } from './rules/index.js';
-import { scoreFunction } from './scoring/index.js';
+import { getWorstByFunction, scoreFromWorst, type WorstByItem } from './scoring/index.js';
 import { createHandlerOverrides, getConfiguredSeverity, getEffectiveSeverity, type HandlerOverrides } from './config/apply.js';
 import { finishFindings, getActiveRules, selectFiles } from './scan-control.js';
 import {
@@ -365,6 +365,8 @@ function checkRules(ctx: Graphed): Checked {
   return { ...ctx, activeRules, reportedIds, findings, baseline: finished.baseline };
 }
 
+const NO_FINDINGS: WorstByItem = new Map();
+
 /** Stage 6: functions, scores and the report (the API judges the gate). */
 function makeReport(ctx: Checked): AnalysedReport {
   const { options, specs, handlers, summaries, findings, reportedIds, activeRules, unresolved } = ctx;
@@ -372,14 +374,7 @@ function makeReport(ctx: Checked): AnalysedReport {
   // Asked once per finding per function: a map, not a search of the registry.
   const items = new Map(rules.map((r) => [r.id, r.checklist]));
   const ruleItem = (id: string) => items.get(id);
-  const findingsByFunction = new Map<string, Finding[]>();
-  for (const f of active) {
-    for (const id of f.functions) {
-      let list = findingsByFunction.get(id);
-      if (!list) findingsByFunction.set(id, (list = []));
-      list.push(f);
-    }
-  }
+  const worstByFunction = getWorstByFunction(active, ruleItem);
   const functions: ReportFunction[] = [];
   const seenIds = new Set<string>();
   specs.forEach((spec, i) => {
@@ -396,7 +391,7 @@ function makeReport(ctx: Checked): AnalysedReport {
       activeRules.filter((rule) => followed || !readsCode(rule)),
       { language, runtime, iac: spec.iac },
     );
-    const { checklist, score } = scoreFunction({ findings: findingsByFunction.get(info.id) ?? [], coveredItems, runtime, language, ruleItem });
+    const { checklist, score } = scoreFromWorst(worstByFunction.get(info.id) ?? NO_FINDINGS, { coveredItems, runtime, language });
     const at = ctx.virtual.toRealPosition(summary.file, exportLine(summary, spec.exportName), 1);
     functions.push({
       id: info.id,

@@ -49,7 +49,14 @@ export interface ScoreResult {
 }
 
 export function scoreFunction(input: ScoreInput): ScoreResult {
-  const worst = getWorstSeverityByItem(input.findings, input.ruleItem);
+  return scoreFromWorst(getWorstSeverityByItem(input.findings, input.ruleItem), input);
+}
+
+/** The worst severity of each checklist item among a function's findings. */
+export type WorstByItem = ReadonlyMap<ChecklistItem, Severity>;
+
+/** {@link scoreFunction} from the worst severities already known ({@link getWorstByFunction}). */
+export function scoreFromWorst(worst: WorstByItem, input: Omit<ScoreInput, 'findings' | 'ruleItem'>): ScoreResult {
   const isPython = input.language === 'python' || (input.runtime?.startsWith('python') ?? false);
   const checklist = {} as Record<ChecklistItem, ChecklistStatus>;
   for (const item of CHECKLIST_ITEMS) {
@@ -58,15 +65,42 @@ export function scoreFunction(input: ScoreInput): ScoreResult {
   return { checklist, score: computeScore(checklist) };
 }
 
+/**
+ * Every function's worst severity per item, from the findings' `functions` lists in one pass.
+ * Findings share their lists (src/scan.ts): each distinct list is merged into its functions once,
+ * so a dense project's millions of (finding, function) pairs cost one step per distinct list
+ * entry instead of one per pair.
+ */
+export function getWorstByFunction(findings: readonly Finding[], ruleItem: ScoreInput['ruleItem']): Map<string, WorstByItem> {
+  const byList = new Map<readonly string[], Map<ChecklistItem, Severity>>();
+  for (const finding of findings) {
+    const item = ruleItem(finding.ruleId);
+    if (item === undefined || finding.functions.length === 0) continue;
+    let worst = byList.get(finding.functions);
+    if (!worst) byList.set(finding.functions, (worst = new Map()));
+    raise(worst, item, finding.severity);
+  }
+  const byFunction = new Map<string, Map<ChecklistItem, Severity>>();
+  for (const [ids, worst] of byList) {
+    for (const id of ids) {
+      let merged = byFunction.get(id);
+      if (!merged) byFunction.set(id, (merged = new Map()));
+      for (const [item, severity] of worst) raise(merged, item, severity);
+    }
+  }
+  return byFunction;
+}
+
+function raise(worst: Map<ChecklistItem, Severity>, item: ChecklistItem, severity: Severity): void {
+  const current = worst.get(item);
+  if (current === undefined || SEVERITY_RANK[severity] > SEVERITY_RANK[current]) worst.set(item, severity);
+}
+
 function getWorstSeverityByItem(findings: readonly Finding[], ruleItem: ScoreInput['ruleItem']): Map<ChecklistItem, Severity> {
   const worst = new Map<ChecklistItem, Severity>();
   for (const finding of findings) {
     const item = ruleItem(finding.ruleId);
-    if (item === undefined) continue;
-    const current = worst.get(item);
-    if (current === undefined || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[current]) {
-      worst.set(item, finding.severity);
-    }
+    if (item !== undefined) raise(worst, item, finding.severity);
   }
   return worst;
 }

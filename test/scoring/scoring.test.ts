@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKLIST_WEIGHTS, evaluateGate, getGateFailures, scoreFunction, type ScoreInput } from '../../src/scoring/index.js';
+import {
+  CHECKLIST_WEIGHTS,
+  evaluateGate,
+  getGateFailures,
+  getWorstByFunction,
+  scoreFromWorst,
+  scoreFunction,
+  type ScoreInput,
+} from '../../src/scoring/index.js';
 import { CHECKLIST_ITEMS, type ChecklistItem, type Finding, type ReportFunction, type Severity } from '../../src/types.js';
 
 /** Rule ids in these tests are `<checklist item>/<anything>`. */
@@ -28,6 +36,28 @@ const ALL: ReadonlySet<ChecklistItem> = new Set(CHECKLIST_ITEMS);
 function score(overrides: Partial<ScoreInput>) {
   return scoreFunction({ findings: [], coveredItems: ALL, ruleItem, ...overrides });
 }
+
+describe('getWorstByFunction', () => {
+  it('scores every function as scoreFunction does on its own findings, with shared and repeated lists', () => {
+    const ids = ['a.ts#h', 'b.ts#h', 'c.ts#h', 'd.ts#h'];
+    const ab = [ids[0]!, ids[1]!, ids[0]!];
+    const severities: Severity[] = ['info', 'warning', 'error'];
+    const findings: Finding[] = [];
+    // Items and severities cycle, half the findings share one list, a quarter name c alone, d has none.
+    for (let i = 0; i < 40; i++) {
+      const item = CHECKLIST_ITEMS[i % CHECKLIST_ITEMS.length]!;
+      const functions = i % 2 === 0 ? ab : i % 4 === 1 ? [ids[2]!] : [ids[1]!, ids[2]!];
+      findings.push({ ...finding(`${item}/r${i}`, severities[(i * 7) % 3]!), functions });
+    }
+    findings.push({ ...finding('not-an-item/x', 'error'), functions: [ids[3]!] });
+    const worst = getWorstByFunction(findings, ruleItem);
+    for (const id of ids) {
+      const own = findings.filter((f) => f.functions.includes(id));
+      expect(scoreFromWorst(worst.get(id) ?? new Map(), { coveredItems: ALL }), id).toEqual(score({ findings: own }));
+    }
+    expect(worst.has(ids[3]!)).toBe(false);
+  });
+});
 
 describe('CHECKLIST_WEIGHTS', () => {
   it('weighs every item and sums to 100', () => {
