@@ -247,28 +247,94 @@ export function rebaseGitignore(text: string, prefix: string): string[] {
 
 /**
  * The `.gitignore` rules that apply in a directory. `fileFilter` is a cheap pre-check for files:
- * it matches every basename that the last path segment of some non-negated, non-directory rule
- * matches. A file whose directory is not excluded can only be ignored by a rule that matches the
- * file itself, so a basename the filter rejects needs no call into `ignore` (which is most of
- * them). Null when some rule's last segment is too clever to tell (then every file is tested).
+ * it matches every `parent/basename` (the name of the file's directory, '' at the base) that the
+ * last two path segments of some non-negated, non-directory rule match. A file whose directory
+ * is not excluded can only be ignored by a rule that matches the file itself, so a file the
+ * filter rejects needs no call into `ignore` (which is most of them). `dirFilter` does the same
+ * for directories. Null when some rule is too clever to tell (then everything is tested).
  */
 interface Rules {
   ig: ignore.Ignore;
-  fileSegments: string[] | null;
+  fileRules: string[] | null;
   fileFilter: RegExp | null;
+  /** The same for directories (directory-only rules count too). */
+  dirRules: string[] | null;
+  dirFilter: RegExp | null;
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** The regex source a rule's last segment matches a basename with; null: can't tell, undefined: matches no file. */
-function lastSegmentSource(pattern: string): string | null | undefined {
+/**
+ * The regex source of the \`parent/name\` pairs a rule may match a file (or, \`forDirectories\`, a
+ * directory) by: a superset is enough, it is a pre-check. Null: can't tell; undefined: matches
+ * none. The name is the rule's last segment; the parent its segment before, when there is one
+ * that is not \`**\` (so \`dist/*\` lets through only what is directly in a \`dist\` directory).
+ */
+function ruleSource(pattern: string, forDirectories: boolean): string | null | undefined {
   if (pattern.startsWith('!')) return undefined; // a negation never ignores anything
-  if (pattern.endsWith('/')) return undefined; // directories only
-  const segment = pattern.slice(pattern.lastIndexOf('/') + 1);
-  if (segment === '' || /[?[\\]/.test(segment) || segment.includes('**')) return null;
-  return segment.split('*').map(escapeRegExp).join('[^/]*');
+  if (pattern.endsWith('/')) {
+    if (!forDirectories) return undefined; // directories only
+    pattern = pattern.slice(0, -1);
+  }
+  const segments = pattern.split('/');
+  const last = segments[segments.length - 1]!;
+  const name = segmentSource(last);
+  if (name === null || last === '') return null;
+  const before = segments.length >= 2 && last !== '**' ? segments[segments.length - 2]! : '**';
+  const parent = before === '**' ? null : segmentSource(before);
+  return `${parent ?? ANY_PARENT}/${name}`;
+}
+
+const ANY_PARENT = '[^/]*';
+
+/**
+ * One regex for the sources of {@link ruleSource}, or null. The rules any parent lets through
+ * (most) share one \`[^/]*\/\` before their alternation: hundreds of rules, each scanning the
+ * parent again, cost 30x more.
+ */
+function filterOf(sources: readonly string[] | null): RegExp | null {
+  if (sources === null) return null;
+  const any = `${ANY_PARENT}/`;
+  const names = sources.filter((s) => s.startsWith(any)).map((s) => s.slice(any.length));
+  const others = sources.filter((s) => !s.startsWith(any));
+  const alternatives = [...(names.length ? [`${ANY_PARENT}\\/(?:${names.join('|')})`] : []), ...others];
+  return new RegExp(`^(?:${alternatives.join('|') || '(?!)'})$`, IGNORE_CASE ? 'i' : '');
+}
+
+/**
+ * The regex source of the names one segment of a rule matches, or null when it can't tell.
+ * \`*\` (and \`**\` inside a segment, which gitignore reads as \`*\`) is any run of characters;
+ * \`?\`, a bracket expression (\`*.py[cod]\`, in Python's and Visual Studio's templates) and an
+ * escaped character are any one character.
+ */
+function segmentSource(segment: string): string | null {
+  let source = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (c === '*') {
+      while (segment[i + 1] === '*') i++;
+      source += '[^/]*';
+    } else if (c === '?') {
+      source += '[^/]';
+    } else if (c === '\\') {
+      if (++i >= segment.length) return null;
+      source += '[^/]';
+    } else if (c === '[') {
+      // \`]\` right after \`[\`, \`[!\` or \`[^\` is a member, not the end.
+      let end = i + 1;
+      if (segment[end] === '!' || segment[end] === '^') end++;
+      if (segment[end] === ']') end++;
+      end = segment.indexOf(']', end);
+      if (end < 0) return null; // an unterminated class: left to \`ignore\`
+      i = end;
+      source += '[^/]';
+    } else {
+      source += escapeRegExp(c);
+    }
+  }
+  return source;
 }
 
 function extendRules(parent: Rules | null, patterns: string[]): Rules | null {
@@ -276,15 +342,19 @@ function extendRules(parent: Rules | null, patterns: string[]): Rules | null {
   const ig = ignore({ ignorecase: IGNORE_CASE });
   if (parent) ig.add(parent.ig);
   ig.add(patterns);
-  let fileSegments: string[] | null = parent ? parent.fileSegments && [...parent.fileSegments] : [];
-  for (const pattern of patterns) {
-    if (fileSegments === null) break;
-    const source = lastSegmentSource(pattern);
-    if (source === null) fileSegments = null;
-    else if (source !== undefined) fileSegments.push(source);
-  }
-  const fileFilter = fileSegments === null ? null : new RegExp(`^(?:${fileSegments.join('|') || '(?!)'})$`, IGNORE_CASE ? 'i' : '');
-  return { ig, fileSegments, fileFilter };
+  const extend = (inherited: string[] | null | undefined, forDirectories: boolean): string[] | null => {
+    let sources: string[] | null = parent ? inherited! && [...inherited!] : [];
+    for (const pattern of patterns) {
+      if (sources === null) break;
+      const source = ruleSource(pattern, forDirectories);
+      if (source === null) sources = null;
+      else if (source !== undefined) sources.push(source);
+    }
+    return sources;
+  };
+  const fileRules = extend(parent?.fileRules, false);
+  const dirRules = extend(parent?.dirRules, true);
+  return { ig, fileRules, fileFilter: filterOf(fileRules), dirRules, dirFilter: filterOf(dirRules) };
 }
 
 function isIgnored(rules: Rules | null, relative: string): boolean {
@@ -296,10 +366,22 @@ function isIgnored(rules: Rules | null, relative: string): boolean {
   }
 }
 
-/** `isIgnored` for a file named `name` in a directory that is not excluded. */
+/** `isIgnored` for a file named `name` (the end of `relative`) in a directory that is not excluded. */
 function isIgnoredFile(rules: Rules | null, relative: string, name: string): boolean {
-  if (!rules || (rules.fileFilter !== null && !rules.fileFilter.test(name))) return false;
-  return isIgnored(rules, relative);
+  return rules !== null && mayMatch(rules.fileFilter, relative, name) && isIgnored(rules, relative);
+}
+
+/** `isIgnored` for a directory named `name` (the end of `relative`) in a directory that is not excluded. */
+function isIgnoredDirectory(rules: Rules | null, relative: string, name: string): boolean {
+  return rules !== null && mayMatch(rules.dirFilter, relative, name) && isIgnored(rules, `${relative}/`);
+}
+
+/** Does a pre-check ({@link filterOf}) let the entry `name` at the end of `relative` through? */
+function mayMatch(filter: RegExp | null, relative: string, name: string): boolean {
+  if (filter === null) return true;
+  const slash = relative.length - name.length - 1;
+  const parent = slash > 0 ? relative.slice(relative.lastIndexOf('/', slash - 1) + 1, slash) : '';
+  return filter.test(`${parent}/${name}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +552,7 @@ async function processDirectory(ctx: Context, task: DirTask, enqueue: (task: Dir
     }
 
     if (type === 'dir') {
-      if (SKIPPED_DIRECTORIES.has(name) || isIgnored(rules, `${rel}/`)) continue; // (again, for DT_UNKNOWN)
+      if (SKIPPED_DIRECTORIES.has(name) || isIgnoredDirectory(rules, rel, name)) continue; // (again, for DT_UNKNOWN)
       const real = task.real === task.path ? full : joinPath(task.real, name);
       if (ctx.visited.has(real)) continue; // walked as a root or a symlink target already
       ctx.visited.add(real);
@@ -504,7 +586,7 @@ async function processDirectory(ctx: Context, task: DirTask, enqueue: (task: Dir
         continue;
       }
       if (target.isDirectory()) {
-        if (isIgnored(rules, `${rel}/`)) continue;
+        if (isIgnoredDirectory(rules, rel, name)) continue;
         links.push({ path: full, parentReal: task.real, parentChain: task.chain, rel, rules });
       } else if (target.isFile()) {
         const kind = classifyFile(name);

@@ -326,8 +326,10 @@ describe('.gitignore', () => {
     expect((await scan(path.join(base, 'repo/pkg'))).sources).toEqual(['keep.ts']);
   });
 
-  // Set A keeps every rule simple enough for the basename pre-check; set B has rules it cannot
-  // read (`?`, `[…]`, `\\`, a trailing `**`), so every file goes through `ignore`.
+  // Set A keeps every rule to `*` and literals. Sets B and C have `?`, `[…]`, `\\` and `**`, which
+  // the basename pre-check reads as any one character (or any run); in B a trailing `**` lets
+  // every basename through it, C has no such catch-all. Set D has an unterminated class, which
+  // the pre-check cannot read, so every file goes through `ignore`.
   it.skipIf(!hasGit).each([
     {
       set: 'A',
@@ -338,6 +340,16 @@ describe('.gitignore', () => {
       set: 'B',
       root: ['*.log.ts', 'npm-debug*', 'f?o.ts', '[ab]x.ts', '!ax.ts', 'gen/**', '!gen/keep/', 'only/dir/', '\\#hash.ts', 'sp\\ ace.ts', 'vend/', '!vend/k.ts'],
       pkg: ['*', '!*/', '!*.ts', 'x*.ts', '!xkeep.ts', '/root-only.ts', 'sub/**/inner.ts'],
+    },
+    {
+      set: 'C',
+      root: ['*.log.[tj]s', '[Cc]ase.ts', 'x[!k]*.ts', 'a?.ts', 'n*-d**.ts', 'f?o.ts', '\\#hash.ts', 'gen/'],
+      pkg: ['[]ab]x.ts', 'r\\oot-only.ts', '!gen/', 'gen/sub/'],
+    },
+    {
+      set: 'D',
+      root: ['z[.ts', 'f?o.ts', '[ab]x.ts'],
+      pkg: ['x*.ts', '!xkeep.ts'],
     },
   ])('agrees with git on a tree of tricky patterns (set $set)', async ({ root: rootRules, pkg: pkgRules }) => {
     const spec: Spec = {
