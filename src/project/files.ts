@@ -21,6 +21,7 @@ import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import { UsageError } from '../errors.js';
+import { NameFilter, readRule, type FilterRule } from './gitignore-filter.js';
 import type { ScanError } from '../types.js';
 
 interface DiscoveredFile {
@@ -246,95 +247,15 @@ export function rebaseGitignore(text: string, prefix: string): string[] {
 }
 
 /**
- * The `.gitignore` rules that apply in a directory. `fileFilter` is a cheap pre-check for files:
- * it matches every `parent/basename` (the name of the file's directory, '' at the base) that the
- * last two path segments of some non-negated, non-directory rule match. A file whose directory
- * is not excluded can only be ignored by a rule that matches the file itself, so a file the
- * filter rejects needs no call into `ignore` (which is most of them). `dirFilter` does the same
- * for directories. Null when some rule is too clever to tell (then everything is tested).
+ * The `.gitignore` rules that apply in a directory, with the pre-checks (src/project/gitignore-filter.ts)
+ * for files and for directories: an entry they reject needs no call into `ignore`, which is most
+ * of them. Null when some rule is too clever to read (then every entry is tested).
  */
 interface Rules {
   ig: ignore.Ignore;
-  fileRules: string[] | null;
-  fileFilter: RegExp | null;
+  fileFilter: NameFilter | null;
   /** The same for directories (directory-only rules count too). */
-  dirRules: string[] | null;
-  dirFilter: RegExp | null;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-/**
- * The regex source of the \`parent/name\` pairs a rule may match a file (or, \`forDirectories\`, a
- * directory) by: a superset is enough, it is a pre-check. Null: can't tell; undefined: matches
- * none. The name is the rule's last segment; the parent its segment before, when there is one
- * that is not \`**\` (so \`dist/*\` lets through only what is directly in a \`dist\` directory).
- */
-function ruleSource(pattern: string, forDirectories: boolean): string | null | undefined {
-  if (pattern.startsWith('!')) return undefined; // a negation never ignores anything
-  if (pattern.endsWith('/')) {
-    if (!forDirectories) return undefined; // directories only
-    pattern = pattern.slice(0, -1);
-  }
-  const segments = pattern.split('/');
-  const last = segments[segments.length - 1]!;
-  const name = segmentSource(last);
-  if (name === null || last === '') return null;
-  const before = segments.length >= 2 && last !== '**' ? segments[segments.length - 2]! : '**';
-  const parent = before === '**' ? null : segmentSource(before);
-  return `${parent ?? ANY_PARENT}/${name}`;
-}
-
-const ANY_PARENT = '[^/]*';
-
-/**
- * One regex for the sources of {@link ruleSource}, or null. The rules any parent lets through
- * (most) share one \`[^/]*\/\` before their alternation: hundreds of rules, each scanning the
- * parent again, cost 30x more.
- */
-function filterOf(sources: readonly string[] | null): RegExp | null {
-  if (sources === null) return null;
-  const any = `${ANY_PARENT}/`;
-  const names = sources.filter((s) => s.startsWith(any)).map((s) => s.slice(any.length));
-  const others = sources.filter((s) => !s.startsWith(any));
-  const alternatives = [...(names.length ? [`${ANY_PARENT}\\/(?:${names.join('|')})`] : []), ...others];
-  return new RegExp(`^(?:${alternatives.join('|') || '(?!)'})$`, IGNORE_CASE ? 'i' : '');
-}
-
-/**
- * The regex source of the names one segment of a rule matches, or null when it can't tell.
- * \`*\` (and \`**\` inside a segment, which gitignore reads as \`*\`) is any run of characters;
- * \`?\`, a bracket expression (\`*.py[cod]\`, in Python's and Visual Studio's templates) and an
- * escaped character are any one character.
- */
-function segmentSource(segment: string): string | null {
-  let source = '';
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i]!;
-    if (c === '*') {
-      while (segment[i + 1] === '*') i++;
-      source += '[^/]*';
-    } else if (c === '?') {
-      source += '[^/]';
-    } else if (c === '\\') {
-      if (++i >= segment.length) return null;
-      source += '[^/]';
-    } else if (c === '[') {
-      // \`]\` right after \`[\`, \`[!\` or \`[^\` is a member, not the end.
-      let end = i + 1;
-      if (segment[end] === '!' || segment[end] === '^') end++;
-      if (segment[end] === ']') end++;
-      end = segment.indexOf(']', end);
-      if (end < 0) return null; // an unterminated class: left to \`ignore\`
-      i = end;
-      source += '[^/]';
-    } else {
-      source += escapeRegExp(c);
-    }
-  }
-  return source;
+  dirFilter: NameFilter | null;
 }
 
 function extendRules(parent: Rules | null, patterns: string[]): Rules | null {
@@ -342,19 +263,17 @@ function extendRules(parent: Rules | null, patterns: string[]): Rules | null {
   const ig = ignore({ ignorecase: IGNORE_CASE });
   if (parent) ig.add(parent.ig);
   ig.add(patterns);
-  const extend = (inherited: string[] | null | undefined, forDirectories: boolean): string[] | null => {
-    let sources: string[] | null = parent ? inherited! && [...inherited!] : [];
+  const extend = (inherited: NameFilter | null | undefined, forDirectories: boolean): NameFilter | null => {
+    if (parent && !inherited) return null;
+    const read: FilterRule[] = [...(inherited?.rules ?? [])];
     for (const pattern of patterns) {
-      if (sources === null) break;
-      const source = ruleSource(pattern, forDirectories);
-      if (source === null) sources = null;
-      else if (source !== undefined) sources.push(source);
+      const rule = readRule(pattern, forDirectories);
+      if (rule === null) return null;
+      if (rule !== undefined) read.push(rule);
     }
-    return sources;
+    return new NameFilter(read, IGNORE_CASE);
   };
-  const fileRules = extend(parent?.fileRules, false);
-  const dirRules = extend(parent?.dirRules, true);
-  return { ig, fileRules, fileFilter: filterOf(fileRules), dirRules, dirFilter: filterOf(dirRules) };
+  return { ig, fileFilter: extend(parent?.fileFilter, false), dirFilter: extend(parent?.dirFilter, true) };
 }
 
 function isIgnored(rules: Rules | null, relative: string): boolean {
@@ -376,12 +295,11 @@ function isIgnoredDirectory(rules: Rules | null, relative: string, name: string)
   return rules !== null && mayMatch(rules.dirFilter, relative, name) && isIgnored(rules, `${relative}/`);
 }
 
-/** Does a pre-check ({@link filterOf}) let the entry `name` at the end of `relative` through? */
-function mayMatch(filter: RegExp | null, relative: string, name: string): boolean {
+/** Does a pre-check let the entry `name` at the end of `relative` through? */
+function mayMatch(filter: NameFilter | null, relative: string, name: string): boolean {
   if (filter === null) return true;
   const slash = relative.length - name.length - 1;
-  const parent = slash > 0 ? relative.slice(relative.lastIndexOf('/', slash - 1) + 1, slash) : '';
-  return filter.test(`${parent}/${name}`);
+  return filter.mayMatch(slash > 0 ? relative.slice(relative.lastIndexOf('/', slash - 1) + 1, slash) : '', name);
 }
 
 // ---------------------------------------------------------------------------------------------
