@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { resolveConfig } from './config/load.js';
 import { UsageError } from './errors.js';
 import { finishReport } from './finish-report.js';
+import { releaseMemory } from './util/release-memory.js';
 import type { FixOptions, FixResult } from './fix/types.js';
 import { loadReport } from './fix/load-report.js';
 import { scan as analyse } from './scan.js';
@@ -39,6 +40,7 @@ export async function scan(options: ScanOptions): Promise<Report> {
   }
   const gate = resolveGate({ ...options, config });
   const analysed = await analyse({ ...options, cwd, paths, config });
+  releaseMemory(); // the analysis' state is garbage now: the report is built without it
   return finishReport(analysed, { root: cwd, gate });
 }
 
