@@ -77,7 +77,7 @@ export function summarizePythonFile(file: string, text: string, visitors: PyVisi
       };
       return summary;
     }
-    new PyWalker(root, summary, visitors).run();
+    new PyWalker(root, text, summary, visitors).run();
     if (text.includes(DIRECTIVE_MARKER)) {
       const directives = collectPythonDirectives(root, text);
       if (directives.length) summary.directives = directives;
@@ -344,6 +344,8 @@ class PyWalker implements PyWalkContext {
   private readonly moduleNames = new Map<string, number>();
   /** Names some function declares `global`: their module binding is rewritten at run time. */
   private readonly globalNames = new Set<string>();
+  /** The last `importOf` question and answer, valid while one node is visited. */
+  private importQuery: { id: number; scope: FnScope | undefined; answer: PyImportUse | undefined } | undefined;
   /** Undecorated `def`s at the top level of the module, by name (for the paths they return). */
   private readonly moduleFunctions = new Map<string, PyNode>();
   /** The scopes of helpers whose return value was evaluated, by their definition's node id. */
@@ -358,6 +360,7 @@ class PyWalker implements PyWalkContext {
 
   constructor(
     private readonly root: PyNode,
+    private readonly text: string,
     private readonly summary: FileSummary,
     private readonly visitors: PyVisitorTable,
   ) {}
@@ -368,9 +371,11 @@ class PyWalker implements PyWalkContext {
       const name = stmt.type === 'function_definition' ? stmt.childForFieldName('name')?.text : undefined;
       if (name !== undefined) this.moduleFunctions.set(name, stmt);
     }
-    for (const g of this.root.descendantsOfType('global_statement')) {
-      if (g) for (const id of named(g)) if (id.type === 'identifier') this.globalNames.add(id.text);
-    }
+    // A search of the whole tree (in WebAssembly, every node), so only where the word is written.
+    if (/\bglobal\b/.test(this.text))
+      for (const g of this.root.descendantsOfType('global_statement')) {
+        if (g) for (const id of named(g)) if (id.type === 'identifier') this.globalNames.add(id.text);
+      }
     this.walkChildren(this.root);
     for (const name of Object.keys(this.summary.bindings)) this.summary.exports[name] = name;
     for (const name of Object.keys(this.summary.imports)) this.summary.exports[name] ??= name;
@@ -446,14 +451,16 @@ class PyWalker implements PyWalkContext {
   }
 
   private walk(node: PyNode): void {
-    const list = this.visitors.get(node.type);
+    this.importQuery = undefined;
+    const type = node.type; // computed in WebAssembly on every read
+    const list = this.visitors.get(type);
     if (list) {
       for (const v of list) {
         this.rule = v.rule;
         v.visit(node, this);
       }
     }
-    switch (node.type) {
+    switch (type) {
       case 'function_definition':
         this.walkFunction(node, undefined);
         return;
@@ -749,9 +756,11 @@ class PyWalker implements PyWalkContext {
       const selfName = first?.type === 'identifier' ? first.text : undefined;
       if (selfName) scope.self = selfName;
     }
-    this.collectLocals(def.childForFieldName('body'), scope);
+    // One node for both passes: web-tree-sitter keeps a node's children on the node, so the walk
+    // reuses the ones collectLocals built instead of building every node of the body again.
+    const body = def.childForFieldName('body');
+    this.collectLocals(body, scope);
     this.inFunction(index, scope, () => {
-      const body = def.childForFieldName('body');
       if (body) this.walk(body);
     });
   }
@@ -991,7 +1000,13 @@ class PyWalker implements PyWalkContext {
   }
 
   importOf(node: PyNode): PyImportUse | undefined {
-    return this.importOfIn(this.scope, node);
+    // The rules' visitors of one node ask about the same callee, each building its attribute
+    // chain again through WebAssembly: the answer is kept until the walk moves to another node.
+    const q = this.importQuery;
+    if (q && q.id === node.id && q.scope === this.scope) return q.answer;
+    const answer = this.importOfIn(this.scope, node);
+    this.importQuery = { id: node.id, scope: this.scope, answer };
+    return answer;
   }
 
   private importOfIn(scope: FnScope | undefined, node: PyNode): PyImportUse | undefined {
