@@ -2,6 +2,7 @@
  * @fileoverview unstructured-logging: `console.*` in invocation code of a function with no
  * logger bound to the request context.
  */
+import { sharedFilter } from '../kit/shared-filter.js';
 import { ts } from '../ts.js';
 import type { Ref } from '../core/summary.js';
 import { unwrap } from '../lang/js/ast.js';
@@ -220,6 +221,7 @@ export default defineRule<MessageId, LogFact>({
   appliesTo: () => true,
   check(ctx) {
     const facts = [...ctx.facts()];
+    const withoutLogContext = sharedFilter((h) => !h.reach.logContext);
     const loggers = new Map<string, string>();
     for (const { file, fact } of facts) if (fact.k === 'logger') loggers.set(`${file}#${fact.binding}`, fact.library!);
     // Calls through a stream logger: one finding per logger and function, listing the other lines.
@@ -231,7 +233,7 @@ export default defineRule<MessageId, LogFact>({
         continue;
       }
       if (fact.k === 'logger') continue;
-      const handlers = ctx.handlersReaching(file, fact.fn).filter((h) => !h.reach.logContext);
+      const handlers = withoutLogContext(ctx.handlersReaching(file, fact.fn));
       if (handlers.length === 0) continue;
       if (fact.k === 'stdout') {
         ctx.report({ file, loc: fact.loc, messageId: 'stdoutWrite', data: { method: fact.method }, handlers });
@@ -257,7 +259,7 @@ export default defineRule<MessageId, LogFact>({
     for (const list of calls.values()) {
       list.sort((a, b) => a.fact.loc.line - b.fact.loc.line || a.fact.loc.column - b.fact.loc.column);
       const { file, fact, library } = list[0]!;
-      const handlers: HandlerInfo[] = ctx.handlersReaching(file, fact.fn).filter((h) => !h.reach.logContext);
+      const handlers: HandlerInfo[] = withoutLogContext(ctx.handlersReaching(file, fact.fn));
       const lines = [...new Set(list.map((c) => c.fact.loc.line))].filter((l) => l !== fact.loc.line);
       const others = lines.length ? ` It logs through it at line${lines.length > 1 ? 's' : ''} ${listLines(lines)} too.` : '';
       ctx.report({ file, loc: fact.loc, messageId: 'streamLogger', data: { method: fact.method, library, others }, handlers });
