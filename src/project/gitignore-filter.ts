@@ -19,7 +19,7 @@ type Segment =
   | { kind: 'literal'; text: string }
   | { kind: 'suffix'; text: string }
   | { kind: 'prefix'; text: string }
-  | { kind: 'pattern'; source: string; regex?: RegExp };
+  | { kind: 'pattern'; source: string };
 
 /** A rule as the pre-check reads it: what its parent segment (null: any) and its last segment match. */
 export interface FilterRule {
@@ -155,39 +155,25 @@ function extensionOf(text: string): string {
 /** The pre-check of a list of rules (null: some rule could not be read, every entry is tested). */
 export class NameFilter {
   private readonly anyParent: SegmentSet;
-  private readonly withParent: FilterRule[] = [];
+  /** The rules that name a parent, each segment read as a set of one. */
+  private readonly withParent: Array<{ parent: SegmentSet; name: SegmentSet }> = [];
 
   constructor(
     readonly rules: readonly FilterRule[],
-    private readonly ignoreCase: boolean,
+    ignoreCase: boolean,
   ) {
-    this.anyParent = new SegmentSet(ignoreCase);
-    for (const rule of rules) {
-      if (rule.parent === null) this.anyParent.add(rule.name);
-      else this.withParent.push(rule);
-    }
-    this.anyParent.seal();
+    const setOf = (...segments: Segment[]) => {
+      const set = new SegmentSet(ignoreCase);
+      for (const segment of segments) set.add(segment);
+      set.seal();
+      return set;
+    };
+    this.anyParent = setOf(...rules.filter((r) => r.parent === null).map((r) => r.name));
+    for (const rule of rules) if (rule.parent !== null) this.withParent.push({ parent: setOf(rule.parent), name: setOf(rule.name) });
   }
 
   /** Might a rule ignore the entry `name` directly in a directory named `parent` ('' at the base)? */
   mayMatch(parent: string, name: string): boolean {
-    if (this.anyParent.has(name)) return true;
-    return this.withParent.some((rule) => matches(rule.parent!, parent, this.ignoreCase) && matches(rule.name, name, this.ignoreCase));
-  }
-}
-
-function matches(segment: Segment, text: string, ignoreCase: boolean): boolean {
-  const fold = (t: string) => (ignoreCase ? t.toLowerCase() : t);
-  switch (segment.kind) {
-    case 'any':
-      return true;
-    case 'literal':
-      return fold(text) === fold(segment.text);
-    case 'suffix':
-      return fold(text).endsWith(fold(segment.text));
-    case 'prefix':
-      return fold(text).startsWith(fold(segment.text));
-    case 'pattern':
-      return (segment.regex ??= new RegExp(`^(?:${segment.source})$`, ignoreCase ? 'i' : '')).test(text);
+    return this.anyParent.has(name) || this.withParent.some((rule) => rule.parent.has(parent) && rule.name.has(name));
   }
 }
