@@ -12,7 +12,7 @@
  * path says nothing about the invocations.
  */
 import type { ProjectGraph } from './graph.js';
-import type { FileSummary, PathValue } from './summary.js';
+import { parameterOf, type FileSummary, type PathValue } from './summary.js';
 
 export interface PassedValues {
   /** Keys `file:fn:index` of the parameters that carry event data. */
@@ -54,7 +54,7 @@ export function findPassedValues(
       for (const pass of caller.passes ?? []) {
         for (const arg of pass.args) {
           if (!arg.params.some(([pf, pi]) => pf === fn && eventParams.has(`${file}:${pf}:${pi}`))) continue;
-          for (const [tf, tfn] of graph.resolveUse(file, pass.ref, caller.owner).fns) add(tf, tfn, arg.index);
+          for (const [tf, tfn] of graph.resolveCall(file, g, pass)) add(tf, tfn, parameterOf(summaries[tf]!.functions[tfn]!, arg.index));
         }
       }
     }
@@ -66,9 +66,9 @@ export function findPassedValues(
       for (const pass of caller.passes) {
         const withPath = pass.args.filter((a) => a.path);
         if (withPath.length === 0) continue;
-        for (const [tf, tfn] of graph.resolveUse(file, pass.ref, caller.owner).fns) {
+        for (const [tf, tfn] of graph.resolveCall(file, fn, pass)) {
           for (const arg of withPath) {
-            const key = `${tf}:${tfn}:${arg.index}`;
+            const key = `${tf}:${tfn}:${parameterOf(summaries[tf]!.functions[tfn]!, arg.index)}`;
             let list = callerPaths.get(key);
             if (!list) callerPaths.set(key, (list = []));
             list.push({ file, value: arg.path! });

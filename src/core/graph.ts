@@ -6,7 +6,7 @@
  * (only what handlers reach is resolved) and memoised.
  */
 import * as path from 'node:path';
-import type { FileSummary, ModuleBinding, Ref, ValueSummary } from './summary.js';
+import { parameterOf, type CallOf, type FileSummary, type ModuleBinding, type Ref, type ValueSummary } from './summary.js';
 
 /**
  * A front-end's module resolution with its memo: specifiers resolve per directory, so the
@@ -91,6 +91,8 @@ export class ProjectGraph {
   private readonly fnCalls: Array<Array<Resolved | undefined>> = [];
   /** Routes registered on apps of other files (see `routesRegisteredOn`). */
   private foreignRoutes?: Map<string, Array<[number, ValueSummary]>>;
+  /** The classes whose objects callers pass to each parameter, by `file:fn:parameter` (see `parameterClasses`). */
+  private passedClasses?: Map<string, Target[]>;
 
   constructor(
     readonly files: readonly FileSummary[],
@@ -286,16 +288,79 @@ export class ProjectGraph {
     if (cached) return cached;
     const fn = this.files[file]!.functions[fnIndex]!;
     const merged = emptyResolved();
-    for (const ref of (calls ? fn.calls : fn.refs) ?? []) {
-      const use = this.resolveUse(file, ref, fn.owner);
+    const add = (use: Resolved) => {
       if (use.logContext) merged.logContext = true;
       merged.bindings.push(...use.bindings);
       merged.fns.push(...use.fns);
       merged.initFns.push(...use.initFns);
       merged.callbacks.push(...use.callbacks);
-    }
+    };
+    for (const ref of (calls ? fn.calls : fn.refs) ?? []) add(this.resolveUse(file, ref, fn.owner));
+    if (!calls) for (const { index, member } of fn.parameterMembers ?? []) add(this.memberOfParameter(file, fnIndex, index, member));
     memo[fnIndex] = merged;
     return merged;
+  }
+
+  /** What member `member` of parameter `index` of function `fn` stands for: that method of each class callers pass there. */
+  private memberOfParameter(file: number, fn: number, index: number, member: string): Resolved {
+    const out = emptyResolved();
+    const seen = new Set<string>();
+    for (const cls of this.parameterClasses(file, fn, index)) this.expand({ file: cls.file, name: cls.name, path: [...cls.path, member] }, out, seen, 0);
+    return out;
+  }
+
+  /** The functions a call of `caller` (of `file`) can run: its callee's, or a method of a parameter's classes. */
+  resolveCall(file: number, caller: number, call: CallOf<unknown>): Array<[number, number]> {
+    if (!call.onParam) return this.resolveUse(file, call.ref, this.files[file]!.functions[caller]!.owner).fns;
+    const [fn, index] = call.onParam;
+    return this.memberOfParameter(file, fn, index, call.ref.name).fns;
+  }
+
+  /**
+   * The classes whose objects reach parameter `index` of function `fn`: passed by a caller
+   * (`process_record(record, parser)`), or passed on from a parameter of the caller that holds
+   * them. One pass over the projects' calls that pass objects, then to a fixed point.
+   */
+  parameterClasses(file: number, fn: number, index: number): readonly Target[] {
+    if (!this.passedClasses) this.passedClasses = this.findPassedClasses();
+    return this.passedClasses.get(`${file}:${fn}:${index}`) ?? [];
+  }
+
+  private findPassedClasses(): Map<string, Target[]> {
+    const classes = new Map<string, Target[]>();
+    const addAll = (key: string, targets: readonly Target[]): boolean => {
+      let list = classes.get(key);
+      if (!list) classes.set(key, (list = []));
+      let grew = false;
+      for (const t of targets) {
+        if (t.name === undefined || list.some((u) => u.file === t.file && u.name === t.name && u.path.join('.') === t.path.join('.'))) continue;
+        list.push(t);
+        grew = true;
+      }
+      return grew;
+    };
+    // Objects passed on from a parameter: copied from that parameter's list until nothing grows.
+    const forwards: Array<{ from: string; to: string }> = [];
+    this.files.forEach((summary, file) => {
+      summary.functions.forEach((caller) => {
+        for (const call of caller.instanceArgs ?? []) {
+          // A callee that is itself a method of a parameter's classes is not followed (one level).
+          if (call.onParam) continue;
+          for (const [tf, tfn] of this.resolveUse(file, call.ref, caller.owner).fns) {
+            for (const arg of call.args) {
+              const to = `${tf}:${tfn}:${parameterOf(this.files[tf]!.functions[tfn]!, arg.index)}`;
+              if ('cls' in arg) addAll(to, this.resolveRef(file, arg.cls, caller.owner));
+              else forwards.push({ from: `${file}:${arg.param[0]}:${arg.param[1]}`, to });
+            }
+          }
+        }
+      });
+    });
+    for (let grew = forwards.length > 0; grew; ) {
+      grew = false;
+      for (const { from, to } of forwards) if (addAll(to, classes.get(from) ?? [])) grew = true;
+    }
+    return classes;
   }
 
   /** The functions an export stands for (the entry points of a handler). */

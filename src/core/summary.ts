@@ -90,9 +90,26 @@ export interface FunctionSummary {
    * as `[function index, parameter index]`. The scan follows them from a handler's `event` and
    * `context` to the helpers' parameters that carry them.
    */
-  passes?: Array<{ ref: Ref; args: PassedArg[] }>;
+  passes?: Array<CallOf<PassedArg>>;
+  /**
+   * Calls that pass objects of known classes (`process_record(record, parser)` after
+   * `parser = LogParser(log)`): the callee's parameter then holds one, and the methods the callee
+   * calls on it ({@link parameterMembers}) are that class's.
+   */
+  instanceArgs?: Array<CallOf<InstanceArg>>;
+  /**
+   * Members used on a parameter (`parser.process(key)` where `parser` is a parameter), by the
+   * parameter's position: they are methods of the classes callers pass there ({@link instanceArgs}).
+   */
+  parameterMembers?: Array<{ index: number; member: string }>;
   /** Module-level class or object literal this function is a member of (for `this`). */
   owner?: string;
+  /**
+   * A Python method whose first parameter is the instance or the class (`self`, `cls`): a call
+   * through either fills it, so the call's first positional argument is the second parameter.
+   * {@link PassedArg.index} counts the arguments as written; the scan shifts them for such methods.
+   */
+  boundParam?: boolean;
   /** Uses a logger bound to the request context (`logger.addContext(context)`, `child({ requestId })`, decorator). */
   logContext?: boolean;
   /** Module-level functions only (parent -1): the parameters, for handler discovery. */
@@ -107,13 +124,35 @@ export interface FunctionSummary {
   decorators?: ValueSummary;
 }
 
+/**
+ * A call, by its callee: `ref` as written; or, with `onParam` (`[function, parameter]`), member
+ * `ref.name` of what that parameter holds (`parser.process(key)`, `parser` a parameter).
+ */
+export interface CallOf<Arg> {
+  ref: Ref;
+  onParam?: [number, number];
+  args: Arg[];
+}
+
+/** An object of class `cls`, or whatever parameter `param` (`[function, parameter]`) holds. */
+export type InstanceSource = { cls: Ref } | { param: [number, number] };
+
+/** An argument that is an object ({@link FunctionSummary.instanceArgs}). */
+export type InstanceArg = { index: number } & InstanceSource;
+
 /** An argument of a call that passes on parameters or a /tmp path ({@link FunctionSummary.passes}). */
 export interface PassedArg {
+  /** The argument's position as written (a keyword argument: the position of the parameter it names). */
   index: number;
   /** The parameters (of this function or the ones around it) the value is made of. */
   params: Array<[number, number]>;
   /** The value as a path, when it names /tmp or is made of a parameter: the callee's parameter then holds it. */
   path?: PathValue;
+}
+
+/** The parameter of `callee` that argument `index` (as written) fills: one further on for a Python method's `self` or `cls`. */
+export function parameterOf(callee: FunctionSummary, index: number): number {
+  return callee.boundParam ? index + 1 : index;
 }
 
 /** Does the value name `/tmp` (a literal under it, `os.tmpdir()`), or carry a parameter on? */

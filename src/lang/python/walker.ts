@@ -21,6 +21,8 @@ import {
   type PathValue,
   type Ref,
   type ValueSummary,
+  type InstanceArg,
+  type InstanceSource,
   type PassedArg,
   isPassedPath,
 } from '../../core/summary.js';
@@ -348,6 +350,8 @@ class PyWalker implements PyWalkContext {
   private importQuery: { id: number; scope: FnScope | undefined; answer: PyImportUse | undefined } | undefined;
   /** Undecorated `def`s at the top level of the module, by name (for the paths they return). */
   private readonly moduleFunctions = new Map<string, PyNode>();
+  /** Class members made from `self.x = X(...)` (see {@link noteInstanceAttribute}). */
+  private readonly instanceAttributes = new WeakSet<ValueSummary>();
   /** The scopes of helpers whose return value was evaluated, by their definition's node id. */
   private readonly helperScopes = new Map<number, FnScope>();
   /** Helpers whose return value is being evaluated (a recursive helper is not followed). */
@@ -491,6 +495,9 @@ class PyWalker implements PyWalkContext {
       case 'class_definition':
         this.walkClass(node);
         return;
+      case 'assignment':
+        if (this.fn >= 0) this.noteInstanceAttribute(node);
+        break;
       case 'import_statement':
       case 'import_from_statement':
         this.onImport(node);
@@ -542,11 +549,16 @@ class PyWalker implements PyWalkContext {
   private notePasses(call: PyNode): void {
     if (this.fn < 0) return;
     const callee = call.childForFieldName('function');
-    const ref = callee && (callee.type === 'identifier' || callee.type === 'attribute') ? this.refOf(callee) : undefined;
-    if (!ref) return;
+    if (!callee || (callee.type !== 'identifier' && callee.type !== 'attribute')) return;
+    const ref = this.refOf(callee);
+    // `parser.process(key)` where `parser` is a parameter: a method of whatever callers pass there.
+    const onParam = ref ? undefined : this.parameterMemberOf(callee);
+    if (!ref && !onParam) return;
     const args: PassedArg[] = [];
-    // `self.helper(x)`: the method's first parameter is `self`.
-    let index = ref.name === 'this' ? 1 : 0;
+    const instances: InstanceArg[] = [];
+    // Positions as written: `self.helper(x)` passes `x` to the method's second parameter, which
+    // the scan knows from the method (`FunctionSummary.boundParam`), whatever the call went through.
+    let index = 0;
     const add = (arg: PyNode, at: number) => {
       const v = this.fsPathValue(arg);
       if (isPassedPath(v)) args.push({ index: at, params: v.t === 'param' ? [[v.fn, v.index]] : [], path: v });
@@ -559,6 +571,9 @@ class PyWalker implements PyWalkContext {
         keywordsFrom = list.slice(i);
         break;
       }
+      // `summarize(event, parser)`, or the object made in the call itself: `summarize(event, Parser())`.
+      const source = arg.type === 'identifier' ? this.instanceSourceOf(arg.text) : arg.type === 'call' ? this.constructedBy(arg) : undefined;
+      if (source) instances.push({ index, ...source });
       add(arg, index++);
     }
     // `upload(path=p)`: a keyword names a parameter of a helper of this module, whose position is known.
@@ -574,7 +589,51 @@ class PyWalker implements PyWalkContext {
       const at = name === undefined ? -1 : names.indexOf(name);
       if (at >= 0 && value) add(value, at);
     }
-    if (args.length) (this.summary.functions[this.fn]!.passes ??= []).push({ ref, args });
+    const fn = this.summary.functions[this.fn]!;
+    const callRef = ref ?? { name: onParam!.member, path: [] };
+    const onParamOf = onParam ? { onParam: [onParam.fn, onParam.index] as [number, number] } : {};
+    if (args.length) (fn.passes ??= []).push({ ref: callRef, ...onParamOf, args });
+    if (instances.length) (fn.instanceArgs ??= []).push({ ref: callRef, ...onParamOf, args: instances });
+  }
+
+  /**
+   * What a name passed as an argument holds, when it is an object of a known class: a local bound
+   * once to `Parser(...)`, a module-level instance (`archiver = Archiver()`), or a parameter (whose
+   * callers say what it holds). See {@link FunctionSummary.instanceArgs}.
+   */
+  private instanceSourceOf(name: string): InstanceSource | undefined {
+    const b = this.lookup(name);
+    if (!b) return undefined;
+    if (b.kind === 'local') {
+      const value = this.assignedValue(name);
+      return value ? this.constructedBy(value) : undefined;
+    }
+    if (b.kind === 'param' && b.param && !(this.scope?.self === name)) return { param: [b.param.fn, b.param.index] };
+    if (b.kind === 'module') {
+      const cls = Object.hasOwn(this.summary.bindings, name) ? this.summary.bindings[name]!.ctor : undefined;
+      return cls ? { cls } : undefined;
+    }
+    return undefined;
+  }
+
+  private constructedBy(call: PyNode): { cls: Ref } | undefined {
+    const cls = this.constructorOf(call);
+    return cls ? { cls } : undefined;
+  }
+
+  /** `log_parser.update` where `log_parser` is a parameter (not `self`): that parameter, and the member. */
+  private parameterMemberOf(node: PyNode): { fn: number; index: number; member: string } | undefined {
+    if (node.type !== 'attribute') return undefined;
+    let root = node;
+    let member = '';
+    while (root.type === 'attribute') {
+      member = root.childForFieldName('attribute')?.text ?? '';
+      root = root.childForFieldName('object')!;
+      if (!root) return undefined;
+    }
+    if (root.type !== 'identifier' || root.text === this.scope?.self) return undefined;
+    const b = this.lookup(root.text);
+    return b?.kind === 'param' && b.param && member ? { fn: b.param.fn, index: b.param.index, member } : undefined;
   }
 
   private onImport(node: PyNode): void {
@@ -653,8 +712,18 @@ class PyWalker implements PyWalkContext {
     if (root.type !== 'identifier') return undefined;
     const b = this.lookup(root.text);
     if (this.scope?.self && root.text === this.scope.self && b?.kind === 'param') return { name: 'this', path };
+    if (b?.kind === 'local' && path.length > 0) return this.instanceMemberRef(root.text, path[0]!);
     if (!b || !b.module) return undefined;
     return { name: root.text, path };
+  }
+
+  /**
+   * `parser.process` on a local bound once, to `Parser(...)` of a module-level or imported class:
+   * the method `Parser.process` (`parser = Parser(log)`, then `parser.process(key)`).
+   */
+  private instanceMemberRef(local: string, member: string): Ref | undefined {
+    const source = this.instanceSourceOf(local);
+    return source && 'cls' in source ? { name: source.cls.name, path: [...source.cls.path, member] } : undefined;
   }
 
   private withCollector(value: ValueSummary | undefined, body: () => void): void {
@@ -699,7 +768,11 @@ class PyWalker implements PyWalkContext {
 
   private addRef(node: PyNode): void {
     const ref = this.refOf(node);
-    if (!ref) return;
+    if (!ref) {
+      const use = this.fn >= 0 ? this.parameterMemberOf(node) : undefined;
+      if (use) this.noteParameterMember(use.fn, use.index, use.member);
+      return;
+    }
     const key = `${ref.name}.${ref.path.join('.')}`;
     if (this.fn >= 0) {
       const keys = this.refKeys[this.fn]!;
@@ -713,6 +786,39 @@ class PyWalker implements PyWalkContext {
       keys.add(key);
       this.collector.refs.push(ref);
     }
+  }
+
+  /**
+   * `self.s3 = S3(log)` in a method of a module-level class: the attribute holds an object of that
+   * class, so `self.s3.download(...)` in any method of the class runs `S3.download`. The attribute
+   * becomes a member of the class whose value refers to the class it holds (one per assignment).
+   */
+  private noteInstanceAttribute(node: PyNode): void {
+    const self = this.scope?.self;
+    const owner = this.summary.functions[this.fn]!.owner;
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!self || owner === undefined || left?.type !== 'attribute' || !right) return;
+    const object = left.childForFieldName('object');
+    const attribute = left.childForFieldName('attribute');
+    if (object?.type !== 'identifier' || object.text !== self || !attribute) return;
+    const cls = this.constructorOf(right);
+    const members = Object.hasOwn(this.summary.bindings, owner) ? this.summary.bindings[owner]!.members : undefined;
+    if (!cls || !members) return;
+    const name = attribute.text;
+    if (!Object.hasOwn(members, name)) {
+      members[name] = { fns: [], refs: [cls] };
+      this.instanceAttributes.add(members[name]!);
+    } else if (this.instanceAttributes.has(members[name]!)) {
+      members[name]!.refs.push(cls);
+    }
+    // Otherwise a method or a class attribute of that name: left as it is.
+  }
+
+  /** A member of parameter `index` of function `fn` used in the function (see {@link FunctionSummary.parameterMembers}). */
+  private noteParameterMember(fn: number, index: number, member: string): void {
+    const list = (this.summary.functions[fn]!.parameterMembers ??= []);
+    if (!list.some((m) => m.index === index && m.member === member)) list.push({ index, member });
   }
 
   private newFunction(name: string, node: PyNode, nameLine: number): number {
@@ -745,7 +851,10 @@ class PyWalker implements PyWalkContext {
       if (this.isConventionalHandler(name, params, decorated)) (this.summary.entryPoints ??= []).push(name);
     } else if (isMethod) {
       const cls = this.summary.bindings[this.currentClass!]!;
-      (cls.members ??= Object.create(null) as Record<string, ValueSummary>)[name] = { fns: [index], refs: [] };
+      const members = (cls.members ??= Object.create(null) as Record<string, ValueSummary>);
+      members[name] = { fns: [index], refs: [] };
+      // `Parser(log)` runs `__init__`: the graph follows a class's construction as its member `constructor`.
+      if (name === '__init__') members['constructor'] = members[name]!;
     } else if (this.collector) {
       this.collector.fns.push(index);
     }
@@ -755,6 +864,8 @@ class PyWalker implements PyWalkContext {
       const first = named(params)[0];
       const selfName = first?.type === 'identifier' ? first.text : undefined;
       if (selfName) scope.self = selfName;
+      // A call through an instance (or, for a classmethod, the class) fills it: arguments start at the second.
+      if (first) this.summary.functions[index]!.boundParam = true;
     }
     // One node for both passes: web-tree-sitter keeps a node's children on the node, so the walk
     // reuses the ones collectLocals built instead of building every node of the body again.
