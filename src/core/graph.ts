@@ -6,7 +6,7 @@
  * (only what handlers reach is resolved) and memoised.
  */
 import * as path from 'node:path';
-import { parameterOf, type CallOf, type FileSummary, type ModuleBinding, type Ref, type ValueSummary } from './summary.js';
+import { forwardedParameter, parameterOf, type CallOf, type FileSummary, type ModuleBinding, type Ref, type ValueSummary } from './summary.js';
 
 /**
  * A front-end's module resolution with its memo: specifiers resolve per directory, so the
@@ -343,15 +343,22 @@ export class ProjectGraph {
     const forwards: Array<{ from: string; to: string }> = [];
     this.files.forEach((summary, file) => {
       summary.functions.forEach((caller) => {
+        // A callee that is itself a method of a parameter's classes is not followed (one level).
         for (const call of caller.instanceArgs ?? []) {
-          // A callee that is itself a method of a parameter's classes is not followed (one level).
           if (call.onParam) continue;
           for (const [tf, tfn] of this.resolveUse(file, call.ref, caller.owner).fns) {
-            for (const arg of call.args) {
-              const to = `${tf}:${tfn}:${parameterOf(this.files[tf]!.functions[tfn]!, arg.index)}`;
-              if ('cls' in arg) addAll(to, this.resolveRef(file, arg.cls, caller.owner));
-              else forwards.push({ from: `${file}:${arg.param[0]}:${arg.param[1]}`, to });
-            }
+            for (const arg of call.args) addAll(`${tf}:${tfn}:${parameterOf(this.files[tf]!.functions[tfn]!, arg.index)}`, this.resolveRef(file, arg.cls, caller.owner));
+          }
+        }
+        for (const call of caller.passes ?? []) {
+          if (call.onParam) continue;
+          const passed = call.args.flatMap((arg) => {
+            const from = forwardedParameter(arg);
+            return from ? [{ from: `${file}:${from[0]}:${from[1]}`, index: arg.index }] : [];
+          });
+          if (passed.length === 0) continue;
+          for (const [tf, tfn] of this.resolveUse(file, call.ref, caller.owner).fns) {
+            for (const { from, index } of passed) forwards.push({ from, to: `${tf}:${tfn}:${parameterOf(this.files[tf]!.functions[tfn]!, index)}` });
           }
         }
       });

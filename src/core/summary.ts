@@ -134,11 +134,24 @@ export interface CallOf<Arg> {
   args: Arg[];
 }
 
-/** An object of class `cls`, or whatever parameter `param` (`[function, parameter]`) holds. */
-export type InstanceSource = { cls: Ref } | { param: [number, number] };
+/**
+ * An argument that is an object of class `cls` ({@link FunctionSummary.instanceArgs}). A parameter
+ * passed on as it is (`download(logParser, key)`) is not one: the graph reads it from
+ * {@link FunctionSummary.passes}, which has it already (see {@link forwardedParameter}).
+ */
+export interface InstanceArg {
+  index: number;
+  cls: Ref;
+}
 
-/** An argument that is an object ({@link FunctionSummary.instanceArgs}). */
-export type InstanceArg = { index: number } & InstanceSource;
+/**
+ * The parameter `[function, parameter]` an argument passes on as it is (`download(logParser)`,
+ * not `download(logParser.config)`): what callers put in it is what the callee's parameter holds.
+ */
+export function forwardedParameter(arg: PassedArg): [number, number] | undefined {
+  const p = arg.path;
+  return p?.t === 'param' && /^[A-Za-z_$][\w$]*$/.test(p.text) ? [p.fn, p.index] : undefined;
+}
 
 /** An argument of a call that passes on parameters or a /tmp path ({@link FunctionSummary.passes}). */
 export interface PassedArg {

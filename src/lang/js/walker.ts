@@ -20,7 +20,7 @@ import type {
   TypeRefSummary,
   ValueSummary,
 } from '../../core/summary.js';
-import { emptyFileSummary, isPassedPath, type PassedArg } from '../../core/summary.js';
+import { emptyFileSummary, isPassedPath, type InstanceArg, type PassedArg } from '../../core/summary.js';
 import { isFunctionLike, isTypeOnly, unwrap } from './ast.js';
 import type { CompiledVisitor, ImportUse, LocalBinding, RuleVisitors, StateTarget, TaintSources, Visitor, WalkContext } from './context.js';
 import { pathValueOf } from './path-value.js';
@@ -204,6 +204,8 @@ class Walker implements WalkContext {
   private readonly requireKeys = new Map<ts.Node, string>();
   /** Class expressions that are a module pseudo binding's value (`module.exports = class Warmer {…}`), with that binding's name. */
   private readonly classBindings = new Map<ts.Node, string>();
+  /** Class members made from `this.x = new X()` (see {@link noteInstanceField}). */
+  private readonly instanceFields = new WeakSet<ValueSummary>();
   /** Answers of {@link isFixedCall}, by call. */
   private readonly fixedCalls = new WeakMap<ts.Node, boolean>();
   /** Local names of `aws-lambda` imports (types): `Context`, `APIGatewayProxyEvent`, `lambda` of `import * as lambda`. */
@@ -780,7 +782,21 @@ class Walker implements WalkContext {
     } else if (b.instanceOf) {
       // `svc.run()` on a local `new Service()`: the method of the class runs.
       const chain = propertyChain(id);
-      if (chain.length > 0 && isCalleeChain(id)) this.addRef(b.instanceOf.name, [...b.instanceOf.path, chain[0]!], true);
+      if (chain.length > 0 && isCalleeChain(id)) {
+        const method = { name: b.instanceOf.name, path: [...b.instanceOf.path, chain[0]!] };
+        this.addRef(method.name, method.path, true);
+        this.notePasses(id, method);
+      }
+      return;
+    } else if (b.kind === 'param' && b.param && this.fn >= 0) {
+      // `parser.process(key)` on a parameter: a method of the classes callers pass there.
+      const chain = propertyChain(id);
+      if (chain.length > 0 && isCalleeChain(id)) {
+        const list = (this.summary.functions[b.param.fn]!.parameterMembers ??= []);
+        const { fn, index } = b.param;
+        if (!list.some((m) => m.index === index && m.member === chain[0])) list.push({ index, member: chain[0]! });
+        this.notePasses(id, { name: chain[0]!, path: [] }, [fn, index]);
+      }
       return;
     } else return;
     let chain = propertyChain(id);
@@ -800,7 +816,7 @@ class Walker implements WalkContext {
    * parameters (`download(record.s3.object.key)`): kept so that the scan knows which parameters
    * of the callee carry event data ({@link FunctionSummary.passes}).
    */
-  private notePasses(id: ts.Node, callee: Ref): void {
+  private notePasses(id: ts.Node, callee: Ref, onParam?: [number, number]): void {
     if (this.fn < 0) return;
     let cur: ts.Node = id;
     while (
@@ -816,9 +832,12 @@ class Walker implements WalkContext {
     const call = cur.parent;
     if (!call || !ts.isCallExpression(call) || call.expression !== cur) return;
     const args: PassedArg[] = [];
+    const instances: InstanceArg[] = [];
     for (let index = 0; index < call.arguments.length; index++) {
       const arg = call.arguments[index]!;
       if (ts.isSpreadElement(arg)) break;
+      const cls = this.classOfArgument(arg);
+      if (cls) instances.push({ index, cls });
       // Functions, numbers and keywords carry neither a path nor event data: skipped without a look.
       if (NOT_PASSED.has(arg.kind)) continue;
       const taint = this.taintOf(arg);
@@ -828,7 +847,28 @@ class Walker implements WalkContext {
       const path = isPassedPath(value) ? value : undefined;
       if (params.length || path) args.push({ index, params, ...(path ? { path } : {}) });
     }
-    if (args.length) (this.summary.functions[this.fn]!.passes ??= []).push({ ref: callee, args });
+    const fn = this.summary.functions[this.fn]!;
+    const onParamOf = onParam ? { onParam } : {};
+    if (args.length) (fn.passes ??= []).push({ ref: callee, ...onParamOf, args });
+    if (instances.length) (fn.instanceArgs ??= []).push({ ref: callee, ...onParamOf, args: instances });
+  }
+
+  /**
+   * The class of an argument that is an object of one (see {@link FunctionSummary.instanceArgs}):
+   * `new Parser()` itself, a local made by it, or a module-level instance. (A parameter passed on
+   * is in `passes`.)
+   */
+  private classOfArgument(arg: ts.Expression): Ref | undefined {
+    const u = unwrap(arg);
+    if (ts.isNewExpression(u)) {
+      const target = this.stateTarget(u.expression);
+      return target && target.ref.name !== 'this' ? target.ref : undefined;
+    }
+    if (!ts.isIdentifier(u)) return undefined;
+    const b = this.scope.lookup(u.text);
+    if (!b) return undefined;
+    if (b.instanceOf) return b.instanceOf;
+    return b.module && Object.hasOwn(this.summary.bindings, u.text) ? this.summary.bindings[u.text]!.ctor : undefined;
   }
 
   private onThis(node: ts.Node): void {
@@ -1170,6 +1210,28 @@ class Walker implements WalkContext {
   }
 
   /** Returns true when it walked the node's children itself. */
+  /**
+   * `this.files = new S3Files()` in a method of a module-level class: the field holds an object of
+   * that class, so `this.files.download(...)` in any method runs `S3Files.download`. The field
+   * becomes a member of the class whose value refers to the class it holds (one per assignment);
+   * a method or static member of the same name is left as it is.
+   */
+  private noteInstanceField(left: ts.Expression, right: ts.Expression): void {
+    if (!this.thisOwner || !ts.isPropertyAccessExpression(left) || left.expression.kind !== S.ThisKeyword) return;
+    const value = unwrap(right);
+    if (!ts.isNewExpression(value)) return;
+    const target = this.stateTarget(value.expression);
+    const members = Object.hasOwn(this.summary.bindings, this.thisOwner) ? this.summary.bindings[this.thisOwner]!.members : undefined;
+    if (!target || target.ref.name === 'this' || !members) return;
+    const name = left.name.text;
+    if (!Object.hasOwn(members, name)) {
+      members[name] = { fns: [], refs: [target.ref] };
+      this.instanceFields.add(members[name]!);
+    } else if (this.instanceFields.has(members[name]!)) {
+      members[name]!.refs.push(target.ref);
+    }
+  }
+
   private onBinary(node: ts.BinaryExpression): boolean {
     const op = node.operatorToken.kind;
     if (op < S.FirstAssignment || op > S.LastAssignment) return false;
@@ -1183,7 +1245,11 @@ class Walker implements WalkContext {
       }
       return false;
     }
-    if (this.fn !== -1 || op !== S.EqualsToken) return false;
+    if (this.fn !== -1) {
+      if (op === S.EqualsToken) this.noteInstanceField(left, node.right);
+      return false;
+    }
+    if (op !== S.EqualsToken) return false;
     // CommonJS exports at module scope.
     const exportName = commonJsExportName(left, this);
     if (exportName === undefined) return false;

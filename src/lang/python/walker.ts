@@ -22,7 +22,6 @@ import {
   type Ref,
   type ValueSummary,
   type InstanceArg,
-  type InstanceSource,
   type PassedArg,
   isPassedPath,
 } from '../../core/summary.js';
@@ -572,8 +571,8 @@ class PyWalker implements PyWalkContext {
         break;
       }
       // `summarize(event, parser)`, or the object made in the call itself: `summarize(event, Parser())`.
-      const source = arg.type === 'identifier' ? this.instanceSourceOf(arg.text) : arg.type === 'call' ? this.constructedBy(arg) : undefined;
-      if (source) instances.push({ index, ...source });
+      const cls = arg.type === 'identifier' ? this.classOf(arg.text) : arg.type === 'call' ? this.constructorOf(arg) : undefined;
+      if (cls) instances.push({ index, cls });
       add(arg, index++);
     }
     // `upload(path=p)`: a keyword names a parameter of a helper of this module, whose position is known.
@@ -597,28 +596,18 @@ class PyWalker implements PyWalkContext {
   }
 
   /**
-   * What a name passed as an argument holds, when it is an object of a known class: a local bound
-   * once to `Parser(...)`, a module-level instance (`archiver = Archiver()`), or a parameter (whose
-   * callers say what it holds). See {@link FunctionSummary.instanceArgs}.
+   * The class of the object a name holds, when it is known: a local bound once to `Parser(...)`,
+   * or a module-level instance (`archiver = Archiver()`). See {@link FunctionSummary.instanceArgs};
+   * a parameter passed on is in `passes`.
    */
-  private instanceSourceOf(name: string): InstanceSource | undefined {
+  private classOf(name: string): Ref | undefined {
     const b = this.lookup(name);
-    if (!b) return undefined;
-    if (b.kind === 'local') {
+    if (b?.kind === 'local') {
       const value = this.assignedValue(name);
-      return value ? this.constructedBy(value) : undefined;
+      return value ? this.constructorOf(value) : undefined;
     }
-    if (b.kind === 'param' && b.param && !(this.scope?.self === name)) return { param: [b.param.fn, b.param.index] };
-    if (b.kind === 'module') {
-      const cls = Object.hasOwn(this.summary.bindings, name) ? this.summary.bindings[name]!.ctor : undefined;
-      return cls ? { cls } : undefined;
-    }
+    if (b?.kind === 'module') return Object.hasOwn(this.summary.bindings, name) ? this.summary.bindings[name]!.ctor : undefined;
     return undefined;
-  }
-
-  private constructedBy(call: PyNode): { cls: Ref } | undefined {
-    const cls = this.constructorOf(call);
-    return cls ? { cls } : undefined;
   }
 
   /** `log_parser.update` where `log_parser` is a parameter (not `self`): that parameter, and the member. */
@@ -722,8 +711,8 @@ class PyWalker implements PyWalkContext {
    * the method `Parser.process` (`parser = Parser(log)`, then `parser.process(key)`).
    */
   private instanceMemberRef(local: string, member: string): Ref | undefined {
-    const source = this.instanceSourceOf(local);
-    return source && 'cls' in source ? { name: source.cls.name, path: [...source.cls.path, member] } : undefined;
+    const cls = this.classOf(local);
+    return cls ? { name: cls.name, path: [...cls.path, member] } : undefined;
   }
 
   private withCollector(value: ValueSummary | undefined, body: () => void): void {
