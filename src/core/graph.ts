@@ -347,7 +347,8 @@ export class ProjectGraph {
         for (const call of caller.instanceArgs ?? []) {
           if (call.onParam) continue;
           for (const [tf, tfn] of this.resolveUse(file, call.ref, caller.owner).fns) {
-            for (const arg of call.args) addAll(`${tf}:${tfn}:${parameterOf(this.files[tf]!.functions[tfn]!, arg.index)}`, this.resolveRef(file, arg.cls, caller.owner));
+            for (const arg of call.args)
+              addAll(`${tf}:${tfn}:${parameterOf(this.files[tf]!.functions[tfn]!, arg.index)}`, this.resolveRef(file, arg.cls, caller.owner));
           }
         }
         for (const call of caller.passes ?? []) {
@@ -363,7 +364,7 @@ export class ProjectGraph {
         }
       });
     });
-    for (let grew = forwards.length > 0; grew; ) {
+    for (let grew = forwards.length > 0; grew;) {
       grew = false;
       for (const { from, to } of forwards) if (addAll(to, classes.get(from) ?? [])) grew = true;
     }
