@@ -61,6 +61,7 @@ export declare namespace ts {
   export type NewExpression = TsMorph.ts.NewExpression;
   export type Node = TsMorph.ts.Node;
   export type NodeFlags = TsMorph.ts.NodeFlags;
+  export type ObjectLiteralExpression = TsMorph.ts.ObjectLiteralExpression;
   export type ParenthesizedExpression = TsMorph.ts.ParenthesizedExpression;
   export type PostfixUnaryExpression = TsMorph.ts.PostfixUnaryExpression;
   export type PrefixUnaryExpression = TsMorph.ts.PrefixUnaryExpression;

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { ProjectGraph } from './graph.js';
-import type { PathValue } from './summary.js';
+import { selectProps, type PathValue } from './summary.js';
 
 type PathKind =
   /** The same string for every invocation. */
@@ -55,6 +55,8 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
       return { kind: 'unique', text: `\${${value.why}}` };
     case 'unknown':
       return { kind: 'unknown', text: `\${${value.text}}` };
+    case 'object':
+      return { kind: 'unknown', text: '${{…}}' };
     case 'setting':
       return { kind: 'static', text: `\${${value.text}}` };
     case 'repeatable':
@@ -64,7 +66,8 @@ export function evaluatePath(env: PathEnv, file: number, value: PathValue, depth
       const callers = env.callerPaths?.(file, value.fn, value.index) ?? [];
       let shared: EvaluatedPath | undefined;
       for (const c of callers) {
-        const e = evaluatePath(env, c.file, c.value, depth + 1);
+        // `params.output_path` of a caller's `{ output_path: '/tmp/x' }`.
+        const e = evaluatePath(env, c.file, selectProps(c.value, value.props), depth + 1);
         if (!shared || RANK[e.kind] < RANK[shared.kind]) shared = e;
       }
       // A whole path from the caller is shown as such; a value (an S3 key) keeps this function's words for it.

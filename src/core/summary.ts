@@ -168,6 +168,27 @@ export function parameterOf(callee: FunctionSummary, index: number): number {
   return callee.boundParam ? index + 1 : index;
 }
 
+/**
+ * The value of property chain `props` of `value`: a property of an object literal, the same chain
+ * read off a parameter (the callers then say), each option of a choice. Anything else has no
+ * known properties.
+ */
+export function selectProps(value: PathValue, props: readonly string[] | undefined): PathValue {
+  if (!props || props.length === 0) return value;
+  switch (value.t) {
+    case 'object': {
+      const [head, ...rest] = props;
+      return Object.hasOwn(value.props, head!) ? selectProps(value.props[head!]!, rest) : { t: 'unknown', text: props.join('.') };
+    }
+    case 'param':
+      return { ...value, text: `${value.text}.${props.join('.')}`, props: [...(value.props ?? []), ...props] };
+    case 'choice':
+      return { ...value, options: value.options.map((o) => selectProps(o, props)) };
+    default:
+      return { t: 'unknown', text: props.join('.') };
+  }
+}
+
 /** Does the value name `/tmp` (a literal under it, `os.tmpdir()`), or carry a parameter on? */
 export function isPassedPath(value: PathValue): boolean {
   switch (value.t) {
@@ -175,6 +196,7 @@ export function isPassedPath(value: PathValue): boolean {
       return value.v === '/tmp' || value.v.startsWith('/tmp/');
     case 'tmpdir':
     case 'param':
+    case 'object': // made only when some property carries a path
       return true;
     case 'cat':
     case 'join':
@@ -214,8 +236,14 @@ export type PathValue =
   | { t: 'unique'; why: string }
   /** A setting of the deployment (an environment variable): the same in every invocation; `text` is its source. */
   | { t: 'setting'; text: string }
-  /** Data derived from parameter `index` of function `fn` (the event, when that function is a handler). */
-  | { t: 'param'; fn: number; index: number; text: string }
+  /**
+   * Data derived from parameter `index` of function `fn` (the event, when that function is a
+   * handler). `props`: the property names read straight off the parameter (`params.output_path`),
+   * which pick the property of an object a caller passes.
+   */
+  | { t: 'param'; fn: number; index: number; text: string; props?: string[] }
+  /** An object literal (`{ output_path: '/tmp/x' }`): its properties that carry a path, by name. */
+  | { t: 'object'; props: Record<string, PathValue> }
   /** A directory made by `mkdtemp` at module scope: one directory for every invocation. */
   | { t: 'initTemp'; prefix: PathValue }
   /** One of several values (`flag ? 'a.csv' : 'b.csv'`): as shared as its most shared option; `text` is its source. */

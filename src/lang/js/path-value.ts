@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import { ts } from '../../ts.js';
-import type { PathValue } from '../../core/summary.js';
+import { isPassedPath, selectProps, type PathValue } from '../../core/summary.js';
 import { CRYPTO_MODULES, FS_MODULES, OS_MODULES, PATH_MODULES, REQUEST_ID_PROPS, UNIQUE_PACKAGES } from '../../kit/fs-functions.js';
 import { unwrap } from './ast.js';
 import type { LocalBinding, WalkContext } from './context.js';
@@ -45,15 +45,32 @@ export function pathValueOf(ctx: WalkContext, expr: ts.Expression, depth = 0): P
     }
     const target = ctx.stateTarget(e);
     if (target && target.ref.name !== 'this') return { t: 'ref', ref: target.ref };
+    // The names read off the root, when each is one (`params.output_path`, `opts['dir']`).
+    const props: string[] = [];
     let root: ts.Expression = e;
-    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
+    let named = true;
+    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) {
+      if (ts.isPropertyAccessExpression(root)) props.unshift(root.name.text);
+      else if (ts.isStringLiteralLike(root.argumentExpression)) props.unshift(root.argumentExpression.text);
+      else named = false;
+      root = unwrap(root.expression);
+    }
     if (ts.isIdentifier(root)) {
       const b = ctx.lookup(root.text);
+      // A property of a local object literal: `parseParams.output_path` after `const parseParams = { output_path: '/tmp/x' }`.
+      if (named && b && !b.module && b.kind === 'const' && !b.destructured && b.init && ts.isObjectLiteralExpression(unwrap(b.init))) {
+        const picked = selectProps(pathValueOf(ctx, b.init, depth + 1), props);
+        return picked.t === 'unknown' ? { t: 'unknown', text: text() } : picked;
+      }
       const origin = b ? paramOrigin(ctx, b, depth) : undefined;
-      if (origin) return { t: 'param', fn: origin.fn, index: origin.index, text: text() };
+      if (origin) {
+        const direct = named && b!.param && !b!.destructured;
+        return { t: 'param', fn: origin.fn, index: origin.index, text: text(), ...(direct ? { props } : {}) };
+      }
     }
     return { t: 'unknown', text: text() };
   }
+  if (ts.isObjectLiteralExpression(e)) return objectPathValue(ctx, e, depth);
   if (ts.isIdentifier(e)) {
     const b = ctx.lookup(e.text);
     if (!b) return { t: 'unknown', text: e.text };
@@ -68,6 +85,25 @@ export function pathValueOf(ctx: WalkContext, expr: ts.Expression, depth = 0): P
     return { t: 'unknown', text: e.text };
   }
   return { t: 'unknown', text: text() };
+}
+
+/**
+ * An object literal whose properties carry paths (`{ json_name, content, output_path: '/tmp/qna.json' }`):
+ * those properties, for a helper that reads `params.output_path`. One with none is unknown.
+ */
+function objectPathValue(ctx: WalkContext, e: ts.ObjectLiteralExpression, depth: number): PathValue {
+  const props: Record<string, PathValue> = {};
+  let any = false;
+  for (const prop of e.properties) {
+    let value: PathValue | undefined;
+    if (ts.isPropertyAssignment(prop) && (ts.isIdentifier(prop.name) || ts.isStringLiteralLike(prop.name)))
+      value = pathValueOf(ctx, prop.initializer, depth + 1);
+    else if (ts.isShorthandPropertyAssignment(prop)) value = pathValueOf(ctx, prop.name, depth + 1);
+    if (!value || !isPassedPath(value)) continue;
+    props[(prop.name as ts.Identifier | ts.StringLiteral).text] = value;
+    any = true;
+  }
+  return any ? { t: 'object', props } : { t: 'unknown', text: e.getText(ctx.sourceFile) };
 }
 
 const TMP_ENV = new Set(['TMPDIR', 'TMP', 'TEMP']);
