@@ -198,7 +198,10 @@ export default defineRule<MessageId, TmpFact>({
       'shared path is reported once per function, at its first use; the message lists the other lines that use it. ' +
       "Paths and event data handed to helpers are followed: a helper's file-system call on its parameter is judged by what " +
       "the callers in invocation code pass (`upload(bucket, key, '/tmp/report.csv')` is the fixed path; a name with the " +
-      'request id in it is not shared). A read of a fixed path is reported when invocation code also writes it (a file ' +
+      "request id in it is not shared), also inside an options object (`write({ outputPath: '/tmp/faq.json' })` and " +
+      "the helper's `options.outputPath`) and through methods of objects the handler makes or hands on " +
+      "(`processRecord(record, parser)`, then `parser.process(bucket, key)` with `'/tmp/' + key`). " +
+      'A read of a fixed path is reported when invocation code also writes it (a file ' +
       'laid down at init and only read is fine); a read of a name made from event data or a repeatable value ' +
       '(`random.randint`) is reported alone, since such a name cannot have been prepared at init: a library the rule ' +
       "does not list wrote it during the invocation (Pillow's `image.save(path)` before `s3.upload_file(path, ...)`).",
