@@ -163,6 +163,38 @@ export interface PassedArg {
   path?: PathValue;
 }
 
+/** Record a call of `fn` that passes paths or event data ({@link FunctionSummary.passes}) or objects ({@link FunctionSummary.instanceArgs}). */
+export function addCall(fn: FunctionSummary, ref: Ref, onParam: [number, number] | undefined, args: PassedArg[], objects: InstanceArg[]): void {
+  const on = onParam ? { onParam } : {};
+  if (args.length) (fn.passes ??= []).push({ ref, ...on, args });
+  if (objects.length) (fn.instanceArgs ??= []).push({ ref, ...on, args: objects });
+}
+
+/** Record that `fn` uses `member` of its parameter `index` ({@link FunctionSummary.parameterMembers}), once. */
+export function addParameterMember(fn: FunctionSummary, index: number, member: string): void {
+  const list = (fn.parameterMembers ??= []);
+  if (!list.some((m) => m.index === index && m.member === member)) list.push({ index, member });
+}
+
+/**
+ * The fields of a file's classes that hold objects (`this.files = new S3Files()`,
+ * `self.files = S3Files()`): each becomes a member of its class whose value refers to the classes
+ * assigned to it, so `this.files.download(...)` runs `S3Files.download`. A method or class
+ * attribute of the same name is left as it is.
+ */
+export class ObjectFields {
+  private readonly made = new WeakSet<ValueSummary>();
+
+  add(members: Record<string, ValueSummary>, field: string, cls: Ref): void {
+    if (!Object.hasOwn(members, field)) {
+      members[field] = { fns: [], refs: [cls] };
+      this.made.add(members[field]!);
+    } else if (this.made.has(members[field]!)) {
+      members[field]!.refs.push(cls);
+    }
+  }
+}
+
 /** The parameter of `callee` that argument `index` (as written) fills: one further on for a Python method's `self` or `cls`. */
 export function parameterOf(callee: FunctionSummary, index: number): number {
   return callee.boundParam ? index + 1 : index;

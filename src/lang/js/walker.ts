@@ -20,7 +20,7 @@ import type {
   TypeRefSummary,
   ValueSummary,
 } from '../../core/summary.js';
-import { emptyFileSummary, isPassedPath, type InstanceArg, type PassedArg } from '../../core/summary.js';
+import { addCall, addParameterMember, emptyFileSummary, isPassedPath, ObjectFields, type InstanceArg, type PassedArg } from '../../core/summary.js';
 import { isFunctionLike, isTypeOnly, unwrap } from './ast.js';
 import type { CompiledVisitor, ImportUse, LocalBinding, RuleVisitors, StateTarget, TaintSources, Visitor, WalkContext } from './context.js';
 import { pathValueOf } from './path-value.js';
@@ -205,7 +205,7 @@ class Walker implements WalkContext {
   /** Class expressions that are a module pseudo binding's value (`module.exports = class Warmer {…}`), with that binding's name. */
   private readonly classBindings = new Map<ts.Node, string>();
   /** Class members made from `this.x = new X()` (see {@link noteInstanceField}). */
-  private readonly instanceFields = new WeakSet<ValueSummary>();
+  private readonly objectFields = new ObjectFields();
   /** Answers of {@link isFixedCall}, by call. */
   private readonly fixedCalls = new WeakMap<ts.Node, boolean>();
   /** Local names of `aws-lambda` imports (types): `Context`, `APIGatewayProxyEvent`, `lambda` of `import * as lambda`. */
@@ -792,9 +792,8 @@ class Walker implements WalkContext {
       // `parser.process(key)` on a parameter: a method of the classes callers pass there.
       const chain = propertyChain(id);
       if (chain.length > 0 && isCalleeChain(id)) {
-        const list = (this.summary.functions[b.param.fn]!.parameterMembers ??= []);
         const { fn, index } = b.param;
-        if (!list.some((m) => m.index === index && m.member === chain[0])) list.push({ index, member: chain[0]! });
+        addParameterMember(this.summary.functions[fn]!, index, chain[0]!);
         this.notePasses(id, { name: chain[0]!, path: [] }, [fn, index]);
       }
       return;
@@ -847,10 +846,7 @@ class Walker implements WalkContext {
       const path = isPassedPath(value) ? value : undefined;
       if (params.length || path) args.push({ index, params, ...(path ? { path } : {}) });
     }
-    const fn = this.summary.functions[this.fn]!;
-    const onParamOf = onParam ? { onParam } : {};
-    if (args.length) (fn.passes ??= []).push({ ref: callee, ...onParamOf, args });
-    if (instances.length) (fn.instanceArgs ??= []).push({ ref: callee, ...onParamOf, args: instances });
+    addCall(this.summary.functions[this.fn]!, callee, onParam, args, instances);
   }
 
   /**
@@ -1209,7 +1205,6 @@ class Walker implements WalkContext {
     return imp !== undefined && WEB_FRAMEWORKS.test(imp.specifier);
   }
 
-  /** Returns true when it walked the node's children itself. */
   /**
    * `this.files = new S3Files()` in a method of a module-level class: the field holds an object of
    * that class, so `this.files.download(...)` in any method runs `S3Files.download`. The field
@@ -1223,15 +1218,10 @@ class Walker implements WalkContext {
     const target = this.stateTarget(value.expression);
     const members = Object.hasOwn(this.summary.bindings, this.thisOwner) ? this.summary.bindings[this.thisOwner]!.members : undefined;
     if (!target || target.ref.name === 'this' || !members) return;
-    const name = left.name.text;
-    if (!Object.hasOwn(members, name)) {
-      members[name] = { fns: [], refs: [target.ref] };
-      this.instanceFields.add(members[name]!);
-    } else if (this.instanceFields.has(members[name]!)) {
-      members[name]!.refs.push(target.ref);
-    }
+    this.objectFields.add(members, left.name.text, target.ref);
   }
 
+  /** Returns true when it walked the node's children itself. */
   private onBinary(node: ts.BinaryExpression): boolean {
     const op = node.operatorToken.kind;
     if (op < S.FirstAssignment || op > S.LastAssignment) return false;

@@ -23,7 +23,10 @@ import {
   type ValueSummary,
   type InstanceArg,
   type PassedArg,
+  addCall,
+  addParameterMember,
   isPassedPath,
+  ObjectFields,
 } from '../../core/summary.js';
 import type { PyImportUse, PyLocalBinding, PyNode, PyVisitorTable, PyWalkContext } from './context.js';
 import { collectPythonDirectives } from './directives.js';
@@ -350,7 +353,7 @@ class PyWalker implements PyWalkContext {
   /** Undecorated `def`s at the top level of the module, by name (for the paths they return). */
   private readonly moduleFunctions = new Map<string, PyNode>();
   /** Class members made from `self.x = X(...)` (see {@link noteInstanceAttribute}). */
-  private readonly instanceAttributes = new WeakSet<ValueSummary>();
+  private readonly objectFields = new ObjectFields();
   /** The scopes of helpers whose return value was evaluated, by their definition's node id. */
   private readonly helperScopes = new Map<number, FnScope>();
   /** Helpers whose return value is being evaluated (a recursive helper is not followed). */
@@ -590,9 +593,7 @@ class PyWalker implements PyWalkContext {
     }
     const fn = this.summary.functions[this.fn]!;
     const callRef = ref ?? { name: onParam!.member, path: [] };
-    const onParamOf = onParam ? { onParam: [onParam.fn, onParam.index] as [number, number] } : {};
-    if (args.length) (fn.passes ??= []).push({ ref: callRef, ...onParamOf, args });
-    if (instances.length) (fn.instanceArgs ??= []).push({ ref: callRef, ...onParamOf, args: instances });
+    addCall(fn, callRef, onParam && [onParam.fn, onParam.index], args, instances);
   }
 
   /**
@@ -759,7 +760,7 @@ class PyWalker implements PyWalkContext {
     const ref = this.refOf(node);
     if (!ref) {
       const use = this.fn >= 0 ? this.parameterMemberOf(node) : undefined;
-      if (use) this.noteParameterMember(use.fn, use.index, use.member);
+      if (use) addParameterMember(this.summary.functions[use.fn]!, use.index, use.member);
       return;
     }
     const key = `${ref.name}.${ref.path.join('.')}`;
@@ -794,20 +795,7 @@ class PyWalker implements PyWalkContext {
     const cls = this.constructorOf(right);
     const members = Object.hasOwn(this.summary.bindings, owner) ? this.summary.bindings[owner]!.members : undefined;
     if (!cls || !members) return;
-    const name = attribute.text;
-    if (!Object.hasOwn(members, name)) {
-      members[name] = { fns: [], refs: [cls] };
-      this.instanceAttributes.add(members[name]!);
-    } else if (this.instanceAttributes.has(members[name]!)) {
-      members[name]!.refs.push(cls);
-    }
-    // Otherwise a method or a class attribute of that name: left as it is.
-  }
-
-  /** A member of parameter `index` of function `fn` used in the function (see {@link FunctionSummary.parameterMembers}). */
-  private noteParameterMember(fn: number, index: number, member: string): void {
-    const list = (this.summary.functions[fn]!.parameterMembers ??= []);
-    if (!list.some((m) => m.index === index && m.member === member)) list.push({ index, member });
+    this.objectFields.add(members, attribute.text, cls);
   }
 
   private newFunction(name: string, node: PyNode, nameLine: number): number {
