@@ -58,7 +58,7 @@ export function pathValueOf(ctx: WalkContext, expr: ts.Expression, depth = 0): P
     if (ts.isIdentifier(root)) {
       const b = ctx.lookup(root.text);
       // A property of a local object literal: `parseParams.output_path` after `const parseParams = { output_path: '/tmp/x' }`.
-      if (named && b && !b.module && b.kind === 'const' && !b.destructured && b.init && ts.isObjectLiteralExpression(unwrap(b.init))) {
+      if (named && b && !b.module && b.kind === 'const' && !b.destructured && b.init && isUnchangedObject(b.name, b.init)) {
         const picked = selectProps(pathValueOf(ctx, b.init, depth + 1), props);
         return picked.t === 'unknown' ? { t: 'unknown', text: text() } : picked;
       }
@@ -78,6 +78,8 @@ export function pathValueOf(ctx: WalkContext, expr: ts.Expression, depth = 0): P
     if (b.alias) return { t: 'ref', ref: b.alias };
     if (b.param && !b.destructured) return { t: 'param', fn: b.param.fn, index: b.param.index, text: e.text };
     if (b.init && !b.destructured && (b.kind === 'const' || b.kind === 'let' || b.kind === 'var')) {
+      // An object literal whose properties the code sets again later says nothing of what the callee reads.
+      if (ts.isObjectLiteralExpression(unwrap(b.init)) && !isUnchangedObject(b.name, b.init)) return { t: 'unknown', text: e.text };
       return pathValueOf(ctx, b.init, depth + 1);
     }
     const origin = paramOrigin(ctx, b, depth);
@@ -105,6 +107,47 @@ function objectPathValue(ctx: WalkContext, e: ts.ObjectLiteralExpression, depth:
   }
   return any ? { t: 'object', props } : { t: 'unknown', text: e.getText(ctx.sourceFile) };
 }
+
+/**
+ * Is `init` an object literal whose properties nothing in the block declaring `name` sets again
+ * (`opts.out = …`, `opts['out'] += …`, `delete opts.out`, `Object.assign(opts, …)`)? A const
+ * object's properties are not constant: after `opts.out = \`/tmp/${randomUUID()}\`` the literal's
+ * `'/tmp/report.json'` is not the path. Any such write, before or after the read, counts.
+ */
+function isUnchangedObject(name: string, init: ts.Expression): boolean {
+  if (!ts.isObjectLiteralExpression(unwrap(init))) return false;
+  let known = unchangedObjects.get(init);
+  if (known !== undefined) return known;
+  let block: ts.Node = init;
+  while (block.parent && !ts.isBlock(block) && !ts.isSourceFile(block)) block = block.parent;
+  const isMember = (expr: ts.Expression): boolean => {
+    let e = unwrap(expr);
+    if (!ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e)) return false;
+    while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = unwrap(e.expression);
+    return ts.isIdentifier(e) && e.text === name;
+  };
+  const isNamed = (expr: ts.Expression | undefined) => expr !== undefined && ts.isIdentifier(unwrap(expr)) && (unwrap(expr) as ts.Identifier).text === name;
+  const writes = (node: ts.Node): boolean => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= S.FirstAssignment && node.operatorToken.kind <= S.LastAssignment && isMember(node.left))
+      return true;
+    if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === S.PlusPlusToken || node.operator === S.MinusMinusToken) &&
+      isMember(node.operand)
+    )
+      return true;
+    if (ts.isDeleteExpression(node) && isMember(node.expression)) return true;
+    if (ts.isCallExpression(node) && isObjectWriter(node.expression) && isNamed(node.arguments[0])) return true;
+    return ts.forEachChild(node, writes) === true;
+  };
+  known = !writes(block);
+  unchangedObjects.set(init, known);
+  return known;
+}
+const unchangedObjects = new WeakMap<ts.Node, boolean>();
+const OBJECT_WRITERS = new Set(['Object.assign', 'Object.defineProperty', 'Object.defineProperties', 'Reflect.set']);
+const isObjectWriter = (callee: ts.Expression) =>
+  ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && OBJECT_WRITERS.has(`${callee.expression.text}.${callee.name.text}`);
 
 const TMP_ENV = new Set(['TMPDIR', 'TMP', 'TEMP']);
 
