@@ -19,6 +19,7 @@ import { ts } from '../ts.js';
 import { assignNumbers, lmiConfig } from './cloudformation.js';
 import { applyImageHandler, type ImageSource } from './container-image.js';
 import { NODE_EXTENSIONS, resolveHandler } from './handler-path.js';
+import { isTestFile } from '../project/test-files.js';
 import { markLmiAddedToExisting } from './previous-build.js';
 import { addEvent, assignDefined, polledServiceOfArn } from './template-wiring.js';
 import type {
@@ -46,11 +47,21 @@ export const cdkReader: InfrastructureReader = {
   reads: 'source',
   accepts: (file, text) => CDK_SOURCE.test(file) && !/\.d\.[cm]?ts$/i.test(file) && mentionsCdk(text()),
   read: (file, ctx, text) => readCdk(file, ctx, text()),
+  // A construct built from a wrapper's parameters stands for nothing once its calls are read.
+  finish: (functions, ctx) => {
+    const project = projects.get(ctx);
+    if (!project) return functions;
+    return functions.filter((fn) => {
+      const template = project.templates.get(fn);
+      return !template || !project.instantiated.has(template);
+    });
+  },
 };
 
 /** Module specifier -> the canonical module key used in qualified names. */
 const MODULES: Record<string, string> = {
   'aws-cdk-lib': 'cdk',
+  'aws-cdk-lib/core': 'cdk',
   '@aws-cdk/core': 'cdk',
   'aws-cdk-lib/aws-lambda': 'lambda',
   '@aws-cdk/aws-lambda': 'lambda',
@@ -153,9 +164,65 @@ type Value = string | number | undefined;
 
 function readCdk(file: string, ctx: ReaderContext, text = ctx.readFile(file)): IacFunction[] {
   if (!mentionsCdk(text)) return [];
-  const reader = new CdkFileReader(file, text, ctx);
-  return reader.read();
+  return projectOf(ctx).reader(file, text)!.read();
 }
+
+/** The wrappers of one scan, shared by its files (a wrapper and its calls are often in two files). */
+const projects = new WeakMap<ReaderContext, CdkProject>();
+
+function projectOf(ctx: ReaderContext): CdkProject {
+  let project = projects.get(ctx);
+  if (!project) projects.set(ctx, (project = new CdkProject(ctx)));
+  return project;
+}
+
+/**
+ * One parsed reader per file of a scan, and what construct wrappers replaced. A wrapper is a
+ * function, method or construct class that builds a Lambda construct from its parameters
+ * (`class ApiFunction extends Construct { constructor(scope, id, props) { new NodejsFunction(this,
+ * id, { runtime, ...props }) } }`): the construct inside it is known only at each call, so every
+ * call whose arguments name the code becomes a function of its own, declared at the call, and
+ * the construct inside the wrapper no longer counts.
+ */
+class CdkProject {
+  private readonly readers = new Map<string, CdkFileReader | null>();
+  /** The construct inside a wrapper each function was read from, when its own file was read. */
+  readonly templates = new Map<IacFunction, ts.NewExpression>();
+  /** Constructs inside wrappers that calls replaced. */
+  readonly instantiated = new Set<ts.NewExpression>();
+
+  constructor(readonly ctx: ReaderContext) {}
+
+  /** The reader of a file (parsed once); undefined for a file that is not there, does not read or does not mention the CDK. */
+  reader(file: string, text?: string): CdkFileReader | undefined {
+    let reader = this.readers.get(file);
+    if (reader === undefined) {
+      reader = null;
+      try {
+        const content = text ?? (this.ctx.fileExists(file) ? this.ctx.readFile(file) : undefined);
+        if (content !== undefined && mentionsCdk(content)) reader = new CdkFileReader(file, content, this.ctx, this);
+      } catch {
+        // A file that cannot be read wraps nothing.
+      }
+      this.readers.set(file, reader);
+    }
+    return reader ?? undefined;
+  }
+}
+
+/** A parameter of a wrapper bound to what a call passes: the argument (or the default) and, for a destructured parameter, the property path into it. */
+interface Bound {
+  expression: ts.Expression;
+  path: string[];
+}
+
+/** The parameters of one wrapper at one call. */
+interface Bindings {
+  wrapper: ts.FunctionLikeDeclaration;
+  values: Map<string, Bound>;
+}
+
+type Wrapper = { reader: CdkFileReader; declaration: ts.FunctionLikeDeclaration };
 
 class CdkFileReader {
   private readonly source: ts.SourceFile;
@@ -165,20 +232,31 @@ class CdkFileReader {
   /** `const` name -> initializer; `null` when the name is declared more than once (ambiguous). */
   private readonly consts = new Map<string, ts.Expression | null>();
   /** Variable or `this.x` name -> the function created by the `new` expression bound to it. */
-  private readonly functionBindings = new Map<string, IacFunction>();
+  private functionBindings = new Map<string, IacFunction>();
+  /** Local name -> the relative module and the export it imports (`default` for a default import, `*` for a namespace). */
+  private readonly localImports = new Map<string, { specifier: string; name: string }>();
+  /** Functions and classes declared in this file, by name (`null` when the name is declared twice). */
+  private readonly declarations = new Map<string, ts.FunctionLikeDeclaration | ts.ClassLikeDeclaration | null>();
+  /** Set on a reader bound to one call of a wrapper of this file (see {@link bind}). */
+  private bindings: Bindings | undefined;
+  private readonly templateCache = new Map<ts.FunctionLikeDeclaration, ts.NewExpression[]>();
+  private methodWrappersCache: Map<string, Wrapper[]> | undefined;
   private appRootCache: string | undefined;
 
   constructor(
     private readonly file: string,
     text: string,
     private readonly ctx: ReaderContext,
+    private readonly project: CdkProject,
   ) {
     this.source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
     this.dir = path.dirname(file);
+    this.collectDeclarations(this.source);
   }
 
   read(): IacFunction[] {
-    this.collectDeclarations(this.source);
+    // A test's stack (`test/app.test.ts`, `Template.fromStack(...)`) is never deployed: its functions are not the app's.
+    if (isTestFile(path.relative(this.appRoot(), this.file).split(path.sep).join('/'))) return [];
     const functions: IacFunction[] = [];
     const addFunctionCalls: ts.CallExpression[] = [];
     const wiring: Array<ts.NewExpression | ts.CallExpression> = [];
@@ -191,12 +269,17 @@ class CdkFileReader {
           created.set(fn, node);
           const binding = bindingName(node);
           if (binding) this.functionBindings.set(binding, fn);
+          if (this.wrapperOf(node)) this.project.templates.set(fn, node);
         } else {
           wiring.push(node);
+          this.addInstances(node, functions);
         }
-      } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
-        if (node.expression.name.text === 'addFunction' && node.arguments.length > 0) addFunctionCalls.push(node);
-        else wiring.push(node);
+      } else if (ts.isCallExpression(node)) {
+        if (ts.isPropertyAccessExpression(node.expression)) {
+          if (node.expression.name.text === 'addFunction' && node.arguments.length > 0) addFunctionCalls.push(node);
+          else wiring.push(node);
+        }
+        this.addInstances(node, functions);
       }
       ts.forEachChild(node, visit);
     };
@@ -215,6 +298,8 @@ class CdkFileReader {
   // --- wiring: event sources, async invocation, alarms ---------------------------------------
 
   private location(node: ts.Node): IacLocation {
+    const owner = this.on(node);
+    if (owner !== this) return owner.location(node);
     const start = this.source.getLineAndCharacterOfPosition(node.getStart(this.source));
     const end = this.source.getLineAndCharacterOfPosition(node.getEnd());
     const starts = this.source.getLineStarts();
@@ -294,7 +379,7 @@ class CdkFileReader {
       const inner = node.arguments?.[0];
       if (qualified && inner) return `${qualified.split('.').pop()}(${this.constructName(inner)})`;
     }
-    return expression.getText(this.source);
+    return this.text(expression);
   }
 
   /** The construct id of the construct an expression names (`new Queue(this, 'Dlq')` -> `Dlq`), else its source text. */
@@ -304,7 +389,7 @@ class CdkFileReader {
       const id = this.evaluate(node.arguments[1]);
       if (typeof id === 'string') return id;
     }
-    return expression.getText(this.source);
+    return this.text(expression);
   }
 
   /** An event source construct (`new SqsEventSource(queue, {...})`), directly or through a binding. */
@@ -356,7 +441,7 @@ class CdkFileReader {
     if (!ts.isNewExpression(node) || this.qualify(node.expression) !== 'sqs.Queue') return undefined;
     const args = node.arguments ?? [];
     const id = args[1] ? this.evaluate(args[1]) : undefined;
-    const queue: IacQueue = { id: typeof id === 'string' ? id : expression.getText(this.source), source: this.location(node) };
+    const queue: IacQueue = { id: typeof id === 'string' ? id : this.text(expression), source: this.location(node) };
     const props = args[2] ? this.properties(args[2]) : new Map<string, ts.Expression>();
     const timeout = props.get('visibilityTimeout');
     if (timeout) {
@@ -488,7 +573,7 @@ class CdkFileReader {
     }
     const event: IacEventSource = { kind, type: 'EventSourceMapping', source: this.location(node) };
     if (service !== undefined) event.service = service;
-    if (arnExpression) event.target = arnExpression.getText(this.source);
+    if (arnExpression) event.target = this.text(arnExpression);
     const batch = props.get('batchSize');
     const window = props.get('maxBatchingWindow');
     assignDefined(event, {
@@ -520,11 +605,11 @@ class CdkFileReader {
    * (`fn.metric('InitDuration')`, `FunctionName: fn.functionName`), else every function of the file.
    */
   private readAlarm(node: ts.Node, idArg: ts.Expression | undefined, metricSource: ts.Node, functions: IacFunction[]): void {
-    const texts = [node.getText(this.source)];
+    const texts = [this.text(node)];
     const collect = (child: ts.Node): void => {
       if (ts.isIdentifier(child)) {
         const constant = this.consts.get(child.text);
-        if (constant) texts.push(constant.getText(this.source));
+        if (constant) texts.push(this.text(constant));
       }
       ts.forEachChild(child, collect);
     };
@@ -534,10 +619,240 @@ class CdkFileReader {
     const metric = INIT_METRIC.exec(text)?.[0];
     if (metric === undefined) return;
     const id = idArg ? this.evaluate(idArg) : undefined;
-    const alarm = { id: typeof id === 'string' ? id : idArg ? idArg.getText(this.source) : '<alarm>', source: this.location(node), metric };
+    const alarm = { id: typeof id === 'string' ? id : idArg ? this.text(idArg) : '<alarm>', source: this.location(node), metric };
     const named = [...this.functionBindings].filter(([key]) => new RegExp(`(^|[^\\w$.])${key.replace(/[.$]/g, '\\$&')}\\b`).test(text));
     const watched = named.length > 0 ? [...new Set(named.map(([, fn]) => fn))] : functions;
     for (const fn of watched) (fn.alarms ??= []).push(alarm);
+  }
+
+  // --- construct wrappers -------------------------------------------------------------------
+
+  /** The text of a node, from its own file. */
+  private text(node: ts.Node): string {
+    return node.getText(this.bindings ? node.getSourceFile() : this.source);
+  }
+
+  /**
+   * The reader of the file a node is in. Only a reader bound to a wrapper's call sees nodes of
+   * other files (the call's arguments); the others read their own file alone.
+   */
+  private on(node: ts.Node): CdkFileReader {
+    if (!this.bindings) return this;
+    const source = node.getSourceFile();
+    return source === this.source ? this : (this.project.reader(source.fileName) ?? this);
+  }
+
+  /**
+   * What a wrapper's parameter is at the call this reader is bound to: the expression passed (or
+   * the property of it a destructured parameter names); the identifier itself when the call
+   * does not say; undefined when the identifier is no parameter of the wrapper.
+   */
+  private boundValue(node: ts.Identifier): ts.Expression | undefined {
+    const bindings = this.bindings;
+    if (!bindings || node.pos < bindings.wrapper.pos || node.end > bindings.wrapper.end) return undefined;
+    const bound = bindings.values.get(node.text);
+    if (!bound) return parameterNames(bindings.wrapper).has(node.text) ? node : undefined;
+    let value: ts.Expression = bound.expression;
+    for (const key of bound.path) {
+      const object = this.deref(value);
+      const property = ts.isObjectLiteralExpression(object) ? this.on(object).properties(object).get(key) : undefined;
+      if (!property) return node;
+      value = property;
+    }
+    return value;
+  }
+
+  /** This reader, bound to one call of one of its file's wrappers (it shares everything else with this one). */
+  private bind(wrapper: ts.FunctionLikeDeclaration, call: ts.NewExpression | ts.CallExpression): CdkFileReader {
+    const values = new Map<string, Bound>();
+    const args = call.arguments ?? [];
+    wrapper.parameters.forEach((parameter, i) => {
+      const arg = args.slice(0, i + 1).some(ts.isSpreadElement) ? undefined : args[i];
+      const expression = arg ?? parameter.initializer;
+      if (!expression) return;
+      if (ts.isIdentifier(parameter.name)) {
+        values.set(parameter.name.text, { expression, path: [] });
+      } else if (ts.isObjectBindingPattern(parameter.name)) {
+        for (const element of parameter.name.elements) {
+          if (element.dotDotDotToken || !ts.isIdentifier(element.name)) continue;
+          const key = element.propertyName ? propertyName(element.propertyName) : element.name.text;
+          if (key !== undefined) values.set(element.name.text, { expression, path: [key] });
+        }
+      }
+    });
+    const bound = Object.create(this) as CdkFileReader;
+    bound.bindings = { wrapper, values };
+    bound.functionBindings = new Map();
+    return bound;
+  }
+
+  /**
+   * The function, method or class constructor whose parameters decide what a Lambda construct
+   * runs (its code, entry, handler, index or runtime, or props passed whole or spread): the
+   * construct is then a template, read again at each call. A construct that takes only its id,
+   * environment or role from parameters runs the same code whoever calls it, and stays where it is.
+   */
+  private wrapperOf(node: ts.NewExpression): ts.FunctionLikeDeclaration | undefined {
+    const props = node.arguments?.[2];
+    if (!props) return undefined;
+    const literal = unwrap(props);
+    const deciding: ts.Node[] = !ts.isObjectLiteralExpression(literal)
+      ? [literal]
+      : literal.properties.filter(
+          (property) =>
+            ts.isSpreadAssignment(property) ||
+            ((ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && CODE_PROPS.has(propertyName(property.name) ?? '')),
+        );
+    if (deciding.length === 0) return undefined;
+    for (let parent: ts.Node | undefined = node.parent; parent; parent = parent.parent) {
+      if (!ts.isFunctionLike(parent) || !('body' in parent) || !parent.body) continue;
+      const names = parameterNames(parent);
+      if (names.size > 0 && deciding.some((part) => mentions(part, names))) return parent;
+    }
+    return undefined;
+  }
+
+  /** The Lambda constructs a wrapper builds from its parameters. */
+  private templatesOf(wrapper: ts.FunctionLikeDeclaration): ts.NewExpression[] {
+    let templates = this.templateCache.get(wrapper);
+    if (templates) return templates;
+    templates = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node)) {
+        const qualified = this.qualify(node.expression);
+        if (qualified && FUNCTION_CONSTRUCTS[qualified] && this.wrapperOf(node) === wrapper) templates!.push(node);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(wrapper);
+    this.templateCache.set(wrapper, templates);
+    return templates;
+  }
+
+  /**
+   * The functions one call of a wrapper declares: its constructs, read with the wrapper's
+   * parameters bound to the call's arguments, each declared at the call. Only a function whose
+   * code the call names is kept; when a method call could reach several wrappers (a factory
+   * interface with two implementations), those that name no code are dropped too.
+   */
+  private instantiate(call: ts.NewExpression | ts.CallExpression): IacFunction[] {
+    const wrappers = this.wrappersCalledBy(call);
+    if (wrappers.length === 0) return [];
+    const functions: IacFunction[] = [];
+    const location = this.location(call);
+    for (const { reader, declaration } of wrappers) {
+      const templates = reader.templatesOf(declaration);
+      if (templates.length === 0) continue;
+      const bound = reader.bind(declaration, call);
+      for (const template of templates) {
+        const fn = bound.functionFromNew(template);
+        if (!fn || fn.codeFile === undefined) continue;
+        bound.readFunctionProps(fn, template);
+        fn.source = { file: this.file, line: location.line };
+        delete fn.settingLines;
+        functions.push(fn);
+        this.project.instantiated.add(template);
+      }
+    }
+    return functions;
+  }
+
+  /** The functions a call of a wrapper declares; the one it returns is bound like a construct (`const fn = new ApiFunction(...).function`). */
+  private addInstances(call: ts.NewExpression | ts.CallExpression, functions: IacFunction[]): void {
+    const instances = this.instantiate(call);
+    if (instances.length === 0) return;
+    functions.push(...instances);
+    const parent = call.parent;
+    const binding = bindingName(ts.isPropertyAccessExpression(parent) && parent.expression === call ? parent : call);
+    if (binding && instances.length === 1) this.functionBindings.set(binding, instances[0]!);
+  }
+
+  /** The wrappers a call may run: a function or class of this file or of a module it imports, or a method of a class there. */
+  private wrappersCalledBy(call: ts.NewExpression | ts.CallExpression): Wrapper[] {
+    const callee = unwrap(call.expression);
+    const isNew = ts.isNewExpression(call);
+    if (ts.isIdentifier(callee)) {
+      const found = this.declarationOf(callee.text);
+      const signature = found ? signatureOf(found.declaration, isNew) : undefined;
+      return found && signature ? [{ reader: found.reader, declaration: signature }] : [];
+    }
+    if (isNew || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name)) return [];
+    const name = callee.name.text;
+    if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const owner = enclosingClass(call);
+      const method = owner?.members.find((member) => ts.isMethodDeclaration(member) && member.body && propertyName(member.name) === name);
+      return method ? [{ reader: this, declaration: method as ts.MethodDeclaration }] : [];
+    }
+    const receiver = unwrap(callee.expression);
+    const namespace = ts.isIdentifier(receiver) ? this.localImports.get(receiver.text) : undefined;
+    if (namespace?.name === '*') {
+      const module = this.importedReader(namespace.specifier);
+      const found = module?.exported(name);
+      const signature = found ? signatureOf(found.declaration, false) : undefined;
+      return found && signature ? [{ reader: found.reader, declaration: signature }] : [];
+    }
+    return this.methodWrappers().get(name) ?? [];
+  }
+
+  /** The function or class a name of this file stands for: declared here, or imported from a module of the project. */
+  private declarationOf(name: string, depth = 0): { reader: CdkFileReader; declaration: ts.FunctionLikeDeclaration | ts.ClassLikeDeclaration } | undefined {
+    const local = this.declarations.get(name);
+    if (local) return { reader: this, declaration: local };
+    const imported = this.localImports.get(name);
+    if (!imported || imported.name === '*' || depth > 8) return undefined;
+    return this.importedReader(imported.specifier)?.exported(imported.name, depth + 1);
+  }
+
+  /** What a module exports under a name (`default` for its default export). */
+  private exported(name: string, depth = 0): { reader: CdkFileReader; declaration: ts.FunctionLikeDeclaration | ts.ClassLikeDeclaration } | undefined {
+    if (name === 'default') {
+      for (const statement of this.source.statements) {
+        if ((ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement)) && hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
+          return { reader: this, declaration: statement };
+        }
+        if (ts.isExportAssignment(statement) && !statement.isExportEquals && ts.isIdentifier(statement.expression)) {
+          return this.declarationOf(statement.expression.text, depth + 1);
+        }
+      }
+      return undefined;
+    }
+    return this.declarationOf(name, depth + 1);
+  }
+
+  /** The reader of a module a relative import names (`./x`, `./x.js` for `x.ts`, `./dir` for `dir/index.ts`). */
+  private importedReader(specifier: string): CdkFileReader | undefined {
+    const base = path.resolve(this.dir, specifier);
+    const stem = base.replace(/\.(js|mjs|cjs|jsx)$/, '');
+    const candidates = [base, ...[stem, path.join(base, 'index')].flatMap((start) => MODULE_EXTENSIONS.map((extension) => start + extension))];
+    const file = candidates.find((candidate) => CDK_SOURCE.test(candidate) && this.ctx.fileExists(candidate));
+    return file ? this.project.reader(file) : undefined;
+  }
+
+  /** Methods that are wrappers, by name, in the classes of this file and of the project modules it imports. */
+  private methodWrappers(): Map<string, Wrapper[]> {
+    if (this.methodWrappersCache) return this.methodWrappersCache;
+    const byName = new Map<string, Wrapper[]>();
+    const readers = new Set<CdkFileReader>([this]);
+    for (const { specifier } of this.localImports.values()) {
+      const reader = this.importedReader(specifier);
+      if (reader) readers.add(reader);
+    }
+    for (const reader of readers) {
+      const visit = (node: ts.Node): void => {
+        if (ts.isMethodDeclaration(node) && node.body && reader.templatesOf(node).length > 0) {
+          const name = propertyName(node.name);
+          if (name !== undefined) {
+            let list = byName.get(name);
+            if (!list) byName.set(name, (list = []));
+            list.push({ reader, declaration: node });
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(reader.source);
+    }
+    this.methodWrappersCache = byName;
+    return byName;
   }
 
   // --- declarations -------------------------------------------------------------------------
@@ -546,6 +861,9 @@ class CdkFileReader {
     const visit = (node: ts.Node): void => {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
         this.recordImport(node);
+        this.recordLocalImport(node);
+      } else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && node.name) {
+        this.recordDeclaration(node.name.text, node);
       } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
         const module = moduleKey(node.moduleReference.expression);
         if (module) this.imports.set(node.name.text, `ns:${module}`);
@@ -555,6 +873,25 @@ class CdkFileReader {
       ts.forEachChild(node, visit);
     };
     visit(root);
+  }
+
+  private recordDeclaration(name: string, node: ts.FunctionLikeDeclaration | ts.ClassLikeDeclaration): void {
+    this.declarations.set(name, this.declarations.has(name) ? null : node);
+  }
+
+  /** Imports of the project's own modules (`./constructs/api-function`), for the wrappers they may export. */
+  private recordLocalImport(node: ts.ImportDeclaration): void {
+    const specifier = (node.moduleSpecifier as ts.StringLiteral).text;
+    const clause = node.importClause;
+    if (!specifier.startsWith('.') || !clause || clause.isTypeOnly) return;
+    if (clause.name) this.localImports.set(clause.name.text, { specifier, name: 'default' });
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) this.localImports.set(bindings.name.text, { specifier, name: '*' });
+    else if (bindings) {
+      for (const element of bindings.elements) {
+        if (!element.isTypeOnly) this.localImports.set(element.name.text, { specifier, name: (element.propertyName ?? element.name).text });
+      }
+    }
   }
 
   private recordImport(node: ts.ImportDeclaration): void {
@@ -595,6 +932,8 @@ class CdkFileReader {
     if (!(list.flags & ts.NodeFlags.Const)) return;
     const name = node.name.text;
     this.consts.set(name, this.consts.has(name) ? null : initializer);
+    const value = unwrap(initializer);
+    if (ts.isArrowFunction(value) || ts.isFunctionExpression(value) || ts.isClassExpression(value)) this.recordDeclaration(name, value);
   }
 
   /** `ns:cdk` + `aws_lambda` -> `ns:lambda`; `ns:lambda` + `Function` -> `lambda.Function`; `lambda.Runtime` + `X` -> `lambda.Runtime.X`. */
@@ -611,7 +950,11 @@ class CdkFileReader {
   private qualify(expression: ts.Expression, depth = 0): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const node = unwrap(expression);
+    const owner = this.on(node);
+    if (owner !== this) return owner.qualify(node, depth + 1);
     if (ts.isIdentifier(node)) {
+      const bound = this.boundValue(node);
+      if (bound) return bound === node ? undefined : this.qualify(bound, depth + 1);
       const imported = this.imports.get(node.text);
       if (imported) return imported;
       const constant = this.consts.get(node.text);
@@ -624,13 +967,31 @@ class CdkFileReader {
     return undefined;
   }
 
-  /** Follows identifiers bound to unique `const`s to their initializer. */
-  private deref(expression: ts.Expression): ts.Expression {
+  /**
+   * Follows identifiers bound to unique `const`s to their initializer, a wrapper's parameters to
+   * what the call passes, and `obj.key` on an object literal to the property's value.
+   */
+  private deref(expression: ts.Expression, depth = 0): ts.Expression {
     let node = unwrap(expression);
-    for (let depth = 0; depth < MAX_DEPTH && ts.isIdentifier(node); depth++) {
-      const constant = this.consts.get(node.text);
-      if (!constant) break;
-      node = unwrap(constant);
+    const owner = this.on(node);
+    if (owner !== this) return owner.deref(node, depth + 1);
+    for (; depth < MAX_DEPTH; depth++) {
+      if (ts.isIdentifier(node)) {
+        const bound = this.boundValue(node);
+        if (bound) return bound === node ? node : this.deref(bound, depth + 1);
+        const constant = this.consts.get(node.text);
+        if (!constant) break;
+        node = unwrap(constant);
+      } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) {
+        const object = this.deref(node.expression, depth + 1);
+        if (!ts.isObjectLiteralExpression(object)) break;
+        const value = this.on(object)
+          .properties(object, depth + 1)
+          .get(node.name.text);
+        return value ? this.deref(value, depth + 1) : node;
+      } else {
+        break;
+      }
     }
     return node;
   }
@@ -644,7 +1005,7 @@ class CdkFileReader {
     const args = node.arguments ?? [];
     const idArg = args[1];
     const idValue = idArg ? this.evaluate(idArg) : undefined;
-    const logicalId = typeof idValue === 'string' ? idValue : idArg ? idArg.getText(this.source) : '<unknown>';
+    const logicalId = typeof idValue === 'string' ? idValue : idArg ? this.text(idArg) : '<unknown>';
     const line = this.source.getLineAndCharacterOfPosition(node.getStart(this.source)).line + 1;
     const fn: IacFunction = { logicalId, kind: 'cdk', source: { file: this.file, line } };
     const props = args[2] ? this.properties(args[2]) : new Map<string, ts.Expression>();
@@ -722,8 +1083,10 @@ class CdkFileReader {
   /** The properties of an object literal (following `const` references and `...spread`s of them). */
   private properties(expression: ts.Expression, depth = 0): Map<string, ts.Expression> {
     const result = new Map<string, ts.Expression>();
-    const node = this.deref(expression);
+    const node = this.deref(expression, depth);
     if (depth > MAX_DEPTH || !ts.isObjectLiteralExpression(node)) return result;
+    const owner = this.on(node);
+    if (owner !== this) return owner.properties(node, depth + 1);
     for (const property of node.properties) {
       if (ts.isPropertyAssignment(property)) {
         const name = propertyName(property.name);
@@ -803,7 +1166,7 @@ class CdkFileReader {
     const node = argument ? this.deref(unwrap(argument)) : undefined;
     if (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) {
       const start = this.source.getLineAndCharacterOfPosition(node.getStart(this.source));
-      const raw = node.getText(this.source).slice(1, -1);
+      const raw = this.text(node).slice(1, -1);
       const count = node.text.split('\n').length;
       // Escapes (`\n` in a quoted string) make the text's lines differ from the file's: then only the start is known.
       const exact = raw === node.text;
@@ -815,7 +1178,7 @@ class CdkFileReader {
       fn.inlineSource = { text: node.text, lines };
       return;
     }
-    if (node && ts.isCallExpression(node) && /(^|\.)readFileSync$/.test(node.expression.getText(this.source)) && node.arguments[0]) {
+    if (node && ts.isCallExpression(node) && /(^|\.)readFileSync$/.test(this.text(node.expression)) && node.arguments[0]) {
       const file = this.evaluatePath(node.arguments[0]);
       if (file !== undefined && this.ctx.fileExists(file) && isWithinDir(this.appRoot(), file)) {
         fn.codeFile = file;
@@ -850,7 +1213,7 @@ class CdkFileReader {
       }
     }
     const value = this.evaluate(element);
-    return typeof value === 'string' ? value : element.getText(this.source);
+    return typeof value === 'string' ? value : this.text(element);
   }
 
   // --- capacity providers -------------------------------------------------------------------
@@ -886,7 +1249,7 @@ class CdkFileReader {
       const ref = node.arguments[2] ? this.evaluate(node.arguments[2]) : undefined;
       if (typeof ref === 'string') return ref;
     }
-    return receiver.getText(this.source);
+    return this.text(receiver);
   }
 
   /** The initializer of the variable or `this.x` assignment named `key` (the last one in the file). */
@@ -909,6 +1272,8 @@ class CdkFileReader {
   // --- static evaluation --------------------------------------------------------------------
 
   private evaluatePath(expression: ts.Expression): string | undefined {
+    const owner = this.on(expression);
+    if (owner !== this) return owner.evaluatePath(expression);
     const value = this.evaluate(expression);
     return typeof value === 'string' && value.length > 0 ? path.resolve(this.appRoot(), value) : undefined;
   }
@@ -916,6 +1281,8 @@ class CdkFileReader {
   evaluate(expression: ts.Expression, depth = 0): Value {
     if (depth > MAX_DEPTH) return undefined;
     const node = unwrap(expression);
+    const owner = this.on(node);
+    if (owner !== this) return owner.evaluate(node, depth + 1);
     const next = (child: ts.Expression): Value => this.evaluate(child, depth + 1);
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
     if (ts.isNumericLiteral(node)) return Number(node.text);
@@ -934,6 +1301,8 @@ class CdkFileReader {
     }
     if (ts.isBinaryExpression(node)) return this.binary(node, next);
     if (ts.isIdentifier(node)) {
+      const bound = this.boundValue(node);
+      if (bound) return bound === node ? undefined : next(bound);
       const constant = this.consts.get(node.text);
       if (constant) return next(constant);
       if (constant === undefined && node.text === '__dirname') return this.dir;
@@ -946,7 +1315,8 @@ class CdkFileReader {
         if (node.name.text === 'filename') return this.file;
         if (node.name.text === 'url') return pathToFileURL(this.file).href;
       }
-      return undefined;
+      const value = this.deref(node);
+      return value === node ? undefined : next(value);
     }
     if (ts.isNewExpression(node)) {
       // `new URL('../src', import.meta.url)`
@@ -1081,7 +1451,7 @@ function expressionKey(node: ts.Expression): string | undefined {
 }
 
 /** The name a `new` expression is bound to: `const fn = new ...`, `this.fn = new ...`, `fn = new ...`, or a class field. */
-function bindingName(node: ts.NewExpression): string | undefined {
+function bindingName(node: ts.Expression): string | undefined {
   let child: ts.Node = node;
   let parent = node.parent;
   while (parent && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent))) {
@@ -1098,6 +1468,58 @@ function bindingName(node: ts.NewExpression): string | undefined {
     return name === undefined ? undefined : `this.${name}`;
   }
   return undefined;
+}
+
+/** The props of a Lambda construct that decide what it runs. */
+const CODE_PROPS = new Set(['code', 'entry', 'handler', 'index', 'runtime']);
+
+/** The extensions a relative import may leave out. */
+const MODULE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+/** The names a function's parameters bind (destructured ones included). */
+function parameterNames(fn: ts.FunctionLikeDeclaration): Set<string> {
+  const names = new Set<string>();
+  const add = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) names.add(name.text);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) add(element.name);
+  };
+  for (const parameter of fn.parameters) add(parameter.name);
+  return names;
+}
+
+/** Does an expression use one of these names as a value (not as a property name)? */
+function mentions(root: ts.Node, names: ReadonlySet<string>): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node)) {
+      const parent = node.parent;
+      const isKey = (ts.isPropertyAccessExpression(parent) && parent.name === node) || (ts.isPropertyAssignment(parent) && parent.name === node);
+      if (!isKey && names.has(node.text)) found = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(root);
+  return found;
+}
+
+/** What runs when a declaration is called (`f()`) or constructed (`new C()`): a function, or a class's constructor. */
+function signatureOf(declaration: ts.FunctionLikeDeclaration | ts.ClassLikeDeclaration, isNew: boolean): ts.FunctionLikeDeclaration | undefined {
+  if (ts.isClassLike(declaration)) {
+    if (!isNew) return undefined;
+    return declaration.members.find((member): member is ts.ConstructorDeclaration => ts.isConstructorDeclaration(member) && member.body !== undefined);
+  }
+  return isNew || !declaration.body ? undefined : declaration;
+}
+
+function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let parent = node.parent; parent; parent = parent.parent) if (ts.isClassLike(parent)) return parent;
+  return undefined;
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
 }
 
 function propertyName(name: ts.PropertyName): string | undefined {

@@ -71,10 +71,12 @@ export function readInfrastructure(input: ReadInfrastructureInput): IacResult {
   };
   readAll(input.infraFiles, 'infrastructure');
   readAll(input.cdkCandidates ?? input.sourceFiles, 'source');
+  let finished = functions;
+  for (const reader of readers) if (reader.finish) finished = reader.finish(finished, ctx);
 
-  functions.sort((a, b) => compare(a.source.file, b.source.file) || a.source.line - b.source.line || compare(a.logicalId, b.logicalId));
+  finished.sort((a, b) => compare(a.source.file, b.source.file) || a.source.line - b.source.line || compare(a.logicalId, b.logicalId));
   errors.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compare(a.message, b.message));
-  return { functions, errors, ...(otherClouds.length > 0 ? { otherClouds: otherClouds.sort(compare) } : {}) };
+  return { functions: finished, errors, ...(otherClouds.length > 0 ? { otherClouds: otherClouds.sort(compare) } : {}) };
 }
 
 function unique(files: string[]): string[] {

@@ -225,6 +225,11 @@ export interface InfrastructureReader {
   /** Does it read this file? `text` reads the file (once) for readers that need its content. */
   accepts(file: string, text: () => string): boolean;
   read(file: string, ctx: ReaderContext, text: () => string): IacFunction[];
+  /**
+   * Runs once every file is read, on every reader's functions: a reader that resolves across
+   * files (CDK construct wrappers) replaces here what one file alone could not know.
+   */
+  finish?(functions: IacFunction[], ctx: ReaderContext): IacFunction[];
 }
 
 /** What every reader gets: file access and a place to report problems. */
