@@ -1,7 +1,9 @@
 /**
  * @fileoverview CDK apps, read statically from the syntax tree (never synthesized or loaded):
  * `new lambda.Function(...)`, `new lambda.SingletonFunction(...)`, `new NodejsFunction(...)`,
- * `new PythonFunction(...)`, and `capacityProvider.addFunction(fn, {...})`; then what invokes
+ * `new PythonFunction(...)`, AWS Solutions Constructs patterns with `lambdaFunctionProps` and their
+ * `buildLambdaFunction(...)`, each call of a wrapper of these (a construct class, function or method
+ * building one from its parameters), and `capacityProvider.addFunction(fn, {...})`; then what invokes
  * each function (`SqsEventSource` & co. in `events` or `fn.addEventSource(...)`, with the
  * `new sqs.Queue` they poll when this file creates it; `EventSourceMapping`; EventBridge,
  * Scheduler, S3, SNS and API Gateway targets), its asynchronous invocation settings
@@ -47,10 +49,17 @@ export const cdkReader: InfrastructureReader = {
   reads: 'source',
   accepts: (file, text) => CDK_SOURCE.test(file) && !/\.d\.[cm]?ts$/i.test(file) && mentionsCdk(text()),
   read: (file, ctx, text) => readCdk(file, ctx, text()),
-  // A construct built from a wrapper's parameters stands for nothing once its calls are read.
+  // A construct built from a wrapper's parameters stands for nothing once its calls are read;
+  // what the wrapper's own file wires to it (`fn.addEventSource(...)` there) is each call's.
   finish: (functions, ctx) => {
     const project = projects.get(ctx);
     if (!project) return functions;
+    const templateAt = new Map<ts.Node, IacFunction>();
+    for (const [fn, node] of project.templates) templateAt.set(node, fn);
+    for (const [instance, node] of project.instances) {
+      const template = templateAt.get(node);
+      if (template) inheritWiring(instance, template);
+    }
     return functions.filter((fn) => {
       const template = project.templates.get(fn);
       return !template || !project.instantiated.has(template);
@@ -150,6 +159,17 @@ const INIT_METRIC = /init[ _-]?duration|cold[ _-]?start/i;
 
 type FunctionConstruct = 'function' | 'nodejs' | 'python' | 'image';
 
+/** Where a function is built: the construct (or call) and the arguments that give its id and its props. */
+interface ConstructSite {
+  node: ts.NewExpression | ts.CallExpression;
+  construct: FunctionConstruct;
+  idArg: ts.Expression | undefined;
+  props: ts.Expression | undefined;
+}
+
+/** AWS Solutions Constructs (`@aws-solutions-constructs/*`): every pattern's function is a `lambda.Function` built from its `lambdaFunctionProps`. */
+const SOLUTIONS_CONSTRUCTS = '@aws-solutions-constructs/';
+
 const FUNCTION_CONSTRUCTS: Record<string, FunctionConstruct> = {
   'lambda.Function': 'function',
   'lambda.SingletonFunction': 'function',
@@ -187,9 +207,11 @@ function projectOf(ctx: ReaderContext): CdkProject {
 class CdkProject {
   private readonly readers = new Map<string, CdkFileReader | null>();
   /** The construct inside a wrapper each function was read from, when its own file was read. */
-  readonly templates = new Map<IacFunction, ts.NewExpression>();
+  readonly templates = new Map<IacFunction, ts.Node>();
   /** Constructs inside wrappers that calls replaced. */
-  readonly instantiated = new Set<ts.NewExpression>();
+  readonly instantiated = new Set<ts.Node>();
+  /** Each function a call declared -> the construct inside the wrapper it was read from. */
+  readonly instances = new Map<IacFunction, ts.Node>();
 
   constructor(readonly ctx: ReaderContext) {}
 
@@ -239,7 +261,7 @@ class CdkFileReader {
   private readonly declarations = new Map<string, ts.FunctionLikeDeclaration | ts.ClassLikeDeclaration | null>();
   /** Set on a reader bound to one call of a wrapper of this file (see {@link bind}). */
   private bindings: Bindings | undefined;
-  private readonly templateCache = new Map<ts.FunctionLikeDeclaration, ts.NewExpression[]>();
+  private readonly templateCache = new Map<ts.FunctionLikeDeclaration, ConstructSite[]>();
   private methodWrappersCache: Map<string, Wrapper[]> | undefined;
   private appRootCache: string | undefined;
 
@@ -260,20 +282,19 @@ class CdkFileReader {
     const functions: IacFunction[] = [];
     const addFunctionCalls: ts.CallExpression[] = [];
     const wiring: Array<ts.NewExpression | ts.CallExpression> = [];
-    const created = new Map<IacFunction, ts.NewExpression>();
+    const created = new Map<IacFunction, ConstructSite>();
     const visit = (node: ts.Node): void => {
-      if (ts.isNewExpression(node)) {
-        const fn = this.functionFromNew(node);
-        if (fn) {
-          functions.push(fn);
-          created.set(fn, node);
-          const binding = bindingName(node);
-          if (binding) this.functionBindings.set(binding, fn);
-          if (this.wrapperOf(node)) this.project.templates.set(fn, node);
-        } else {
-          wiring.push(node);
-          this.addInstances(node, functions);
-        }
+      const site = ts.isNewExpression(node) || ts.isCallExpression(node) ? this.constructSite(node) : undefined;
+      if (site) {
+        const fn = this.functionFrom(site);
+        functions.push(fn);
+        created.set(fn, site);
+        const binding = bindingName(site.node);
+        if (binding) this.functionBindings.set(binding, fn);
+        if (fn.codeFile === undefined && this.wrapperOf(site)) this.project.templates.set(fn, site.node);
+      } else if (ts.isNewExpression(node)) {
+        wiring.push(node);
+        this.addInstances(node, functions);
       } else if (ts.isCallExpression(node)) {
         if (ts.isPropertyAccessExpression(node.expression)) {
           if (node.expression.name.text === 'addFunction' && node.arguments.length > 0) addFunctionCalls.push(node);
@@ -286,7 +307,7 @@ class CdkFileReader {
     visit(this.source);
     for (const call of addFunctionCalls) this.applyCapacityProvider(call);
     // Wiring needs every function binding of the file, so it is read after the walk.
-    for (const [fn, node] of created) this.readFunctionProps(fn, node);
+    for (const [fn, site] of created) this.readFunctionProps(fn, site);
     for (const node of wiring) {
       if (ts.isNewExpression(node)) this.readWiringNew(node, functions);
       else this.readWiringCall(node, functions);
@@ -324,10 +345,10 @@ class CdkFileReader {
   }
 
   /** Function props read after every function of the file is known: `events`, async invocation settings, environment. */
-  private readFunctionProps(fn: IacFunction, node: ts.NewExpression): void {
-    const args = node.arguments ?? [];
-    if (!args[2]) return;
-    const props = this.properties(args[2]);
+  private readFunctionProps(fn: IacFunction, site: ConstructSite): void {
+    const node = site.node;
+    if (!site.props) return;
+    const props = this.properties(site.props);
     const events = props.get('events');
     const list = events ? this.deref(events) : undefined;
     if (list && ts.isArrayLiteralExpression(list)) {
@@ -692,8 +713,8 @@ class CdkFileReader {
    * construct is then a template, read again at each call. A construct that takes only its id,
    * environment or role from parameters runs the same code whoever calls it, and stays where it is.
    */
-  private wrapperOf(node: ts.NewExpression): ts.FunctionLikeDeclaration | undefined {
-    const props = node.arguments?.[2];
+  private wrapperOf(site: ConstructSite): ts.FunctionLikeDeclaration | undefined {
+    const { node, props } = site;
     if (!props) return undefined;
     const literal = unwrap(props);
     const deciding: ts.Node[] = !ts.isObjectLiteralExpression(literal)
@@ -713,15 +734,14 @@ class CdkFileReader {
   }
 
   /** The Lambda constructs a wrapper builds from its parameters. */
-  private templatesOf(wrapper: ts.FunctionLikeDeclaration): ts.NewExpression[] {
+  private templatesOf(wrapper: ts.FunctionLikeDeclaration): ConstructSite[] {
     let templates = this.templateCache.get(wrapper);
     if (templates) return templates;
     templates = [];
     const visit = (node: ts.Node): void => {
-      if (ts.isNewExpression(node)) {
-        const qualified = this.qualify(node.expression);
-        if (qualified && FUNCTION_CONSTRUCTS[qualified] && this.wrapperOf(node) === wrapper) templates!.push(node);
-      }
+      const site = ts.isNewExpression(node) || ts.isCallExpression(node) ? this.constructSite(node) : undefined;
+      // A construct whose code its own file names runs that code whoever calls the wrapper.
+      if (site && this.wrapperOf(site) === wrapper && this.functionFrom(site).codeFile === undefined) templates!.push(site);
       ts.forEachChild(node, visit);
     };
     visit(wrapper);
@@ -745,13 +765,14 @@ class CdkFileReader {
       if (templates.length === 0) continue;
       const bound = reader.bind(declaration, call);
       for (const template of templates) {
-        const fn = bound.functionFromNew(template);
-        if (!fn || fn.codeFile === undefined) continue;
+        const fn = bound.functionFrom(template);
+        if (fn.codeFile === undefined) continue;
         bound.readFunctionProps(fn, template);
         fn.source = { file: this.file, line: location.line };
         delete fn.settingLines;
         functions.push(fn);
-        this.project.instantiated.add(template);
+        this.project.instantiated.add(template.node);
+        this.project.instances.set(fn, template.node);
       }
     }
     return functions;
@@ -998,17 +1019,33 @@ class CdkFileReader {
 
   // --- functions ----------------------------------------------------------------------------
 
-  private functionFromNew(node: ts.NewExpression): IacFunction | undefined {
+  /**
+   * A `new` or call that builds a Lambda function: a function construct (`new lambda.Function(scope,
+   * id, props)`), an AWS Solutions Constructs pattern given `lambdaFunctionProps` (`new
+   * ApiGatewayToLambda(scope, id, { lambdaFunctionProps })`, not `existingLambdaObj`) or its
+   * `buildLambdaFunction(scope, { lambdaFunctionProps })`.
+   */
+  private constructSite(node: ts.NewExpression | ts.CallExpression): ConstructSite | undefined {
     const qualified = this.qualify(node.expression);
-    const construct = qualified ? FUNCTION_CONSTRUCTS[qualified] : undefined;
-    if (!construct) return undefined;
+    if (!qualified) return undefined;
     const args = node.arguments ?? [];
-    const idArg = args[1];
+    const construct = ts.isNewExpression(node) ? FUNCTION_CONSTRUCTS[qualified] : undefined;
+    if (construct) return { node, construct, idArg: args[1], props: args[2] };
+    if (!qualified.startsWith('solutions.')) return undefined;
+    const isBuild = qualified === 'solutions.buildLambdaFunction';
+    if (!isBuild && !ts.isNewExpression(node)) return undefined;
+    const options = args[isBuild ? 1 : 2];
+    const props = options ? this.properties(options).get('lambdaFunctionProps') : undefined;
+    return props ? { node, construct: 'function', idArg: isBuild ? undefined : args[1], props } : undefined;
+  }
+
+  private functionFrom(site: ConstructSite): IacFunction {
+    const { node, construct, idArg } = site;
     const idValue = idArg ? this.evaluate(idArg) : undefined;
-    const logicalId = typeof idValue === 'string' ? idValue : idArg ? this.text(idArg) : '<unknown>';
+    const logicalId = typeof idValue === 'string' ? idValue : idArg ? this.text(idArg) : (bindingName(node)?.replace(/^this\./, '') ?? 'LambdaFunction');
     const line = this.source.getLineAndCharacterOfPosition(node.getStart(this.source)).line + 1;
     const fn: IacFunction = { logicalId, kind: 'cdk', source: { file: this.file, line } };
-    const props = args[2] ? this.properties(args[2]) : new Map<string, ts.Expression>();
+    const props = site.props ? this.properties(site.props) : new Map<string, ts.Expression>();
 
     const runtimeExpr = props.get('runtime');
     const runtime = runtimeExpr ? this.runtime(runtimeExpr) : undefined;
@@ -1200,7 +1237,11 @@ class CdkFileReader {
       qualified === 'lambda.Code.asset' ||
       (ts.isNewExpression(node) && qualified === 'lambda.AssetCode');
     const arg = node.arguments?.[0];
-    return isAsset && arg ? this.evaluatePath(arg) : undefined;
+    if (!arg) return undefined;
+    if (isAsset) return this.evaluatePath(arg);
+    // A helper of the project around `Code.fromAsset` (`shared.bundleWithLambdaAsset(path.join(__dirname, 'fn'))`):
+    // its path argument is the code's directory only if the handler's file is there (resolveHandler checks).
+    return qualified?.startsWith('lambda.') ? undefined : this.evaluatePath(arg);
   }
 
   private layerText(element: ts.Expression): string {
@@ -1414,7 +1455,8 @@ function findUp(start: string, name: string): string | undefined {
 }
 
 function moduleKey(specifier: ts.Expression): string | undefined {
-  return ts.isStringLiteral(specifier) ? MODULES[specifier.text] : undefined;
+  if (!ts.isStringLiteral(specifier)) return undefined;
+  return MODULES[specifier.text] ?? (specifier.text.startsWith(SOLUTIONS_CONSTRUCTS) ? 'solutions' : undefined);
 }
 
 function requiredModule(expression: ts.Expression): string | undefined {
@@ -1468,6 +1510,18 @@ function bindingName(node: ts.Expression): string | undefined {
     return name === undefined ? undefined : `this.${name}`;
   }
   return undefined;
+}
+
+/** What a wrapper's file wires to the construct inside it (event sources, failure handling, alarms, capacity provider) holds for each call's function too. */
+function inheritWiring(instance: IacFunction, template: IacFunction): void {
+  // An event source in the wrapper's props was read again, bound, for the call: the same place is the same source.
+  const at = (event: IacEventSource) => `${event.source.file}:${event.source.line}:${event.source.column}`;
+  const read = new Set((instance.events ?? []).map(at));
+  for (const event of template.events ?? []) if (!read.has(at(event))) addEvent(instance, event);
+  if (template.asyncConfig && !instance.asyncConfig) instance.asyncConfig = template.asyncConfig;
+  if (template.deadLetterQueue !== undefined && instance.deadLetterQueue === undefined) instance.deadLetterQueue = template.deadLetterQueue;
+  if (template.alarms) instance.alarms = [...(instance.alarms ?? []), ...template.alarms];
+  if (template.lmi && !instance.lmi) instance.lmi = template.lmi;
 }
 
 /** The props of a Lambda construct that decide what it runs. */

@@ -10,14 +10,19 @@ describe('CDK construct wrappers (fixtures/iac/cdk-wrappers)', () => {
     expect(result.errors).toEqual([]);
     expect(functions.map((fn) => [fn.source.file, fn.source.line, fn.logicalId, fn.codeFile])).toEqual([
       // FakeFactory names no code file for the call (a handler without a module): it stays as it was read.
-      ['lib/factory.ts', 28, 'id', undefined],
+      ['lib/factory.ts', 34, 'id', undefined],
       // lib/odd.ts: a self-referencing object and a recursive wrapper with a self-referencing default neither hang nor throw.
       ['lib/odd.ts', 10, 'id', undefined],
-      ['lib/stack.ts', 15, 'OrdersFn', 'src/orders.ts'],
-      ['lib/stack.ts', 21, 'Scheduler', 'app/scheduler/main.py'],
-      ['lib/stack.ts', 31, 'Billing', 'src/billing.js'],
-      ['lib/stack.ts', 32, 'Refunds', 'src/refunds.js'],
-      ['lib/stack.ts', 37, 'Mailer', 'src/mailer.ts'],
+      ['lib/stack.ts', 16, 'OrdersFn', 'src/orders.ts'],
+      ['lib/stack.ts', 22, 'Scheduler', 'app/scheduler/main.py'],
+      ['lib/stack.ts', 32, 'Billing', 'src/billing.js'],
+      ['lib/stack.ts', 33, 'Refunds', 'src/refunds.js'],
+      ['lib/stack.ts', 38, 'Mailer', 'src/mailer.ts'],
+      ['lib/stack.ts', 44, 'Bundled', 'src/bundled.js'],
+      // The helper's path holds no `bundled.js`: not the code's directory.
+      ['lib/stack.ts', 45, 'Elsewhere', undefined],
+      // Its own file names its code: it stays there, once, for both calls.
+      ['lib/static.ts', 9, 'Fn', 'src/refunds.js'],
     ]);
   });
 
@@ -34,6 +39,8 @@ describe('CDK construct wrappers (fixtures/iac/cdk-wrappers)', () => {
 
   it('a factory method called on an interface: the implementation that names the code wins', () => {
     expect(byId('Scheduler')).toMatchObject({ runtime: 'python3.12', handler: 'lambda_handler', exportName: 'lambda_handler' });
+    // The factory's own file wires a schedule to what it makes: the call's function has it.
+    expect(byId('Scheduler')!.events?.map((event) => [event.kind, event.source.file.endsWith('lib/factory.ts')])).toEqual([['schedule', true]]);
   });
 
   it('a nested function: positional arguments, a default parameter, a template literal of a parameter', () => {
