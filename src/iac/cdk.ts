@@ -242,7 +242,12 @@ interface Bound {
 interface Bindings {
   wrapper: ts.FunctionLikeDeclaration;
   values: Map<string, Bound>;
+  /** The reader the call was read with: the arguments are its nodes (it may be bound itself, one wrapper out). */
+  caller: CdkFileReader;
 }
+
+/** How many wrappers deep a call is followed (a construct class whose constructor hands its props to a private method that builds the function is two). */
+const MAX_WRAPPER_DEPTH = 3;
 
 type Wrapper = { reader: CdkFileReader; declaration: ts.FunctionLikeDeclaration };
 
@@ -262,6 +267,7 @@ class CdkFileReader {
   /** Set on a reader bound to one call of a wrapper of this file (see {@link bind}). */
   private bindings: Bindings | undefined;
   private readonly templateCache = new Map<ts.FunctionLikeDeclaration, ConstructSite[]>();
+  private readonly nestedCache = new Map<ts.FunctionLikeDeclaration, Array<ts.NewExpression | ts.CallExpression>>();
   private methodWrappersCache: Map<string, Wrapper[]> | undefined;
   private appRootCache: string | undefined;
 
@@ -660,7 +666,17 @@ class CdkFileReader {
   private on(node: ts.Node): CdkFileReader {
     if (!this.bindings) return this;
     const source = node.getSourceFile();
-    return source === this.source ? this : (this.project.reader(source.fileName) ?? this);
+    if (this.holds(node, source)) return this;
+    // The innermost reader of the call chain whose wrapper holds the node (a caller in the same file is one further out).
+    for (let reader: CdkFileReader | undefined = this.bindings.caller; reader; reader = reader.bindings?.caller) if (reader.holds(node, source)) return reader;
+    return this.project.reader(source.fileName) ?? this;
+  }
+
+  /** Is the node this reader's to read: in its file, and inside the wrapper it is bound to (if it is)? */
+  private holds(node: ts.Node, source: ts.SourceFile): boolean {
+    if (this.source !== source) return false;
+    const scope = this.bindings?.wrapper;
+    return !scope || (node.pos >= scope.pos && node.end <= scope.end);
   }
 
   /**
@@ -684,7 +700,7 @@ class CdkFileReader {
   }
 
   /** This reader, bound to one call of one of its file's wrappers (it shares everything else with this one). */
-  private bind(wrapper: ts.FunctionLikeDeclaration, call: ts.NewExpression | ts.CallExpression): CdkFileReader {
+  private bind(wrapper: ts.FunctionLikeDeclaration, call: ts.NewExpression | ts.CallExpression, caller: CdkFileReader): CdkFileReader {
     const values = new Map<string, Bound>();
     const args = call.arguments ?? [];
     wrapper.parameters.forEach((parameter, i) => {
@@ -702,7 +718,7 @@ class CdkFileReader {
       }
     });
     const bound = Object.create(this) as CdkFileReader;
-    bound.bindings = { wrapper, values };
+    bound.bindings = { wrapper, values, caller };
     bound.functionBindings = new Map();
     return bound;
   }
@@ -755,15 +771,23 @@ class CdkFileReader {
    * code the call names is kept; when a method call could reach several wrappers (a factory
    * interface with two implementations), those that name no code are dropped too.
    */
-  private instantiate(call: ts.NewExpression | ts.CallExpression): IacFunction[] {
+  private instantiate(call: ts.NewExpression | ts.CallExpression, depth = 0): IacFunction[] {
     const wrappers = this.wrappersCalledBy(call);
     if (wrappers.length === 0) return [];
     const functions: IacFunction[] = [];
     const location = this.location(call);
     for (const { reader, declaration } of wrappers) {
       const templates = reader.templatesOf(declaration);
-      if (templates.length === 0) continue;
-      const bound = reader.bind(declaration, call);
+      const nested = depth < MAX_WRAPPER_DEPTH ? reader.nestedCallsOf(declaration) : [];
+      if (templates.length === 0 && nested.length === 0) continue;
+      const bound = reader.bind(declaration, call, this);
+      // A wrapper calling a wrapper with its own parameters: the inner call's functions are this call's.
+      for (const inner of nested) {
+        for (const fn of bound.instantiate(inner, depth + 1)) {
+          fn.source = { file: this.file, line: location.line };
+          functions.push(fn);
+        }
+      }
       for (const template of templates) {
         const fn = bound.functionFrom(template);
         if (fn.codeFile === undefined) continue;
@@ -776,6 +800,25 @@ class CdkFileReader {
       }
     }
     return functions;
+  }
+
+  /** Calls inside a wrapper that hand on its parameters (`this.buildHandler(props)`, `new ApiFunction(this, id, props)`): maybe wrappers themselves. */
+  private nestedCallsOf(wrapper: ts.FunctionLikeDeclaration): Array<ts.NewExpression | ts.CallExpression> {
+    let calls = this.nestedCache.get(wrapper);
+    if (calls) return calls;
+    calls = [];
+    // Set first: a wrapper that calls itself finds itself here empty.
+    this.nestedCache.set(wrapper, calls);
+    const names = parameterNames(wrapper);
+    const visit = (node: ts.Node): void => {
+      if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && !this.constructSite(node) && (node.arguments ?? []).some((arg) => mentions(arg, names))) {
+        // A call that declares its functions where it is (its arguments name the code) is not read again for each outer call.
+        if (this.wrappersCalledBy(node).length > 0 && this.instantiate(node).length === 0) calls!.push(node);
+      }
+      ts.forEachChild(node, visit);
+    };
+    if (names.size > 0 && wrapper.body) visit(wrapper.body);
+    return calls;
   }
 
   /** The functions a call of a wrapper declares; the one it returns is bound like a construct (`const fn = new ApiFunction(...).function`). */

@@ -13,14 +13,18 @@ describe('CDK construct wrappers (fixtures/iac/cdk-wrappers)', () => {
       ['lib/factory.ts', 34, 'id', undefined],
       // lib/odd.ts: a self-referencing object and a recursive wrapper with a self-referencing default neither hang nor throw.
       ['lib/odd.ts', 10, 'id', undefined],
-      ['lib/stack.ts', 16, 'OrdersFn', 'src/orders.ts'],
-      ['lib/stack.ts', 22, 'Scheduler', 'app/scheduler/main.py'],
-      ['lib/stack.ts', 32, 'Billing', 'src/billing.js'],
-      ['lib/stack.ts', 33, 'Refunds', 'src/refunds.js'],
-      ['lib/stack.ts', 38, 'Mailer', 'src/mailer.ts'],
-      ['lib/stack.ts', 44, 'Bundled', 'src/bundled.js'],
+      // Archive's call of ApiFunction names its code: declared there once, not again for Daily and Weekly.
+      ['lib/pipeline.ts', 23, 'InnerFn', 'src/mailer.ts'],
+      ['lib/stack.ts', 17, 'OrdersFn', 'src/orders.ts'],
+      ['lib/stack.ts', 23, 'Scheduler', 'app/scheduler/main.py'],
+      ['lib/stack.ts', 33, 'Billing', 'src/billing.js'],
+      ['lib/stack.ts', 34, 'Refunds', 'src/refunds.js'],
+      ['lib/stack.ts', 39, 'Mailer', 'src/mailer.ts'],
+      ['lib/stack.ts', 45, 'Bundled', 'src/bundled.js'],
       // The helper's path holds no `bundled.js`: not the code's directory.
-      ['lib/stack.ts', 45, 'Elsewhere', undefined],
+      ['lib/stack.ts', 46, 'Elsewhere', undefined],
+      // Two wrappers deep (constructor -> private method), declared at the outer call.
+      ['lib/stack.ts', 52, 'Stage', 'src/billing.js'],
       // Its own file names its code: it stays there, once, for both calls.
       ['lib/static.ts', 9, 'Fn', 'src/refunds.js'],
     ]);
