@@ -210,8 +210,10 @@ class CdkProject {
   readonly templates = new Map<IacFunction, ts.Node>();
   /** Constructs inside wrappers that calls replaced. */
   readonly instantiated = new Set<ts.Node>();
-  /** Each function a call declared -> the construct inside the wrapper it was read from. */
+  /** Each function a call declared (that the scan keeps) -> the construct inside the wrapper it was read from. */
   readonly instances = new Map<IacFunction, ts.Node>();
+  /** Every function a call was read into -> its construct; only those a file's read keeps enter {@link instances}. */
+  readonly origins = new WeakMap<IacFunction, ts.Node>();
 
   constructor(readonly ctx: ReaderContext) {}
 
@@ -795,8 +797,7 @@ class CdkFileReader {
         fn.source = { file: this.file, line: location.line };
         delete fn.settingLines;
         functions.push(fn);
-        this.project.instantiated.add(template.node);
-        this.project.instances.set(fn, template.node);
+        this.project.origins.set(fn, template.node);
       }
     }
     return functions;
@@ -812,7 +813,8 @@ class CdkFileReader {
     const names = parameterNames(wrapper);
     const visit = (node: ts.Node): void => {
       if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && !this.constructSite(node) && (node.arguments ?? []).some((arg) => mentions(arg, names))) {
-        // A call that declares its functions where it is (its arguments name the code) is not read again for each outer call.
+        // A call that declares its functions where it is (its arguments name the code) is not read again for each outer
+        // call. Reading it here records nothing: only what a file's read keeps replaces a wrapper's construct.
         if (this.wrappersCalledBy(node).length > 0 && this.instantiate(node).length === 0) calls!.push(node);
       }
       ts.forEachChild(node, visit);
@@ -826,6 +828,11 @@ class CdkFileReader {
     const instances = this.instantiate(call);
     if (instances.length === 0) return;
     functions.push(...instances);
+    for (const fn of instances) {
+      const template = this.project.origins.get(fn)!;
+      this.project.instantiated.add(template);
+      this.project.instances.set(fn, template);
+    }
     const parent = call.parent;
     const binding = bindingName(ts.isPropertyAccessExpression(parent) && parent.expression === call ? parent : call);
     if (binding && instances.length === 1) this.functionBindings.set(binding, instances[0]!);
