@@ -657,7 +657,12 @@ class Walker implements WalkContext {
   private declareName(name: ts.BindingName, kind: LocalBinding['kind'], scope: Scope, extra: BindingExtra = NO_EXTRA): void {
     if (name.kind === S.Identifier) {
       const text = name.text;
-      if (kind !== 'param' && scope.names.has(text)) return;
+      const existing = scope.names.get(text);
+      // A value declared with an imported name (`import { ErrorHandler } …; const ErrorHandler: ErrorHandler = …`)
+      // compiles only when the import is a type, so the declaration is the value the name stands for.
+      const shadowsImport = existing?.kind === 'import' && kind !== 'import' && kind !== 'param' && kind !== 'catch' && scope.fn === -1;
+      if (shadowsImport) delete this.summary.imports[text];
+      else if (kind !== 'param' && existing) return;
       const module = scope.fn === -1 && kind !== 'param' && kind !== 'catch';
       const binding: LocalBinding = { name: text, module, kind, tainted: extra.tainted ?? false };
       if (extra.taint) binding.taint = extra.taint;
@@ -686,6 +691,9 @@ class Walker implements WalkContext {
     if (clause && isAwsLambdaTypes(specifier)) this.noteLambdaTypes(clause);
     if (!clause || clause.isTypeOnly) return;
     const add = (local: string, imported: string) => {
+      // The value declared with this name earlier in the file wins (see declareName): the import is a type.
+      const declared = scope.names.get(local);
+      if (declared && declared.kind !== 'import') return;
       this.summary.imports[local] = { specifier, imported };
       scope.names.set(local, { name: local, module: true, kind: 'import', tainted: false });
     };
