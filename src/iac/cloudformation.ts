@@ -59,7 +59,7 @@ export const cloudFormationReader: InfrastructureReader = {
 
 function readCloudFormation(file: string, ctx: ReaderContext): IacFunction[] {
   const template = loadTemplate(file, ctx);
-  if (!template) return [];
+  if (!template || isCopyOfCdkApp(template, ctx)) return [];
   const functions: IacFunction[] = [];
   for (const [logicalId, resource] of Object.entries(template.resources)) {
     if (!isObject(resource)) continue;
@@ -72,6 +72,38 @@ function readCloudFormation(file: string, ctx: ReaderContext): IacFunction[] {
   readTemplateWiring(templateScope(template, ctx), new Map(functions.map((fn) => [fn.logicalId, fn])), globals);
   markLmiAddedToExisting(file, functions, { resources: template.resources, globals });
   return functions;
+}
+
+/**
+ * A template that `cdk synth` wrote (it carries `AWS::CDK::Metadata` or `aws:cdk:path`) and that was
+ * committed inside the JavaScript/TypeScript CDK app it came from (a `cdk.json` in its directory or
+ * above whose `app` runs Node), outside `cdk.out`: a copy of what the app declares, whose code is an S3
+ * asset. The app is read instead; reading the copy too would list each function twice, the second
+ * time with no code. A copy of a Python, Java or other app is kept: that app is not read, so the copy is
+ * the only record of its event sources and settings.
+ */
+function isCopyOfCdkApp(template: Template, ctx: ReaderContext): boolean {
+  const synthesized = Object.values(template.resources).some(
+    (resource) => isObject(resource) && (resource.Type === 'AWS::CDK::Metadata' || typeof asObject(resource.Metadata)?.['aws:cdk:path'] === 'string'),
+  );
+  if (!synthesized) return false;
+  for (let dir = template.dir; ; dir = path.dirname(dir)) {
+    const cdkJson = path.join(dir, 'cdk.json');
+    if (ctx.fileExists(cdkJson)) return runsOnNode(cdkJson, ctx);
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+/** Whether a cdk.json's `app` command runs a JavaScript/TypeScript app (`npx ts-node bin/app.ts`, `node bin/app.js`), read as data. */
+function runsOnNode(cdkJson: string, ctx: ReaderContext): boolean {
+  let app: unknown;
+  try {
+    app = asObject(JSON.parse(ctx.readFile(cdkJson)))?.app;
+  } catch {
+    return false;
+  }
+  if (typeof app !== 'string') return false;
+  return /\b(node|ts-node|tsx|npx|npm|yarn|pnpm|bun|deno)\b|\.[cm]?[jt]sx?\b/.test(app) && !/\b(python3?|mvn|gradlew?|java|dotnet|go)\b/.test(app);
 }
 
 /** The template's resources as a scope for reference resolution. */
