@@ -12,7 +12,8 @@
  *
  * Values are evaluated only when they are static: literals, module `const`s, `path.join` /
  * `path.resolve` / `path.dirname` over `__dirname`, `import.meta.dirname`, `import.meta.url`,
- * `fileURLToPath(...)`, `Duration.*` and `Size.*` of literals. Anything else is unknown.
+ * `fileURLToPath(...)`, `process.cwd()` (the directory of cdk.json, where `cdk synth` runs the app),
+ * `Duration.*` and `Size.*` of literals. Anything else is unknown.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -1445,6 +1446,8 @@ class CdkFileReader {
   }
 
   private call(node: ts.CallExpression, next: (child: ts.Expression) => Value): Value {
+    // `process.cwd() + '/../src'`: `cdk synth` runs the app in the directory of its cdk.json.
+    if (isProcessCwd(node) && !this.consts.has('process')) return this.appRoot();
     const qualified = this.qualify(node.expression);
     if (!qualified) return undefined;
     const args = node.arguments.map((arg) => (ts.isSpreadElement(arg) ? undefined : next(arg)));
@@ -1491,6 +1494,17 @@ class CdkFileReader {
     this.appRootCache = findUp(this.dir, 'cdk.json') ?? findUp(this.dir, 'package.json') ?? this.dir;
     return this.appRootCache;
   }
+}
+
+function isProcessCwd(node: ts.CallExpression): boolean {
+  const callee = node.expression;
+  return (
+    node.arguments.length === 0 &&
+    ts.isPropertyAccessExpression(callee) &&
+    callee.name.text === 'cwd' &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'process'
+  );
 }
 
 function findUp(start: string, name: string): string | undefined {
