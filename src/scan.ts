@@ -240,6 +240,7 @@ async function readInfra(ctx: Summarized): Promise<WithInfra> {
     cdkCandidates: [
       ...ctx.summaries.filter((s) => !isPython(s.file) && (s.parseError !== undefined || importsCdk(s))).map((s) => s.file),
       ...(scope ? contextCdkCandidates(discovery, scope) : []),
+      ...sstCandidates(discovery),
     ],
     readFile: (file) => fs.readFileSync(file, 'utf8'),
   });
@@ -762,6 +763,16 @@ function contextCdkCandidates(discovery: Discovery, scope: ReadonlySet<string>):
   const apps = (discovery.cdkApps ?? []).map((file) => path.dirname(file));
   if (apps.length === 0) return [];
   return discovery.sources.filter((f) => !scope.has(f.path) && apps.some((dir) => isWithin(dir, f.path))).map((f) => f.path);
+}
+
+/**
+ * Source files that may declare SST functions: those under a directory holding `sst.config.*`.
+ * SST v3 files use the global `sst` and import nothing, so the reader tests their text.
+ */
+function sstCandidates(discovery: Discovery): string[] {
+  const apps = discovery.sources.filter((f) => /^sst\.config\.[cm]?[jt]s$/.test(path.basename(f.path))).map((f) => path.dirname(f.path));
+  if (apps.length === 0) return [];
+  return discovery.sources.filter((f) => !isPython(f.path) && apps.some((dir) => isWithin(dir, f.path))).map((f) => f.path);
 }
 
 /** The scanned files, then the files of the project roots around them that are not among them. */

@@ -7,7 +7,8 @@
 import { cdkReader } from './cdk.js';
 import { cloudFormationReader } from './cloudformation.js';
 import { serverlessReader } from './serverless.js';
+import { sstReader } from './sst.js';
 import { terraformReader } from './terraform.js';
 import type { InfrastructureReader } from './types.js';
 
-export const readers: readonly InfrastructureReader[] = [serverlessReader, terraformReader, cloudFormationReader, cdkReader];
+export const readers: readonly InfrastructureReader[] = [serverlessReader, terraformReader, cloudFormationReader, cdkReader, sstReader];

@@ -6,18 +6,18 @@ import * as path from 'node:path';
 import type { Loc } from '../core/summary.js';
 import type { IacFunction, IacLocation } from './types.js';
 
-/** Seconds when `Timeout`/`timeout` is not written: 3 for CloudFormation, SAM, the CDK and Terraform, 6 for the Serverless Framework. */
-const DEFAULT_TIMEOUT: Record<IacFunction['kind'], number> = { sam: 3, cloudformation: 3, cdk: 3, serverless: 6, terraform: 3 };
+/** Seconds when `Timeout`/`timeout` is not written: 3 for CloudFormation, SAM, the CDK and Terraform, 6 for the Serverless Framework, 20 for SST (v3). */
+const DEFAULT_TIMEOUT: Record<IacFunction['kind'], number> = { sam: 3, cloudformation: 3, cdk: 3, serverless: 6, terraform: 3, sst: 20 };
 
 /**
  * MB when `MemorySize`/`memorySize`/`memory_size` is not written: 128, and 1024 for the Serverless
- * Framework. A function created with a capacity provider gets 2048 (LMI's minimum) whatever wrote
+ * Framework and SST. A function created with a capacity provider gets 2048 (LMI's minimum) whatever wrote
  * it: aws-cdk's integration test attaches a function without `memorySize` (`addFunction`, which
  * sets no memory either) and it deploys to `Active`, as AWS's own LMI sample stacks do.
  */
 const LMI_DEFAULT_MEMORY = 2048;
 /** MB when memory is not written and the function is not on LMI. */
-const DEFAULT_MEMORY: Record<IacFunction['kind'], number> = { sam: 128, cloudformation: 128, cdk: 128, serverless: 1024, terraform: 128 };
+const DEFAULT_MEMORY: Record<IacFunction['kind'], number> = { sam: 128, cloudformation: 128, cdk: 128, serverless: 1024, terraform: 128, sst: 1024 };
 
 /** The timeout the function runs with, or `undefined` when it is written but not statically known. */
 export function effectiveTimeout(fn: IacFunction): number | undefined {

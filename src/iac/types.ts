@@ -6,7 +6,7 @@
  */
 import type { ScanError } from '../types.js';
 
-type IacKind = 'sam' | 'cloudformation' | 'serverless' | 'cdk' | 'terraform';
+type IacKind = 'sam' | 'cloudformation' | 'serverless' | 'cdk' | 'terraform' | 'sst';
 
 /** The Lambda Managed Instances settings of a function that names a capacity provider. */
 export interface IacLmiConfig {

@@ -45,6 +45,14 @@ const SPELLING: Record<IacFunction['kind'], { asyncFix: string; streamFix: strin
     redrive: '`deadLetterQueue: { queue, maxReceiveCount }`',
     visibility: '`visibilityTimeout`',
   },
+  sst: {
+    asyncFix:
+      'an on-failure destination and `maximumRetryAttempts`/`maximumEventAgeInSeconds` for the function (an `aws.lambda.FunctionEventInvokeConfig` beside the SST component)',
+    streamFix:
+      '`maximumRetryAttempts` or `maximumRecordAgeInSeconds`, `bisectBatchOnFunctionError: true` and a `destinationConfig.onFailure` on the subscription (`transform.eventSourceMapping`)',
+    redrive: '`dlq` on the Queue',
+    visibility: '`visibilityTimeout` on the Queue',
+  },
   terraform: {
     asyncFix:
       'an `aws_lambda_function_event_invoke_config` with `maximum_retry_attempts`/`maximum_event_age_in_seconds` and `destination_config { on_failure { ... } }` (or a `dead_letter_config`)',

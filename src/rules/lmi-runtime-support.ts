@@ -310,6 +310,7 @@ const PUBLISH_FIX: Record<IacFunction['kind'], string> = {
   serverless: 'leave `versionFunctions` on',
   cdk: '`fn.currentVersion` or a `lambda.Version`',
   terraform: '`publish_to = "LATEST_PUBLISHED"` or `publish = true`',
+  sst: '`versioning: true` on the Function',
 };
 
 const ID_KIND: Record<IacFunction['kind'], string> = {
@@ -318,6 +319,7 @@ const ID_KIND: Record<IacFunction['kind'], string> = {
   serverless: 'function key',
   cdk: 'construct id',
   terraform: 'resource name',
+  sst: 'component name',
 };
 
 /** What the recreated function's message adds: the resources to re-point, and traffic shifting that cannot span the two. */
