@@ -88,7 +88,8 @@ interface Definition {
 
 class SstFile {
   private readonly source: ts.SourceFile;
-  private readonly consts = new Map<string, ts.Expression>();
+  /** Initializers by name; `null` for a name declared twice in the file (which one a use means is not known). */
+  private readonly consts = new Map<string, ts.Expression | null>();
   /** Local names of the v2 constructs imported from `sst/constructs`. */
   private readonly v2 = new Map<string, string>();
   /** Consts holding a v3 component (`const api = new sst.aws.ApiGatewayV2(…)`), by name. */
@@ -115,9 +116,10 @@ class SstFile {
     }
     const collect = (node: ts.Node): void => {
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
-        this.consts.set(node.name.text, node.initializer);
+        this.consts.set(node.name.text, this.consts.has(node.name.text) ? null : node.initializer);
         const component = this.v3Component(node.initializer);
-        if (component) this.components.set(node.name.text, component);
+        if (this.consts.get(node.name.text) === null) this.components.delete(node.name.text);
+        else if (component) this.components.set(node.name.text, component);
       }
       ts.forEachChild(node, collect);
     };
