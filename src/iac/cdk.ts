@@ -1640,7 +1640,7 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
 }
 
-function propertyName(name: ts.PropertyName): string | undefined {
+export function propertyName(name: ts.PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
   if (ts.isPrivateIdentifier(name)) return undefined;
   if (ts.isNumericLiteral(name)) return name.text;

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { applyImageHandler, type ImageSource } from './container-image.js';
-import { resolveEntryFile, resolveHandler } from './handler-path.js';
+import { findAncestor, resolveEntryFile, resolveHandler } from './handler-path.js';
 import { readTemplateInlineCode } from './inline-code.js';
 import { isDependencyBuild, isLibraryContent } from './layers.js';
 import { markLmiAddedToExisting } from './previous-build.js';
@@ -87,11 +87,8 @@ function isCopyOfCdkApp(template: Template, ctx: ReaderContext): boolean {
     (resource) => isObject(resource) && (resource.Type === 'AWS::CDK::Metadata' || typeof asObject(resource.Metadata)?.['aws:cdk:path'] === 'string'),
   );
   if (!synthesized) return false;
-  for (let dir = template.dir; ; dir = path.dirname(dir)) {
-    const cdkJson = path.join(dir, 'cdk.json');
-    if (ctx.fileExists(cdkJson)) return runsOnNode(cdkJson, ctx);
-    if (path.dirname(dir) === dir) return false;
-  }
+  const app = findAncestor(template.dir, (dir) => ctx.fileExists(path.join(dir, 'cdk.json')));
+  return app !== undefined && runsOnNode(path.join(app, 'cdk.json'), ctx);
 }
 
 /** Whether a cdk.json's `app` command runs a JavaScript/TypeScript app (`npx ts-node bin/app.ts`, `node bin/app.js`), read as data. */

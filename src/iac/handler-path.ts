@@ -80,3 +80,11 @@ export function resolveEntryFile(file: string, fileExists: (absPath: string) => 
   }
   return undefined;
 }
+
+/** The nearest of `start` and its ancestors for which `holds(dir)` is true. */
+export function findAncestor(start: string, holds: (dir: string) => boolean): string | undefined {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (holds(dir)) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}

@@ -14,7 +14,9 @@
  */
 import * as path from 'node:path';
 import { ts } from '../ts.js';
-import { resolveHandler } from './handler-path.js';
+import { unwrap as unwrapCasts } from '../lang/js/ast.js';
+import { propertyName } from './cdk.js';
+import { findAncestor, resolveHandler } from './handler-path.js';
 import type { IacEventKind, IacFunction, InfrastructureReader, ReaderContext } from './types.js';
 
 const SST_CONFIG = ['sst.config.ts', 'sst.config.mts', 'sst.config.js', 'sst.config.mjs'];
@@ -66,10 +68,7 @@ export const sstReader: InfrastructureReader = {
 
 /** The directory of the nearest `sst.config.*`: the root SST resolves handler paths against. */
 function appRoot(start: string, ctx: ReaderContext): string | undefined {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (SST_CONFIG.some((name) => ctx.fileExists(path.join(dir, name)))) return dir;
-    if (path.dirname(dir) === dir) return undefined;
-  }
+  return findAncestor(start, (dir) => SST_CONFIG.some((name) => ctx.fileExists(path.join(dir, name))));
 }
 
 interface SstEvent {
@@ -299,14 +298,11 @@ function isHandlerPath(text: string): boolean {
   return /^[^:\s]*\.[A-Za-z_$][\w$]*$/.test(text);
 }
 
+/** `unwrap` (parentheses, casts, `!`), and `await`. */
 function unwrap(expression: ts.Expression): ts.Expression {
-  let node = expression;
-  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isAwaitExpression(node)) node = node.expression;
+  let node = unwrapCasts(expression);
+  while (ts.isAwaitExpression(node)) node = unwrapCasts(node.expression);
   return node;
-}
-
-function propertyName(name: ts.PropertyName): string | undefined {
-  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : undefined;
 }
 
 function property(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
